@@ -1,0 +1,193 @@
+//! Enumerations with their exact wire spelling.
+use serde::{Deserialize, Serialize};
+
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $wire)] $var),+
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// The wire spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $wire),+ }
+            }
+            /// Parse the wire spelling (exact, case-sensitive).
+            pub fn from_wire(s: &str) -> Option<Self> {
+                match s { $($wire => Some($name::$var),)+ _ => None }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// Status of a samenwerking. `VERWIJDERD` is never shown on the wire to a caller: a deleted
+    /// samenwerking answers 404; the value exists for the tombstone and the audit log.
+    SamenwerkingStatus {
+        Initialisatie = "INITIALISATIE",
+        Open = "OPEN",
+        Gesloten = "GESLOTEN",
+        Verwijderd = "VERWIJDERD",
+    }
+);
+
+wire_enum!(
+    /// Status of an actieverzoek (v5).
+    ActieverzoekStatus {
+        Open = "OPEN",
+        InBehandeling = "IN_BEHANDELING",
+        Geweigerd = "GEWEIGERD",
+        Gereedgemeld = "GEREEDGEMELD",
+        Gereed = "GEREED",
+        Ingetrokken = "INGETROKKEN",
+    }
+);
+
+wire_enum!(
+    /// `vertrouwelijkheidsAanduiding` of a document.
+    Vertrouwelijkheid {
+        /// Regulier vertrouwelijk: no personal and no commercially sensitive data.
+        Rv = "RV",
+        /// Strikt vertrouwelijk: may contain personal and/or commercially sensitive data.
+        Sv = "SV",
+    }
+);
+
+wire_enum!(
+    /// Privilege of a deelnemer (decision D2 in docs/decisions.md: the wire literals).
+    Privilege {
+        /// Beperkte toegang: sees RV documents only.
+        BeperkteToegang = "BEPERKTE_TOEGANG",
+        /// Volledige toegang: sees RV and SV documents.
+        VolledigeToegang = "VOLLEDIGE_TOEGANG",
+    }
+);
+
+wire_enum!(
+    /// Role of a deelnemer in a samenwerking.
+    Rol {
+        Initiator = "INITIATOR",
+        Ketenpartner = "KETENPARTNER",
+    }
+);
+
+wire_enum!(
+    SamenwerkVorm {
+        SamenwerkenAanBehandelen = "SAMENWERKEN_AAN_BEHANDELEN",
+    }
+);
+
+wire_enum!(
+    SamenwerkDoel {
+        Behandelen = "BEHANDELEN",
+    }
+);
+
+wire_enum!(
+    /// Kind of organisation (extension: the organisation directory).
+    OrganisatieSoort {
+        Gemeente = "GEMEENTE",
+        Provincie = "PROVINCIE",
+        Waterschap = "WATERSCHAP",
+        Rijk = "RIJK",
+        Omgevingsdienst = "OMGEVINGSDIENST",
+        Veiligheidsregio = "VEILIGHEIDSREGIO",
+        Adviesbureau = "ADVIESBUREAU",
+        Overig = "OVERIG",
+    }
+);
+
+wire_enum!(
+    /// `notificatieType`. The first seven are DSO's; the rest are this service's extensions and
+    /// are returned only to clients that send the extensions header (a DSO client would throw).
+    NotificatieType {
+        DocumentToegevoegd = "DOCUMENT_TOEGEVOEGD",
+        DocumentGewijzigd = "DOCUMENT_GEWIJZIGD",
+        DocumentVerwijderd = "DOCUMENT_VERWIJDERD",
+        StatusActieverzoekGewijzigd = "STATUS_ACTIEVERZOEK_GEWIJZIGD",
+        UitnodigingKetenpartner = "UITNODIGING_KETENPARTNER",
+        VerzoekOphalenGeslaagd = "VERZOEK_OPHALEN_GESLAAGD",
+        NieuwBericht = "NIEUW_BERICHT",
+        DeelnemerVerwijderd = "DEELNEMER_VERWIJDERD",
+        PrivilegeGewijzigd = "PRIVILEGE_GEWIJZIGD",
+        SamenwerkingGewijzigd = "SAMENWERKING_GEWIJZIGD",
+        SamenwerkingGesloten = "SAMENWERKING_GESLOTEN",
+        SamenwerkingVerwijderd = "SAMENWERKING_VERWIJDERD",
+        VerwijderingGepland = "VERWIJDERING_GEPLAND",
+    }
+);
+
+impl NotificatieType {
+    /// True for the seven types a DSO v5 client knows.
+    pub fn is_dso(self) -> bool {
+        matches!(
+            self,
+            NotificatieType::DocumentToegevoegd
+                | NotificatieType::DocumentGewijzigd
+                | NotificatieType::DocumentVerwijderd
+                | NotificatieType::StatusActieverzoekGewijzigd
+                | NotificatieType::UitnodigingKetenpartner
+                | NotificatieType::VerzoekOphalenGeslaagd
+                | NotificatieType::NieuwBericht
+        )
+    }
+}
+
+impl SamenwerkingStatus {
+    /// Work can be done (documents, invitations, actieverzoeken): INITIALISATIE behaves as OPEN
+    /// ("all functions available", CIM).
+    pub fn is_active(self) -> bool {
+        matches!(self, SamenwerkingStatus::Initialisatie | SamenwerkingStatus::Open)
+    }
+}
+
+impl ActieverzoekStatus {
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            ActieverzoekStatus::Geweigerd | ActieverzoekStatus::Gereed | ActieverzoekStatus::Ingetrokken
+        )
+    }
+}
+
+impl Privilege {
+    pub fn may_see(self, v: Vertrouwelijkheid) -> bool {
+        match v {
+            Vertrouwelijkheid::Rv => true,
+            Vertrouwelijkheid::Sv => self == Privilege::VolledigeToegang,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_spellings() {
+        assert_eq!(serde_json::to_string(&ActieverzoekStatus::InBehandeling).unwrap(), "\"IN_BEHANDELING\"");
+        assert_eq!(serde_json::to_string(&Privilege::BeperkteToegang).unwrap(), "\"BEPERKTE_TOEGANG\"");
+        assert_eq!(ActieverzoekStatus::from_wire("GEREEDGEMELD"), Some(ActieverzoekStatus::Gereedgemeld));
+        assert_eq!(ActieverzoekStatus::from_wire("gereedgemeld"), None);
+        assert!(serde_json::from_str::<Vertrouwelijkheid>("\"ZV\"").is_err());
+        for t in NotificatieType::ALL {
+            assert_eq!(NotificatieType::from_wire(t.as_str()), Some(*t));
+        }
+        assert_eq!(NotificatieType::ALL.iter().filter(|t| t.is_dso()).count(), 7);
+    }
+
+    #[test]
+    fn limited_access_never_sees_sv() {
+        assert!(!Privilege::BeperkteToegang.may_see(Vertrouwelijkheid::Sv));
+        assert!(Privilege::BeperkteToegang.may_see(Vertrouwelijkheid::Rv));
+        assert!(Privilege::VolledigeToegang.may_see(Vertrouwelijkheid::Sv));
+    }
+}

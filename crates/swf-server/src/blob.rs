@@ -1,0 +1,153 @@
+//! Document bytes on the filesystem. A write goes to `tmp/`, is fsynced, then renamed into
+//! `blobs/xx/<id>` and the directory fsynced: a crash never leaves a half document visible.
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use tokio::fs;
+use tokio::io::AsyncWriteExt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("te groot: meer dan {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("upload afgebroken: {0}")]
+    Source(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+/// A fully written, fsynced temporary file that is not visible yet.
+#[derive(Debug)]
+pub struct PendingBlob {
+    path: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+}
+
+impl BlobStore {
+    pub async fn open(root: &Path) -> Result<Self, BlobError> {
+        fs::create_dir_all(root.join("blobs")).await?;
+        fs::create_dir_all(root.join("tmp")).await?;
+        Ok(BlobStore { root: root.to_owned() })
+    }
+
+    fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// Where the bytes of document `id` live. `id` is a UUID we generated, never user input.
+    pub fn path_of(&self, id: &str) -> PathBuf {
+        let shard = id.get(..2).unwrap_or("00");
+        self.root.join("blobs").join(shard).join(id)
+    }
+
+    /// Stream chunks into a temporary file while hashing; refuse more than `limit` bytes.
+    /// On any error the temporary file is removed.
+    pub async fn write_temp<S, E>(&self, mut chunks: S, limit: u64) -> Result<PendingBlob, BlobError>
+    where
+        S: futures_util::Stream<Item = Result<bytes_like::Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        use futures_util::StreamExt;
+        let path = self.tmp_dir().join(format!("{}.part", uuid::Uuid::new_v4()));
+        let result = async {
+            let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
+            let mut hasher = Sha256::new();
+            let mut size: u64 = 0;
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(|e| BlobError::Source(e.to_string()))?;
+                size += chunk.len() as u64;
+                if size > limit {
+                    return Err(BlobError::TooLarge { limit });
+                }
+                hasher.update(&chunk);
+                file.write_all(&chunk).await?;
+            }
+            file.flush().await?;
+            file.sync_all().await?;
+            Ok((hex::encode(hasher.finalize()), size))
+        }
+        .await;
+        match result {
+            Ok((sha256, size)) => Ok(PendingBlob { path, sha256, size }),
+            Err(e) => {
+                let _ = fs::remove_file(&path).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Make a pending blob the content of document `id` (atomic rename + directory fsync).
+    pub async fn commit(&self, pending: PendingBlob, id: &str) -> Result<(), BlobError> {
+        let dest = self.path_of(id);
+        let dir = dest.parent().map(Path::to_path_buf).unwrap_or_else(|| self.root.join("blobs"));
+        fs::create_dir_all(&dir).await?;
+        fs::rename(&pending.path, &dest).await?;
+        sync_dir(&dir).await?;
+        Ok(())
+    }
+
+    pub async fn discard(&self, pending: PendingBlob) {
+        let _ = fs::remove_file(&pending.path).await;
+    }
+
+    pub async fn delete(&self, id: &str) -> Result<(), BlobError> {
+        match fs::remove_file(self.path_of(id)).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Remove every temporary file (left by a crash) and every blob no document refers to.
+    /// Run at start-up, before serving. Returns (temp files removed, orphans removed).
+    pub async fn sweep(&self, known: &std::collections::HashSet<String>) -> Result<(u64, u64), BlobError> {
+        let mut tmp_removed = 0;
+        let mut rd = fs::read_dir(self.tmp_dir()).await?;
+        while let Some(e) = rd.next_entry().await? {
+            fs::remove_file(e.path()).await?;
+            tmp_removed += 1;
+        }
+        let mut orphans = 0;
+        let mut shards = fs::read_dir(self.root.join("blobs")).await?;
+        while let Some(shard) = shards.next_entry().await? {
+            if !shard.file_type().await?.is_dir() {
+                continue;
+            }
+            let mut files = fs::read_dir(shard.path()).await?;
+            while let Some(f) = files.next_entry().await? {
+                let name = f.file_name().to_string_lossy().into_owned();
+                if !known.contains(&name) {
+                    fs::remove_file(f.path()).await?;
+                    orphans += 1;
+                }
+            }
+        }
+        Ok((tmp_removed, orphans))
+    }
+
+    pub async fn temp_file_count(&self) -> Result<u64, BlobError> {
+        let mut n = 0;
+        let mut rd = fs::read_dir(self.tmp_dir()).await?;
+        while rd.next_entry().await?.is_some() {
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+async fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    let d = dir.to_owned();
+    tokio::task::spawn_blocking(move || std::fs::File::open(&d)?.sync_all())
+        .await
+        .map_err(std::io::Error::other)?
+}
+
+/// Re-export so callers name one `Bytes` type.
+pub mod bytes_like {
+    pub use axum::body::Bytes;
+}

@@ -1,0 +1,216 @@
+//! Command line: `serve` and the admin commands that work directly on the data folder.
+use crate::app::{now_us, AppState};
+use crate::config::Config;
+use crate::store::{GebruikerRow, OrganisatieRow};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use swf_domain::{Oin, OrganisatieSoort};
+
+#[derive(Debug, Parser)]
+#[command(name = "swf-server", version, about = "Samenwerkruimte: SWF v5-compatibele samenwerkingsservice")]
+pub struct Cli {
+    /// Configuration file (TOML); environment variables SWF_* override it.
+    #[arg(long, global = true, env = "SWF_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data folder (database and documents); overrides the configuration.
+    #[arg(long, global = true)]
+    pub data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the service (the default).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Create two demo organisations with users if they do not exist yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        cmd: OrgCmd,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Manage system tokens for case systems.
+    Token {
+        #[command(subcommand)]
+        cmd: TokenCmd,
+    },
+    /// Run the background jobs once (retention, announcements) and exit.
+    Jobs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    /// Add an organisation.
+    Add {
+        #[arg(long)]
+        oin: String,
+        #[arg(long)]
+        naam: String,
+        /// GEMEENTE, PROVINCIE, WATERSCHAP, RIJK, OMGEVINGSDIENST, VEILIGHEIDSREGIO, ADVIESBUREAU, OVERIG
+        #[arg(long, default_value = "OVERIG")]
+        soort: String,
+    },
+    /// List organisations (optionally matching a name or OIN).
+    List {
+        #[arg(long, default_value = "")]
+        zoek: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a user to an organisation. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        gebruikersnaam: String,
+        #[arg(long)]
+        naam: String,
+        #[arg(long)]
+        oin: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create a long-lived system token bound to one organisation; printed once.
+    Create {
+        #[arg(long)]
+        oin: String,
+        #[arg(long)]
+        omschrijving: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        dagen: Option<i64>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Start(#[from] crate::StartError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub fn load_config(cli: &Cli) -> Result<Config, CliError> {
+    let mut c = Config::load(cli.config.as_deref())?;
+    if let Some(d) = &cli.data {
+        c.data_dir = d.clone();
+    }
+    Ok(c)
+}
+
+fn parse_oin(s: &str) -> Result<Oin, CliError> {
+    Oin::parse(s).map_err(|e| CliError::Invalid(format!("OIN '{s}': {e}")))
+}
+
+pub async fn add_org(st: &AppState, oin: &str, naam: &str, soort: &str) -> Result<(), CliError> {
+    let oin = parse_oin(oin)?;
+    let soort = OrganisatieSoort::from_wire(soort).ok_or_else(|| CliError::Invalid(format!("onbekende soort '{soort}'")))?;
+    if naam.trim().is_empty() {
+        return Err(CliError::Invalid("naam mag niet leeg zijn".into()));
+    }
+    st.store
+        .insert_organisatie(&OrganisatieRow { oin: oin.to_string(), naam: naam.trim().into(), soort: soort.as_str().into() }, now_us())
+        .await?;
+    Ok(())
+}
+
+pub async fn add_user(st: &AppState, gebruikersnaam: &str, naam: &str, oin: &str, wachtwoord: &str) -> Result<(), CliError> {
+    let oin = parse_oin(oin)?;
+    if st.store.get_organisatie(oin.as_str()).await?.is_none() {
+        return Err(CliError::Invalid(format!("organisatie {oin} bestaat niet; voeg haar eerst toe met 'org add'")));
+    }
+    if gebruikersnaam.trim().is_empty() || gebruikersnaam.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(CliError::Invalid("gebruikersnaam: geen spaties of stuurtekens, niet leeg".into()));
+    }
+    if wachtwoord.chars().count() < 6 {
+        return Err(CliError::Invalid("wachtwoord: ten minste 6 tekens".into()));
+    }
+    let hash = crate::auth::hash_password(wachtwoord).map_err(CliError::Invalid)?;
+    st.store
+        .insert_gebruiker(
+            &GebruikerRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                gebruikersnaam: gebruikersnaam.into(),
+                naam: naam.into(),
+                oin: oin.to_string(),
+                wachtwoord_hash: hash,
+            },
+            now_us(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The two demo organisations of the practice case, with their users (password `oefenen`).
+pub const DEMO: &[(&str, &str, &str, &str, &str)] = &[
+    ("00000001002220647000", "Gemeente Oefenstad", "GEMEENTE", "vergunningverlener", "Vera Vergunningverlener"),
+    ("00000001812579446000", "Veiligheidsregio Oefenland", "VEILIGHEIDSREGIO", "adviseur", "Adriaan Adviseur"),
+];
+pub const DEMO_PASSWORD: &str = "oefenen";
+
+pub async fn seed_demo(st: &AppState) -> Result<(), CliError> {
+    for (oin, naam, soort, user, user_naam) in DEMO {
+        if st.store.get_organisatie(oin).await?.is_none() {
+            add_org(st, oin, naam, soort).await?;
+        }
+        if st.store.find_gebruiker(user).await?.is_none() {
+            add_user(st, user, user_naam, oin, DEMO_PASSWORD).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn run_admin(st: &AppState, cmd: Command) -> Result<(), CliError> {
+    match cmd {
+        Command::Org { cmd: OrgCmd::Add { oin, naam, soort } } => {
+            add_org(st, &oin, &naam, &soort).await?;
+            println!("organisatie {oin} ({naam}) toegevoegd");
+        }
+        Command::Org { cmd: OrgCmd::List { zoek } } => {
+            for o in st.store.search_organisaties(&zoek, 1000).await? {
+                println!("{}  {:<18} {}", o.oin, o.soort, o.naam);
+            }
+        }
+        Command::User { cmd: UserCmd::Add { gebruikersnaam, naam, oin } } => {
+            let mut pw = String::new();
+            std::io::stdin().read_to_string(&mut pw)?;
+            let pw = pw.trim_end_matches(['\n', '\r']);
+            add_user(st, &gebruikersnaam, &naam, &oin, pw).await?;
+            println!("gebruiker {gebruikersnaam} toegevoegd aan {oin}");
+        }
+        Command::Token { cmd: TokenCmd::Create { oin, omschrijving, dagen } } => {
+            let oin = parse_oin(&oin)?;
+            if st.store.get_organisatie(oin.as_str()).await?.is_none() {
+                return Err(CliError::Invalid(format!("organisatie {oin} bestaat niet")));
+            }
+            let (token, _) = crate::auth::issue_token(st, oin.as_str(), None, &omschrijving, dagen.map(chrono::Duration::days)).await?;
+            println!("{token}");
+        }
+        Command::Jobs => {
+            let r = crate::jobs::run_once(st).await.map_err(|e| CliError::Invalid(e.detail))?;
+            println!("{r:?}");
+        }
+        Command::Serve { .. } => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Background jobs: finish verzoek retrieval (INITIALISATIE → OPEN), announce planned deletion
+//! (30 and 7 days before), delete GESLOTEN samenwerkingen after the retention period, drop
+//! expired tokens. Every step is a guarded update, so several instances may run it at once:
+//! only one wins each change and sends its notifications.
+use crate::app::{now_us, to_dt, AppState, Caller};
+use crate::service::Ctx;
+use crate::store::{Applied, Effects, NotificatieRow};
+use serde_json::json;
+use swf_domain::{NotificatieType, Oin, SamenwerkingStatus};
+use uuid::Uuid;
+
+const BATCH: i64 = 100;
+const DAY_US: i64 = 86_400 * 1_000_000;
+
+/// The service itself as the actor of automatic changes.
+pub fn system_caller() -> Caller {
+    Caller {
+        oin: Oin::service(),
+        organisatie_naam: "Samenwerkruimte (automatisch)".into(),
+        gebruiker: None,
+        extensions: true,
+        token_hash: String::new(),
+        verloopt: None,
+    }
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct JobReport {
+    pub geopend: u64,
+    pub aangekondigd: u64,
+    pub verwijderd: u64,
+    pub tokens: u64,
+}
+
+pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError> {
+    let caller = system_caller();
+    let ctx = Ctx::new(st, &caller);
+    let now = now_us();
+    let mut rep = JobReport::default();
+
+    // 1. verzoek retrieval: the DSO verzoek is "placed in the dossier"
+    let cutoff = now - st.config.verzoek_ophalen_secs * 1_000_000;
+    for s in st.store.samenwerkingen_in_status_before(SamenwerkingStatus::Initialisatie.as_str(), cutoff, BATCH).await? {
+        let mut n = s.clone();
+        n.status = SamenwerkingStatus::Open.as_str().into();
+        n.versie += 1;
+        let deelnemers = st.store.list_deelnemers(&s.id).await?;
+        let fx = Effects {
+            notificaties: notify_all(&deelnemers, &s, NotificatieType::VerzoekOphalenGeslaagd, "Verzoek opgehaald",
+                &format!("Verzoek {} is in het dossier van '{}' geplaatst.", s.verzoeknummer.as_deref().unwrap_or("-"), s.titel),
+                json!({ "verzoeknummer": s.verzoeknummer, "samenwerkingNaam": s.titel }), now),
+            audit: vec![],
+        };
+        if st.store.update_samenwerking(&n, &fx).await? == Applied::Yes {
+            rep.geopend += 1;
+        }
+    }
+
+    // 2. announcements, 30 and 7 days ahead
+    for days in [30_i64, 7] {
+        for s in st.store.samenwerkingen_to_announce(now + days * DAY_US, days, BATCH).await? {
+            let deelnemers = st.store.list_deelnemers(&s.id).await?;
+            let when = to_dt(s.verwijder_na.unwrap_or(now));
+            let fx = Effects {
+                notificaties: notify_all(&deelnemers, &s, NotificatieType::VerwijderingGepland, "Samenwerking wordt verwijderd",
+                    &format!("Samenwerking '{}' wordt op {} verwijderd. Archiveer vóór die datum wat u nodig heeft.", s.titel, when.format("%d-%m-%Y")),
+                    json!({ "verwijderDatum": when, "sluitDatum": s.gesloten.map(to_dt), "samenwerkingNaam": s.titel }), now),
+                audit: vec![],
+            };
+            if st.store.mark_announced(&s.id, days, &fx).await? == Applied::Yes {
+                rep.aangekondigd += 1;
+            }
+        }
+    }
+
+    // 3. retention: delete what was closed long enough ago
+    for s in st.store.samenwerkingen_due_for_deletion(now, BATCH).await? {
+        match ctx.purge(&s, true).await {
+            Ok(()) => rep.verwijderd += 1,
+            Err(e) if e.status == 409 => {} // another instance was first
+            Err(e) => return Err(e),
+        }
+    }
+
+    rep.tokens = st.store.delete_expired_tokens(now).await?;
+    Ok(rep)
+}
+
+fn notify_all(
+    deelnemers: &[crate::store::DeelnemerRow],
+    s: &crate::store::SamenwerkingRow,
+    soort: NotificatieType,
+    titel: &str,
+    tekst: &str,
+    props: serde_json::Value,
+    now: i64,
+) -> Vec<NotificatieRow> {
+    let caller = system_caller();
+    deelnemers
+        .iter()
+        .filter(|d| d.verwijderd.is_none())
+        .map(|d| NotificatieRow {
+            id: Uuid::now_v7().to_string(),
+            ontvanger: d.oin.clone(),
+            ontvanger_naam: d.naam.clone(),
+            samenwerking_id: s.id.clone(),
+            soort: soort.as_str().into(),
+            titel: titel.into(),
+            tekst: tekst.into(),
+            event_initiator: caller.oin.to_string(),
+            event_initiator_naam: caller.organisatie_naam.clone(),
+            event_datum: now,
+            properties: props.to_string(),
+            document_id: None,
+            alleen_volledig: 0,
+            na_vertrek: 0,
+        })
+        .collect()
+}
+
+/// Run the jobs every `interval` until `shutdown` fires.
+pub async fn run_forever(st: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let interval = std::time::Duration::from_secs(st.config.job_interval_secs.max(1));
+    loop {
+        match run_once(&st).await {
+            Ok(r) if r != JobReport::default() => tracing::info!(?r, "background jobs"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e.detail, "background jobs failed; will retry"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

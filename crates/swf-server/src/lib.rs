@@ -1,0 +1,44 @@
+//! Samenwerkruimte collaboration service: an SWF v5-compatible REST API.
+pub mod app;
+pub mod auth;
+pub mod blob;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod jobs;
+pub mod openapi;
+pub mod service;
+pub mod store;
+
+use app::AppState;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Store(#[from] store::StoreError),
+    #[error("{0}")]
+    Blob(#[from] blob::BlobError),
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Open the data folder: database (with migrations) and blob store; remove leftovers of a crash.
+pub async fn open_state(config: config::Config) -> Result<AppState, StartError> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let store = store::sqlite::SqliteStore::open(&config.database_path()).await?;
+    let blobs = blob::BlobStore::open(&config.data_dir).await?;
+    let known: HashSet<String> = store::Store::all_document_ids(&store).await?.into_iter().collect();
+    let (tmp, orphans) = blobs.sweep(&known).await?;
+    if tmp + orphans > 0 {
+        tracing::info!(temp_files = tmp, orphan_blobs = orphans, "cleaned up after an interrupted run");
+    }
+    Ok(AppState {
+        store: Arc::new(store),
+        blobs,
+        config: Arc::new(config),
+        token_cache: Default::default(),
+    })
+}

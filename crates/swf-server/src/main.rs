@@ -1,0 +1,88 @@
+use clap::Parser;
+use std::process::ExitCode;
+use swf_server::cli::{self, Cli, Command};
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Cli::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fout: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Cli) -> Result<(), cli::CliError> {
+    let mut config = cli::load_config(&args)?;
+    init_tracing(config.log_json);
+    let command = args.command.unwrap_or(Command::Serve { listen: None, demo: false });
+    if let Command::Serve { listen, demo } = command {
+        if let Some(l) = listen {
+            config.listen = l;
+        }
+        let st = swf_server::open_state(config.clone()).await?;
+        if demo {
+            cli::seed_demo(&st).await?;
+        }
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        // tests and scripts read this line to find the port
+        println!("swf-server luistert op http://{addr}");
+        if demo {
+            println!("Demo-omgeving: meld aan met gebruiker 'vergunningverlener' (Gemeente Oefenstad) of 'adviseur' (Veiligheidsregio Oefenland), wachtwoord '{}'.", cli::DEMO_PASSWORD);
+            println!("  curl -s -X POST http://{addr}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
+            println!("  API-beschrijving: http://{addr}/openapi.json");
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let jobs = tokio::spawn(swf_server::jobs::run_forever(st.clone(), rx));
+        let app = swf_server::http::router(st);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                tracing::info!("stopping: finishing requests in flight");
+                let _ = tx.send(true);
+            })
+            .await?;
+        let _ = jobs.await;
+        Ok(())
+    } else {
+        let st = swf_server::open_state(config).await?;
+        cli::run_admin(&st, command).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,338 @@
+//! Storage: the `Store` trait (one method per use case, each one transaction) and its rows.
+//! SQL is kept portable (no SQLite-only functions) so a PostgreSQL implementation can follow.
+pub mod sqlite;
+
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrganisatieRow {
+    pub oin: String,
+    pub naam: String,
+    pub soort: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GebruikerRow {
+    pub id: String,
+    pub gebruikersnaam: String,
+    pub naam: String,
+    pub oin: String,
+    pub wachtwoord_hash: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenIdentity {
+    pub oin: String,
+    pub organisatie_naam: String,
+    pub gebruikersnaam: Option<String>,
+    pub verloopt: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub hash: String,
+    pub oin: String,
+    pub gebruiker_id: Option<String>,
+    pub soort: &'static str,
+    pub omschrijving: String,
+    pub aangemaakt: i64,
+    pub verloopt: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct SamenwerkingRow {
+    pub id: String,
+    pub volgnummer: i64,
+    pub verzoeknummer: Option<String>,
+    pub olo_verzoeknummer: Option<String>,
+    pub bron_verzoek: Option<String>,
+    pub type_verzoek: Option<String>,
+    pub globale_locatie: Option<String>,
+    pub titel: String,
+    pub beschrijving: Option<String>,
+    pub taal: String,
+    pub status: String,
+    pub aangemaakt_door: String,
+    pub aangemaakt_door_naam: String,
+    pub creatie: i64,
+    pub eind: i64,
+    pub laatst_aangepast_door: String,
+    pub laatst_aangepast_door_naam: String,
+    pub laatst_aangepast: i64,
+    pub kenmerk_systeem: Option<String>,
+    pub nummer_binnen_systeem: Option<String>,
+    pub contactpersoon_naam: Option<String>,
+    pub contactpersoon_emailadres: Option<String>,
+    pub contactpersoon_telefoonnummer: Option<String>,
+    pub gesloten: Option<i64>,
+    pub verwijder_na: Option<i64>,
+    pub versie: i64,
+}
+
+/// A samenwerking as seen by one organisation, with its counts.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SamenwerkingView {
+    #[sqlx(flatten)]
+    pub s: SamenwerkingRow,
+    pub mijn_rol: String,
+    pub mijn_privilege: String,
+    pub aantal_actieverzoeken: i64,
+    pub aantal_notificaties: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SamenwerkingFilter {
+    pub status: Option<String>,
+    pub titel: Option<String>,
+    pub verzoeknummer: Option<String>,
+    pub rol: Option<String>,
+    /// column to sort on (whitelisted by the caller) and direction
+    pub sort: &'static str,
+    pub desc: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeelnemerRow {
+    pub samenwerking_id: String,
+    pub oin: String,
+    pub naam: String,
+    pub rol: String,
+    pub privilege: String,
+    pub toegevoegd: i64,
+    pub verwijderd: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub id: String,
+    pub samenwerking_id: String,
+    pub bestandsnaam: String,
+    pub kenmerk_systeem: Option<String>,
+    pub nummer_binnen_systeem: Option<String>,
+    pub aangemaakt_door: String,
+    pub aangemaakt_door_naam: String,
+    pub creatie: i64,
+    pub laatst_aangepast_door: String,
+    pub laatst_aangepast_door_naam: String,
+    pub laatst_aangepast: i64,
+    pub omschrijving: String,
+    pub vertrouwelijkheid: String,
+    pub taal: Option<String>,
+    pub formaat: String,
+    pub hash: String,
+    pub grootte: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    pub alleen_rv: bool,
+    pub aangemaakt_door: Option<String>,
+    pub aangemaakt_door_not: Option<String>,
+    pub aangemaakt_door_naam: Option<String>,
+    pub aangemaakt_door_naam_not: Option<String>,
+    pub sort: &'static str,
+    pub desc: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActieverzoekRow {
+    pub id: String,
+    pub samenwerking_id: String,
+    pub titel: String,
+    pub omschrijving: String,
+    pub melding: Option<String>,
+    pub product_id: Option<String>,
+    pub status: String,
+    pub zender: String,
+    pub zender_naam: String,
+    pub ontvanger: String,
+    pub ontvanger_naam: String,
+    pub creatie: i64,
+    pub laatst_aangepast: i64,
+    pub laatst_aangepast_door: String,
+    pub laatst_aangepast_door_naam: String,
+    pub versie: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActieverzoekView {
+    #[sqlx(flatten)]
+    pub a: ActieverzoekRow,
+    pub aantal_berichten: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActieverzoekFilter {
+    pub samenwerking_id: Option<String>,
+    /// receiver OIN (DSO's `organisatie`)
+    pub ontvanger: Option<String>,
+    pub zender: Option<String>,
+    pub status: Option<String>,
+    pub status_not: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BerichtRow {
+    pub id: String,
+    pub actieverzoek_id: String,
+    pub samenwerking_id: String,
+    pub creatie: i64,
+    pub inhoud: String,
+    pub zender: String,
+    pub zender_naam: String,
+    pub ontvanger: String,
+    pub ontvanger_naam: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotificatieRow {
+    pub id: String,
+    pub ontvanger: String,
+    pub ontvanger_naam: String,
+    pub samenwerking_id: String,
+    #[sqlx(rename = "type")]
+    pub soort: String,
+    pub titel: String,
+    pub tekst: String,
+    pub event_initiator: String,
+    pub event_initiator_naam: String,
+    pub event_datum: i64,
+    pub properties: String,
+    pub document_id: Option<String>,
+    pub alleen_volledig: i64,
+    pub na_vertrek: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NotificatieFilter {
+    pub samenwerking_id: Option<String>,
+    pub gt: Option<i64>,
+    pub lte: Option<i64>,
+    pub types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub volgnummer: i64,
+    pub tijd: i64,
+    pub oin: String,
+    pub organisatie_naam: String,
+    pub gebruiker: Option<String>,
+    pub samenwerking_id: Option<String>,
+    pub actie: String,
+    pub omschrijving: String,
+    pub document_id: Option<String>,
+    pub alleen_volledig: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAudit {
+    pub tijd: i64,
+    pub oin: String,
+    pub organisatie_naam: String,
+    pub gebruiker: Option<String>,
+    pub samenwerking_id: Option<String>,
+    pub actie: String,
+    pub omschrijving: String,
+    pub document_id: Option<String>,
+    pub alleen_volledig: bool,
+}
+
+/// What every change writes besides itself, in the same transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Effects {
+    pub notificaties: Vec<NotificatieRow>,
+    pub audit: Vec<NewAudit>,
+}
+
+/// A guarded write: the row must still be as the caller last read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Yes,
+    /// Someone else changed it first (or it is gone).
+    Stale,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // --- organisations, users, tokens
+    async fn insert_organisatie(&self, o: &OrganisatieRow, now: i64) -> Result<()>;
+    async fn get_organisatie(&self, oin: &str) -> Result<Option<OrganisatieRow>>;
+    async fn search_organisaties(&self, zoek: &str, limit: i64) -> Result<Vec<OrganisatieRow>>;
+    async fn insert_gebruiker(&self, g: &GebruikerRow, now: i64) -> Result<()>;
+    async fn find_gebruiker(&self, gebruikersnaam: &str) -> Result<Option<GebruikerRow>>;
+    async fn insert_token(&self, t: &NewToken) -> Result<()>;
+    async fn find_token(&self, hash: &str) -> Result<Option<TokenIdentity>>;
+    async fn delete_token(&self, hash: &str) -> Result<()>;
+    async fn delete_expired_tokens(&self, now: i64) -> Result<u64>;
+
+    // --- samenwerkingen
+    async fn next_samenwerking_nummer(&self) -> Result<i64>;
+    async fn create_samenwerking(&self, s: &SamenwerkingRow, deelnemers: &[DeelnemerRow], fx: &Effects) -> Result<()>;
+    async fn get_samenwerking(&self, id: &str) -> Result<Option<SamenwerkingRow>>;
+    async fn get_samenwerking_view(&self, id: &str, oin: &str) -> Result<Option<SamenwerkingView>>;
+    async fn list_samenwerkingen(&self, oin: &str, f: &SamenwerkingFilter, offset: i64, limit: i64) -> Result<(Vec<SamenwerkingView>, i64)>;
+    /// Write all mutable columns of `s` if its `versie` is still `s.versie - 1`.
+    async fn update_samenwerking(&self, s: &SamenwerkingRow, fx: &Effects) -> Result<Applied>;
+    /// Purge everything of a GESLOTEN samenwerking, keep a tombstone. Returns the document ids
+    /// whose bytes must now be removed, or `Stale` if it was not GESLOTEN any more.
+    async fn delete_samenwerking(&self, id: &str, by: &str, now: i64, fx: &Effects) -> Result<Option<Vec<String>>>;
+    async fn samenwerkingen_in_status_before(&self, status: &str, creatie_before: i64, limit: i64) -> Result<Vec<SamenwerkingRow>>;
+    async fn samenwerkingen_due_for_deletion(&self, now: i64, limit: i64) -> Result<Vec<SamenwerkingRow>>;
+    async fn samenwerkingen_to_announce(&self, until: i64, days: i64, limit: i64) -> Result<Vec<SamenwerkingRow>>;
+    async fn mark_announced(&self, id: &str, days: i64, fx: &Effects) -> Result<Applied>;
+
+    // --- deelnemers
+    async fn list_deelnemers(&self, samenwerking_id: &str) -> Result<Vec<DeelnemerRow>>;
+    async fn get_deelnemer(&self, samenwerking_id: &str, oin: &str) -> Result<Option<DeelnemerRow>>;
+    /// Insert or revive a partner.
+    async fn upsert_deelnemer(&self, d: &DeelnemerRow, fx: &Effects) -> Result<()>;
+    async fn set_privilege(&self, samenwerking_id: &str, oin: &str, privilege: &str, fx: &Effects) -> Result<Applied>;
+    async fn remove_deelnemer(&self, samenwerking_id: &str, oin: &str, now: i64, fx: &Effects) -> Result<Applied>;
+
+    // --- documenten
+    async fn insert_document(&self, d: &DocumentRow, fx: &Effects) -> Result<()>;
+    async fn get_document(&self, id: &str) -> Result<Option<DocumentRow>>;
+    async fn list_documenten(&self, samenwerking_id: &str, f: &DocumentFilter, offset: i64, limit: i64) -> Result<(Vec<DocumentRow>, i64)>;
+    async fn documenten_van_actieverzoek(&self, actieverzoek_id: &str) -> Result<Vec<DocumentRow>>;
+    async fn update_document(&self, d: &DocumentRow, expected_laatst_aangepast: i64, fx: &Effects) -> Result<Applied>;
+    async fn delete_document(&self, id: &str, fx: &Effects) -> Result<Applied>;
+    async fn all_document_ids(&self) -> Result<Vec<String>>;
+
+    // --- actieverzoeken and berichten
+    async fn insert_actieverzoek(&self, a: &ActieverzoekRow, documenten: &[String], fx: &Effects) -> Result<()>;
+    async fn get_actieverzoek(&self, id: &str) -> Result<Option<ActieverzoekView>>;
+    /// Actieverzoeken where `oin` is sender or receiver.
+    async fn list_actieverzoeken(&self, oin: &str, f: &ActieverzoekFilter, offset: i64, limit: i64) -> Result<(Vec<ActieverzoekView>, i64)>;
+    /// Write `a` if its `versie` is still `a.versie - 1`.
+    async fn update_actieverzoek(&self, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied>;
+    async fn koppel_document(&self, actieverzoek_id: &str, document_id: &str, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied>;
+    async fn ontkoppel_document(&self, actieverzoek_id: &str, document_id: &str, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied>;
+    async fn insert_bericht(&self, b: &BerichtRow, fx: &Effects) -> Result<()>;
+    async fn list_berichten(&self, actieverzoek_id: &str, offset: i64, limit: i64) -> Result<(Vec<BerichtRow>, i64)>;
+
+    // --- notificaties
+    async fn list_notificaties(&self, oin: &str, f: &NotificatieFilter, offset: i64, limit: i64) -> Result<(Vec<NotificatieRow>, i64)>;
+    async fn get_notificatie(&self, id: &str, oin: &str) -> Result<Option<NotificatieRow>>;
+    async fn delete_notificatie(&self, id: &str, oin: &str) -> Result<Applied>;
+
+    // --- audit
+    async fn list_audit(&self, samenwerking_id: &str, alleen_rv: bool, offset: i64, limit: i64) -> Result<(Vec<AuditRow>, i64)>;
+    async fn insert_audit(&self, a: &NewAudit) -> Result<()>;
+
+    async fn ping(&self) -> Result<()>;
+}
