@@ -145,7 +145,10 @@ impl SamenwerkingStatus {
     /// Work can be done (documents, invitations, actieverzoeken): INITIALISATIE behaves as OPEN
     /// ("all functions available", CIM).
     pub fn is_active(self) -> bool {
-        matches!(self, SamenwerkingStatus::Initialisatie | SamenwerkingStatus::Open)
+        matches!(
+            self,
+            SamenwerkingStatus::Initialisatie | SamenwerkingStatus::Open
+        )
     }
 }
 
@@ -153,7 +156,9 @@ impl ActieverzoekStatus {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            ActieverzoekStatus::Geweigerd | ActieverzoekStatus::Gereed | ActieverzoekStatus::Ingetrokken
+            ActieverzoekStatus::Geweigerd
+                | ActieverzoekStatus::Gereed
+                | ActieverzoekStatus::Ingetrokken
         )
     }
 }
@@ -173,15 +178,27 @@ mod tests {
 
     #[test]
     fn wire_spellings() {
-        assert_eq!(serde_json::to_string(&ActieverzoekStatus::InBehandeling).unwrap(), "\"IN_BEHANDELING\"");
-        assert_eq!(serde_json::to_string(&Privilege::BeperkteToegang).unwrap(), "\"BEPERKTE_TOEGANG\"");
-        assert_eq!(ActieverzoekStatus::from_wire("GEREEDGEMELD"), Some(ActieverzoekStatus::Gereedgemeld));
+        assert_eq!(
+            serde_json::to_string(&ActieverzoekStatus::InBehandeling).unwrap(),
+            "\"IN_BEHANDELING\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Privilege::BeperkteToegang).unwrap(),
+            "\"BEPERKTE_TOEGANG\""
+        );
+        assert_eq!(
+            ActieverzoekStatus::from_wire("GEREEDGEMELD"),
+            Some(ActieverzoekStatus::Gereedgemeld)
+        );
         assert_eq!(ActieverzoekStatus::from_wire("gereedgemeld"), None);
         assert!(serde_json::from_str::<Vertrouwelijkheid>("\"ZV\"").is_err());
         for t in NotificatieType::ALL {
             assert_eq!(NotificatieType::from_wire(t.as_str()), Some(*t));
         }
-        assert_eq!(NotificatieType::ALL.iter().filter(|t| t.is_dso()).count(), 7);
+        assert_eq!(
+            NotificatieType::ALL.iter().filter(|t| t.is_dso()).count(),
+            7
+        );
     }
 
     #[test]

@@ -7,7 +7,10 @@ pub fn samenwerking_transition_allowed(from: SamenwerkingStatus, to: Samenwerkin
     use SamenwerkingStatus::*;
     matches!(
         (from, to),
-        (Initialisatie, Open) | (Initialisatie, Gesloten) | (Open, Gesloten) | (Gesloten, Verwijderd)
+        (Initialisatie, Open)
+            | (Initialisatie, Gesloten)
+            | (Open, Gesloten)
+            | (Gesloten, Verwijderd)
     )
 }
 
@@ -30,19 +33,32 @@ pub const ACTIEVERZOEK_TRANSITIONS: &[(ActieverzoekStatus, ActieverzoekStatus, P
 
 /// Who may move an actieverzoek from `from` to `to`, if anyone.
 pub fn transition_actor(from: ActieverzoekStatus, to: ActieverzoekStatus) -> Option<Party> {
-    ACTIEVERZOEK_TRANSITIONS.iter().find(|(f, t, _)| *f == from && *t == to).map(|(_, _, p)| *p)
+    ACTIEVERZOEK_TRANSITIONS
+        .iter()
+        .find(|(f, t, _)| *f == from && *t == to)
+        .map(|(_, _, p)| *p)
 }
 
 /// Who may ever move an actieverzoek into `to` (used to tell 403 from 409).
 pub fn any_transition_actor(to: ActieverzoekStatus) -> Option<Party> {
-    ACTIEVERZOEK_TRANSITIONS.iter().find(|(_, t, _)| *t == to).map(|(_, _, p)| *p)
+    ACTIEVERZOEK_TRANSITIONS
+        .iter()
+        .find(|(_, t, _)| *t == to)
+        .map(|(_, _, p)| *p)
 }
 
 /// A v4-style `PATCH status=GEREED` by the receiver means "gereedmelden" (decision D7).
-pub fn normalise_requested_status(party: Party, current: ActieverzoekStatus, requested: ActieverzoekStatus) -> ActieverzoekStatus {
+pub fn normalise_requested_status(
+    party: Party,
+    current: ActieverzoekStatus,
+    requested: ActieverzoekStatus,
+) -> ActieverzoekStatus {
     if party == Party::Ontvanger
         && requested == ActieverzoekStatus::Gereed
-        && matches!(current, ActieverzoekStatus::Open | ActieverzoekStatus::InBehandeling)
+        && matches!(
+            current,
+            ActieverzoekStatus::Open | ActieverzoekStatus::InBehandeling
+        )
     {
         ActieverzoekStatus::Gereedgemeld
     } else {
@@ -65,7 +81,13 @@ pub fn transition_rel(to: ActieverzoekStatus, from: ActieverzoekStatus) -> &'sta
 }
 
 /// Relations a DSO v5 client understands on an actieverzoek.
-pub const DSO_ACTIEVERZOEK_RELS: &[&str] = &["self", "berichtVerzenden", "behandelen", "weigeren", "gereedmelden"];
+pub const DSO_ACTIEVERZOEK_RELS: &[&str] = &[
+    "self",
+    "berichtVerzenden",
+    "behandelen",
+    "weigeren",
+    "gereedmelden",
+];
 
 #[cfg(test)]
 mod tests {
@@ -84,21 +106,39 @@ mod tests {
 
     #[test]
     fn receiver_reports_sender_accepts() {
-        assert_eq!(transition_actor(InBehandeling, Gereedgemeld), Some(Party::Ontvanger));
+        assert_eq!(
+            transition_actor(InBehandeling, Gereedgemeld),
+            Some(Party::Ontvanger)
+        );
         assert_eq!(transition_actor(Gereedgemeld, Gereed), Some(Party::Zender));
         assert_eq!(transition_actor(Open, Gereed), None);
     }
 
     #[test]
     fn v4_gereed_by_receiver_is_gereedmelden() {
-        assert_eq!(normalise_requested_status(Party::Ontvanger, Open, Gereed), Gereedgemeld);
-        assert_eq!(normalise_requested_status(Party::Zender, Gereedgemeld, Gereed), Gereed);
+        assert_eq!(
+            normalise_requested_status(Party::Ontvanger, Open, Gereed),
+            Gereedgemeld
+        );
+        assert_eq!(
+            normalise_requested_status(Party::Zender, Gereedgemeld, Gereed),
+            Gereed
+        );
     }
 
     #[test]
     fn samenwerking_cannot_reopen() {
-        assert!(!samenwerking_transition_allowed(SamenwerkingStatus::Gesloten, SamenwerkingStatus::Open));
-        assert!(samenwerking_transition_allowed(SamenwerkingStatus::Open, SamenwerkingStatus::Gesloten));
-        assert!(!samenwerking_transition_allowed(SamenwerkingStatus::Open, SamenwerkingStatus::Verwijderd));
+        assert!(!samenwerking_transition_allowed(
+            SamenwerkingStatus::Gesloten,
+            SamenwerkingStatus::Open
+        ));
+        assert!(samenwerking_transition_allowed(
+            SamenwerkingStatus::Open,
+            SamenwerkingStatus::Gesloten
+        ));
+        assert!(!samenwerking_transition_allowed(
+            SamenwerkingStatus::Open,
+            SamenwerkingStatus::Verwijderd
+        ));
     }
 }

@@ -84,7 +84,11 @@ mod tests {
 
     #[test]
     fn accepts_real_oins() {
-        for s in ["00000001812579446000", "00000001852282229000", "00000099000000000001"] {
+        for s in [
+            "00000001812579446000",
+            "00000001852282229000",
+            "00000099000000000001",
+        ] {
             assert_eq!(Oin::parse(s).map(|o| o.to_string()), Ok(s.to_owned()));
         }
         assert!(Oin::parse("00000099000000000001").is_ok_and(|o| o.is_test()));
@@ -93,8 +97,14 @@ mod tests {
     #[test]
     fn rejects_wrong_length_and_non_digits() {
         assert_eq!(Oin::parse(""), Err(OinError::WrongLength(0)));
-        assert_eq!(Oin::parse("0000000181257944600"), Err(OinError::WrongLength(19)));
-        assert_eq!(Oin::parse("000000018125794460001"), Err(OinError::WrongLength(21)));
+        assert_eq!(
+            Oin::parse("0000000181257944600"),
+            Err(OinError::WrongLength(19))
+        );
+        assert_eq!(
+            Oin::parse("000000018125794460001"),
+            Err(OinError::WrongLength(21))
+        );
         assert_eq!(Oin::parse("0000000181257944600A"), Err(OinError::NotDigits));
         assert_eq!(Oin::parse(" 0000000181257944600"), Err(OinError::NotDigits));
         // 20 characters but multi-byte: counted as characters, still not digits
@@ -104,7 +114,10 @@ mod tests {
     #[test]
     fn serde_round_trip_and_rejection() {
         let o: Oin = serde_json::from_str("\"00000001812579446000\"").unwrap();
-        assert_eq!(serde_json::to_string(&o).unwrap(), "\"00000001812579446000\"");
+        assert_eq!(
+            serde_json::to_string(&o).unwrap(),
+            "\"00000001812579446000\""
+        );
         assert!(serde_json::from_str::<Oin>("\"123\"").is_err());
     }
 }

@@ -24,7 +24,11 @@ pub struct Link {
 
 impl Link {
     pub fn new(href: impl Into<String>) -> Self {
-        Link { href: href.into(), templated: false, title: None }
+        Link {
+            href: href.into(),
+            templated: false,
+            title: None,
+        }
     }
 }
 
@@ -43,8 +47,17 @@ pub struct Page {
 
 impl Page {
     pub fn new(number: u64, size: u64, total_elements: u64) -> Self {
-        let total_pages = if size == 0 { 0 } else { total_elements.div_ceil(size) };
-        Page { number, size, total_elements, total_pages }
+        let total_pages = if size == 0 {
+            0
+        } else {
+            total_elements.div_ceil(size)
+        };
+        Page {
+            number,
+            size,
+            total_elements,
+            total_pages,
+        }
     }
 }
 
@@ -442,7 +455,9 @@ mod tests {
 
     #[test]
     fn start_rejects_unknown_fields_and_bad_oin() {
-        assert!(serde_json::from_str::<SamenwerkingStarten>(r#"{"titel":"a","onbekend":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<SamenwerkingStarten>(r#"{"titel":"a","onbekend":1}"#).is_err()
+        );
         assert!(serde_json::from_str::<SamenwerkingStarten>(
             r#"{"titel":"a","deelnemers":[{"oin":"123","privilege":"VOLLEDIGE_TOEGANG"}]}"#
         )

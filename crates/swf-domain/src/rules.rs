@@ -29,7 +29,11 @@ impl ActorKind {
         ActorKind::Outsider,
     ];
 
-    pub fn from_participation(is_initiator: bool, privilege: Option<Privilege>, removed: bool) -> Self {
+    pub fn from_participation(
+        is_initiator: bool,
+        privilege: Option<Privilege>,
+        removed: bool,
+    ) -> Self {
         if removed {
             return ActorKind::RemovedPartner;
         }
@@ -42,7 +46,10 @@ impl ActorKind {
     }
 
     pub fn is_participant(self) -> bool {
-        matches!(self, ActorKind::Initiator | ActorKind::PartnerVolledig | ActorKind::PartnerBeperkt)
+        matches!(
+            self,
+            ActorKind::Initiator | ActorKind::PartnerVolledig | ActorKind::PartnerBeperkt
+        )
     }
 
     /// The effective privilege: the initiator always has full access (decision D3).
@@ -192,41 +199,158 @@ pub struct Rule {
 
 /// The rule table (shared/docs/swf-domain.md §6 with the decisions of docs/decisions.md).
 pub const RULES: &[Rule] = &[
-    Rule { action: Action::ViewSamenwerking, who: Who::AnyParticipant, when: When::NotDeleted, refuse_as: Denied::NotVisible },
-    Rule { action: Action::ChangeMetadata, who: Who::InitiatorOnly, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::Close, who: Who::InitiatorOnly, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::Delete, who: Who::InitiatorOnly, when: When::Gesloten, refuse_as: Denied::Forbidden },
-    Rule { action: Action::ListDeelnemers, who: Who::AnyParticipant, when: When::NotDeleted, refuse_as: Denied::NotVisible },
-    Rule { action: Action::InviteDeelnemer, who: Who::InitiatorOnly, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::ChangePrivilege, who: Who::InitiatorOnly, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::RemoveDeelnemer, who: Who::InitiatorOnly, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::ListDocumenten, who: Who::AnyParticipant, when: When::NotDeleted, refuse_as: Denied::NotVisible },
-    Rule { action: Action::ViewDocumentRv, who: Who::AnyParticipant, when: When::NotDeleted, refuse_as: Denied::NotVisible },
-    Rule { action: Action::ViewDocumentSv, who: Who::FullAccess, when: When::NotDeleted, refuse_as: Denied::NotVisible },
-    Rule { action: Action::UploadDocumentRv, who: Who::AnyParticipant, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::UploadDocumentSv, who: Who::FullAccess, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::ChangeOwnDocument, who: Who::AnyParticipant, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::ChangeOthersDocument, who: Who::Nobody, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::DeleteOwnDocument, who: Who::AnyParticipant, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::DeleteOthersDocument, who: Who::Nobody, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::CreateActieverzoek, who: Who::AnyParticipant, when: When::Active, refuse_as: Denied::Forbidden },
-    Rule { action: Action::ListActieverzoeken, who: Who::AnyParticipant, when: When::NotDeleted, refuse_as: Denied::NotVisible },
-    Rule { action: Action::ViewNotificaties, who: Who::AnyParticipant, when: When::NotDeleted, refuse_as: Denied::NotVisible },
-    Rule { action: Action::ViewHistorie, who: Who::AnyParticipant, when: When::NotDeleted, refuse_as: Denied::NotVisible },
+    Rule {
+        action: Action::ViewSamenwerking,
+        who: Who::AnyParticipant,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
+    Rule {
+        action: Action::ChangeMetadata,
+        who: Who::InitiatorOnly,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::Close,
+        who: Who::InitiatorOnly,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::Delete,
+        who: Who::InitiatorOnly,
+        when: When::Gesloten,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::ListDeelnemers,
+        who: Who::AnyParticipant,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
+    Rule {
+        action: Action::InviteDeelnemer,
+        who: Who::InitiatorOnly,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::ChangePrivilege,
+        who: Who::InitiatorOnly,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::RemoveDeelnemer,
+        who: Who::InitiatorOnly,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::ListDocumenten,
+        who: Who::AnyParticipant,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
+    Rule {
+        action: Action::ViewDocumentRv,
+        who: Who::AnyParticipant,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
+    Rule {
+        action: Action::ViewDocumentSv,
+        who: Who::FullAccess,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
+    Rule {
+        action: Action::UploadDocumentRv,
+        who: Who::AnyParticipant,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::UploadDocumentSv,
+        who: Who::FullAccess,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::ChangeOwnDocument,
+        who: Who::AnyParticipant,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::ChangeOthersDocument,
+        who: Who::Nobody,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::DeleteOwnDocument,
+        who: Who::AnyParticipant,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::DeleteOthersDocument,
+        who: Who::Nobody,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::CreateActieverzoek,
+        who: Who::AnyParticipant,
+        when: When::Active,
+        refuse_as: Denied::Forbidden,
+    },
+    Rule {
+        action: Action::ListActieverzoeken,
+        who: Who::AnyParticipant,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
+    Rule {
+        action: Action::ViewNotificaties,
+        who: Who::AnyParticipant,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
+    Rule {
+        action: Action::ViewHistorie,
+        who: Who::AnyParticipant,
+        when: When::NotDeleted,
+        refuse_as: Denied::NotVisible,
+    },
 ];
 
 pub fn rule(action: Action) -> &'static Rule {
     // Every Action has exactly one row (checked by a unit test); fall back to the strictest.
-    RULES.iter().find(|r| r.action == action).unwrap_or(&DENY_ALL)
+    RULES
+        .iter()
+        .find(|r| r.action == action)
+        .unwrap_or(&DENY_ALL)
 }
 
-const DENY_ALL: Rule = Rule { action: Action::ViewSamenwerking, who: Who::Nobody, when: When::Gesloten, refuse_as: Denied::NotVisible };
+const DENY_ALL: Rule = Rule {
+    action: Action::ViewSamenwerking,
+    who: Who::Nobody,
+    when: When::Gesloten,
+    refuse_as: Denied::NotVisible,
+};
 
 /// Decide one action for one actor in one samenwerking state.
 ///
 /// Order: existence first (a deleted samenwerking, an outsider and a removed partner get 404
 /// for everything), then role (403, or 404 for hidden things), then state (409).
-pub fn authorize(actor: ActorKind, action: Action, state: SamenwerkingStatus) -> Result<(), Denied> {
+pub fn authorize(
+    actor: ActorKind,
+    action: Action,
+    state: SamenwerkingStatus,
+) -> Result<(), Denied> {
     if state == SamenwerkingStatus::Verwijderd || !actor.is_participant() {
         return Err(Denied::NotVisible);
     }
@@ -274,7 +398,11 @@ impl ActieverzoekAction {
             ActieverzoekAction::AttachDocument,
             ActieverzoekAction::DetachDocument,
         ];
-        v.extend(ActieverzoekStatus::ALL.iter().map(|s| ActieverzoekAction::ChangeStatus(*s)));
+        v.extend(
+            ActieverzoekStatus::ALL
+                .iter()
+                .map(|s| ActieverzoekAction::ChangeStatus(*s)),
+        );
         v
     }
 }
@@ -302,7 +430,9 @@ pub fn authorize_actieverzoek(
                 Ok(())
             }
         }
-        ActieverzoekAction::PostBericht | ActieverzoekAction::AttachDocument | ActieverzoekAction::DetachDocument => {
+        ActieverzoekAction::PostBericht
+        | ActieverzoekAction::AttachDocument
+        | ActieverzoekAction::DetachDocument => {
             if !active || current.is_terminal() {
                 Err(Denied::WrongState)
             } else {
@@ -347,7 +477,13 @@ mod tests {
 
     #[test]
     fn only_the_initiator_manages_partners_and_lifecycle() {
-        for a in [Action::InviteDeelnemer, Action::ChangePrivilege, Action::RemoveDeelnemer, Action::Close, Action::ChangeMetadata] {
+        for a in [
+            Action::InviteDeelnemer,
+            Action::ChangePrivilege,
+            Action::RemoveDeelnemer,
+            Action::Close,
+            Action::ChangeMetadata,
+        ] {
             assert_eq!(authorize(Initiator, a, Open), Ok(()));
             assert_eq!(authorize(PartnerVolledig, a, Open), Err(Denied::Forbidden));
             assert_eq!(authorize(PartnerBeperkt, a, Open), Err(Denied::Forbidden));
@@ -357,9 +493,15 @@ mod tests {
 
     #[test]
     fn delete_only_when_closed() {
-        assert_eq!(authorize(Initiator, Action::Delete, Open), Err(Denied::WrongState));
+        assert_eq!(
+            authorize(Initiator, Action::Delete, Open),
+            Err(Denied::WrongState)
+        );
         assert_eq!(authorize(Initiator, Action::Delete, Gesloten), Ok(()));
-        assert_eq!(authorize(PartnerVolledig, Action::Delete, Gesloten), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(PartnerVolledig, Action::Delete, Gesloten),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]
@@ -380,24 +522,48 @@ mod tests {
         for actor in [Initiator, PartnerVolledig, PartnerBeperkt] {
             assert_eq!(authorize(actor, Action::ViewSamenwerking, Gesloten), Ok(()));
             assert_eq!(authorize(actor, Action::ViewDocumentRv, Gesloten), Ok(()));
-            assert_eq!(authorize(actor, Action::UploadDocumentRv, Gesloten), Err(Denied::WrongState));
-            assert_eq!(authorize(actor, Action::CreateActieverzoek, Gesloten), Err(Denied::WrongState));
+            assert_eq!(
+                authorize(actor, Action::UploadDocumentRv, Gesloten),
+                Err(Denied::WrongState)
+            );
+            assert_eq!(
+                authorize(actor, Action::CreateActieverzoek, Gesloten),
+                Err(Denied::WrongState)
+            );
         }
     }
 
     #[test]
     fn limited_access_cannot_see_or_upload_sv() {
-        assert_eq!(authorize(PartnerBeperkt, Action::ViewDocumentSv, Open), Err(Denied::NotVisible));
-        assert_eq!(authorize(PartnerBeperkt, Action::UploadDocumentSv, Open), Err(Denied::Forbidden));
-        assert_eq!(authorize(PartnerVolledig, Action::ViewDocumentSv, Gesloten), Ok(()));
-        assert_eq!(authorize(Initiator, Action::UploadDocumentSv, Initialisatie), Ok(()));
+        assert_eq!(
+            authorize(PartnerBeperkt, Action::ViewDocumentSv, Open),
+            Err(Denied::NotVisible)
+        );
+        assert_eq!(
+            authorize(PartnerBeperkt, Action::UploadDocumentSv, Open),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(PartnerVolledig, Action::ViewDocumentSv, Gesloten),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(Initiator, Action::UploadDocumentSv, Initialisatie),
+            Ok(())
+        );
     }
 
     #[test]
     fn nobody_changes_another_organisations_document() {
         for actor in [Initiator, PartnerVolledig, PartnerBeperkt] {
-            assert_eq!(authorize(actor, Action::ChangeOthersDocument, Open), Err(Denied::Forbidden));
-            assert_eq!(authorize(actor, Action::DeleteOthersDocument, Open), Err(Denied::Forbidden));
+            assert_eq!(
+                authorize(actor, Action::ChangeOthersDocument, Open),
+                Err(Denied::Forbidden)
+            );
+            assert_eq!(
+                authorize(actor, Action::DeleteOthersDocument, Open),
+                Err(Denied::Forbidden)
+            );
             assert_eq!(authorize(actor, Action::DeleteOwnDocument, Open), Ok(()));
         }
     }
@@ -416,17 +582,50 @@ mod tests {
     fn actieverzoek_transitions_by_party() {
         use ActieverzoekAction::ChangeStatus as C;
         use ActieverzoekStatus as S;
-        assert_eq!(authorize_actieverzoek(Party::Ontvanger, C(S::InBehandeling), Open, S::Open), Ok(()));
-        assert_eq!(authorize_actieverzoek(Party::Zender, C(S::InBehandeling), Open, S::Open), Err(Denied::Forbidden));
-        assert_eq!(authorize_actieverzoek(Party::Ontvanger, C(S::Gereedgemeld), Open, S::InBehandeling), Ok(()));
-        assert_eq!(authorize_actieverzoek(Party::Zender, C(S::Gereed), Open, S::Gereedgemeld), Ok(()));
-        assert_eq!(authorize_actieverzoek(Party::Ontvanger, C(S::Gereed), Open, S::Gereedgemeld), Err(Denied::Forbidden));
-        assert_eq!(authorize_actieverzoek(Party::Zender, C(S::Ingetrokken), Open, S::Open), Ok(()));
-        assert_eq!(authorize_actieverzoek(Party::Ontvanger, C(S::Ingetrokken), Open, S::Open), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize_actieverzoek(Party::Ontvanger, C(S::InBehandeling), Open, S::Open),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Zender, C(S::InBehandeling), Open, S::Open),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Ontvanger, C(S::Gereedgemeld), Open, S::InBehandeling),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Zender, C(S::Gereed), Open, S::Gereedgemeld),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Ontvanger, C(S::Gereed), Open, S::Gereedgemeld),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Zender, C(S::Ingetrokken), Open, S::Open),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Ontvanger, C(S::Ingetrokken), Open, S::Open),
+            Err(Denied::Forbidden)
+        );
         // terminal states and closed samenwerkingen: conflict
-        assert_eq!(authorize_actieverzoek(Party::Zender, C(S::Ingetrokken), Open, S::Gereed), Err(Denied::WrongState));
-        assert_eq!(authorize_actieverzoek(Party::Ontvanger, C(S::InBehandeling), Gesloten, S::Open), Err(Denied::WrongState));
-        assert_eq!(authorize_actieverzoek(Party::Ontvanger, C(S::Open), Open, S::Open), Err(Denied::WrongState));
-        assert_eq!(authorize_actieverzoek(Party::Zender, ActieverzoekAction::View, Gesloten, S::Gereed), Ok(()));
+        assert_eq!(
+            authorize_actieverzoek(Party::Zender, C(S::Ingetrokken), Open, S::Gereed),
+            Err(Denied::WrongState)
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Ontvanger, C(S::InBehandeling), Gesloten, S::Open),
+            Err(Denied::WrongState)
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Ontvanger, C(S::Open), Open, S::Open),
+            Err(Denied::WrongState)
+        );
+        assert_eq!(
+            authorize_actieverzoek(Party::Zender, ActieverzoekAction::View, Gesloten, S::Gereed),
+            Ok(())
+        );
     }
 }

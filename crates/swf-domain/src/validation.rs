@@ -13,7 +13,11 @@ pub struct InvalidParam {
 
 impl InvalidParam {
     pub fn new(name: &str, code: &str, reason: impl Into<String>) -> Self {
-        InvalidParam { name: name.into(), code: code.into(), reason: reason.into() }
+        InvalidParam {
+            name: name.into(),
+            code: code.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -26,7 +30,8 @@ pub const MAX_TEKST: usize = 10_000;
 pub const MAX_KORT: usize = 200;
 
 fn has_control(s: &str, allow_newlines: bool) -> bool {
-    s.chars().any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
+    s.chars()
+        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
 }
 
 /// Check a required single-line text field.
@@ -42,10 +47,18 @@ pub fn required_line(out: &mut Vec<InvalidParam>, name: &str, v: &str, max: usiz
 pub fn optional_line(out: &mut Vec<InvalidParam>, name: &str, v: Option<&str>, max: usize) {
     if let Some(v) = v {
         if v.chars().count() > max {
-            out.push(InvalidParam::new(name, "max-length", format!("hooguit {max} tekens")));
+            out.push(InvalidParam::new(
+                name,
+                "max-length",
+                format!("hooguit {max} tekens"),
+            ));
         }
         if has_control(v, false) {
-            out.push(InvalidParam::new(name, "control-characters", "bevat stuurtekens"));
+            out.push(InvalidParam::new(
+                name,
+                "control-characters",
+                "bevat stuurtekens",
+            ));
         }
     }
 }
@@ -60,10 +73,18 @@ pub fn text(out: &mut Vec<InvalidParam>, name: &str, v: Option<&str>, max: usize
                 out.push(InvalidParam::new(name, "required", "mag niet leeg zijn"));
             }
             if v.chars().count() > max {
-                out.push(InvalidParam::new(name, "max-length", format!("hooguit {max} tekens")));
+                out.push(InvalidParam::new(
+                    name,
+                    "max-length",
+                    format!("hooguit {max} tekens"),
+                ));
             }
             if has_control(v, true) {
-                out.push(InvalidParam::new(name, "control-characters", "bevat stuurtekens"));
+                out.push(InvalidParam::new(
+                    name,
+                    "control-characters",
+                    "bevat stuurtekens",
+                ));
             }
         }
     }
@@ -73,7 +94,11 @@ pub fn text(out: &mut Vec<InvalidParam>, name: &str, v: Option<&str>, max: usize
 fn email(out: &mut Vec<InvalidParam>, name: &str, v: Option<&str>) {
     if let Some(v) = v {
         let ok = v.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !d.contains('@')
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !d.contains('@')
         }) && !v.chars().any(char::is_whitespace);
         if !ok && !v.is_empty() {
             out.push(InvalidParam::new(name, "format", "geen geldig e-mailadres"));
@@ -85,10 +110,23 @@ impl Validate for SamenwerkingStarten {
     fn validate(&self) -> Vec<InvalidParam> {
         let mut o = Vec::new();
         required_line(&mut o, "titel", &self.titel, MAX_TITEL);
-        text(&mut o, "beschrijving", self.beschrijving.as_deref(), MAX_TEKST, false);
+        text(
+            &mut o,
+            "beschrijving",
+            self.beschrijving.as_deref(),
+            MAX_TEKST,
+            false,
+        );
         if let Some(v) = &self.verzoeknummer {
-            if v.is_empty() || v.len() > 40 || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                o.push(InvalidParam::new("verzoeknummer", "format", "alleen letters, cijfers en '-', hooguit 40 tekens"));
+            if v.is_empty()
+                || v.len() > 40
+                || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                o.push(InvalidParam::new(
+                    "verzoeknummer",
+                    "format",
+                    "alleen letters, cijfers en '-', hooguit 40 tekens",
+                ));
             }
         }
         for (n, v) in [
@@ -98,17 +136,33 @@ impl Validate for SamenwerkingStarten {
             ("kenmerkSysteem", &self.kenmerk_systeem),
             ("nummerBinnenSysteem", &self.nummer_binnen_systeem),
             ("contactpersoonNaam", &self.contactpersoon_naam),
-            ("contactpersoonTelefoonnummer", &self.contactpersoon_telefoonnummer),
+            (
+                "contactpersoonTelefoonnummer",
+                &self.contactpersoon_telefoonnummer,
+            ),
             ("taal", &self.taal),
         ] {
             optional_line(&mut o, n, v.as_deref(), MAX_KORT);
         }
-        optional_line(&mut o, "contactpersoonEmailadres", self.contactpersoon_emailadres.as_deref(), MAX_KORT);
-        email(&mut o, "contactpersoonEmailadres", self.contactpersoon_emailadres.as_deref());
+        optional_line(
+            &mut o,
+            "contactpersoonEmailadres",
+            self.contactpersoon_emailadres.as_deref(),
+            MAX_KORT,
+        );
+        email(
+            &mut o,
+            "contactpersoonEmailadres",
+            self.contactpersoon_emailadres.as_deref(),
+        );
         let mut seen = std::collections::HashSet::new();
         for (i, d) in self.deelnemers.iter().enumerate() {
             if !seen.insert(d.oin.clone()) {
-                o.push(InvalidParam::new(&format!("deelnemers[{i}].oin"), "duplicate", "deze organisatie staat er al in"));
+                o.push(InvalidParam::new(
+                    &format!("deelnemers[{i}].oin"),
+                    "duplicate",
+                    "deze organisatie staat er al in",
+                ));
             }
         }
         o
@@ -121,19 +175,36 @@ impl Validate for SamenwerkingWijzigen {
         if let Some(t) = &self.titel {
             required_line(&mut o, "titel", t, MAX_TITEL);
         }
-        text(&mut o, "beschrijving", self.beschrijving.as_deref(), MAX_TEKST, false);
+        text(
+            &mut o,
+            "beschrijving",
+            self.beschrijving.as_deref(),
+            MAX_TEKST,
+            false,
+        );
         for (n, v) in [
             ("kenmerkSysteem", &self.kenmerk_systeem),
             ("nummerBinnenSysteem", &self.nummer_binnen_systeem),
             ("contactpersoonNaam", &self.contactpersoon_naam),
             ("contactpersoonEmailadres", &self.contactpersoon_emailadres),
-            ("contactpersoonTelefoonnummer", &self.contactpersoon_telefoonnummer),
+            (
+                "contactpersoonTelefoonnummer",
+                &self.contactpersoon_telefoonnummer,
+            ),
         ] {
             optional_line(&mut o, n, v.as_deref(), MAX_KORT);
         }
-        email(&mut o, "contactpersoonEmailadres", self.contactpersoon_emailadres.as_deref());
+        email(
+            &mut o,
+            "contactpersoonEmailadres",
+            self.contactpersoon_emailadres.as_deref(),
+        );
         if !self.changes_metadata() && self.status.is_none() {
-            o.push(InvalidParam::new("", "empty-patch", "geef ten minste één veld om te wijzigen"));
+            o.push(InvalidParam::new(
+                "",
+                "empty-patch",
+                "geef ten minste één veld om te wijzigen",
+            ));
         }
         o
     }
@@ -143,7 +214,13 @@ impl Validate for ActieverzoekOpstellen {
     fn validate(&self) -> Vec<InvalidParam> {
         let mut o = Vec::new();
         required_line(&mut o, "titel", &self.titel, MAX_TITEL);
-        text(&mut o, "omschrijving", Some(&self.omschrijving), MAX_TEKST, true);
+        text(
+            &mut o,
+            "omschrijving",
+            Some(&self.omschrijving),
+            MAX_TEKST,
+            true,
+        );
         optional_line(&mut o, "productId", self.product_id.as_deref(), MAX_KORT);
         o
     }
@@ -155,7 +232,13 @@ impl Validate for ActieverzoekWijzigen {
         if let Some(t) = &self.titel {
             required_line(&mut o, "titel", t, MAX_TITEL);
         }
-        text(&mut o, "omschrijving", self.omschrijving.as_deref(), MAX_TEKST, false);
+        text(
+            &mut o,
+            "omschrijving",
+            self.omschrijving.as_deref(),
+            MAX_TEKST,
+            false,
+        );
         text(&mut o, "melding", self.melding.as_deref(), MAX_TEKST, false);
         optional_line(&mut o, "productId", self.product_id.as_deref(), MAX_KORT);
         o
@@ -176,11 +259,25 @@ impl Validate for DocumentWijzigen {
         if let Some(d) = &self.document_omschrijving {
             required_line(&mut o, "documentOmschrijving", d, MAX_KORT * 5);
         }
-        optional_line(&mut o, "kenmerkSysteem", self.kenmerk_systeem.as_deref(), MAX_KORT);
-        optional_line(&mut o, "nummerBinnenSysteem", self.nummer_binnen_systeem.as_deref(), MAX_KORT);
+        optional_line(
+            &mut o,
+            "kenmerkSysteem",
+            self.kenmerk_systeem.as_deref(),
+            MAX_KORT,
+        );
+        optional_line(
+            &mut o,
+            "nummerBinnenSysteem",
+            self.nummer_binnen_systeem.as_deref(),
+            MAX_KORT,
+        );
         optional_line(&mut o, "taal", self.taal.as_deref(), MAX_KORT);
         if *self == DocumentWijzigen::default() {
-            o.push(InvalidParam::new("", "empty-patch", "geef ten minste één veld om te wijzigen"));
+            o.push(InvalidParam::new(
+                "",
+                "empty-patch",
+                "geef ten minste één veld om te wijzigen",
+            ));
         }
         o
     }
@@ -199,7 +296,12 @@ pub fn bestandsnaam(name: &str) -> Result<String, InvalidParam> {
     if name.chars().any(|c| c.is_control()) {
         return bad("de bestandsnaam bevat stuurtekens");
     }
-    if name.contains('/') || name.contains('\\') || name == "." || name == ".." || name.contains(':') {
+    if name.contains('/')
+        || name.contains('\\')
+        || name == "."
+        || name == ".."
+        || name.contains(':')
+    {
         return bad("de bestandsnaam mag geen map of schijf bevatten ('/', '\\', ':', '..')");
     }
     if name.starts_with('.') {
@@ -214,9 +316,26 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(bestandsnaam("advies rapport.pdf").as_deref().ok(), Some("advies rapport.pdf"));
-        assert_eq!(bestandsnaam("Brandveiligheidsadvies – ’t Hof.pdf").is_ok(), true);
-        for bad in ["", "  ", "../etc/passwd", "a/b.pdf", "..\\x.pdf", "a\nb.pdf", "a\u{0}b", ".htaccess", "C:x.pdf", ".."] {
+        assert_eq!(
+            bestandsnaam("advies rapport.pdf").as_deref().ok(),
+            Some("advies rapport.pdf")
+        );
+        assert_eq!(
+            bestandsnaam("Brandveiligheidsadvies – ’t Hof.pdf").is_ok(),
+            true
+        );
+        for bad in [
+            "",
+            "  ",
+            "../etc/passwd",
+            "a/b.pdf",
+            "..\\x.pdf",
+            "a\nb.pdf",
+            "a\u{0}b",
+            ".htaccess",
+            "C:x.pdf",
+            "..",
+        ] {
             assert!(bestandsnaam(bad).is_err(), "{bad:?}");
         }
         assert!(bestandsnaam(&"a".repeat(256)).is_err());
@@ -231,7 +350,10 @@ mod tests {
             ..Default::default()
         };
         let names: Vec<_> = s.validate().into_iter().map(|p| p.name).collect();
-        assert_eq!(names, vec!["titel", "verzoeknummer", "contactpersoonEmailadres"]);
+        assert_eq!(
+            names,
+            vec!["titel", "verzoeknummer", "contactpersoonEmailadres"]
+        );
     }
 
     #[test]

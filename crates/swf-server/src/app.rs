@@ -46,7 +46,9 @@ pub fn parse_query_time(s: &str) -> Option<i64> {
         Some(i) if s.ends_with(']') => &s[..i],
         _ => s,
     };
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc).timestamp_micros())
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc).timestamp_micros())
 }
 
 pub fn href(path: &str) -> String {
@@ -54,7 +56,10 @@ pub fn href(path: &str) -> String {
 }
 
 pub fn links<const N: usize>(items: [(&str, Option<String>); N]) -> Links {
-    items.into_iter().filter_map(|(k, v)| v.map(|h| (k.to_string(), Link::new(h)))).collect()
+    items
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|h| (k.to_string(), Link::new(h))))
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 use crate::app::{now_us, AppState, Caller};
 use crate::error::ApiError;
 use crate::store::{GebruikerRow, NewToken, StoreError};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -17,11 +19,15 @@ const CACHE_TTL: Duration = Duration::from_secs(5);
 
 pub fn hash_password(pw: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(pw.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn verify_password(pw: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash)
+        .is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
 }
 
 /// A dummy hash so an unknown user name costs as much as a wrong password.
@@ -36,7 +42,10 @@ pub fn token_hash(token: &str) -> String {
 pub fn new_token() -> String {
     let mut b = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut b);
-    format!("swf_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
+    format!(
+        "swf_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+    )
 }
 
 /// Create a token for an organisation (system token when `gebruiker` is None).
@@ -55,7 +64,11 @@ pub async fn issue_token(
             hash: token_hash(&token),
             oin: oin.to_owned(),
             gebruiker_id: gebruiker.map(|g| g.id.clone()),
-            soort: if gebruiker.is_some() { "gebruiker" } else { "systeem" },
+            soort: if gebruiker.is_some() {
+                "gebruiker"
+            } else {
+                "systeem"
+            },
             omschrijving: omschrijving.to_owned(),
             aangemaakt: now,
             verloopt,
@@ -64,12 +77,21 @@ pub async fn issue_token(
     Ok((token, verloopt))
 }
 
-pub async fn login(st: &AppState, gebruikersnaam: &str, wachtwoord: &str) -> Result<Option<GebruikerRow>, StoreError> {
+pub async fn login(
+    st: &AppState,
+    gebruikersnaam: &str,
+    wachtwoord: &str,
+) -> Result<Option<GebruikerRow>, StoreError> {
     let user = st.store.find_gebruiker(gebruikersnaam).await?;
     let pw = wachtwoord.to_owned();
-    let hash = user.as_ref().map(|u| u.wachtwoord_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
+    let hash = user
+        .as_ref()
+        .map(|u| u.wachtwoord_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
     // argon2 is CPU-heavy: keep it off the async workers
-    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+        .await
+        .unwrap_or(false);
     Ok(if ok { user } else { None })
 }
 
@@ -86,23 +108,34 @@ impl FromRequestParts<AppState> for Caller {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::unauthorized("meld u aan: stuur 'Authorization: Bearer <token>'"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("meld u aan: stuur 'Authorization: Bearer <token>'")
+            })?;
         let token = auth
             .strip_prefix("Bearer ")
             .or_else(|| auth.strip_prefix("bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("alleen 'Authorization: Bearer <token>' wordt ondersteund"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("alleen 'Authorization: Bearer <token>' wordt ondersteund")
+            })?;
         let hash = token_hash(token);
         let now = now_us();
         if let Some((c, at)) = st.token_cache.read().await.get(&hash) {
             if at.elapsed() < CACHE_TTL && c.verloopt.is_none_or(|v| v > now) {
-                return Ok(Caller { extensions, ..c.clone() });
+                return Ok(Caller {
+                    extensions,
+                    ..c.clone()
+                });
             }
         }
-        let id = st.store.find_token(&hash).await?.ok_or_else(|| ApiError::unauthorized("het token is onbekend of ingetrokken; meld u opnieuw aan"))?;
+        let id = st.store.find_token(&hash).await?.ok_or_else(|| {
+            ApiError::unauthorized("het token is onbekend of ingetrokken; meld u opnieuw aan")
+        })?;
         if id.verloopt.is_some_and(|v| v <= now) {
-            return Err(ApiError::unauthorized("het token is verlopen; meld u opnieuw aan"));
+            return Err(ApiError::unauthorized(
+                "het token is verlopen; meld u opnieuw aan",
+            ));
         }
         let oin = Oin::parse(&id.oin).map_err(|_| ApiError::internal())?;
         let caller = Caller {

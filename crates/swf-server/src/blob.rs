@@ -32,7 +32,9 @@ impl BlobStore {
     pub async fn open(root: &Path) -> Result<Self, BlobError> {
         fs::create_dir_all(root.join("blobs")).await?;
         fs::create_dir_all(root.join("tmp")).await?;
-        Ok(BlobStore { root: root.to_owned() })
+        Ok(BlobStore {
+            root: root.to_owned(),
+        })
     }
 
     fn tmp_dir(&self) -> PathBuf {
@@ -47,15 +49,25 @@ impl BlobStore {
 
     /// Stream chunks into a temporary file while hashing; refuse more than `limit` bytes.
     /// On any error the temporary file is removed.
-    pub async fn write_temp<S, E>(&self, mut chunks: S, limit: u64) -> Result<PendingBlob, BlobError>
+    pub async fn write_temp<S, E>(
+        &self,
+        mut chunks: S,
+        limit: u64,
+    ) -> Result<PendingBlob, BlobError>
     where
         S: futures_util::Stream<Item = Result<bytes_like::Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
         use futures_util::StreamExt;
-        let path = self.tmp_dir().join(format!("{}.part", uuid::Uuid::new_v4()));
+        let path = self
+            .tmp_dir()
+            .join(format!("{}.part", uuid::Uuid::new_v4()));
         let result = async {
-            let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .await?;
             let mut hasher = Sha256::new();
             let mut size: u64 = 0;
             while let Some(chunk) = chunks.next().await {
@@ -84,7 +96,10 @@ impl BlobStore {
     /// Make a pending blob the content of document `id` (atomic rename + directory fsync).
     pub async fn commit(&self, pending: PendingBlob, id: &str) -> Result<(), BlobError> {
         let dest = self.path_of(id);
-        let dir = dest.parent().map(Path::to_path_buf).unwrap_or_else(|| self.root.join("blobs"));
+        let dir = dest
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.join("blobs"));
         fs::create_dir_all(&dir).await?;
         fs::rename(&pending.path, &dest).await?;
         sync_dir(&dir).await?;
@@ -105,7 +120,10 @@ impl BlobStore {
 
     /// Remove every temporary file (left by a crash) and every blob no document refers to.
     /// Run at start-up, before serving. Returns (temp files removed, orphans removed).
-    pub async fn sweep(&self, known: &std::collections::HashSet<String>) -> Result<(u64, u64), BlobError> {
+    pub async fn sweep(
+        &self,
+        known: &std::collections::HashSet<String>,
+    ) -> Result<(u64, u64), BlobError> {
         let mut tmp_removed = 0;
         let mut rd = fs::read_dir(self.tmp_dir()).await?;
         while let Some(e) = rd.next_entry().await? {

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use swf_domain::{Oin, OrganisatieSoort};
 
 #[derive(Debug, Parser)]
-#[command(name = "swf-server", version, about = "Samenwerkruimte: SWF v5-compatibele samenwerkingsservice")]
+#[command(
+    name = "swf-server",
+    version,
+    about = "Samenwerkruimte: SWF v5-compatibele samenwerkingsservice"
+)]
 pub struct Cli {
     /// Configuration file (TOML); environment variables SWF_* override it.
     #[arg(long, global = true, env = "SWF_CONFIG")]
@@ -124,23 +128,45 @@ fn parse_oin(s: &str) -> Result<Oin, CliError> {
 
 pub async fn add_org(st: &AppState, oin: &str, naam: &str, soort: &str) -> Result<(), CliError> {
     let oin = parse_oin(oin)?;
-    let soort = OrganisatieSoort::from_wire(soort).ok_or_else(|| CliError::Invalid(format!("onbekende soort '{soort}'")))?;
+    let soort = OrganisatieSoort::from_wire(soort)
+        .ok_or_else(|| CliError::Invalid(format!("onbekende soort '{soort}'")))?;
     if naam.trim().is_empty() {
         return Err(CliError::Invalid("naam mag niet leeg zijn".into()));
     }
     st.store
-        .insert_organisatie(&OrganisatieRow { oin: oin.to_string(), naam: naam.trim().into(), soort: soort.as_str().into() }, now_us())
+        .insert_organisatie(
+            &OrganisatieRow {
+                oin: oin.to_string(),
+                naam: naam.trim().into(),
+                soort: soort.as_str().into(),
+            },
+            now_us(),
+        )
         .await?;
     Ok(())
 }
 
-pub async fn add_user(st: &AppState, gebruikersnaam: &str, naam: &str, oin: &str, wachtwoord: &str) -> Result<(), CliError> {
+pub async fn add_user(
+    st: &AppState,
+    gebruikersnaam: &str,
+    naam: &str,
+    oin: &str,
+    wachtwoord: &str,
+) -> Result<(), CliError> {
     let oin = parse_oin(oin)?;
     if st.store.get_organisatie(oin.as_str()).await?.is_none() {
-        return Err(CliError::Invalid(format!("organisatie {oin} bestaat niet; voeg haar eerst toe met 'org add'")));
+        return Err(CliError::Invalid(format!(
+            "organisatie {oin} bestaat niet; voeg haar eerst toe met 'org add'"
+        )));
     }
-    if gebruikersnaam.trim().is_empty() || gebruikersnaam.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(CliError::Invalid("gebruikersnaam: geen spaties of stuurtekens, niet leeg".into()));
+    if gebruikersnaam.trim().is_empty()
+        || gebruikersnaam
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(CliError::Invalid(
+            "gebruikersnaam: geen spaties of stuurtekens, niet leeg".into(),
+        ));
     }
     if wachtwoord.chars().count() < 6 {
         return Err(CliError::Invalid("wachtwoord: ten minste 6 tekens".into()));
@@ -163,8 +189,20 @@ pub async fn add_user(st: &AppState, gebruikersnaam: &str, naam: &str, oin: &str
 
 /// The two demo organisations of the practice case, with their users (password `oefenen`).
 pub const DEMO: &[(&str, &str, &str, &str, &str)] = &[
-    ("00000001002220647000", "Gemeente Oefenstad", "GEMEENTE", "vergunningverlener", "Vera Vergunningverlener"),
-    ("00000001812579446000", "Veiligheidsregio Oefenland", "VEILIGHEIDSREGIO", "adviseur", "Adriaan Adviseur"),
+    (
+        "00000001002220647000",
+        "Gemeente Oefenstad",
+        "GEMEENTE",
+        "vergunningverlener",
+        "Vera Vergunningverlener",
+    ),
+    (
+        "00000001812579446000",
+        "Veiligheidsregio Oefenland",
+        "VEILIGHEIDSREGIO",
+        "adviseur",
+        "Adriaan Adviseur",
+    ),
 ];
 pub const DEMO_PASSWORD: &str = "oefenen";
 
@@ -182,32 +220,59 @@ pub async fn seed_demo(st: &AppState) -> Result<(), CliError> {
 
 pub async fn run_admin(st: &AppState, cmd: Command) -> Result<(), CliError> {
     match cmd {
-        Command::Org { cmd: OrgCmd::Add { oin, naam, soort } } => {
+        Command::Org {
+            cmd: OrgCmd::Add { oin, naam, soort },
+        } => {
             add_org(st, &oin, &naam, &soort).await?;
             println!("organisatie {oin} ({naam}) toegevoegd");
         }
-        Command::Org { cmd: OrgCmd::List { zoek } } => {
+        Command::Org {
+            cmd: OrgCmd::List { zoek },
+        } => {
             for o in st.store.search_organisaties(&zoek, 1000).await? {
                 println!("{}  {:<18} {}", o.oin, o.soort, o.naam);
             }
         }
-        Command::User { cmd: UserCmd::Add { gebruikersnaam, naam, oin } } => {
+        Command::User {
+            cmd:
+                UserCmd::Add {
+                    gebruikersnaam,
+                    naam,
+                    oin,
+                },
+        } => {
             let mut pw = String::new();
             std::io::stdin().read_to_string(&mut pw)?;
             let pw = pw.trim_end_matches(['\n', '\r']);
             add_user(st, &gebruikersnaam, &naam, &oin, pw).await?;
             println!("gebruiker {gebruikersnaam} toegevoegd aan {oin}");
         }
-        Command::Token { cmd: TokenCmd::Create { oin, omschrijving, dagen } } => {
+        Command::Token {
+            cmd:
+                TokenCmd::Create {
+                    oin,
+                    omschrijving,
+                    dagen,
+                },
+        } => {
             let oin = parse_oin(&oin)?;
             if st.store.get_organisatie(oin.as_str()).await?.is_none() {
                 return Err(CliError::Invalid(format!("organisatie {oin} bestaat niet")));
             }
-            let (token, _) = crate::auth::issue_token(st, oin.as_str(), None, &omschrijving, dagen.map(chrono::Duration::days)).await?;
+            let (token, _) = crate::auth::issue_token(
+                st,
+                oin.as_str(),
+                None,
+                &omschrijving,
+                dagen.map(chrono::Duration::days),
+            )
+            .await?;
             println!("{token}");
         }
         Command::Jobs => {
-            let r = crate::jobs::run_once(st).await.map_err(|e| CliError::Invalid(e.detail))?;
+            let r = crate::jobs::run_once(st)
+                .await
+                .map_err(|e| CliError::Invalid(e.detail))?;
             println!("{r:?}");
         }
         Command::Serve { .. } => {}

@@ -56,7 +56,8 @@ impl Config {
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let mut c = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.to_owned(), e))?;
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.to_owned(), e))?;
                 toml::from_str(&text).map_err(|e| ConfigError::Parse(p.to_owned(), e))?
             }
             None => Config::default(),
@@ -70,7 +71,8 @@ impl Config {
         where
             T::Err: std::fmt::Display,
         {
-            v.parse().map_err(|e: T::Err| ConfigError::Env(k, e.to_string()))
+            v.parse()
+                .map_err(|e: T::Err| ConfigError::Env(k, e.to_string()))
         }
         if let Some(v) = get("SWF_LISTEN") {
             self.listen = parse("SWF_LISTEN", v)?;
@@ -112,7 +114,8 @@ mod tests {
     fn env_overrides_file_and_reports_bad_values() {
         let mut c: Config = toml::from_str("max_upload_bytes = 10\nretention_days = 5").unwrap();
         assert_eq!(c.max_upload_bytes, 10);
-        c.apply_env(|k| (k == "SWF_RETENTION_DAYS").then(|| "7".to_string())).unwrap();
+        c.apply_env(|k| (k == "SWF_RETENTION_DAYS").then(|| "7".to_string()))
+            .unwrap();
         assert_eq!(c.retention_days, 7);
         let err = c.apply_env(|k| (k == "SWF_LISTEN").then(|| "nope".to_string()));
         assert!(matches!(err, Err(ConfigError::Env("SWF_LISTEN", _))));

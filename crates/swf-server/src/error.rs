@@ -32,16 +32,36 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
-        ApiError { status, code, title, detail: detail.into(), invalid_params: Vec::new() }
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            status,
+            code,
+            title,
+            detail: detail.into(),
+            invalid_params: Vec::new(),
+        }
     }
     pub fn invalid(params: Vec<InvalidParam>) -> Self {
         let detail = params
             .iter()
-            .map(|p| if p.name.is_empty() { p.reason.clone() } else { format!("{}: {}", p.name, p.reason) })
+            .map(|p| {
+                if p.name.is_empty() {
+                    p.reason.clone()
+                } else {
+                    format!("{}: {}", p.name, p.reason)
+                }
+            })
             .collect::<Vec<_>>()
             .join("; ");
-        ApiError { invalid_params: params, ..Self::bad_request("ongeldige-invoer", detail) }
+        ApiError {
+            invalid_params: params,
+            ..Self::bad_request("ongeldige-invoer", detail)
+        }
     }
     pub fn invalid_param(name: &str, code: &str, reason: impl Into<String>) -> Self {
         Self::invalid(vec![InvalidParam::new(name, code, reason)])
@@ -50,13 +70,28 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, "Ongeldig verzoek", detail)
     }
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "niet-geauthenticeerd", "Niet aangemeld", detail)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "niet-geauthenticeerd",
+            "Niet aangemeld",
+            detail,
+        )
     }
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "niet-gevonden", "Niet gevonden", format!("{what} bestaat niet of u heeft er geen toegang toe"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "niet-gevonden",
+            "Niet gevonden",
+            format!("{what} bestaat niet of u heeft er geen toegang toe"),
+        )
     }
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "niet-toegestaan", "Niet toegestaan", detail)
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "niet-toegestaan",
+            "Niet toegestaan",
+            detail,
+        )
     }
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, "Conflict", detail)
@@ -72,11 +107,19 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE,
             "te-groot",
             "Bestand te groot",
-            format!("het bestand is groter dan de toegestane {} MiB", limit / (1024 * 1024)),
+            format!(
+                "het bestand is groter dan de toegestane {} MiB",
+                limit / (1024 * 1024)
+            ),
         )
     }
     pub fn unsupported_media(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "verkeerd-mediatype", "Verkeerd mediatype", detail)
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "verkeerd-mediatype",
+            "Verkeerd mediatype",
+            detail,
+        )
     }
     pub fn internal() -> Self {
         Self::new(
@@ -112,7 +155,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.to_problem()).unwrap_or_default();
         let mut r = (self.status, body).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         r
     }
 }
@@ -133,7 +177,9 @@ impl From<crate::blob::BlobError> for ApiError {
     fn from(e: crate::blob::BlobError) -> Self {
         match e {
             crate::blob::BlobError::TooLarge { limit } => ApiError::too_large(limit),
-            crate::blob::BlobError::Source(m) => ApiError::bad_request("upload-afgebroken", format!("de upload is afgebroken: {m}")),
+            crate::blob::BlobError::Source(m) => {
+                ApiError::bad_request("upload-afgebroken", format!("de upload is afgebroken: {m}"))
+            }
             crate::blob::BlobError::Io(err) => {
                 tracing::error!(error = %err, "blob I/O error");
                 ApiError::internal()

@@ -4,7 +4,10 @@ use crate::app::{href, now_us, parse_query_time, AppState, Caller};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::service::{Ctx, Paging};
-use crate::store::{ActieverzoekFilter, DocumentFilter, DocumentRow, NewAudit, NotificatieFilter, OrganisatieRow, SamenwerkingFilter};
+use crate::store::{
+    ActieverzoekFilter, DocumentFilter, DocumentRow, NewAudit, NotificatieFilter, OrganisatieRow,
+    SamenwerkingFilter,
+};
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
@@ -31,16 +34,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if !(mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))) {
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if !(mime == "application/json"
+            || (mime.starts_with("application/") && mime.ends_with("+json")))
+        {
             return Err(ApiError::unsupported_media(format!(
                 "stuur JSON (Content-Type: application/json of application/merge-patch+json), niet '{ct}'"
             )));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad_request("ongeldige-json", format!("de body kon niet worden gelezen: {e}")))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ApiError::bad_request(
+                "ongeldige-json",
+                format!("de body kon niet worden gelezen: {e}"),
+            )
+        })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(de) {
             Ok(v) => Ok(JsonBody(v)),
@@ -48,10 +65,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 if inner.is_syntax() || inner.is_eof() {
-                    Err(ApiError::bad_request("ongeldige-json", format!("de body is geen geldige JSON: {inner}")))
+                    Err(ApiError::bad_request(
+                        "ongeldige-json",
+                        format!("de body is geen geldige JSON: {inner}"),
+                    ))
                 } else {
                     let name = if path == "." { String::new() } else { path };
-                    Err(ApiError::invalid_param(&name, "ongeldige-waarde", inner.to_string()))
+                    Err(ApiError::invalid_param(
+                        &name,
+                        "ongeldige-waarde",
+                        inner.to_string(),
+                    ))
                 }
             }
         }
@@ -65,7 +89,10 @@ pub struct Q(pub Params);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Q {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, s: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        s: &S,
+    ) -> Result<Self, ApiError> {
         Query::<Params>::from_request_parts(parts, s)
             .await
             .map(|Query(q)| Q(q))
@@ -80,7 +107,11 @@ fn paging(q: &Params, page_keys: &[&str], size_keys: &[&str]) -> ApiResult<Pagin
             if let Some(v) = q.get(*k) {
                 match v.parse::<u64>() {
                     Ok(n) if n >= min && n <= max => return n,
-                    _ => problems.push(InvalidParam::new(k, "bereik", format!("een geheel getal van {min} tot en met {max}"))),
+                    _ => problems.push(InvalidParam::new(
+                        k,
+                        "bereik",
+                        format!("een geheel getal van {min} tot en met {max}"),
+                    )),
                 }
             }
         }
@@ -95,11 +126,21 @@ fn paging(q: &Params, page_keys: &[&str], size_keys: &[&str]) -> ApiResult<Pagin
     }
 }
 
-fn enum_param<T>(q: &Params, key: &str, parse: impl Fn(&str) -> Option<T>, allowed: &[&str], problems: &mut Vec<InvalidParam>) -> Option<T> {
+fn enum_param<T>(
+    q: &Params,
+    key: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    allowed: &[&str],
+    problems: &mut Vec<InvalidParam>,
+) -> Option<T> {
     let v = q.get(key)?;
     let r = parse(v);
     if r.is_none() {
-        problems.push(InvalidParam::new(key, "onbekende-waarde", format!("toegestaan: {}", allowed.join(", "))));
+        problems.push(InvalidParam::new(
+            key,
+            "onbekende-waarde",
+            format!("toegestaan: {}", allowed.join(", ")),
+        ));
     }
     r
 }
@@ -141,17 +182,32 @@ fn with_page(uri: &Uri, key: &str, n: u64) -> String {
     format!("{}?{}", uri.path(), q)
 }
 
-fn hal_list<T: Serialize>(plural: &str, items: Vec<T>, page: Page, uri: &Uri, page_key: &str) -> Response {
+fn hal_list<T: Serialize>(
+    plural: &str,
+    items: Vec<T>,
+    page: Page,
+    uri: &Uri,
+    page_key: &str,
+) -> Response {
     let mut links = serde_json::Map::new();
-    let self_href = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| uri.path().to_owned());
+    let self_href = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| uri.path().to_owned());
     links.insert("self".into(), json!({ "href": self_href }));
     if page.number + 1 < page.total_pages {
-        links.insert("next".into(), json!({ "href": with_page(uri, page_key, page.number + 1) }));
+        links.insert(
+            "next".into(),
+            json!({ "href": with_page(uri, page_key, page.number + 1) }),
+        );
     }
     if page.number > 0 && page.total_pages > 0 {
         links.insert("prev".into(), json!({ "href": with_page(uri, page_key, (page.number - 1).min(page.total_pages - 1)) }));
     }
-    hal(StatusCode::OK, &json!({ "_embedded": { plural: items }, "_links": links, "page": page }))
+    hal(
+        StatusCode::OK,
+        &json!({ "_embedded": { plural: items }, "_links": links, "page": page }),
+    )
 }
 
 fn no_content() -> Response {
@@ -160,7 +216,11 @@ fn no_content() -> Response {
 
 // ------------------------------------------------------------------ samenwerkingen
 
-async fn start_samenwerking(State(st): State<AppState>, c: Caller, JsonBody(req): JsonBody<SamenwerkingStarten>) -> ApiResult<Response> {
+async fn start_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    JsonBody(req): JsonBody<SamenwerkingStarten>,
+) -> ApiResult<Response> {
     let s = Ctx::new(&st, &c).start(req).await?;
     let mut r = hal(StatusCode::CREATED, &s);
     if let Ok(v) = HeaderValue::from_str(&href(&format!("/samenwerkingen/{}", s.samenwerking_id))) {
@@ -169,13 +229,31 @@ async fn start_samenwerking(State(st): State<AppState>, c: Caller, JsonBody(req)
     Ok(r)
 }
 
-async fn list_samenwerkingen(State(st): State<AppState>, c: Caller, uri: Uri, Q(q): Q) -> ApiResult<Response> {
+async fn list_samenwerkingen(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Q(q): Q,
+) -> ApiResult<Response> {
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
     let mut problems = Vec::new();
-    let status = enum_param(&q, "status", SamenwerkingStatus::from_wire, &["INITIALISATIE", "OPEN", "GESLOTEN"], &mut problems)
-        .filter(|s| *s != SamenwerkingStatus::Verwijderd)
-        .map(|s| s.as_str().to_owned());
-    let rol = enum_param(&q, "rol", Rol::from_wire, &wires(Rol::ALL, Rol::as_str), &mut problems).map(|r| r.as_str().to_owned());
+    let status = enum_param(
+        &q,
+        "status",
+        SamenwerkingStatus::from_wire,
+        &["INITIALISATIE", "OPEN", "GESLOTEN"],
+        &mut problems,
+    )
+    .filter(|s| *s != SamenwerkingStatus::Verwijderd)
+    .map(|s| s.as_str().to_owned());
+    let rol = enum_param(
+        &q,
+        "rol",
+        Rol::from_wire,
+        &wires(Rol::ALL, Rol::as_str),
+        &mut problems,
+    )
+    .map(|r| r.as_str().to_owned());
     let (sort, desc) = match q.get("_sort").map(String::as_str) {
         None | Some("-creatieDatumTijd") => ("d.volgnummer", true),
         Some("creatieDatumTijd") => ("d.volgnummer", false),
@@ -184,7 +262,11 @@ async fn list_samenwerkingen(State(st): State<AppState>, c: Caller, uri: Uri, Q(
         Some("laatstAangepastDatumTijd") => ("s.laatst_aangepast", false),
         Some("-laatstAangepastDatumTijd") => ("s.laatst_aangepast", true),
         Some(_) => {
-            problems.push(InvalidParam::new("_sort", "onbekende-waarde", "toegestaan: [-]creatieDatumTijd, [-]titel, [-]laatstAangepastDatumTijd"));
+            problems.push(InvalidParam::new(
+                "_sort",
+                "onbekende-waarde",
+                "toegestaan: [-]creatieDatumTijd, [-]titel, [-]laatstAangepastDatumTijd",
+            ));
             ("", false)
         }
     };
@@ -200,23 +282,58 @@ async fn list_samenwerkingen(State(st): State<AppState>, c: Caller, uri: Uri, Q(
         desc,
     };
     let (items, p) = Ctx::new(&st, &c).list_samenwerkingen(&f, page).await?;
-    Ok(hal_list("samenwerkingen", items, p, &uri, if q.contains_key("page") { "page" } else { "pagina" }))
+    Ok(hal_list(
+        "samenwerkingen",
+        items,
+        p,
+        &uri,
+        if q.contains_key("page") {
+            "page"
+        } else {
+            "pagina"
+        },
+    ))
 }
 
-async fn get_samenwerking(State(st): State<AppState>, c: Caller, Path(id): Path<String>) -> ApiResult<Response> {
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).get_samenwerking(&id).await?))
+async fn get_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).get_samenwerking(&id).await?,
+    ))
 }
 
-async fn patch_samenwerking(State(st): State<AppState>, c: Caller, Path(id): Path<String>, JsonBody(req): JsonBody<SamenwerkingWijzigen>) -> ApiResult<Response> {
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).change_samenwerking(&id, req).await?))
+async fn patch_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<SamenwerkingWijzigen>,
+) -> ApiResult<Response> {
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).change_samenwerking(&id, req).await?,
+    ))
 }
 
-async fn delete_samenwerking(State(st): State<AppState>, c: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn delete_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     Ctx::new(&st, &c).delete_samenwerking(&id).await?;
     Ok(no_content())
 }
 
-async fn historie(State(st): State<AppState>, c: Caller, uri: Uri, Path(id): Path<String>, Q(q): Q) -> ApiResult<Response> {
+async fn historie(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Path(id): Path<String>,
+    Q(q): Q,
+) -> ApiResult<Response> {
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
     let (items, p) = Ctx::new(&st, &c).historie(&id, page).await?;
     Ok(hal_list("historie", items, p, &uri, "pagina"))
@@ -224,18 +341,44 @@ async fn historie(State(st): State<AppState>, c: Caller, uri: Uri, Path(id): Pat
 
 // ------------------------------------------------------------------ deelnemers
 
-async fn list_deelnemers(State(st): State<AppState>, c: Caller, uri: Uri, Path(id): Path<String>) -> ApiResult<Response> {
+async fn list_deelnemers(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let items = Ctx::new(&st, &c).list_deelnemers(&id).await?;
     let n = items.len() as u64;
-    Ok(hal_list("deelnemers", items, Page::new(0, n.max(1), n), &uri, "pagina"))
+    Ok(hal_list(
+        "deelnemers",
+        items,
+        Page::new(0, n.max(1), n),
+        &uri,
+        "pagina",
+    ))
 }
 
-async fn invite(State(st): State<AppState>, c: Caller, Path(id): Path<String>, JsonBody(req): JsonBody<DeelnemerUitnodigen>) -> ApiResult<Response> {
-    Ok(hal(StatusCode::CREATED, &Ctx::new(&st, &c).invite(&id, req).await?))
+async fn invite(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<DeelnemerUitnodigen>,
+) -> ApiResult<Response> {
+    Ok(hal(
+        StatusCode::CREATED,
+        &Ctx::new(&st, &c).invite(&id, req).await?,
+    ))
 }
 
-async fn get_deelnemer(State(st): State<AppState>, c: Caller, Path((id, partner)): Path<(String, String)>) -> ApiResult<Response> {
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).get_deelnemer(&id, &partner).await?))
+async fn get_deelnemer(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, partner)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).get_deelnemer(&id, &partner).await?,
+    ))
 }
 
 async fn patch_deelnemer(
@@ -244,17 +387,32 @@ async fn patch_deelnemer(
     Path((id, partner)): Path<(String, String)>,
     JsonBody(req): JsonBody<DeelnemerWijzigen>,
 ) -> ApiResult<Response> {
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).change_privilege(&id, &partner, req).await?))
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c)
+            .change_privilege(&id, &partner, req)
+            .await?,
+    ))
 }
 
-async fn delete_deelnemer(State(st): State<AppState>, c: Caller, Path((id, partner)): Path<(String, String)>) -> ApiResult<Response> {
+async fn delete_deelnemer(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, partner)): Path<(String, String)>,
+) -> ApiResult<Response> {
     Ctx::new(&st, &c).remove_deelnemer(&id, &partner).await?;
     Ok(no_content())
 }
 
 // ------------------------------------------------------------------ documenten
 
-async fn list_documenten(State(st): State<AppState>, c: Caller, uri: Uri, Path(id): Path<String>, Q(q): Q) -> ApiResult<Response> {
+async fn list_documenten(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Path(id): Path<String>,
+    Q(q): Q,
+) -> ApiResult<Response> {
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
     let mut problems = Vec::new();
     let f = DocumentFilter {
@@ -268,7 +426,11 @@ async fn list_documenten(State(st): State<AppState>, c: Caller, uri: Uri, Path(i
             Some("bestandsNaam") => "d.bestandsnaam",
             Some("laatstAangepastDatumTijd") => "d.laatst_aangepast",
             Some(_) => {
-                problems.push(InvalidParam::new("_sort", "onbekende-waarde", "toegestaan: [-]creatieDatumTijd, [-]bestandsNaam, [-]laatstAangepastDatumTijd"));
+                problems.push(InvalidParam::new(
+                    "_sort",
+                    "onbekende-waarde",
+                    "toegestaan: [-]creatieDatumTijd, [-]bestandsNaam, [-]laatstAangepastDatumTijd",
+                ));
                 ""
             }
         },
@@ -282,7 +444,12 @@ async fn list_documenten(State(st): State<AppState>, c: Caller, uri: Uri, Path(i
 }
 
 fn valid_media_type(s: &str) -> bool {
-    let tok = |t: &str| !t.is_empty() && t.len() <= 127 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let tok = |t: &str| {
+        !t.is_empty()
+            && t.len() <= 127
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
     match s.split_once('/') {
         Some((a, b)) => tok(a) && tok(b.split(';').next().unwrap_or("").trim()),
         None => false,
@@ -291,27 +458,58 @@ fn valid_media_type(s: &str) -> bool {
 
 /// Upload: multipart part `file`, metadata as query parameters (DSO v5). Streamed to a temp
 /// file while hashing; becomes visible only after the bytes are fsynced and the row committed.
-async fn upload(State(st): State<AppState>, c: Caller, Path(id): Path<String>, Q(q): Q, headers: HeaderMap, req: Request) -> ApiResult<Response> {
+async fn upload(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    Q(q): Q,
+    headers: HeaderMap,
+    req: Request,
+) -> ApiResult<Response> {
     let ctx = Ctx::new(&st, &c);
     let mut problems = Vec::new();
     let v = match q.get("vertrouwelijkheidsAanduiding") {
         None => {
-            problems.push(InvalidParam::new("vertrouwelijkheidsAanduiding", "required", "kies RV of SV"));
+            problems.push(InvalidParam::new(
+                "vertrouwelijkheidsAanduiding",
+                "required",
+                "kies RV of SV",
+            ));
             None
         }
-        Some(_) => enum_param(&q, "vertrouwelijkheidsAanduiding", Vertrouwelijkheid::from_wire, &["RV", "SV"], &mut problems),
+        Some(_) => enum_param(
+            &q,
+            "vertrouwelijkheidsAanduiding",
+            Vertrouwelijkheid::from_wire,
+            &["RV", "SV"],
+            &mut problems,
+        ),
     };
     let omschrijving = q.get("documentOmschrijving").cloned().unwrap_or_default();
     validation::required_line(&mut problems, "documentOmschrijving", &omschrijving, 1000);
     for k in ["kenmerkSysteem", "nummerBinnenSysteem", "taal"] {
-        validation::optional_line(&mut problems, k, q.get(k).map(String::as_str), validation::MAX_KORT);
+        validation::optional_line(
+            &mut problems,
+            k,
+            q.get(k).map(String::as_str),
+            validation::MAX_KORT,
+        );
     }
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !ct.to_ascii_lowercase().starts_with("multipart/form-data") {
-        return Err(ApiError::unsupported_media("stuur het document als multipart/form-data met het deel 'file'"));
+        return Err(ApiError::unsupported_media(
+            "stuur het document als multipart/form-data met het deel 'file'",
+        ));
     }
     let limit = st.config.max_upload_bytes;
-    if let Some(len) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok()) {
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
         if len > limit.saturating_add(64 * 1024) {
             return Err(ApiError::too_large(limit));
         }
@@ -321,22 +519,44 @@ async fn upload(State(st): State<AppState>, c: Caller, Path(id): Path<String>, Q
     }
     let v = v.ok_or_else(ApiError::internal)?;
     let access = ctx.upload_allowed(&id, v).await?;
-    let mut mp = Multipart::from_request(req, &st)
-        .await
-        .map_err(|e| ApiError::bad_request("ongeldige-multipart", format!("de multipart-body is ongeldig: {e}")))?;
+    let mut mp = Multipart::from_request(req, &st).await.map_err(|e| {
+        ApiError::bad_request(
+            "ongeldige-multipart",
+            format!("de multipart-body is ongeldig: {e}"),
+        )
+    })?;
     loop {
         let field = mp
             .next_field()
             .await
-            .map_err(|e| ApiError::bad_request("ongeldige-multipart", format!("de multipart-body is ongeldig: {e}")))?
-            .ok_or_else(|| ApiError::invalid_param("file", "required", "het deel 'file' met het document ontbreekt"))?;
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "ongeldige-multipart",
+                    format!("de multipart-body is ongeldig: {e}"),
+                )
+            })?
+            .ok_or_else(|| {
+                ApiError::invalid_param(
+                    "file",
+                    "required",
+                    "het deel 'file' met het document ontbreekt",
+                )
+            })?;
         if field.name() != Some("file") {
             continue;
         }
-        let naam = validation::bestandsnaam(field.file_name().unwrap_or("")).map_err(|p| ApiError::invalid(vec![p]))?;
-        let formaat = field.content_type().unwrap_or("application/octet-stream").to_ascii_lowercase();
+        let naam = validation::bestandsnaam(field.file_name().unwrap_or(""))
+            .map_err(|p| ApiError::invalid(vec![p]))?;
+        let formaat = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_ascii_lowercase();
         if !valid_media_type(&formaat) {
-            return Err(ApiError::invalid_param("file", "formaat", "het mediatype van het deel 'file' is ongeldig"));
+            return Err(ApiError::invalid_param(
+                "file",
+                "formaat",
+                "het mediatype van het deel 'file' is ongeldig",
+            ));
         }
         let pending = st.blobs.write_temp(Box::pin(field), limit).await?;
         let doc_id = Uuid::new_v4().to_string();
@@ -346,7 +566,10 @@ async fn upload(State(st): State<AppState>, c: Caller, Path(id): Path<String>, Q
             samenwerking_id: id.clone(),
             bestandsnaam: naam,
             kenmerk_systeem: q.get("kenmerkSysteem").cloned().filter(|s| !s.is_empty()),
-            nummer_binnen_systeem: q.get("nummerBinnenSysteem").cloned().filter(|s| !s.is_empty()),
+            nummer_binnen_systeem: q
+                .get("nummerBinnenSysteem")
+                .cloned()
+                .filter(|s| !s.is_empty()),
             aangemaakt_door: c.oin.to_string(),
             aangemaakt_door_naam: c.organisatie_naam.clone(),
             creatie: now,
@@ -378,20 +601,41 @@ async fn upload(State(st): State<AppState>, c: Caller, Path(id): Path<String>, Q
 }
 
 fn uuid_path(s: &str, what: &str) -> ApiResult<String> {
-    Uuid::parse_str(s).map(|u| u.to_string()).map_err(|_| ApiError::not_found(what))
+    Uuid::parse_str(s)
+        .map(|u| u.to_string())
+        .map_err(|_| ApiError::not_found(what))
 }
 
-async fn get_document(State(st): State<AppState>, c: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn get_document(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het document")?;
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).get_document(&id).await?))
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).get_document(&id).await?,
+    ))
 }
 
-async fn patch_document(State(st): State<AppState>, c: Caller, Path(id): Path<String>, JsonBody(req): JsonBody<DocumentWijzigen>) -> ApiResult<Response> {
+async fn patch_document(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<DocumentWijzigen>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het document")?;
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).change_document(&id, req).await?))
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).change_document(&id, req).await?,
+    ))
 }
 
-async fn delete_document(State(st): State<AppState>, c: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn delete_document(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het document")?;
     Ctx::new(&st, &c).delete_document(&id).await?;
     Ok(no_content())
@@ -402,7 +646,13 @@ async fn delete_document(State(st): State<AppState>, c: Caller, Path(id): Path<S
 pub fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' && c != ';' && c != '%' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' && c != ';' && c != '%' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
@@ -410,7 +660,9 @@ pub fn content_disposition(name: &str) -> String {
 
 /// Parse a single `bytes=` range against `size`. `Ok(None)`: serve the whole file.
 pub fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, ()> {
-    let Some(spec) = h.trim().strip_prefix("bytes=") else { return Ok(None) };
+    let Some(spec) = h.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
     if spec.contains(',') {
         return Ok(None); // multiple ranges: answer with the whole file (allowed by RFC 9110)
     }
@@ -424,7 +676,13 @@ pub fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, ()> {
         (size.saturating_sub(n), size - 1)
     } else {
         let s: u64 = a.parse().map_err(|_| ())?;
-        let e: u64 = if b.is_empty() { size.saturating_sub(1) } else { b.parse::<u64>().map_err(|_| ())?.min(size.saturating_sub(1)) };
+        let e: u64 = if b.is_empty() {
+            size.saturating_sub(1)
+        } else {
+            b.parse::<u64>()
+                .map_err(|_| ())?
+                .min(size.saturating_sub(1))
+        };
         (s, e)
     };
     if start >= size || start > end {
@@ -433,21 +691,31 @@ pub fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, ()> {
     Ok(Some((start, end)))
 }
 
-async fn download(State(st): State<AppState>, c: Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+async fn download(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let id = uuid_path(&id, "het document")?;
     let (_, d, _) = Ctx::new(&st, &c).document_access(&id).await?;
-    let mut file = tokio::fs::File::open(st.blobs.path_of(&d.id)).await.map_err(|e| {
-        tracing::error!(document = %d.id, error = %e, "document bytes missing");
-        ApiError::internal()
-    })?;
+    let mut file = tokio::fs::File::open(st.blobs.path_of(&d.id))
+        .await
+        .map_err(|e| {
+            tracing::error!(document = %d.id, error = %e, "document bytes missing");
+            ApiError::internal()
+        })?;
     let size = d.grootte.max(0) as u64;
     let etag = format!("\"{}\"", d.hash);
     let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         None => None,
         Some(r) => {
             // If-Range with another validator: serve the whole (new) content
-            let if_range_ok = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok()).is_none_or(|v| v == etag);
+            let if_range_ok = headers
+                .get(header::IF_RANGE)
+                .and_then(|v| v.to_str().ok())
+                .is_none_or(|v| v == etag);
             if !if_range_ok {
                 None
             } else {
@@ -475,13 +743,16 @@ async fn download(State(st): State<AppState>, c: Caller, Path(id): Path<String>,
         None => (StatusCode::OK, 0, size),
     };
     if start > 0 {
-        file.seek(std::io::SeekFrom::Start(start)).await.map_err(|_| ApiError::internal())?;
+        file.seek(std::io::SeekFrom::Start(start))
+            .await
+            .map_err(|_| ApiError::internal())?;
     }
     let stream = tokio_util::io::ReaderStream::with_capacity(file.take(len), 256 * 1024);
     let mut resp = Response::new(Body::from_stream(stream));
     *resp.status_mut() = status;
     let h = resp.headers_mut();
-    let ct = HeaderValue::from_str(&d.formaat).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let ct = HeaderValue::from_str(&d.formaat)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, ct);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -492,7 +763,9 @@ async fn download(State(st): State<AppState>, c: Caller, Path(id): Path<String>,
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     if status == StatusCode::PARTIAL_CONTENT {
-        if let Ok(v) = HeaderValue::from_str(&format!("bytes {}-{}/{}", start, start + len - 1, size)) {
+        if let Ok(v) =
+            HeaderValue::from_str(&format!("bytes {}-{}/{}", start, start + len - 1, size))
+        {
             h.insert(header::CONTENT_RANGE, v);
         }
     }
@@ -501,7 +774,12 @@ async fn download(State(st): State<AppState>, c: Caller, Path(id): Path<String>,
 
 // ------------------------------------------------------------------ actieverzoeken
 
-async fn create_actieverzoek(State(st): State<AppState>, c: Caller, Path(id): Path<String>, JsonBody(req): JsonBody<ActieverzoekOpstellen>) -> ApiResult<Response> {
+async fn create_actieverzoek(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<ActieverzoekOpstellen>,
+) -> ApiResult<Response> {
     let a = Ctx::new(&st, &c).create_actieverzoek(&id, req).await?;
     let mut r = hal(StatusCode::CREATED, &a);
     etag(&mut r, a.versie);
@@ -514,16 +792,36 @@ fn etag(r: &mut Response, versie: i64) {
     }
 }
 
-async fn list_actieverzoeken(State(st): State<AppState>, c: Caller, uri: Uri, Q(q): Q) -> ApiResult<Response> {
+async fn list_actieverzoeken(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Q(q): Q,
+) -> ApiResult<Response> {
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
     let mut problems = Vec::new();
     let all = wires(ActieverzoekStatus::ALL, ActieverzoekStatus::as_str);
     let f = ActieverzoekFilter {
         samenwerking_id: q.get("samenwerkingId").cloned(),
-        ontvanger: oin_param(&q, "organisatie", &mut problems).or_else(|| oin_param(&q, "ontvanger", &mut problems)),
+        ontvanger: oin_param(&q, "organisatie", &mut problems)
+            .or_else(|| oin_param(&q, "ontvanger", &mut problems)),
         zender: oin_param(&q, "zender", &mut problems),
-        status: enum_param(&q, "status", ActieverzoekStatus::from_wire, &all, &mut problems).map(|s| s.as_str().to_owned()),
-        status_not: enum_param(&q, "status[not]", ActieverzoekStatus::from_wire, &all, &mut problems).map(|s| s.as_str().to_owned()),
+        status: enum_param(
+            &q,
+            "status",
+            ActieverzoekStatus::from_wire,
+            &all,
+            &mut problems,
+        )
+        .map(|s| s.as_str().to_owned()),
+        status_not: enum_param(
+            &q,
+            "status[not]",
+            ActieverzoekStatus::from_wire,
+            &all,
+            &mut problems,
+        )
+        .map(|s| s.as_str().to_owned()),
     };
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
@@ -532,7 +830,11 @@ async fn list_actieverzoeken(State(st): State<AppState>, c: Caller, uri: Uri, Q(
     Ok(hal_list("actieverzoeken", items, p, &uri, "pagina"))
 }
 
-async fn get_actieverzoek(State(st): State<AppState>, c: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn get_actieverzoek(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het actieverzoek")?;
     let a = Ctx::new(&st, &c).get_actieverzoek(&id).await?;
     let mut r = hal(StatusCode::OK, &a);
@@ -555,36 +857,72 @@ async fn patch_actieverzoek(
                 .trim_start_matches("W/")
                 .trim_matches('"')
                 .parse::<i64>()
-                .map_err(|_| ApiError::bad_request("ongeldige-if-match", "If-Match moet de ETag van het actieverzoek zijn, bijvoorbeeld \"3\""))?,
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "ongeldige-if-match",
+                        "If-Match moet de ETag van het actieverzoek zijn, bijvoorbeeld \"3\"",
+                    )
+                })?,
         ),
     };
-    let a = Ctx::new(&st, &c).change_actieverzoek(&id, req, if_match).await?;
+    let a = Ctx::new(&st, &c)
+        .change_actieverzoek(&id, req, if_match)
+        .await?;
     let mut r = hal(StatusCode::OK, &a);
     etag(&mut r, a.versie);
     Ok(r)
 }
 
-async fn koppel(State(st): State<AppState>, c: Caller, Path(id): Path<String>, JsonBody(req): JsonBody<DocumentKoppelen>) -> ApiResult<Response> {
+async fn koppel(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<DocumentKoppelen>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het actieverzoek")?;
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).koppel(&id, req.document_id, true).await?))
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).koppel(&id, req.document_id, true).await?,
+    ))
 }
 
-async fn ontkoppel(State(st): State<AppState>, c: Caller, Path((id, doc)): Path<(String, String)>) -> ApiResult<Response> {
+async fn ontkoppel(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, doc)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het actieverzoek")?;
     let doc = Uuid::parse_str(&doc).map_err(|_| ApiError::not_found("het gekoppelde document"))?;
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).koppel(&id, doc, false).await?))
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).koppel(&id, doc, false).await?,
+    ))
 }
 
-async fn list_berichten(State(st): State<AppState>, c: Caller, uri: Uri, Path(id): Path<String>, Q(q): Q) -> ApiResult<Response> {
+async fn list_berichten(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Path(id): Path<String>,
+    Q(q): Q,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het actieverzoek")?;
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
     let (items, p) = Ctx::new(&st, &c).list_berichten(&id, page).await?;
     Ok(hal_list("berichten", items, p, &uri, "pagina"))
 }
 
-async fn post_bericht(State(st): State<AppState>, c: Caller, Path(id): Path<String>, JsonBody(req): JsonBody<BerichtVerzenden>) -> ApiResult<Response> {
+async fn post_bericht(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<BerichtVerzenden>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "het actieverzoek")?;
-    Ok(hal(StatusCode::CREATED, &Ctx::new(&st, &c).post_bericht(&id, req).await?))
+    Ok(hal(
+        StatusCode::CREATED,
+        &Ctx::new(&st, &c).post_bericht(&id, req).await?,
+    ))
 }
 
 // ------------------------------------------------------------------ notificaties
@@ -595,7 +933,11 @@ fn notificatie_filter(q: &Params, samenwerking_id: Option<String>) -> ApiResult<
         q.get(k).and_then(|v| {
             let t = parse_query_time(v);
             if t.is_none() {
-                problems.push(InvalidParam::new(k, "datum-tijd", "gebruik RFC 3339, bijvoorbeeld 2026-06-04T10:45:01+02:00"));
+                problems.push(InvalidParam::new(
+                    k,
+                    "datum-tijd",
+                    "gebruik RFC 3339, bijvoorbeeld 2026-06-04T10:45:01+02:00",
+                ));
             }
             t
         })
@@ -609,39 +951,70 @@ fn notificatie_filter(q: &Params, samenwerking_id: Option<String>) -> ApiResult<
             for t in v.split(',') {
                 match NotificatieType::from_wire(t.trim()) {
                     Some(t) => out.push(t.as_str().to_owned()),
-                    None => problems.push(InvalidParam::new("notificatieType", "onbekende-waarde", format!("onbekend type '{t}'"))),
+                    None => problems.push(InvalidParam::new(
+                        "notificatieType",
+                        "onbekende-waarde",
+                        format!("onbekend type '{t}'"),
+                    )),
                 }
             }
             Some(out)
         }
     };
     if problems.is_empty() {
-        Ok(NotificatieFilter { samenwerking_id: samenwerking_id.or_else(|| q.get("samenwerkingId").cloned()), gt, lte, types })
+        Ok(NotificatieFilter {
+            samenwerking_id: samenwerking_id.or_else(|| q.get("samenwerkingId").cloned()),
+            gt,
+            lte,
+            types,
+        })
     } else {
         Err(ApiError::invalid(problems))
     }
 }
 
-async fn list_notificaties(State(st): State<AppState>, c: Caller, uri: Uri, Q(q): Q) -> ApiResult<Response> {
+async fn list_notificaties(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Q(q): Q,
+) -> ApiResult<Response> {
     let page = paging(&q, &["page", "pagina"], &["size", "aantal"])?;
     let f = notificatie_filter(&q, None)?;
     let (items, p) = Ctx::new(&st, &c).list_notificaties(f, page).await?;
     Ok(hal_list("notificaties", items, p, &uri, "page"))
 }
 
-async fn list_samenwerking_notificaties(State(st): State<AppState>, c: Caller, uri: Uri, Path(id): Path<String>, Q(q): Q) -> ApiResult<Response> {
+async fn list_samenwerking_notificaties(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Path(id): Path<String>,
+    Q(q): Q,
+) -> ApiResult<Response> {
     let page = paging(&q, &["page", "pagina"], &["size", "aantal"])?;
     let f = notificatie_filter(&q, Some(id))?;
     let (items, p) = Ctx::new(&st, &c).list_notificaties(f, page).await?;
     Ok(hal_list("notificaties", items, p, &uri, "page"))
 }
 
-async fn get_notificatie(State(st): State<AppState>, c: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn get_notificatie(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "de notificatie")?;
-    Ok(hal(StatusCode::OK, &Ctx::new(&st, &c).get_notificatie(&id).await?))
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).get_notificatie(&id).await?,
+    ))
 }
 
-async fn delete_notificatie(State(st): State<AppState>, c: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn delete_notificatie(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let id = uuid_path(&id, "de notificatie")?;
     Ctx::new(&st, &c).delete_notificatie(&id).await?;
     Ok(no_content())
@@ -649,13 +1022,28 @@ async fn delete_notificatie(State(st): State<AppState>, c: Caller, Path(id): Pat
 
 // ------------------------------------------------------------------ extensions: auth, directory
 
-async fn token(State(st): State<AppState>, JsonBody(req): JsonBody<TokenAanvraag>) -> ApiResult<Response> {
+async fn token(
+    State(st): State<AppState>,
+    JsonBody(req): JsonBody<TokenAanvraag>,
+) -> ApiResult<Response> {
     let user = auth::login(&st, &req.gebruikersnaam, &req.wachtwoord)
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "onjuiste-inlog", "Aanmelden mislukt", "gebruikersnaam of wachtwoord is onjuist"))?;
-    let org = st.store.get_organisatie(&user.oin).await?.ok_or_else(ApiError::internal)?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "onjuiste-inlog",
+                "Aanmelden mislukt",
+                "gebruikersnaam of wachtwoord is onjuist",
+            )
+        })?;
+    let org = st
+        .store
+        .get_organisatie(&user.oin)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     let ttl = chrono::Duration::hours(st.config.token_ttl_hours);
-    let (token, verloopt) = auth::issue_token(&st, &user.oin, Some(&user), "aanmelding", Some(ttl)).await?;
+    let (token, verloopt) =
+        auth::issue_token(&st, &user.oin, Some(&user), "aanmelding", Some(ttl)).await?;
     st.store
         .insert_audit(&NewAudit {
             tijd: now_us(),
@@ -676,7 +1064,12 @@ async fn token(State(st): State<AppState>, JsonBody(req): JsonBody<TokenAanvraag
         organisatie: organisatie(org)?,
         gebruikersnaam: user.gebruikersnaam,
     };
-    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], serde_json::to_vec(&body).unwrap_or_default()).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_vec(&body).unwrap_or_default(),
+    )
+        .into_response())
 }
 
 async fn logout(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
@@ -693,64 +1086,162 @@ fn organisatie(o: OrganisatieRow) -> ApiResult<Organisatie> {
     })
 }
 
-async fn zoek_organisaties(State(st): State<AppState>, _c: Caller, uri: Uri, Q(q): Q) -> ApiResult<Response> {
-    let zoek = q.get("zoek").map(|s| s.trim().to_owned()).unwrap_or_default();
+async fn zoek_organisaties(
+    State(st): State<AppState>,
+    _c: Caller,
+    uri: Uri,
+    Q(q): Q,
+) -> ApiResult<Response> {
+    let zoek = q
+        .get("zoek")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
     if zoek.chars().count() > 100 {
-        return Err(ApiError::invalid_param("zoek", "max-length", "hooguit 100 tekens"));
+        return Err(ApiError::invalid_param(
+            "zoek",
+            "max-length",
+            "hooguit 100 tekens",
+        ));
     }
     let rows = st.store.search_organisaties(&zoek, 50).await?;
-    let items = rows.into_iter().map(organisatie).collect::<ApiResult<Vec<_>>>()?;
+    let items = rows
+        .into_iter()
+        .map(organisatie)
+        .collect::<ApiResult<Vec<_>>>()?;
     let n = items.len() as u64;
-    Ok(hal_list("organisaties", items, Page::new(0, 50, n), &uri, "pagina"))
+    Ok(hal_list(
+        "organisaties",
+        items,
+        Page::new(0, 50, n),
+        &uri,
+        "pagina",
+    ))
 }
 
 async fn mijn_organisatie(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
-    let o = st.store.get_organisatie(c.oin.as_str()).await?.ok_or_else(ApiError::internal)?;
-    Ok(hal(StatusCode::OK, &json!({ "organisatie": organisatie(o)?, "gebruikersnaam": c.gebruiker })))
+    let o = st
+        .store
+        .get_organisatie(c.oin.as_str())
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    Ok(hal(
+        StatusCode::OK,
+        &json!({ "organisatie": organisatie(o)?, "gebruikersnaam": c.gebruiker }),
+    ))
 }
 
 async fn health(State(st): State<AppState>) -> Response {
     match st.store.ping().await {
-        Ok(()) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response(),
-        Err(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "niet-beschikbaar", "Niet beschikbaar", "de database is niet bereikbaar").into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok"}"#,
+        )
+            .into_response(),
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "niet-beschikbaar",
+            "Niet beschikbaar",
+            "de database is niet bereikbaar",
+        )
+        .into_response(),
     }
 }
 
 async fn openapi() -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], crate::openapi::document_json()).into_response()
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        crate::openapi::document_json(),
+    )
+        .into_response()
 }
 
 async fn not_found(uri: Uri) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "niet-gevonden", "Niet gevonden", format!("er is geen resource op {}", uri.path()))
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "niet-gevonden",
+        "Niet gevonden",
+        format!("er is geen resource op {}", uri.path()),
+    )
 }
 
 async fn method_not_allowed(method: Method) -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "methode-niet-toegestaan", "Methode niet toegestaan", format!("{method} kan hier niet"))
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "methode-niet-toegestaan",
+        "Methode niet toegestaan",
+        format!("{method} kan hier niet"),
+    )
 }
 
 pub fn router(st: AppState) -> Router {
     use axum::routing::{delete, post};
     let api = Router::new()
-        .route("/samenwerkingen", get(list_samenwerkingen).post(start_samenwerking))
-        .route("/samenwerkingen/{id}", get(get_samenwerking).patch(patch_samenwerking).delete(delete_samenwerking))
-        .route("/samenwerkingen/{id}/deelnemers", get(list_deelnemers).post(invite))
-        .route("/samenwerkingen/{id}/deelnemers/{oin}", get(get_deelnemer).patch(patch_deelnemer).delete(delete_deelnemer))
+        .route(
+            "/samenwerkingen",
+            get(list_samenwerkingen).post(start_samenwerking),
+        )
+        .route(
+            "/samenwerkingen/{id}",
+            get(get_samenwerking)
+                .patch(patch_samenwerking)
+                .delete(delete_samenwerking),
+        )
+        .route(
+            "/samenwerkingen/{id}/deelnemers",
+            get(list_deelnemers).post(invite),
+        )
+        .route(
+            "/samenwerkingen/{id}/deelnemers/{oin}",
+            get(get_deelnemer)
+                .patch(patch_deelnemer)
+                .delete(delete_deelnemer),
+        )
         .route(
             "/samenwerkingen/{id}/documenten",
-            get(list_documenten).post(upload).layer(DefaultBodyLimit::disable()),
+            get(list_documenten)
+                .post(upload)
+                .layer(DefaultBodyLimit::disable()),
         )
-        .route("/samenwerkingen/{id}/actieverzoeken", post(create_actieverzoek))
-        .route("/samenwerkingen/{id}/notificaties", get(list_samenwerking_notificaties))
+        .route(
+            "/samenwerkingen/{id}/actieverzoeken",
+            post(create_actieverzoek),
+        )
+        .route(
+            "/samenwerkingen/{id}/notificaties",
+            get(list_samenwerking_notificaties),
+        )
         .route("/samenwerkingen/{id}/historie", get(historie))
-        .route("/documenten/{id}", get(get_document).patch(patch_document).delete(delete_document))
+        .route(
+            "/documenten/{id}",
+            get(get_document)
+                .patch(patch_document)
+                .delete(delete_document),
+        )
         .route("/documenten/{id}/content", get(download))
         .route("/actieverzoeken", get(list_actieverzoeken))
-        .route("/actieverzoeken/{id}", get(get_actieverzoek).patch(patch_actieverzoek))
-        .route("/actieverzoeken/{id}/berichten", get(list_berichten).post(post_bericht))
+        .route(
+            "/actieverzoeken/{id}",
+            get(get_actieverzoek).patch(patch_actieverzoek),
+        )
+        .route(
+            "/actieverzoeken/{id}/berichten",
+            get(list_berichten).post(post_bericht),
+        )
         .route("/actieverzoeken/{id}/documenten", post(koppel))
-        .route("/actieverzoeken/{id}/documenten/{document}", delete(ontkoppel))
+        .route(
+            "/actieverzoeken/{id}/documenten/{document}",
+            delete(ontkoppel),
+        )
         .route("/notificaties", get(list_notificaties))
-        .route("/notificaties/{id}", get(get_notificatie).delete(delete_notificatie))
+        .route(
+            "/notificaties/{id}",
+            get(get_notificatie).delete(delete_notificatie),
+        )
         .route("/auth/token", post(token).delete(logout))
         .route("/organisaties", get(zoek_organisaties))
         .route("/organisaties/mijn", get(mijn_organisatie))
@@ -764,16 +1255,33 @@ pub fn router(st: AppState) -> Router {
         .with_state(st)
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| ApiError::internal().into_response()))
-        .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            ApiError::internal().into_response()
+        }))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("api-version"),
+            HeaderValue::from_static(API_VERSION),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),

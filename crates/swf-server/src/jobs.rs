@@ -40,15 +40,29 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
 
     // 1. verzoek retrieval: the DSO verzoek is "placed in the dossier"
     let cutoff = now - st.config.verzoek_ophalen_secs * 1_000_000;
-    for s in st.store.samenwerkingen_in_status_before(SamenwerkingStatus::Initialisatie.as_str(), cutoff, BATCH).await? {
+    for s in st
+        .store
+        .samenwerkingen_in_status_before(SamenwerkingStatus::Initialisatie.as_str(), cutoff, BATCH)
+        .await?
+    {
         let mut n = s.clone();
         n.status = SamenwerkingStatus::Open.as_str().into();
         n.versie += 1;
         let deelnemers = st.store.list_deelnemers(&s.id).await?;
         let fx = Effects {
-            notificaties: notify_all(&deelnemers, &s, NotificatieType::VerzoekOphalenGeslaagd, "Verzoek opgehaald",
-                &format!("Verzoek {} is in het dossier van '{}' geplaatst.", s.verzoeknummer.as_deref().unwrap_or("-"), s.titel),
-                json!({ "verzoeknummer": s.verzoeknummer, "samenwerkingNaam": s.titel }), now),
+            notificaties: notify_all(
+                &deelnemers,
+                &s,
+                NotificatieType::VerzoekOphalenGeslaagd,
+                "Verzoek opgehaald",
+                &format!(
+                    "Verzoek {} is in het dossier van '{}' geplaatst.",
+                    s.verzoeknummer.as_deref().unwrap_or("-"),
+                    s.titel
+                ),
+                json!({ "verzoeknummer": s.verzoeknummer, "samenwerkingNaam": s.titel }),
+                now,
+            ),
             audit: vec![],
         };
         if st.store.update_samenwerking(&n, &fx).await? == Applied::Yes {
@@ -58,7 +72,11 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
 
     // 2. announcements, 30 and 7 days ahead
     for days in [30_i64, 7] {
-        for s in st.store.samenwerkingen_to_announce(now + days * DAY_US, days, BATCH).await? {
+        for s in st
+            .store
+            .samenwerkingen_to_announce(now + days * DAY_US, days, BATCH)
+            .await?
+        {
             let deelnemers = st.store.list_deelnemers(&s.id).await?;
             let when = to_dt(s.verwijder_na.unwrap_or(now));
             let fx = Effects {

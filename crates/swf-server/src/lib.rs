@@ -30,10 +30,17 @@ pub async fn open_state(config: config::Config) -> Result<AppState, StartError> 
     std::fs::create_dir_all(&config.data_dir)?;
     let store = store::sqlite::SqliteStore::open(&config.database_path()).await?;
     let blobs = blob::BlobStore::open(&config.data_dir).await?;
-    let known: HashSet<String> = store::Store::all_document_ids(&store).await?.into_iter().collect();
+    let known: HashSet<String> = store::Store::all_document_ids(&store)
+        .await?
+        .into_iter()
+        .collect();
     let (tmp, orphans) = blobs.sweep(&known).await?;
     if tmp + orphans > 0 {
-        tracing::info!(temp_files = tmp, orphan_blobs = orphans, "cleaned up after an interrupted run");
+        tracing::info!(
+            temp_files = tmp,
+            orphan_blobs = orphans,
+            "cleaned up after an interrupted run"
+        );
     }
     Ok(AppState {
         store: Arc::new(store),

@@ -5,7 +5,9 @@ use swf_server::cli::{self, Cli, Command};
 fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         b.json().init();
     } else {
@@ -28,7 +30,10 @@ async fn main() -> ExitCode {
 async fn run(args: Cli) -> Result<(), cli::CliError> {
     let mut config = cli::load_config(&args)?;
     init_tracing(config.log_json);
-    let command = args.command.unwrap_or(Command::Serve { listen: None, demo: false });
+    let command = args.command.unwrap_or(Command::Serve {
+        listen: None,
+        demo: false,
+    });
     if let Command::Serve { listen, demo } = command {
         if let Some(l) = listen {
             config.listen = l;

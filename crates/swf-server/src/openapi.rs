@@ -3,10 +3,15 @@
 use crate::error::Problem;
 use std::sync::OnceLock;
 use swf_domain::*;
-use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::{ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApiBuilder, PathsBuilder, Ref, ResponseBuilder, ServerBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApiBuilder, PathsBuilder, Ref,
+    ResponseBuilder, ServerBuilder,
+};
 
 /// One documented operation.
 pub struct Op {
@@ -22,7 +27,15 @@ pub struct Op {
 
 macro_rules! op {
     ($m:literal, $p:literal, $id:literal, $s:literal, $ext:literal, $body:expr, $resp:expr) => {
-        Op { method: $m, path: $p, id: $id, summary: $s, extension: $ext, body: $body, response: $resp }
+        Op {
+            method: $m,
+            path: $p,
+            id: $id,
+            summary: $s,
+            extension: $ext,
+            body: $body,
+            response: $resp,
+        }
     };
 }
 
@@ -80,17 +93,32 @@ fn schema_ref(name: &str) -> Ref {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut paths = PathsBuilder::new();
     for op in OPS {
-        let mut b = OperationBuilder::new().operation_id(Some(op.id)).summary(Some(op.summary));
+        let mut b = OperationBuilder::new()
+            .operation_id(Some(op.id))
+            .summary(Some(op.summary));
         for seg in op.path.split('/').filter(|s| s.starts_with('{')) {
             let name = seg.trim_matches(|c| c == '{' || c == '}');
-            b = b.parameter(ParameterBuilder::new().name(name).parameter_in(ParameterIn::Path).required(utoipa::openapi::Required::True));
+            b = b.parameter(
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Path)
+                    .required(utoipa::openapi::Required::True),
+            );
         }
         if let Some(body) = op.body {
             let rb = if body == "multipart" {
-                RequestBodyBuilder::new().content("multipart/form-data", ContentBuilder::new().build())
+                RequestBodyBuilder::new()
+                    .content("multipart/form-data", ContentBuilder::new().build())
             } else {
-                let ct = if op.method == "patch" { "application/merge-patch+json" } else { "application/json" };
-                RequestBodyBuilder::new().content(ct, ContentBuilder::new().schema(Some(schema_ref(body))).build())
+                let ct = if op.method == "patch" {
+                    "application/merge-patch+json"
+                } else {
+                    "application/json"
+                };
+                RequestBodyBuilder::new().content(
+                    ct,
+                    ContentBuilder::new().schema(Some(schema_ref(body))).build(),
+                )
             };
             b = b.request_body(Some(rb.build()));
         }
@@ -101,12 +129,29 @@ pub fn document() -> utoipa::openapi::OpenApi {
         };
         let mut ok = ResponseBuilder::new().description("Gelukt");
         if let Some(r) = op.response {
-            ok = ok.content("application/hal+json", ContentBuilder::new().schema(Some(schema_ref(r))).build());
+            ok = ok.content(
+                "application/hal+json",
+                ContentBuilder::new().schema(Some(schema_ref(r))).build(),
+            );
         }
         b = b.response(ok_status, ok.build());
-        let problem = ContentBuilder::new().schema(Some(schema_ref("Problem"))).build();
-        for (code, d) in [("400", "Ongeldige invoer"), ("401", "Niet aangemeld"), ("403", "Niet toegestaan"), ("404", "Niet gevonden of niet zichtbaar"), ("409", "Conflict met de huidige status")] {
-            b = b.response(code, ResponseBuilder::new().description(d).content("application/problem+json", problem.clone()).build());
+        let problem = ContentBuilder::new()
+            .schema(Some(schema_ref("Problem")))
+            .build();
+        for (code, d) in [
+            ("400", "Ongeldige invoer"),
+            ("401", "Niet aangemeld"),
+            ("403", "Niet toegestaan"),
+            ("404", "Niet gevonden of niet zichtbaar"),
+            ("409", "Conflict met de huidige status"),
+        ] {
+            b = b.response(
+                code,
+                ResponseBuilder::new()
+                    .description(d)
+                    .content("application/problem+json", problem.clone())
+                    .build(),
+            );
         }
         let mut operation = b.build();
         if op.extension {
@@ -153,7 +198,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .schema_from::<OrganisatieSoort>()
         .schema_from::<InvalidParam>()
         .schema_from::<Problem>()
-        .security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()))
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        )
         .build();
     let mut info = InfoBuilder::new()
         .title("Samenwerkruimte — SWF v5-compatibele samenwerkings-API")
@@ -164,7 +212,12 @@ pub fn document() -> utoipa::openapi::OpenApi {
              notificatietypen en linkrelaties met de header `SWF-Extensies: true`. Fouten zijn application/problem+json (RFC 9457).",
         ))
         .build();
-    info.contact = Some(utoipa::openapi::ContactBuilder::new().name(Some("Team Samenwerkruimte")).email(Some("api@samenwerkruimte.nl")).build());
+    info.contact = Some(
+        utoipa::openapi::ContactBuilder::new()
+            .name(Some("Team Samenwerkruimte"))
+            .email(Some("api@samenwerkruimte.nl"))
+            .build(),
+    );
     OpenApiBuilder::new()
         .info(info)
         .servers(Some([ServerBuilder::new().url(BASE_PATH).build()]))
@@ -175,7 +228,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 pub fn document_json() -> String {
     static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| document().to_json().unwrap_or_else(|_| "{}".into())).clone()
+    DOC.get_or_init(|| document().to_json().unwrap_or_else(|_| "{}".into()))
+        .clone()
 }
 
 #[cfg(test)]
@@ -190,7 +244,12 @@ mod tests {
             let o = &doc["paths"][op.path][op.method];
             assert_eq!(o["operationId"], op.id, "{} {}", op.method, op.path);
             assert_eq!(o.get("x-extension").is_some(), op.extension);
-            for name in op.body.iter().chain(op.response.iter()).filter(|n| **n != "multipart") {
+            for name in op
+                .body
+                .iter()
+                .chain(op.response.iter())
+                .filter(|n| **n != "multipart")
+            {
                 assert!(schemas.contains_key(*name), "schema {name} missing");
             }
         }

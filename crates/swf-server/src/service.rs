@@ -34,7 +34,8 @@ pub struct Access {
 
 impl Access {
     pub fn check(&self, action: Action, detail: &str) -> ApiResult<()> {
-        authorize(self.actor, action, self.status).map_err(|d| ApiError::denied(d, "de samenwerking", detail))
+        authorize(self.actor, action, self.status)
+            .map_err(|d| ApiError::denied(d, "de samenwerking", detail))
     }
     pub fn may(&self, action: Action) -> bool {
         authorize(self.actor, action, self.status).is_ok()
@@ -50,7 +51,15 @@ impl<'a> Ctx<'a> {
         self.caller.oin.as_str()
     }
 
-    fn audit(&self, sid: Option<&str>, actie: &str, omschrijving: String, document_id: Option<&str>, sv: bool, now: i64) -> NewAudit {
+    fn audit(
+        &self,
+        sid: Option<&str>,
+        actie: &str,
+        omschrijving: String,
+        document_id: Option<&str>,
+        sv: bool,
+        now: i64,
+    ) -> NewAudit {
         NewAudit {
             tijd: now,
             oin: self.me().to_owned(),
@@ -67,7 +76,12 @@ impl<'a> Ctx<'a> {
     /// Load a samenwerking and decide how the caller relates to it. Unknown and deleted
     /// samenwerkingen look the same: 404.
     pub async fn access(&self, id: &str) -> ApiResult<Access> {
-        let s = self.st.store.get_samenwerking(id).await?.ok_or_else(|| ApiError::not_found("de samenwerking"))?;
+        let s = self
+            .st
+            .store
+            .get_samenwerking(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("de samenwerking"))?;
         let status = parse_enum(&s.status, SamenwerkingStatus::from_wire)?;
         let d = self.st.store.get_deelnemer(id, self.me()).await?;
         let actor = match &d {
@@ -78,7 +92,12 @@ impl<'a> Ctx<'a> {
                 d.verwijderd.is_some(),
             ),
         };
-        let a = Access { s, status, actor, deelnemer: d };
+        let a = Access {
+            s,
+            status,
+            actor,
+            deelnemer: d,
+        };
         a.check(Action::ViewSamenwerking, "")?;
         Ok(a)
     }
@@ -98,7 +117,10 @@ impl<'a> Ctx<'a> {
         now: i64,
     ) -> Vec<NotificatieRow> {
         props.insert("samenwerkingNaam".into(), json!(s.titel));
-        props.insert("eventInitiatorNaam".into(), json!(self.caller.organisatie_naam));
+        props.insert(
+            "eventInitiatorNaam".into(),
+            json!(self.caller.organisatie_naam),
+        );
         if let Some(v) = &s.verzoeknummer {
             props.insert("verzoeknummer".into(), json!(v));
         }
@@ -108,7 +130,10 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|d| d.verwijderd.is_none() && d.oin != self.me())
             .filter(|d| only.is_none_or(|o| o.contains(&d.oin.as_str())))
-            .filter(|d| !sv || d.rol == Rol::Initiator.as_str() || d.privilege == Privilege::VolledigeToegang.as_str())
+            .filter(|d| {
+                !sv || d.rol == Rol::Initiator.as_str()
+                    || d.privilege == Privilege::VolledigeToegang.as_str()
+            })
             .map(|d| NotificatieRow {
                 id: Uuid::now_v7().to_string(),
                 ontvanger: d.oin.clone(),
@@ -135,7 +160,11 @@ impl<'a> Ctx<'a> {
         let mut partners = Vec::new();
         for (i, d) in req.deelnemers.iter().enumerate() {
             if d.oin == self.caller.oin {
-                problems.push(InvalidParam::new(&format!("deelnemers[{i}].oin"), "zelf", "uw eigen organisatie is al initiator"));
+                problems.push(InvalidParam::new(
+                    &format!("deelnemers[{i}].oin"),
+                    "zelf",
+                    "uw eigen organisatie is al initiator",
+                ));
                 continue;
             }
             match self.st.store.get_organisatie(d.oin.as_str()).await? {
@@ -152,7 +181,11 @@ impl<'a> Ctx<'a> {
         }
         let now = now_us();
         let nummer = self.st.store.next_samenwerking_nummer().await?;
-        let status = if req.verzoeknummer.is_some() { SamenwerkingStatus::Initialisatie } else { SamenwerkingStatus::Open };
+        let status = if req.verzoeknummer.is_some() {
+            SamenwerkingStatus::Initialisatie
+        } else {
+            SamenwerkingStatus::Open
+        };
         let me = self.me().to_owned();
         let naam = self.caller.organisatie_naam.clone();
         let s = SamenwerkingRow {
@@ -160,7 +193,10 @@ impl<'a> Ctx<'a> {
             volgnummer: nummer,
             verzoeknummer: req.verzoeknummer.clone(),
             olo_verzoeknummer: None,
-            bron_verzoek: req.bron_verzoek.clone().or_else(|| req.verzoeknummer.as_ref().map(|_| "DSO_LV".to_owned())),
+            bron_verzoek: req
+                .bron_verzoek
+                .clone()
+                .or_else(|| req.verzoeknummer.as_ref().map(|_| "DSO_LV".to_owned())),
             type_verzoek: req.type_verzoek,
             globale_locatie: req.globale_locatie,
             titel: req.titel.trim().to_owned(),
@@ -204,16 +240,42 @@ impl<'a> Ctx<'a> {
             });
         }
         let mut fx = Effects::default();
-        fx.audit.push(self.audit(Some(&s.id), "samenwerking-gestart", format!("Samenwerking '{}' gestart", s.titel), None, false, now));
+        fx.audit.push(self.audit(
+            Some(&s.id),
+            "samenwerking-gestart",
+            format!("Samenwerking '{}' gestart", s.titel),
+            None,
+            false,
+            now,
+        ));
         for (o, p) in &partners {
-            fx.notificaties.extend(self.invitation(&deelnemers, &s, &o.oin, &o.naam, *p, now));
-            fx.audit.push(self.audit(Some(&s.id), "deelnemer-uitgenodigd", format!("{} uitgenodigd met {}", o.naam, p), None, false, now));
+            fx.notificaties
+                .extend(self.invitation(&deelnemers, &s, &o.oin, &o.naam, *p, now));
+            fx.audit.push(self.audit(
+                Some(&s.id),
+                "deelnemer-uitgenodigd",
+                format!("{} uitgenodigd met {}", o.naam, p),
+                None,
+                false,
+                now,
+            ));
         }
-        self.st.store.create_samenwerking(&s, &deelnemers, &fx).await?;
+        self.st
+            .store
+            .create_samenwerking(&s, &deelnemers, &fx)
+            .await?;
         self.get_samenwerking(&s.id).await
     }
 
-    fn invitation(&self, deelnemers: &[DeelnemerRow], s: &SamenwerkingRow, oin: &str, naam: &str, p: Privilege, now: i64) -> Vec<NotificatieRow> {
+    fn invitation(
+        &self,
+        deelnemers: &[DeelnemerRow],
+        s: &SamenwerkingRow,
+        oin: &str,
+        naam: &str,
+        p: Privilege,
+        now: i64,
+    ) -> Vec<NotificatieRow> {
         let mut props = Map::new();
         props.insert("deelnemer".into(), json!(oin));
         props.insert("deelnemerNaam".into(), json!(naam));
@@ -225,7 +287,12 @@ impl<'a> Ctx<'a> {
             s,
             NotificatieType::UitnodigingKetenpartner,
             "Uitnodiging voor een samenwerking".into(),
-            format!("{} is uitgenodigd voor samenwerking '{}' ({}).", naam, s.titel, privilege_tekst(p)),
+            format!(
+                "{} is uitgenodigd voor samenwerking '{}' ({}).",
+                naam,
+                s.titel,
+                privilege_tekst(p)
+            ),
             props,
             None,
             now,
@@ -233,13 +300,29 @@ impl<'a> Ctx<'a> {
     }
 
     pub async fn get_samenwerking(&self, id: &str) -> ApiResult<Samenwerking> {
-        let v = self.st.store.get_samenwerking_view(id, self.me()).await?.ok_or_else(|| ApiError::not_found("de samenwerking"))?;
+        let v = self
+            .st
+            .store
+            .get_samenwerking_view(id, self.me())
+            .await?
+            .ok_or_else(|| ApiError::not_found("de samenwerking"))?;
         self.present_samenwerking(v)
     }
 
-    pub async fn list_samenwerkingen(&self, f: &SamenwerkingFilter, page: Paging) -> ApiResult<(Vec<Samenwerking>, Page)> {
-        let (rows, total) = self.st.store.list_samenwerkingen(self.me(), f, page.offset(), page.size as i64).await?;
-        let items = rows.into_iter().map(|v| self.present_samenwerking(v)).collect::<ApiResult<Vec<_>>>()?;
+    pub async fn list_samenwerkingen(
+        &self,
+        f: &SamenwerkingFilter,
+        page: Paging,
+    ) -> ApiResult<(Vec<Samenwerking>, Page)> {
+        let (rows, total) = self
+            .st
+            .store
+            .list_samenwerkingen(self.me(), f, page.offset(), page.size as i64)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(|v| self.present_samenwerking(v))
+            .collect::<ApiResult<Vec<_>>>()?;
         Ok((items, page.page(total)))
     }
 
@@ -254,17 +337,53 @@ impl<'a> Ctx<'a> {
         let ext = self.caller.extensions;
         let l = links([
             ("self", Some(self_href.clone())),
-            ("documentToevoegen", may(Action::UploadDocumentRv).then(|| href(&format!("/samenwerkingen/{id}/documenten")))),
-            ("actieverzoekOpstellen", may(Action::CreateActieverzoek).then(|| href(&format!("/samenwerkingen/{id}/actieverzoeken")))),
-            ("actieverzoeken", Some(href(&format!("/actieverzoeken?samenwerkingId={id}")))),
-            ("documenten", ext.then(|| href(&format!("/samenwerkingen/{id}/documenten")))),
-            ("deelnemers", ext.then(|| href(&format!("/samenwerkingen/{id}/deelnemers")))),
-            ("notificaties", ext.then(|| href(&format!("/samenwerkingen/{id}/notificaties")))),
-            ("historie", ext.then(|| href(&format!("/samenwerkingen/{id}/historie")))),
-            ("deelnemerUitnodigen", (ext && may(Action::InviteDeelnemer)).then(|| href(&format!("/samenwerkingen/{id}/deelnemers")))),
-            ("wijzigen", (ext && may(Action::ChangeMetadata)).then(|| self_href.clone())),
-            ("sluiten", (ext && may(Action::Close)).then(|| self_href.clone())),
-            ("verwijderen", (ext && may(Action::Delete)).then(|| self_href.clone())),
+            (
+                "documentToevoegen",
+                may(Action::UploadDocumentRv)
+                    .then(|| href(&format!("/samenwerkingen/{id}/documenten"))),
+            ),
+            (
+                "actieverzoekOpstellen",
+                may(Action::CreateActieverzoek)
+                    .then(|| href(&format!("/samenwerkingen/{id}/actieverzoeken"))),
+            ),
+            (
+                "actieverzoeken",
+                Some(href(&format!("/actieverzoeken?samenwerkingId={id}"))),
+            ),
+            (
+                "documenten",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/documenten"))),
+            ),
+            (
+                "deelnemers",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/deelnemers"))),
+            ),
+            (
+                "notificaties",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/notificaties"))),
+            ),
+            (
+                "historie",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/historie"))),
+            ),
+            (
+                "deelnemerUitnodigen",
+                (ext && may(Action::InviteDeelnemer))
+                    .then(|| href(&format!("/samenwerkingen/{id}/deelnemers"))),
+            ),
+            (
+                "wijzigen",
+                (ext && may(Action::ChangeMetadata)).then(|| self_href.clone()),
+            ),
+            (
+                "sluiten",
+                (ext && may(Action::Close)).then(|| self_href.clone()),
+            ),
+            (
+                "verwijderen",
+                (ext && may(Action::Delete)).then(|| self_href.clone()),
+            ),
         ]);
         let s = v.s;
         Ok(Samenwerking {
@@ -302,7 +421,11 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    pub async fn change_samenwerking(&self, id: &str, req: SamenwerkingWijzigen) -> ApiResult<Samenwerking> {
+    pub async fn change_samenwerking(
+        &self,
+        id: &str,
+        req: SamenwerkingWijzigen,
+    ) -> ApiResult<Samenwerking> {
         let problems = req.validate();
         if !problems.is_empty() {
             return Err(ApiError::invalid(problems));
@@ -316,15 +439,24 @@ impl<'a> Ctx<'a> {
                 a.check(Action::Close, "alleen de initiator beheert de status")?;
                 return Err(ApiError::conflict(
                     "ongeldige-statusovergang",
-                    format!("van {} naar {} kan niet; alleen sluiten (GESLOTEN) is mogelijk", a.status, other),
+                    format!(
+                        "van {} naar {} kan niet; alleen sluiten (GESLOTEN) is mogelijk",
+                        a.status, other
+                    ),
                 ));
             }
         };
         if req.changes_metadata() {
-            a.check(Action::ChangeMetadata, "alleen de initiator wijzigt de gegevens van de samenwerking")?;
+            a.check(
+                Action::ChangeMetadata,
+                "alleen de initiator wijzigt de gegevens van de samenwerking",
+            )?;
         }
         if closing {
-            a.check(Action::Close, "alleen de initiator kan de samenwerking sluiten")?;
+            a.check(
+                Action::Close,
+                "alleen de initiator kan de samenwerking sluiten",
+            )?;
         }
         if !closing && !req.changes_metadata() {
             return self.get_samenwerking(id).await;
@@ -349,7 +481,10 @@ impl<'a> Ctx<'a> {
         set!(nummer_binnen_systeem, "nummerBinnenSysteem");
         set!(contactpersoon_naam, "contactpersoonNaam");
         set!(contactpersoon_emailadres, "contactpersoonEmailadres");
-        set!(contactpersoon_telefoonnummer, "contactpersoonTelefoonnummer");
+        set!(
+            contactpersoon_telefoonnummer,
+            "contactpersoonTelefoonnummer"
+        );
         s.laatst_aangepast = now;
         s.laatst_aangepast_door = self.me().to_owned();
         s.laatst_aangepast_door_naam = self.caller.organisatie_naam.clone();
@@ -357,14 +492,24 @@ impl<'a> Ctx<'a> {
         let deelnemers = self.st.store.list_deelnemers(id).await?;
         let mut fx = Effects::default();
         if !changed.is_empty() {
-            fx.audit.push(self.audit(Some(id), "samenwerking-gewijzigd", format!("Gewijzigd: {}", changed.join(", ")), None, false, now));
+            fx.audit.push(self.audit(
+                Some(id),
+                "samenwerking-gewijzigd",
+                format!("Gewijzigd: {}", changed.join(", ")),
+                None,
+                false,
+                now,
+            ));
             fx.notificaties.extend(self.notify(
                 &deelnemers,
                 None,
                 &s,
                 NotificatieType::SamenwerkingGewijzigd,
                 "Samenwerking gewijzigd".into(),
-                format!("{} heeft de gegevens van samenwerking '{}' gewijzigd.", self.caller.organisatie_naam, s.titel),
+                format!(
+                    "{} heeft de gegevens van samenwerking '{}' gewijzigd.",
+                    self.caller.organisatie_naam, s.titel
+                ),
                 Map::new(),
                 None,
                 now,
@@ -378,7 +523,14 @@ impl<'a> Ctx<'a> {
             let mut props = Map::new();
             props.insert("sluitDatum".into(), json!(to_dt(now)));
             props.insert("verwijderDatum".into(), json!(to_dt(verwijder_na)));
-            fx.audit.push(self.audit(Some(id), "samenwerking-gesloten", "Samenwerking gesloten".into(), None, false, now));
+            fx.audit.push(self.audit(
+                Some(id),
+                "samenwerking-gesloten",
+                "Samenwerking gesloten".into(),
+                None,
+                false,
+                now,
+            ));
             fx.notificaties.extend(self.notify(
                 &deelnemers,
                 None,
@@ -404,7 +556,10 @@ impl<'a> Ctx<'a> {
 
     pub async fn delete_samenwerking(&self, id: &str) -> ApiResult<()> {
         let a = self.access(id).await?;
-        a.check(Action::Delete, "alleen de initiator kan de samenwerking verwijderen, en pas als zij gesloten is")?;
+        a.check(
+            Action::Delete,
+            "alleen de initiator kan de samenwerking verwijderen, en pas als zij gesloten is",
+        )?;
         self.purge(&a.s, false).await
     }
 
@@ -414,9 +569,15 @@ impl<'a> Ctx<'a> {
         let deelnemers = self.st.store.list_deelnemers(&s.id).await?;
         let mut fx = Effects::default();
         let tekst = if automatic {
-            format!("Samenwerking '{}' is automatisch verwijderd, een jaar na het sluiten.", s.titel)
+            format!(
+                "Samenwerking '{}' is automatisch verwijderd, een jaar na het sluiten.",
+                s.titel
+            )
         } else {
-            format!("{} heeft samenwerking '{}' verwijderd.", self.caller.organisatie_naam, s.titel)
+            format!(
+                "{} heeft samenwerking '{}' verwijderd.",
+                self.caller.organisatie_naam, s.titel
+            )
         };
         let mut notifs = self.notify(
             &deelnemers,
@@ -435,13 +596,22 @@ impl<'a> Ctx<'a> {
         fx.notificaties = notifs;
         fx.audit.push(self.audit(
             Some(&s.id),
-            if automatic { "samenwerking-automatisch-verwijderd" } else { "samenwerking-verwijderd" },
+            if automatic {
+                "samenwerking-automatisch-verwijderd"
+            } else {
+                "samenwerking-verwijderd"
+            },
             "Samenwerking verwijderd".into(),
             None,
             false,
             now,
         ));
-        let docs = self.st.store.delete_samenwerking(&s.id, self.me(), now, &fx).await?.ok_or_else(ApiError::stale)?;
+        let docs = self
+            .st
+            .store
+            .delete_samenwerking(&s.id, self.me(), now, &fx)
+            .await?
+            .ok_or_else(ApiError::stale)?;
         for d in docs {
             if let Err(e) = self.st.blobs.delete(&d).await {
                 // the row is gone, so nobody can reach the bytes; the start-up sweep removes them
@@ -455,7 +625,10 @@ impl<'a> Ctx<'a> {
 
     pub fn present_deelnemer(&self, a: &Access, d: DeelnemerRow) -> ApiResult<Deelnemer> {
         let rol = parse_enum(&d.rol, Rol::from_wire)?;
-        let self_href = href(&format!("/samenwerkingen/{}/deelnemers/{}", d.samenwerking_id, d.oin));
+        let self_href = href(&format!(
+            "/samenwerkingen/{}/deelnemers/{}",
+            d.samenwerking_id, d.oin
+        ));
         let manage = self.caller.extensions && rol == Rol::Ketenpartner;
         Ok(Deelnemer {
             oin: oin(&d.oin)?,
@@ -466,8 +639,14 @@ impl<'a> Ctx<'a> {
             toegevoegd_datum_tijd: to_dt(d.toegevoegd),
             links: links([
                 ("self", Some(self_href.clone())),
-                ("wijzigen", (manage && a.may(Action::ChangePrivilege)).then(|| self_href.clone())),
-                ("verwijderen", (manage && a.may(Action::RemoveDeelnemer)).then(|| self_href.clone())),
+                (
+                    "wijzigen",
+                    (manage && a.may(Action::ChangePrivilege)).then(|| self_href.clone()),
+                ),
+                (
+                    "verwijderen",
+                    (manage && a.may(Action::RemoveDeelnemer)).then(|| self_href.clone()),
+                ),
             ]),
         })
     }
@@ -475,7 +654,13 @@ impl<'a> Ctx<'a> {
     pub async fn list_deelnemers(&self, id: &str) -> ApiResult<Vec<Deelnemer>> {
         let a = self.access(id).await?;
         a.check(Action::ListDeelnemers, "")?;
-        self.st.store.list_deelnemers(id).await?.into_iter().map(|d| self.present_deelnemer(&a, d)).collect()
+        self.st
+            .store
+            .list_deelnemers(id)
+            .await?
+            .into_iter()
+            .map(|d| self.present_deelnemer(&a, d))
+            .collect()
     }
 
     pub async fn get_deelnemer(&self, id: &str, partner: &str) -> ApiResult<Deelnemer> {
@@ -493,16 +678,35 @@ impl<'a> Ctx<'a> {
 
     pub async fn invite(&self, id: &str, req: DeelnemerUitnodigen) -> ApiResult<Deelnemer> {
         let a = self.access(id).await?;
-        a.check(Action::InviteDeelnemer, "alleen de initiator kan ketenpartners uitnodigen")?;
+        a.check(
+            Action::InviteDeelnemer,
+            "alleen de initiator kan ketenpartners uitnodigen",
+        )?;
         if req.oin == self.caller.oin {
-            return Err(ApiError::invalid_param("oin", "zelf", "uw eigen organisatie is al initiator"));
+            return Err(ApiError::invalid_param(
+                "oin",
+                "zelf",
+                "uw eigen organisatie is al initiator",
+            ));
         }
-        let org = self.st.store.get_organisatie(req.oin.as_str()).await?.ok_or_else(|| {
-            ApiError::invalid_param("oin", "onbekende-organisatie", format!("organisatie {} is niet bekend bij deze service", req.oin))
-        })?;
+        let org = self
+            .st
+            .store
+            .get_organisatie(req.oin.as_str())
+            .await?
+            .ok_or_else(|| {
+                ApiError::invalid_param(
+                    "oin",
+                    "onbekende-organisatie",
+                    format!("organisatie {} is niet bekend bij deze service", req.oin),
+                )
+            })?;
         if let Some(d) = self.st.store.get_deelnemer(id, req.oin.as_str()).await? {
             if d.verwijderd.is_none() {
-                return Err(ApiError::conflict("bestaat-al", format!("{} neemt al deel", org.naam)));
+                return Err(ApiError::conflict(
+                    "bestaat-al",
+                    format!("{} neemt al deel", org.naam),
+                ));
             }
         }
         let now = now_us();
@@ -518,15 +722,31 @@ impl<'a> Ctx<'a> {
         let mut deelnemers = self.st.store.list_deelnemers(id).await?;
         deelnemers.push(row.clone());
         let mut fx = Effects::default();
-        fx.notificaties = self.invitation(&deelnemers, &a.s, &org.oin, &org.naam, req.privilege, now);
-        fx.audit.push(self.audit(Some(id), "deelnemer-uitgenodigd", format!("{} uitgenodigd met {}", org.naam, req.privilege), None, false, now));
+        fx.notificaties =
+            self.invitation(&deelnemers, &a.s, &org.oin, &org.naam, req.privilege, now);
+        fx.audit.push(self.audit(
+            Some(id),
+            "deelnemer-uitgenodigd",
+            format!("{} uitgenodigd met {}", org.naam, req.privilege),
+            None,
+            false,
+            now,
+        ));
         self.st.store.upsert_deelnemer(&row, &fx).await?;
         self.get_deelnemer(id, &org.oin).await
     }
 
-    pub async fn change_privilege(&self, id: &str, partner: &str, req: DeelnemerWijzigen) -> ApiResult<Deelnemer> {
+    pub async fn change_privilege(
+        &self,
+        id: &str,
+        partner: &str,
+        req: DeelnemerWijzigen,
+    ) -> ApiResult<Deelnemer> {
         let a = self.access(id).await?;
-        a.check(Action::ChangePrivilege, "alleen de initiator kan de toegang van ketenpartners wijzigen")?;
+        a.check(
+            Action::ChangePrivilege,
+            "alleen de initiator kan de toegang van ketenpartners wijzigen",
+        )?;
         let d = self
             .st
             .store
@@ -535,7 +755,10 @@ impl<'a> Ctx<'a> {
             .filter(|d| d.verwijderd.is_none())
             .ok_or_else(|| ApiError::not_found("de deelnemer"))?;
         if d.rol == Rol::Initiator.as_str() {
-            return Err(ApiError::conflict("initiator", "de initiator heeft altijd volledige toegang"));
+            return Err(ApiError::conflict(
+                "initiator",
+                "de initiator heeft altijd volledige toegang",
+            ));
         }
         if d.privilege == req.privilege.as_str() {
             return self.present_deelnemer(&a, d);
@@ -547,7 +770,10 @@ impl<'a> Ctx<'a> {
         props.insert("deelnemerNaam".into(), json!(d.naam));
         props.insert("privilege".into(), json!(req.privilege.as_str()));
         props.insert("toegangsNiveau".into(), json!(req.privilege.as_str()));
-        props.insert("beschrijvendeRechten".into(), json!(privilege_tekst(req.privilege)));
+        props.insert(
+            "beschrijvendeRechten".into(),
+            json!(privilege_tekst(req.privilege)),
+        );
         let mut fx = Effects::default();
         fx.notificaties = self.notify(
             &deelnemers,
@@ -555,13 +781,30 @@ impl<'a> Ctx<'a> {
             &a.s,
             NotificatieType::PrivilegeGewijzigd,
             "Toegang gewijzigd".into(),
-            format!("{} heeft nu {} in samenwerking '{}'.", d.naam, privilege_tekst(req.privilege), a.s.titel),
+            format!(
+                "{} heeft nu {} in samenwerking '{}'.",
+                d.naam,
+                privilege_tekst(req.privilege),
+                a.s.titel
+            ),
             props,
             None,
             now,
         );
-        fx.audit.push(self.audit(Some(id), "privilege-gewijzigd", format!("Toegang van {} gewijzigd naar {}", d.naam, req.privilege), None, false, now));
-        match self.st.store.set_privilege(id, partner, req.privilege.as_str(), &fx).await? {
+        fx.audit.push(self.audit(
+            Some(id),
+            "privilege-gewijzigd",
+            format!("Toegang van {} gewijzigd naar {}", d.naam, req.privilege),
+            None,
+            false,
+            now,
+        ));
+        match self
+            .st
+            .store
+            .set_privilege(id, partner, req.privilege.as_str(), &fx)
+            .await?
+        {
             Applied::Yes => self.get_deelnemer(id, partner).await,
             Applied::Stale => Err(ApiError::stale()),
         }
@@ -569,7 +812,10 @@ impl<'a> Ctx<'a> {
 
     pub async fn remove_deelnemer(&self, id: &str, partner: &str) -> ApiResult<()> {
         let a = self.access(id).await?;
-        a.check(Action::RemoveDeelnemer, "alleen de initiator kan ketenpartners verwijderen")?;
+        a.check(
+            Action::RemoveDeelnemer,
+            "alleen de initiator kan ketenpartners verwijderen",
+        )?;
         let d = self
             .st
             .store
@@ -578,7 +824,10 @@ impl<'a> Ctx<'a> {
             .filter(|d| d.verwijderd.is_none())
             .ok_or_else(|| ApiError::not_found("de deelnemer"))?;
         if d.rol == Rol::Initiator.as_str() {
-            return Err(ApiError::conflict("initiator", "de initiator kan niet worden verwijderd"));
+            return Err(ApiError::conflict(
+                "initiator",
+                "de initiator kan niet worden verwijderd",
+            ));
         }
         let now = now_us();
         let deelnemers = self.st.store.list_deelnemers(id).await?;
@@ -592,7 +841,10 @@ impl<'a> Ctx<'a> {
             &a.s,
             NotificatieType::DeelnemerVerwijderd,
             "Ketenpartner verwijderd".into(),
-            format!("{} neemt niet meer deel aan samenwerking '{}'.", d.naam, a.s.titel),
+            format!(
+                "{} neemt niet meer deel aan samenwerking '{}'.",
+                d.naam, a.s.titel
+            ),
             props,
             None,
             now,
@@ -602,8 +854,20 @@ impl<'a> Ctx<'a> {
             n.na_vertrek = 1;
         }
         fx.notificaties = notifs;
-        fx.audit.push(self.audit(Some(id), "deelnemer-verwijderd", format!("{} verwijderd", d.naam), None, false, now));
-        match self.st.store.remove_deelnemer(id, partner, now, &fx).await? {
+        fx.audit.push(self.audit(
+            Some(id),
+            "deelnemer-verwijderd",
+            format!("{} verwijderd", d.naam),
+            None,
+            false,
+            now,
+        ));
+        match self
+            .st
+            .store
+            .remove_deelnemer(id, partner, now, &fx)
+            .await?
+        {
             Applied::Yes => Ok(()),
             Applied::Stale => Err(ApiError::stale()),
         }
@@ -611,12 +875,25 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ documenten
 
-    pub fn present_document(&self, a: &Access, d: DocumentRow, actieverzoek: Option<(&str, bool)>) -> ApiResult<Document> {
+    pub fn present_document(
+        &self,
+        a: &Access,
+        d: DocumentRow,
+        actieverzoek: Option<(&str, bool)>,
+    ) -> ApiResult<Document> {
         let own = d.aangemaakt_door == self.me();
         let self_href = href(&format!("/documenten/{}", d.id));
         let ext = self.caller.extensions;
-        let may_change = a.may(if own { Action::ChangeOwnDocument } else { Action::ChangeOthersDocument });
-        let may_delete = a.may(if own { Action::DeleteOwnDocument } else { Action::DeleteOthersDocument });
+        let may_change = a.may(if own {
+            Action::ChangeOwnDocument
+        } else {
+            Action::ChangeOthersDocument
+        });
+        let may_delete = a.may(if own {
+            Action::DeleteOwnDocument
+        } else {
+            Action::DeleteOthersDocument
+        });
         Ok(Document {
             document_id: Uuid::parse_str(&d.id).map_err(|_| ApiError::internal())?,
             bestands_naam: d.bestandsnaam,
@@ -630,7 +907,10 @@ impl<'a> Ctx<'a> {
             laatst_aangepast_door_naam: d.laatst_aangepast_door_naam,
             laatst_aangepast_datum_tijd: to_dt(d.laatst_aangepast),
             document_omschrijving: d.omschrijving,
-            vertrouwelijkheids_aanduiding: parse_enum(&d.vertrouwelijkheid, Vertrouwelijkheid::from_wire)?,
+            vertrouwelijkheids_aanduiding: parse_enum(
+                &d.vertrouwelijkheid,
+                Vertrouwelijkheid::from_wire,
+            )?,
             taal: d.taal,
             formaat: d.formaat,
             document_hash: d.hash,
@@ -640,21 +920,45 @@ impl<'a> Ctx<'a> {
                 ("content", Some(format!("{self_href}/content"))),
                 (
                     "ontkoppelenVanActieverzoek",
-                    actieverzoek.filter(|(_, may)| *may).map(|(av, _)| href(&format!("/actieverzoeken/{av}/documenten/{}", d.id))),
+                    actieverzoek
+                        .filter(|(_, may)| *may)
+                        .map(|(av, _)| href(&format!("/actieverzoeken/{av}/documenten/{}", d.id))),
                 ),
                 ("wijzigen", (ext && may_change).then(|| self_href.clone())),
-                ("verwijderen", (ext && may_delete).then(|| self_href.clone())),
+                (
+                    "verwijderen",
+                    (ext && may_delete).then(|| self_href.clone()),
+                ),
             ]),
         })
     }
 
     /// Load a document the caller may see (SV documents do not exist for limited access).
-    pub async fn document_access(&self, document_id: &str) -> ApiResult<(Access, DocumentRow, Vertrouwelijkheid)> {
-        let d = self.st.store.get_document(document_id).await?.ok_or_else(|| ApiError::not_found("het document"))?;
-        let a = self.access(&d.samenwerking_id).await.map_err(|e| if e.status == 404 { ApiError::not_found("het document") } else { e })?;
+    pub async fn document_access(
+        &self,
+        document_id: &str,
+    ) -> ApiResult<(Access, DocumentRow, Vertrouwelijkheid)> {
+        let d = self
+            .st
+            .store
+            .get_document(document_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("het document"))?;
+        let a = self.access(&d.samenwerking_id).await.map_err(|e| {
+            if e.status == 404 {
+                ApiError::not_found("het document")
+            } else {
+                e
+            }
+        })?;
         let v = parse_enum(&d.vertrouwelijkheid, Vertrouwelijkheid::from_wire)?;
-        let view = if v == Vertrouwelijkheid::Sv { Action::ViewDocumentSv } else { Action::ViewDocumentRv };
-        authorize(a.actor, view, a.status).map_err(|den| ApiError::denied(den, "het document", ""))?;
+        let view = if v == Vertrouwelijkheid::Sv {
+            Action::ViewDocumentSv
+        } else {
+            Action::ViewDocumentRv
+        };
+        authorize(a.actor, view, a.status)
+            .map_err(|den| ApiError::denied(den, "het document", ""))?;
         Ok((a, d, v))
     }
 
@@ -663,19 +967,35 @@ impl<'a> Ctx<'a> {
         self.present_document(&a, d, None)
     }
 
-    pub async fn list_documenten(&self, id: &str, mut f: DocumentFilter, page: Paging) -> ApiResult<(Vec<Document>, Page)> {
+    pub async fn list_documenten(
+        &self,
+        id: &str,
+        mut f: DocumentFilter,
+        page: Paging,
+    ) -> ApiResult<(Vec<Document>, Page)> {
         let a = self.access(id).await?;
         a.check(Action::ListDocumenten, "")?;
         f.alleen_rv = !a.actor.may_see(Vertrouwelijkheid::Sv);
-        let (rows, total) = self.st.store.list_documenten(id, &f, page.offset(), page.size as i64).await?;
-        let docs = rows.into_iter().map(|d| self.present_document(&a, d, None)).collect::<ApiResult<Vec<_>>>()?;
+        let (rows, total) = self
+            .st
+            .store
+            .list_documenten(id, &f, page.offset(), page.size as i64)
+            .await?;
+        let docs = rows
+            .into_iter()
+            .map(|d| self.present_document(&a, d, None))
+            .collect::<ApiResult<Vec<_>>>()?;
         Ok((docs, page.page(total)))
     }
 
     /// Check that an upload may start (before reading the body).
     pub async fn upload_allowed(&self, id: &str, v: Vertrouwelijkheid) -> ApiResult<Access> {
         let a = self.access(id).await?;
-        let action = if v == Vertrouwelijkheid::Sv { Action::UploadDocumentSv } else { Action::UploadDocumentRv };
+        let action = if v == Vertrouwelijkheid::Sv {
+            Action::UploadDocumentSv
+        } else {
+            Action::UploadDocumentRv
+        };
         a.check(
             action,
             "met beperkte toegang kunt u alleen RV-documenten toevoegen (een SV-document zou u daarna zelf niet meer zien)",
@@ -698,7 +1018,10 @@ impl<'a> Ctx<'a> {
             &a.s,
             NotificatieType::DocumentToegevoegd,
             "Document toegevoegd".into(),
-            format!("{} heeft document '{}' toegevoegd aan '{}'.", self.caller.organisatie_naam, d.bestandsnaam, a.s.titel),
+            format!(
+                "{} heeft document '{}' toegevoegd aan '{}'.",
+                self.caller.organisatie_naam, d.bestandsnaam, a.s.titel
+            ),
             props,
             Some((&d.id, v)),
             now,
@@ -714,15 +1037,27 @@ impl<'a> Ctx<'a> {
         match self.st.store.insert_document(&d, &fx).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict("ongeldige-status", "de samenwerking is intussen gesloten"));
+                return Err(ApiError::conflict(
+                    "ongeldige-status",
+                    "de samenwerking is intussen gesloten",
+                ));
             }
             Err(e) => return Err(e.into()),
         }
-        let row = self.st.store.get_document(&d.id).await?.ok_or_else(ApiError::internal)?;
+        let row = self
+            .st
+            .store
+            .get_document(&d.id)
+            .await?
+            .ok_or_else(ApiError::internal)?;
         self.present_document(a, row, None)
     }
 
-    pub async fn change_document(&self, document_id: &str, req: DocumentWijzigen) -> ApiResult<Document> {
+    pub async fn change_document(
+        &self,
+        document_id: &str,
+        req: DocumentWijzigen,
+    ) -> ApiResult<Document> {
         let problems = req.validate();
         if !problems.is_empty() {
             return Err(ApiError::invalid(problems));
@@ -730,12 +1065,19 @@ impl<'a> Ctx<'a> {
         let (a, d, v) = self.document_access(document_id).await?;
         let own = d.aangemaakt_door == self.me();
         a.check(
-            if own { Action::ChangeOwnDocument } else { Action::ChangeOthersDocument },
+            if own {
+                Action::ChangeOwnDocument
+            } else {
+                Action::ChangeOthersDocument
+            },
             "alleen de organisatie die het document toevoegde kan het wijzigen",
         )?;
         let new_v = req.vertrouwelijkheids_aanduiding.unwrap_or(v);
         if new_v == Vertrouwelijkheid::Sv {
-            a.check(Action::UploadDocumentSv, "met beperkte toegang kunt u een document niet strikt vertrouwelijk maken")?;
+            a.check(
+                Action::UploadDocumentSv,
+                "met beperkte toegang kunt u een document niet strikt vertrouwelijk maken",
+            )?;
         }
         let now = now_us().max(d.laatst_aangepast + 1);
         let expected = d.laatst_aangepast;
@@ -763,22 +1105,38 @@ impl<'a> Ctx<'a> {
         let mut fx = Effects::default();
         // A document that becomes SV is, for limited-access partners, simply gone: tell them it
         // was removed (without details), and tell full-access partners it changed.
-        let (stays_visible, gone_for_limited) = (new_v == Vertrouwelijkheid::Rv, v == Vertrouwelijkheid::Rv && new_v == Vertrouwelijkheid::Sv);
+        let (stays_visible, gone_for_limited) = (
+            new_v == Vertrouwelijkheid::Rv,
+            v == Vertrouwelijkheid::Rv && new_v == Vertrouwelijkheid::Sv,
+        );
         fx.notificaties = self.notify(
             &deelnemers,
             None,
             &a.s,
             NotificatieType::DocumentGewijzigd,
             "Document gewijzigd".into(),
-            format!("{} heeft document '{}' gewijzigd.", self.caller.organisatie_naam, d.bestandsnaam),
+            format!(
+                "{} heeft document '{}' gewijzigd.",
+                self.caller.organisatie_naam, d.bestandsnaam
+            ),
             props.clone(),
-            Some((&d.id, if stays_visible { Vertrouwelijkheid::Rv } else { Vertrouwelijkheid::Sv })),
+            Some((
+                &d.id,
+                if stays_visible {
+                    Vertrouwelijkheid::Rv
+                } else {
+                    Vertrouwelijkheid::Sv
+                },
+            )),
             now,
         );
         if gone_for_limited {
             let limited: Vec<&str> = deelnemers
                 .iter()
-                .filter(|x| x.rol == Rol::Ketenpartner.as_str() && x.privilege == Privilege::BeperkteToegang.as_str())
+                .filter(|x| {
+                    x.rol == Rol::Ketenpartner.as_str()
+                        && x.privilege == Privilege::BeperkteToegang.as_str()
+                })
                 .map(|x| x.oin.as_str())
                 .collect();
             let mut gone = Map::new();
@@ -798,7 +1156,10 @@ impl<'a> Ctx<'a> {
         fx.audit.push(self.audit(
             Some(&a.s.id),
             "document-gewijzigd",
-            format!("Document '{}' gewijzigd ({} → {})", d.bestandsnaam, v, new_v),
+            format!(
+                "Document '{}' gewijzigd ({} → {})",
+                d.bestandsnaam, v, new_v
+            ),
             Some(&d.id),
             v == Vertrouwelijkheid::Sv || new_v == Vertrouwelijkheid::Sv,
             now,
@@ -813,7 +1174,11 @@ impl<'a> Ctx<'a> {
         let (a, d, v) = self.document_access(document_id).await?;
         let own = d.aangemaakt_door == self.me();
         a.check(
-            if own { Action::DeleteOwnDocument } else { Action::DeleteOthersDocument },
+            if own {
+                Action::DeleteOwnDocument
+            } else {
+                Action::DeleteOthersDocument
+            },
             "alleen de organisatie die het document toevoegde kan het verwijderen",
         )?;
         let now = now_us();
@@ -828,7 +1193,10 @@ impl<'a> Ctx<'a> {
             &a.s,
             NotificatieType::DocumentVerwijderd,
             "Document verwijderd".into(),
-            format!("{} heeft document '{}' verwijderd.", self.caller.organisatie_naam, d.bestandsnaam),
+            format!(
+                "{} heeft document '{}' verwijderd.",
+                self.caller.organisatie_naam, d.bestandsnaam
+            ),
             props,
             Some((&d.id, v)),
             now,
@@ -865,17 +1233,30 @@ impl<'a> Ctx<'a> {
     }
 
     /// Load an actieverzoek the caller may see: sender or receiver, still a participant.
-    async fn actieverzoek_access(&self, id: &str) -> ApiResult<(Access, ActieverzoekView, Party, ActieverzoekStatus)> {
+    async fn actieverzoek_access(
+        &self,
+        id: &str,
+    ) -> ApiResult<(Access, ActieverzoekView, Party, ActieverzoekStatus)> {
         let nf = || ApiError::not_found("het actieverzoek");
         let v = self.st.store.get_actieverzoek(id).await?.ok_or_else(nf)?;
-        let a = self.access(&v.a.samenwerking_id).await.map_err(|e| if e.status == 404 { nf() } else { e })?;
+        let a = self.access(&v.a.samenwerking_id).await.map_err(|e| {
+            if e.status == 404 {
+                nf()
+            } else {
+                e
+            }
+        })?;
         let party = self.party(&v.a);
         let st = parse_enum(&v.a.status, ActieverzoekStatus::from_wire)?;
         authorize_actieverzoek(party, ActieverzoekAction::View, a.status, st).map_err(|_| nf())?;
         Ok((a, v, party, st))
     }
 
-    pub async fn present_actieverzoek(&self, a: &Access, v: ActieverzoekView) -> ApiResult<Actieverzoek> {
+    pub async fn present_actieverzoek(
+        &self,
+        a: &Access,
+        v: ActieverzoekView,
+    ) -> ApiResult<Actieverzoek> {
         let party = self.party(&v.a);
         let st = parse_enum(&v.a.status, ActieverzoekStatus::from_wire)?;
         let may = |act| authorize_actieverzoek(party, act, a.status, st).is_ok();
@@ -883,7 +1264,10 @@ impl<'a> Ctx<'a> {
         let self_href = href(&format!("/actieverzoeken/{id}"));
         let mut l = links([
             ("self", Some(self_href.clone())),
-            ("berichtVerzenden", may(ActieverzoekAction::PostBericht).then(|| format!("{self_href}/berichten"))),
+            (
+                "berichtVerzenden",
+                may(ActieverzoekAction::PostBericht).then(|| format!("{self_href}/berichten")),
+            ),
         ]);
         for to in ActieverzoekStatus::ALL {
             if may(ActieverzoekAction::ChangeStatus(*to)) {
@@ -894,13 +1278,22 @@ impl<'a> Ctx<'a> {
             }
         }
         if self.caller.extensions {
-            l.insert("berichten".into(), Link::new(format!("{self_href}/berichten")));
-            l.insert("samenwerking".into(), Link::new(href(&format!("/samenwerkingen/{}", v.a.samenwerking_id))));
+            l.insert(
+                "berichten".into(),
+                Link::new(format!("{self_href}/berichten")),
+            );
+            l.insert(
+                "samenwerking".into(),
+                Link::new(href(&format!("/samenwerkingen/{}", v.a.samenwerking_id))),
+            );
             if may(ActieverzoekAction::EditContent) {
                 l.insert("wijzigen".into(), Link::new(self_href.clone()));
             }
             if may(ActieverzoekAction::AttachDocument) {
-                l.insert("documentKoppelen".into(), Link::new(format!("{self_href}/documenten")));
+                l.insert(
+                    "documentKoppelen".into(),
+                    Link::new(format!("{self_href}/documenten")),
+                );
             }
         }
         let may_detach = may(ActieverzoekAction::DetachDocument);
@@ -943,12 +1336,20 @@ impl<'a> Ctx<'a> {
         self.present_actieverzoek(&a, v).await
     }
 
-    pub async fn list_actieverzoeken(&self, f: &ActieverzoekFilter, page: Paging) -> ApiResult<(Vec<Actieverzoek>, Page)> {
+    pub async fn list_actieverzoeken(
+        &self,
+        f: &ActieverzoekFilter,
+        page: Paging,
+    ) -> ApiResult<(Vec<Actieverzoek>, Page)> {
         if let Some(sid) = &f.samenwerking_id {
             // an unknown or invisible samenwerking gives 404, as everywhere
             self.access(sid).await?;
         }
-        let (rows, total) = self.st.store.list_actieverzoeken(self.me(), f, page.offset(), page.size as i64).await?;
+        let (rows, total) = self
+            .st
+            .store
+            .list_actieverzoeken(self.me(), f, page.offset(), page.size as i64)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         let mut cache: std::collections::HashMap<String, Access> = Default::default();
         for v in rows {
@@ -964,20 +1365,37 @@ impl<'a> Ctx<'a> {
     }
 
     /// Documents named in a request must exist in this samenwerking and be visible to both parties.
-    async fn documents_for(&self, a: &Access, ontvanger_ziet_sv: bool, ids: &[Uuid]) -> ApiResult<Vec<DocumentRow>> {
+    async fn documents_for(
+        &self,
+        a: &Access,
+        ontvanger_ziet_sv: bool,
+        ids: &[Uuid],
+    ) -> ApiResult<Vec<DocumentRow>> {
         let mut out = Vec::new();
         let mut problems = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             let name = format!("documenten[{i}]");
             match self.st.store.get_document(&id.to_string()).await? {
-                Some(d) if d.samenwerking_id == a.s.id && (d.vertrouwelijkheid == "RV" || a.actor.may_see(Vertrouwelijkheid::Sv)) => {
+                Some(d)
+                    if d.samenwerking_id == a.s.id
+                        && (d.vertrouwelijkheid == "RV"
+                            || a.actor.may_see(Vertrouwelijkheid::Sv)) =>
+                {
                     if d.vertrouwelijkheid == "SV" && !ontvanger_ziet_sv {
-                        problems.push(InvalidParam::new(&name, "strikt-vertrouwelijk", "de ontvanger heeft geen toegang tot strikt vertrouwelijke documenten"));
+                        problems.push(InvalidParam::new(
+                            &name,
+                            "strikt-vertrouwelijk",
+                            "de ontvanger heeft geen toegang tot strikt vertrouwelijke documenten",
+                        ));
                     } else {
                         out.push(d);
                     }
                 }
-                _ => problems.push(InvalidParam::new(&name, "onbekend-document", "dit document bestaat niet in deze samenwerking")),
+                _ => problems.push(InvalidParam::new(
+                    &name,
+                    "onbekend-document",
+                    "dit document bestaat niet in deze samenwerking",
+                )),
             }
         }
         if problems.is_empty() {
@@ -987,7 +1405,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub async fn create_actieverzoek(&self, sid: &str, req: ActieverzoekOpstellen) -> ApiResult<Actieverzoek> {
+    pub async fn create_actieverzoek(
+        &self,
+        sid: &str,
+        req: ActieverzoekOpstellen,
+    ) -> ApiResult<Actieverzoek> {
         let problems = req.validate();
         if !problems.is_empty() {
             return Err(ApiError::invalid(problems));
@@ -995,7 +1417,11 @@ impl<'a> Ctx<'a> {
         let a = self.access(sid).await?;
         a.check(Action::CreateActieverzoek, "")?;
         if req.ontvanger == self.caller.oin {
-            return Err(ApiError::invalid_param("ontvanger", "zelf", "een actieverzoek gaat naar een andere deelnemer"));
+            return Err(ApiError::invalid_param(
+                "ontvanger",
+                "zelf",
+                "een actieverzoek gaat naar een andere deelnemer",
+            ));
         }
         let ontvanger = self
             .st
@@ -1003,8 +1429,15 @@ impl<'a> Ctx<'a> {
             .get_deelnemer(sid, req.ontvanger.as_str())
             .await?
             .filter(|d| d.verwijderd.is_none())
-            .ok_or_else(|| ApiError::invalid_param("ontvanger", "geen-deelnemer", "de ontvanger neemt niet deel aan deze samenwerking"))?;
-        let ontvanger_ziet_sv = ontvanger.rol == Rol::Initiator.as_str() || ontvanger.privilege == Privilege::VolledigeToegang.as_str();
+            .ok_or_else(|| {
+                ApiError::invalid_param(
+                    "ontvanger",
+                    "geen-deelnemer",
+                    "de ontvanger neemt niet deel aan deze samenwerking",
+                )
+            })?;
+        let ontvanger_ziet_sv = ontvanger.rol == Rol::Initiator.as_str()
+            || ontvanger.privilege == Privilege::VolledigeToegang.as_str();
         let mut ids: Vec<Uuid> = req.documenten.iter().map(|d| d.id()).collect();
         ids.dedup();
         let docs = self.documents_for(&a, ontvanger_ziet_sv, &ids).await?;
@@ -1040,20 +1473,41 @@ impl<'a> Ctx<'a> {
             &a.s,
             NotificatieType::StatusActieverzoekGewijzigd,
             "Nieuw actieverzoek".into(),
-            format!("{} vraagt u: '{}' (samenwerking '{}').", self.caller.organisatie_naam, row.titel, a.s.titel),
+            format!(
+                "{} vraagt u: '{}' (samenwerking '{}').",
+                self.caller.organisatie_naam, row.titel, a.s.titel
+            ),
             props,
             None,
             now,
         );
-        fx.audit.push(self.audit(Some(sid), "actieverzoek-verstuurd", format!("Actieverzoek '{}' verstuurd aan {}", row.titel, row.ontvanger_naam), None, false, now));
+        fx.audit.push(self.audit(
+            Some(sid),
+            "actieverzoek-verstuurd",
+            format!(
+                "Actieverzoek '{}' verstuurd aan {}",
+                row.titel, row.ontvanger_naam
+            ),
+            None,
+            false,
+            now,
+        ));
         let doc_ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
-        self.st.store.insert_actieverzoek(&row, &doc_ids, &fx).await?;
+        self.st
+            .store
+            .insert_actieverzoek(&row, &doc_ids, &fx)
+            .await?;
         self.get_actieverzoek(&row.id).await
     }
 
     /// PATCH an actieverzoek: a status change (with melding) and/or content changes. Fields the
     /// caller may not edit are accepted when unchanged (DSO clients send all five keys).
-    pub async fn change_actieverzoek(&self, id: &str, req: ActieverzoekWijzigen, if_match: Option<i64>) -> ApiResult<Actieverzoek> {
+    pub async fn change_actieverzoek(
+        &self,
+        id: &str,
+        req: ActieverzoekWijzigen,
+        if_match: Option<i64>,
+    ) -> ApiResult<Actieverzoek> {
         let problems = req.validate();
         if !problems.is_empty() {
             return Err(ApiError::invalid(problems));
@@ -1064,25 +1518,45 @@ impl<'a> Ctx<'a> {
         }
         let r = &v.a;
         let content_change = req.titel.as_ref().is_some_and(|t| t.trim() != r.titel)
-            || req.omschrijving.as_ref().is_some_and(|o| *o != r.omschrijving)
-            || req.product_id.as_ref().is_some_and(|p| Some(p) != r.product_id.as_ref());
-        let target = req.status.map(|s| normalise_requested_status(party, current, s)).filter(|s| *s != current);
+            || req
+                .omschrijving
+                .as_ref()
+                .is_some_and(|o| *o != r.omschrijving)
+            || req
+                .product_id
+                .as_ref()
+                .is_some_and(|p| Some(p) != r.product_id.as_ref());
+        let target = req
+            .status
+            .map(|s| normalise_requested_status(party, current, s))
+            .filter(|s| *s != current);
         if content_change {
             authorize_actieverzoek(party, ActieverzoekAction::EditContent, a.status, current).map_err(|d| {
                 ApiError::denied(d, "het actieverzoek", "alleen de verzender kan titel, omschrijving en product wijzigen, zolang het verzoek open is")
             })?;
         }
         if let Some(to) = target {
-            authorize_actieverzoek(party, ActieverzoekAction::ChangeStatus(to), a.status, current).map_err(|d| match d {
+            authorize_actieverzoek(
+                party,
+                ActieverzoekAction::ChangeStatus(to),
+                a.status,
+                current,
+            )
+            .map_err(|d| match d {
                 Denied::WrongState => ApiError::conflict(
                     "ongeldige-statusovergang",
                     if a.status.is_active() {
                         format!("het actieverzoek staat op {current}; naar {to} kan niet")
                     } else {
-                        "de samenwerking is gesloten; actieverzoeken kunnen niet meer veranderen".to_string()
+                        "de samenwerking is gesloten; actieverzoeken kunnen niet meer veranderen"
+                            .to_string()
                     },
                 ),
-                other => ApiError::denied(other, "het actieverzoek", &format!("uw organisatie kan dit actieverzoek niet op {to} zetten")),
+                other => ApiError::denied(
+                    other,
+                    "het actieverzoek",
+                    &format!("uw organisatie kan dit actieverzoek niet op {to} zetten"),
+                ),
             })?;
         }
         if !content_change && target.is_none() {
@@ -1109,7 +1583,11 @@ impl<'a> Ctx<'a> {
         n.laatst_aangepast_door = self.me().to_owned();
         n.laatst_aangepast_door_naam = self.caller.organisatie_naam.clone();
         n.versie += 1;
-        let other = if party == Party::Zender { r.ontvanger.clone() } else { r.zender.clone() };
+        let other = if party == Party::Zender {
+            r.ontvanger.clone()
+        } else {
+            r.zender.clone()
+        };
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
         let mut fx = Effects::default();
         if let Some(to) = target {
@@ -1127,15 +1605,34 @@ impl<'a> Ctx<'a> {
                 &a.s,
                 NotificatieType::StatusActieverzoekGewijzigd,
                 format!("Actieverzoek {}", status_tekst(to)),
-                format!("{} heeft actieverzoek '{}' {}.", self.caller.organisatie_naam, n.titel, status_tekst(to)),
+                format!(
+                    "{} heeft actieverzoek '{}' {}.",
+                    self.caller.organisatie_naam,
+                    n.titel,
+                    status_tekst(to)
+                ),
                 props,
                 None,
                 now,
             );
-            fx.audit.push(self.audit(Some(&a.s.id), "actieverzoek-status", format!("Actieverzoek '{}': {} → {}", n.titel, current, to), None, false, now));
+            fx.audit.push(self.audit(
+                Some(&a.s.id),
+                "actieverzoek-status",
+                format!("Actieverzoek '{}': {} → {}", n.titel, current, to),
+                None,
+                false,
+                now,
+            ));
         }
         if content_change {
-            fx.audit.push(self.audit(Some(&a.s.id), "actieverzoek-gewijzigd", format!("Actieverzoek '{}' gewijzigd", n.titel), None, false, now));
+            fx.audit.push(self.audit(
+                Some(&a.s.id),
+                "actieverzoek-gewijzigd",
+                format!("Actieverzoek '{}' gewijzigd", n.titel),
+                None,
+                false,
+                now,
+            ));
         }
         match self.st.store.update_actieverzoek(&n, &fx).await? {
             Applied::Yes => self.get_actieverzoek(id).await,
@@ -1143,11 +1640,25 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub async fn koppel(&self, id: &str, document_id: Uuid, attach: bool) -> ApiResult<Actieverzoek> {
+    pub async fn koppel(
+        &self,
+        id: &str,
+        document_id: Uuid,
+        attach: bool,
+    ) -> ApiResult<Actieverzoek> {
         let (a, v, party, current) = self.actieverzoek_access(id).await?;
-        let action = if attach { ActieverzoekAction::AttachDocument } else { ActieverzoekAction::DetachDocument };
-        authorize_actieverzoek(party, action, a.status, current)
-            .map_err(|d| ApiError::denied(d, "het actieverzoek", "documenten koppelen kan alleen zolang het verzoek loopt"))?;
+        let action = if attach {
+            ActieverzoekAction::AttachDocument
+        } else {
+            ActieverzoekAction::DetachDocument
+        };
+        authorize_actieverzoek(party, action, a.status, current).map_err(|d| {
+            ApiError::denied(
+                d,
+                "het actieverzoek",
+                "documenten koppelen kan alleen zolang het verzoek loopt",
+            )
+        })?;
         let now = now_us();
         let mut n = v.a.clone();
         n.versie += 1;
@@ -1157,17 +1668,48 @@ impl<'a> Ctx<'a> {
         let mut fx = Effects::default();
         let did = document_id.to_string();
         let applied = if attach {
-            let other = if party == Party::Zender { &v.a.ontvanger } else { &v.a.zender };
+            let other = if party == Party::Zender {
+                &v.a.ontvanger
+            } else {
+                &v.a.zender
+            };
             let od = self.st.store.get_deelnemer(&a.s.id, other).await?;
-            let other_sv = od.is_some_and(|d| d.rol == Rol::Initiator.as_str() || d.privilege == Privilege::VolledigeToegang.as_str());
+            let other_sv = od.is_some_and(|d| {
+                d.rol == Rol::Initiator.as_str()
+                    || d.privilege == Privilege::VolledigeToegang.as_str()
+            });
             let docs = self.documents_for(&a, other_sv, &[document_id]).await?;
-            let name = docs.first().map(|d| d.bestandsnaam.clone()).unwrap_or_default();
-            fx.audit.push(self.audit(Some(&a.s.id), "document-gekoppeld", format!("Document '{name}' gekoppeld aan '{}'", v.a.titel), Some(&did), false, now));
+            let name = docs
+                .first()
+                .map(|d| d.bestandsnaam.clone())
+                .unwrap_or_default();
+            fx.audit.push(self.audit(
+                Some(&a.s.id),
+                "document-gekoppeld",
+                format!("Document '{name}' gekoppeld aan '{}'", v.a.titel),
+                Some(&did),
+                false,
+                now,
+            ));
             self.st.store.koppel_document(id, &did, &n, &fx).await?
         } else {
-            fx.audit.push(self.audit(Some(&a.s.id), "document-ontkoppeld", format!("Document ontkoppeld van '{}'", v.a.titel), Some(&did), false, now));
+            fx.audit.push(self.audit(
+                Some(&a.s.id),
+                "document-ontkoppeld",
+                format!("Document ontkoppeld van '{}'", v.a.titel),
+                Some(&did),
+                false,
+                now,
+            ));
             match self.st.store.ontkoppel_document(id, &did, &n, &fx).await? {
-                Applied::Stale if self.st.store.get_actieverzoek(id).await?.is_some_and(|x| x.a.versie == v.a.versie) => {
+                Applied::Stale
+                    if self
+                        .st
+                        .store
+                        .get_actieverzoek(id)
+                        .await?
+                        .is_some_and(|x| x.a.versie == v.a.versie) =>
+                {
                     return Err(ApiError::not_found("het gekoppelde document"));
                 }
                 other => other,
@@ -1182,7 +1724,8 @@ impl<'a> Ctx<'a> {
     pub fn present_bericht(&self, b: BerichtRow) -> ApiResult<Bericht> {
         Ok(Bericht {
             bericht_id: Uuid::parse_str(&b.id).map_err(|_| ApiError::internal())?,
-            actieverzoek_id: Uuid::parse_str(&b.actieverzoek_id).map_err(|_| ApiError::internal())?,
+            actieverzoek_id: Uuid::parse_str(&b.actieverzoek_id)
+                .map_err(|_| ApiError::internal())?,
             samenwerking_id: b.samenwerking_id,
             creatie_datum_tijd: to_dt(b.creatie),
             inhoud: b.inhoud,
@@ -1190,14 +1733,29 @@ impl<'a> Ctx<'a> {
             zender_naam: b.zender_naam,
             ontvanger: oin(&b.ontvanger)?,
             ontvanger_naam: b.ontvanger_naam,
-            links: links([("self", Some(href(&format!("/actieverzoeken/{}/berichten/{}", b.actieverzoek_id, b.id))))]),
+            links: links([(
+                "self",
+                Some(href(&format!(
+                    "/actieverzoeken/{}/berichten/{}",
+                    b.actieverzoek_id, b.id
+                ))),
+            )]),
         })
     }
 
     pub async fn list_berichten(&self, id: &str, page: Paging) -> ApiResult<(Vec<Bericht>, Page)> {
         self.actieverzoek_access(id).await?;
-        let (rows, total) = self.st.store.list_berichten(id, page.offset(), page.size as i64).await?;
-        Ok((rows.into_iter().map(|b| self.present_bericht(b)).collect::<ApiResult<Vec<_>>>()?, page.page(total)))
+        let (rows, total) = self
+            .st
+            .store
+            .list_berichten(id, page.offset(), page.size as i64)
+            .await?;
+        Ok((
+            rows.into_iter()
+                .map(|b| self.present_bericht(b))
+                .collect::<ApiResult<Vec<_>>>()?,
+            page.page(total),
+        ))
     }
 
     pub async fn post_bericht(&self, id: &str, req: BerichtVerzenden) -> ApiResult<Bericht> {
@@ -1206,11 +1764,21 @@ impl<'a> Ctx<'a> {
             return Err(ApiError::invalid(problems));
         }
         let (a, v, party, current) = self.actieverzoek_access(id).await?;
-        authorize_actieverzoek(party, ActieverzoekAction::PostBericht, a.status, current)
-            .map_err(|d| ApiError::denied(d, "het actieverzoek", "berichten kunnen alleen zolang het verzoek loopt"))?;
+        authorize_actieverzoek(party, ActieverzoekAction::PostBericht, a.status, current).map_err(
+            |d| {
+                ApiError::denied(
+                    d,
+                    "het actieverzoek",
+                    "berichten kunnen alleen zolang het verzoek loopt",
+                )
+            },
+        )?;
         let r = &v.a;
-        let (ontvanger, ontvanger_naam) =
-            if party == Party::Zender { (r.ontvanger.clone(), r.ontvanger_naam.clone()) } else { (r.zender.clone(), r.zender_naam.clone()) };
+        let (ontvanger, ontvanger_naam) = if party == Party::Zender {
+            (r.ontvanger.clone(), r.ontvanger_naam.clone())
+        } else {
+            (r.zender.clone(), r.zender_naam.clone())
+        };
         let now = now_us();
         let b = BerichtRow {
             id: Uuid::new_v4().to_string(),
@@ -1235,12 +1803,22 @@ impl<'a> Ctx<'a> {
             &a.s,
             NotificatieType::NieuwBericht,
             "Nieuw bericht".into(),
-            format!("{} stuurde een bericht over '{}'.", self.caller.organisatie_naam, r.titel),
+            format!(
+                "{} stuurde een bericht over '{}'.",
+                self.caller.organisatie_naam, r.titel
+            ),
             props,
             None,
             now,
         );
-        fx.audit.push(self.audit(Some(&a.s.id), "bericht-verstuurd", format!("Bericht over '{}'", r.titel), None, false, now));
+        fx.audit.push(self.audit(
+            Some(&a.s.id),
+            "bericht-verstuurd",
+            format!("Bericht over '{}'", r.titel),
+            None,
+            false,
+            now,
+        ));
         self.st.store.insert_bericht(&b, &fx).await?;
         self.present_bericht(b)
     }
@@ -1269,7 +1847,11 @@ impl<'a> Ctx<'a> {
             properties: props,
             links: links([
                 ("self", Some(self_href.clone())),
-                ("samenwerking", (ext && n.na_vertrek == 0).then(|| href(&format!("/samenwerkingen/{}", n.samenwerking_id)))),
+                (
+                    "samenwerking",
+                    (ext && n.na_vertrek == 0)
+                        .then(|| href(&format!("/samenwerkingen/{}", n.samenwerking_id))),
+                ),
                 ("verwijderen", ext.then(|| self_href.clone())),
             ]),
         })
@@ -1277,7 +1859,11 @@ impl<'a> Ctx<'a> {
 
     fn dso_types(&self, mut f: NotificatieFilter) -> NotificatieFilter {
         if !self.caller.extensions {
-            let dso: Vec<String> = NotificatieType::ALL.iter().filter(|t| t.is_dso()).map(|t| t.as_str().to_owned()).collect();
+            let dso: Vec<String> = NotificatieType::ALL
+                .iter()
+                .filter(|t| t.is_dso())
+                .map(|t| t.as_str().to_owned())
+                .collect();
             f.types = Some(match f.types {
                 Some(t) => t.into_iter().filter(|x| dso.contains(x)).collect(),
                 None => dso,
@@ -1286,18 +1872,36 @@ impl<'a> Ctx<'a> {
         f
     }
 
-    pub async fn list_notificaties(&self, f: NotificatieFilter, page: Paging) -> ApiResult<(Vec<Notificatie>, Page)> {
+    pub async fn list_notificaties(
+        &self,
+        f: NotificatieFilter,
+        page: Paging,
+    ) -> ApiResult<(Vec<Notificatie>, Page)> {
         if let Some(sid) = &f.samenwerking_id {
             let a = self.access(sid).await?;
             a.check(Action::ViewNotificaties, "")?;
         }
         let f = self.dso_types(f);
-        let (rows, total) = self.st.store.list_notificaties(self.me(), &f, page.offset(), page.size as i64).await?;
-        Ok((rows.into_iter().map(|n| self.present_notificatie(n)).collect::<ApiResult<Vec<_>>>()?, page.page(total)))
+        let (rows, total) = self
+            .st
+            .store
+            .list_notificaties(self.me(), &f, page.offset(), page.size as i64)
+            .await?;
+        Ok((
+            rows.into_iter()
+                .map(|n| self.present_notificatie(n))
+                .collect::<ApiResult<Vec<_>>>()?,
+            page.page(total),
+        ))
     }
 
     pub async fn get_notificatie(&self, id: &str) -> ApiResult<Notificatie> {
-        let n = self.st.store.get_notificatie(id, self.me()).await?.ok_or_else(|| ApiError::not_found("de notificatie"))?;
+        let n = self
+            .st
+            .store
+            .get_notificatie(id, self.me())
+            .await?
+            .ok_or_else(|| ApiError::not_found("de notificatie"))?;
         let dso_ok = NotificatieType::from_wire(&n.soort).is_some_and(|t| t.is_dso());
         if !self.caller.extensions && !dso_ok {
             return Err(ApiError::not_found("de notificatie"));
@@ -1307,7 +1911,11 @@ impl<'a> Ctx<'a> {
 
     pub async fn delete_notificatie(&self, id: &str) -> ApiResult<()> {
         // only a copy the caller can see may be deleted
-        self.st.store.get_notificatie(id, self.me()).await?.ok_or_else(|| ApiError::not_found("de notificatie"))?;
+        self.st
+            .store
+            .get_notificatie(id, self.me())
+            .await?
+            .ok_or_else(|| ApiError::not_found("de notificatie"))?;
         match self.st.store.delete_notificatie(id, self.me()).await? {
             Applied::Yes => Ok(()),
             Applied::Stale => Err(ApiError::not_found("de notificatie")),
@@ -1322,7 +1930,12 @@ impl<'a> Ctx<'a> {
         let (rows, total) = self
             .st
             .store
-            .list_audit(sid, !a.actor.may_see(Vertrouwelijkheid::Sv), page.offset(), page.size as i64)
+            .list_audit(
+                sid,
+                !a.actor.may_see(Vertrouwelijkheid::Sv),
+                page.offset(),
+                page.size as i64,
+            )
             .await?;
         let items = rows
             .into_iter()

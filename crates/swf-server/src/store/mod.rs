@@ -282,56 +282,151 @@ pub trait Store: Send + Sync + 'static {
 
     // --- samenwerkingen
     async fn next_samenwerking_nummer(&self) -> Result<i64>;
-    async fn create_samenwerking(&self, s: &SamenwerkingRow, deelnemers: &[DeelnemerRow], fx: &Effects) -> Result<()>;
+    async fn create_samenwerking(
+        &self,
+        s: &SamenwerkingRow,
+        deelnemers: &[DeelnemerRow],
+        fx: &Effects,
+    ) -> Result<()>;
     async fn get_samenwerking(&self, id: &str) -> Result<Option<SamenwerkingRow>>;
     async fn get_samenwerking_view(&self, id: &str, oin: &str) -> Result<Option<SamenwerkingView>>;
-    async fn list_samenwerkingen(&self, oin: &str, f: &SamenwerkingFilter, offset: i64, limit: i64) -> Result<(Vec<SamenwerkingView>, i64)>;
+    async fn list_samenwerkingen(
+        &self,
+        oin: &str,
+        f: &SamenwerkingFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<SamenwerkingView>, i64)>;
     /// Write all mutable columns of `s` if its `versie` is still `s.versie - 1`.
     async fn update_samenwerking(&self, s: &SamenwerkingRow, fx: &Effects) -> Result<Applied>;
     /// Purge everything of a GESLOTEN samenwerking, keep a tombstone. Returns the document ids
     /// whose bytes must now be removed, or `Stale` if it was not GESLOTEN any more.
-    async fn delete_samenwerking(&self, id: &str, by: &str, now: i64, fx: &Effects) -> Result<Option<Vec<String>>>;
-    async fn samenwerkingen_in_status_before(&self, status: &str, creatie_before: i64, limit: i64) -> Result<Vec<SamenwerkingRow>>;
-    async fn samenwerkingen_due_for_deletion(&self, now: i64, limit: i64) -> Result<Vec<SamenwerkingRow>>;
-    async fn samenwerkingen_to_announce(&self, until: i64, days: i64, limit: i64) -> Result<Vec<SamenwerkingRow>>;
+    async fn delete_samenwerking(
+        &self,
+        id: &str,
+        by: &str,
+        now: i64,
+        fx: &Effects,
+    ) -> Result<Option<Vec<String>>>;
+    async fn samenwerkingen_in_status_before(
+        &self,
+        status: &str,
+        creatie_before: i64,
+        limit: i64,
+    ) -> Result<Vec<SamenwerkingRow>>;
+    async fn samenwerkingen_due_for_deletion(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<SamenwerkingRow>>;
+    async fn samenwerkingen_to_announce(
+        &self,
+        until: i64,
+        days: i64,
+        limit: i64,
+    ) -> Result<Vec<SamenwerkingRow>>;
     async fn mark_announced(&self, id: &str, days: i64, fx: &Effects) -> Result<Applied>;
 
     // --- deelnemers
     async fn list_deelnemers(&self, samenwerking_id: &str) -> Result<Vec<DeelnemerRow>>;
-    async fn get_deelnemer(&self, samenwerking_id: &str, oin: &str) -> Result<Option<DeelnemerRow>>;
+    async fn get_deelnemer(&self, samenwerking_id: &str, oin: &str)
+        -> Result<Option<DeelnemerRow>>;
     /// Insert or revive a partner.
     async fn upsert_deelnemer(&self, d: &DeelnemerRow, fx: &Effects) -> Result<()>;
-    async fn set_privilege(&self, samenwerking_id: &str, oin: &str, privilege: &str, fx: &Effects) -> Result<Applied>;
-    async fn remove_deelnemer(&self, samenwerking_id: &str, oin: &str, now: i64, fx: &Effects) -> Result<Applied>;
+    async fn set_privilege(
+        &self,
+        samenwerking_id: &str,
+        oin: &str,
+        privilege: &str,
+        fx: &Effects,
+    ) -> Result<Applied>;
+    async fn remove_deelnemer(
+        &self,
+        samenwerking_id: &str,
+        oin: &str,
+        now: i64,
+        fx: &Effects,
+    ) -> Result<Applied>;
 
     // --- documenten
     async fn insert_document(&self, d: &DocumentRow, fx: &Effects) -> Result<()>;
     async fn get_document(&self, id: &str) -> Result<Option<DocumentRow>>;
-    async fn list_documenten(&self, samenwerking_id: &str, f: &DocumentFilter, offset: i64, limit: i64) -> Result<(Vec<DocumentRow>, i64)>;
+    async fn list_documenten(
+        &self,
+        samenwerking_id: &str,
+        f: &DocumentFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<DocumentRow>, i64)>;
     async fn documenten_van_actieverzoek(&self, actieverzoek_id: &str) -> Result<Vec<DocumentRow>>;
-    async fn update_document(&self, d: &DocumentRow, expected_laatst_aangepast: i64, fx: &Effects) -> Result<Applied>;
+    async fn update_document(
+        &self,
+        d: &DocumentRow,
+        expected_laatst_aangepast: i64,
+        fx: &Effects,
+    ) -> Result<Applied>;
     async fn delete_document(&self, id: &str, fx: &Effects) -> Result<Applied>;
     async fn all_document_ids(&self) -> Result<Vec<String>>;
 
     // --- actieverzoeken and berichten
-    async fn insert_actieverzoek(&self, a: &ActieverzoekRow, documenten: &[String], fx: &Effects) -> Result<()>;
+    async fn insert_actieverzoek(
+        &self,
+        a: &ActieverzoekRow,
+        documenten: &[String],
+        fx: &Effects,
+    ) -> Result<()>;
     async fn get_actieverzoek(&self, id: &str) -> Result<Option<ActieverzoekView>>;
     /// Actieverzoeken where `oin` is sender or receiver.
-    async fn list_actieverzoeken(&self, oin: &str, f: &ActieverzoekFilter, offset: i64, limit: i64) -> Result<(Vec<ActieverzoekView>, i64)>;
+    async fn list_actieverzoeken(
+        &self,
+        oin: &str,
+        f: &ActieverzoekFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ActieverzoekView>, i64)>;
     /// Write `a` if its `versie` is still `a.versie - 1`.
     async fn update_actieverzoek(&self, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied>;
-    async fn koppel_document(&self, actieverzoek_id: &str, document_id: &str, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied>;
-    async fn ontkoppel_document(&self, actieverzoek_id: &str, document_id: &str, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied>;
+    async fn koppel_document(
+        &self,
+        actieverzoek_id: &str,
+        document_id: &str,
+        a: &ActieverzoekRow,
+        fx: &Effects,
+    ) -> Result<Applied>;
+    async fn ontkoppel_document(
+        &self,
+        actieverzoek_id: &str,
+        document_id: &str,
+        a: &ActieverzoekRow,
+        fx: &Effects,
+    ) -> Result<Applied>;
     async fn insert_bericht(&self, b: &BerichtRow, fx: &Effects) -> Result<()>;
-    async fn list_berichten(&self, actieverzoek_id: &str, offset: i64, limit: i64) -> Result<(Vec<BerichtRow>, i64)>;
+    async fn list_berichten(
+        &self,
+        actieverzoek_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<BerichtRow>, i64)>;
 
     // --- notificaties
-    async fn list_notificaties(&self, oin: &str, f: &NotificatieFilter, offset: i64, limit: i64) -> Result<(Vec<NotificatieRow>, i64)>;
+    async fn list_notificaties(
+        &self,
+        oin: &str,
+        f: &NotificatieFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<NotificatieRow>, i64)>;
     async fn get_notificatie(&self, id: &str, oin: &str) -> Result<Option<NotificatieRow>>;
     async fn delete_notificatie(&self, id: &str, oin: &str) -> Result<Applied>;
 
     // --- audit
-    async fn list_audit(&self, samenwerking_id: &str, alleen_rv: bool, offset: i64, limit: i64) -> Result<(Vec<AuditRow>, i64)>;
+    async fn list_audit(
+        &self,
+        samenwerking_id: &str,
+        alleen_rv: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditRow>, i64)>;
     async fn insert_audit(&self, a: &NewAudit) -> Result<()>;
 
     async fn ping(&self) -> Result<()>;

@@ -34,7 +34,8 @@ const DOC_COLS: &str = "d.id, d.samenwerking_id, d.bestandsnaam, d.kenmerk_syste
 const NOTIF_VISIBLE: &str = " FROM notificaties n LEFT JOIN deelnemers dn \
     ON dn.samenwerking_id = n.samenwerking_id AND dn.oin = n.ontvanger \
     WHERE n.ontvanger = ";
-const NOTIF_VISIBLE_TAIL: &str = " AND (n.na_vertrek = 1 OR (dn.oin IS NOT NULL AND dn.verwijderd IS NULL \
+const NOTIF_VISIBLE_TAIL: &str =
+    " AND (n.na_vertrek = 1 OR (dn.oin IS NOT NULL AND dn.verwijderd IS NULL \
     AND (n.alleen_volledig = 0 OR dn.privilege = 'VOLLEDIGE_TOEGANG' OR dn.rol = 'INITIATOR')))";
 
 impl SqliteStore {
@@ -48,9 +49,16 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-16000");
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
         MIGRATOR.run(&writer).await?;
-        let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8) as u32 * 2;
+        let readers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .clamp(2, 8) as u32
+            * 2;
         let reader = SqlitePoolOptions::new()
             .max_connections(readers)
             .min_connections(1)
@@ -128,28 +136,40 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 #[async_trait]
 impl Store for SqliteStore {
     async fn insert_organisatie(&self, o: &OrganisatieRow, now: i64) -> Result<()> {
-        let r = sqlx::query("INSERT INTO organisaties (oin, naam, soort, aangemaakt) VALUES (?, ?, ?, ?)")
-            .bind(&o.oin)
-            .bind(&o.naam)
-            .bind(&o.soort)
-            .bind(now)
-            .execute(&self.writer)
-            .await;
+        let r = sqlx::query(
+            "INSERT INTO organisaties (oin, naam, soort, aangemaakt) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&o.oin)
+        .bind(&o.naam)
+        .bind(&o.soort)
+        .bind(now)
+        .execute(&self.writer)
+        .await;
         match r {
-            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(format!("organisatie {}", o.oin))),
+            Err(e) if is_unique_violation(&e) => {
+                Err(StoreError::Conflict(format!("organisatie {}", o.oin)))
+            }
             r => r.map(|_| ()).map_err(Into::into),
         }
     }
 
     async fn get_organisatie(&self, oin: &str) -> Result<Option<OrganisatieRow>> {
-        Ok(sqlx::query_as("SELECT oin, naam, soort FROM organisaties WHERE oin = ?")
-            .bind(oin)
-            .fetch_optional(&self.reader)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT oin, naam, soort FROM organisaties WHERE oin = ?")
+                .bind(oin)
+                .fetch_optional(&self.reader)
+                .await?,
+        )
     }
 
     async fn search_organisaties(&self, zoek: &str, limit: i64) -> Result<Vec<OrganisatieRow>> {
-        let like = format!("%{}%", zoek.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = format!(
+            "%{}%",
+            zoek.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         Ok(sqlx::query_as(
             "SELECT oin, naam, soort FROM organisaties WHERE LOWER(naam) LIKE ? ESCAPE '\\' OR oin LIKE ? ESCAPE '\\' \
              ORDER BY naam LIMIT ?",
@@ -174,7 +194,10 @@ impl Store for SqliteStore {
         .execute(&self.writer)
         .await;
         match r {
-            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(format!("gebruiker {}", g.gebruikersnaam))),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(format!(
+                "gebruiker {}",
+                g.gebruikersnaam
+            ))),
             r => r.map(|_| ()).map_err(Into::into),
         }
     }
@@ -211,16 +234,21 @@ impl Store for SqliteStore {
     }
 
     async fn delete_token(&self, hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM tokens WHERE hash = ?").bind(hash).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM tokens WHERE hash = ?")
+            .bind(hash)
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 
     async fn delete_expired_tokens(&self, now: i64) -> Result<u64> {
-        Ok(sqlx::query("DELETE FROM tokens WHERE verloopt IS NOT NULL AND verloopt < ?")
-            .bind(now)
-            .execute(&self.writer)
-            .await?
-            .rows_affected())
+        Ok(
+            sqlx::query("DELETE FROM tokens WHERE verloopt IS NOT NULL AND verloopt < ?")
+                .bind(now)
+                .execute(&self.writer)
+                .await?
+                .rows_affected(),
+        )
     }
 
     async fn next_samenwerking_nummer(&self) -> Result<i64> {
@@ -230,7 +258,12 @@ impl Store for SqliteStore {
         Ok(n)
     }
 
-    async fn create_samenwerking(&self, s: &SamenwerkingRow, deelnemers: &[DeelnemerRow], fx: &Effects) -> Result<()> {
+    async fn create_samenwerking(
+        &self,
+        s: &SamenwerkingRow,
+        deelnemers: &[DeelnemerRow],
+        fx: &Effects,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO samenwerkingen (id, volgnummer, verzoeknummer, olo_verzoeknummer, bron_verzoek, type_verzoek, \
@@ -284,10 +317,12 @@ impl Store for SqliteStore {
     }
 
     async fn get_samenwerking(&self, id: &str) -> Result<Option<SamenwerkingRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
     async fn get_samenwerking_view(&self, id: &str, oin: &str) -> Result<Option<SamenwerkingView>> {
@@ -304,7 +339,13 @@ impl Store for SqliteStore {
         .await?)
     }
 
-    async fn list_samenwerkingen(&self, oin: &str, f: &SamenwerkingFilter, offset: i64, limit: i64) -> Result<(Vec<SamenwerkingView>, i64)> {
+    async fn list_samenwerkingen(
+        &self,
+        oin: &str,
+        f: &SamenwerkingFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<SamenwerkingView>, i64)> {
         fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &SamenwerkingFilter) {
             q.push(" FROM deelnemers d JOIN samenwerkingen s ON s.id = d.samenwerking_id WHERE d.oin = ")
                 .push_bind(oin.to_owned())
@@ -313,7 +354,8 @@ impl Store for SqliteStore {
                 q.push(" AND s.status = ").push_bind(st.clone());
             }
             if let Some(t) = &f.titel {
-                q.push(" AND LOWER(s.titel) LIKE ").push_bind(format!("%{}%", t.to_lowercase()));
+                q.push(" AND LOWER(s.titel) LIKE ")
+                    .push_bind(format!("%{}%", t.to_lowercase()));
             }
             if let Some(v) = &f.verzoeknummer {
                 q.push(" AND s.verzoeknummer = ").push_bind(v.clone());
@@ -334,11 +376,18 @@ impl Store for SqliteStore {
              (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties"
         ));
         filters(&mut q, oin, f);
-        let sort = if f.sort.is_empty() { "d.volgnummer" } else { f.sort };
-        q.push(format!(" ORDER BY {sort} {}, d.volgnummer DESC LIMIT ", if f.desc { "DESC" } else { "ASC" }))
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
+        let sort = if f.sort.is_empty() {
+            "d.volgnummer"
+        } else {
+            f.sort
+        };
+        q.push(format!(
+            " ORDER BY {sort} {}, d.volgnummer DESC LIMIT ",
+            if f.desc { "DESC" } else { "ASC" }
+        ))
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
         let rows = q.build_query_as().fetch_all(&self.reader).await?;
         Ok((rows, total))
     }
@@ -377,7 +426,13 @@ impl Store for SqliteStore {
         Ok(Applied::Yes)
     }
 
-    async fn delete_samenwerking(&self, id: &str, by: &str, now: i64, fx: &Effects) -> Result<Option<Vec<String>>> {
+    async fn delete_samenwerking(
+        &self,
+        id: &str,
+        by: &str,
+        now: i64,
+        fx: &Effects,
+    ) -> Result<Option<Vec<String>>> {
         let mut tx = self.begin().await?;
         let r = sqlx::query(
             "UPDATE samenwerkingen SET status = 'VERWIJDERD', verwijderd = ?, verwijderd_door = ?, titel = '', \
@@ -393,10 +448,11 @@ impl Store for SqliteStore {
         if r.rows_affected() != 1 {
             return Ok(None);
         }
-        let docs: Vec<(String,)> = sqlx::query_as("SELECT id FROM documenten WHERE samenwerking_id = ?")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
+        let docs: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM documenten WHERE samenwerking_id = ?")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
         for stmt in [
             "DELETE FROM berichten WHERE samenwerking_id = ?",
             "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id IN (SELECT id FROM actieverzoeken WHERE samenwerking_id = ?)",
@@ -414,7 +470,12 @@ impl Store for SqliteStore {
         Ok(Some(docs.into_iter().map(|(d,)| d).collect()))
     }
 
-    async fn samenwerkingen_in_status_before(&self, status: &str, creatie_before: i64, limit: i64) -> Result<Vec<SamenwerkingRow>> {
+    async fn samenwerkingen_in_status_before(
+        &self,
+        status: &str,
+        creatie_before: i64,
+        limit: i64,
+    ) -> Result<Vec<SamenwerkingRow>> {
         Ok(sqlx::query_as(&format!("SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = ? AND s.creatie <= ? ORDER BY s.creatie LIMIT ?"))
             .bind(status)
             .bind(creatie_before)
@@ -423,7 +484,11 @@ impl Store for SqliteStore {
             .await?)
     }
 
-    async fn samenwerkingen_due_for_deletion(&self, now: i64, limit: i64) -> Result<Vec<SamenwerkingRow>> {
+    async fn samenwerkingen_due_for_deletion(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<SamenwerkingRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ? ORDER BY s.verwijder_na LIMIT ?"
         ))
@@ -433,8 +498,17 @@ impl Store for SqliteStore {
         .await?)
     }
 
-    async fn samenwerkingen_to_announce(&self, until: i64, days: i64, limit: i64) -> Result<Vec<SamenwerkingRow>> {
-        let col = if days <= 7 { "aankondiging_7" } else { "aankondiging_30" };
+    async fn samenwerkingen_to_announce(
+        &self,
+        until: i64,
+        days: i64,
+        limit: i64,
+    ) -> Result<Vec<SamenwerkingRow>> {
+        let col = if days <= 7 {
+            "aankondiging_7"
+        } else {
+            "aankondiging_30"
+        };
         Ok(sqlx::query_as(&format!(
             "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ? AND s.{col} = 0 \
              ORDER BY s.verwijder_na LIMIT ?"
@@ -446,7 +520,11 @@ impl Store for SqliteStore {
     }
 
     async fn mark_announced(&self, id: &str, days: i64, fx: &Effects) -> Result<Applied> {
-        let col = if days <= 7 { "aankondiging_7" } else { "aankondiging_30" };
+        let col = if days <= 7 {
+            "aankondiging_7"
+        } else {
+            "aankondiging_30"
+        };
         let mut tx = self.begin().await?;
         // claim: only one instance wins the 0 -> 1 change and sends the notifications
         let r = sqlx::query(&format!("UPDATE samenwerkingen SET {col} = 1 WHERE id = ? AND {col} = 0 AND status = 'GESLOTEN'"))
@@ -472,7 +550,11 @@ impl Store for SqliteStore {
         .await?)
     }
 
-    async fn get_deelnemer(&self, samenwerking_id: &str, oin: &str) -> Result<Option<DeelnemerRow>> {
+    async fn get_deelnemer(
+        &self,
+        samenwerking_id: &str,
+        oin: &str,
+    ) -> Result<Option<DeelnemerRow>> {
         Ok(sqlx::query_as(
             "SELECT d.samenwerking_id, d.oin, o.naam, d.rol, d.privilege, d.toegevoegd, d.verwijderd FROM deelnemers d \
              JOIN organisaties o ON o.oin = d.oin WHERE d.samenwerking_id = ? AND d.oin = ?",
@@ -485,11 +567,13 @@ impl Store for SqliteStore {
 
     async fn upsert_deelnemer(&self, d: &DeelnemerRow, fx: &Effects) -> Result<()> {
         let mut tx = self.begin().await?;
-        let existing: Option<(Option<i64>,)> = sqlx::query_as("SELECT verwijderd FROM deelnemers WHERE samenwerking_id = ? AND oin = ?")
-            .bind(&d.samenwerking_id)
-            .bind(&d.oin)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let existing: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT verwijderd FROM deelnemers WHERE samenwerking_id = ? AND oin = ?",
+        )
+        .bind(&d.samenwerking_id)
+        .bind(&d.oin)
+        .fetch_optional(&mut *tx)
+        .await?;
         match existing {
             Some((None,)) => return Err(StoreError::Conflict(format!("deelnemer {}", d.oin))),
             Some((Some(_),)) => {
@@ -521,7 +605,13 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn set_privilege(&self, samenwerking_id: &str, oin: &str, privilege: &str, fx: &Effects) -> Result<Applied> {
+    async fn set_privilege(
+        &self,
+        samenwerking_id: &str,
+        oin: &str,
+        privilege: &str,
+        fx: &Effects,
+    ) -> Result<Applied> {
         let mut tx = self.begin().await?;
         let r = sqlx::query("UPDATE deelnemers SET privilege = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'")
             .bind(privilege)
@@ -537,7 +627,13 @@ impl Store for SqliteStore {
         Ok(Applied::Yes)
     }
 
-    async fn remove_deelnemer(&self, samenwerking_id: &str, oin: &str, now: i64, fx: &Effects) -> Result<Applied> {
+    async fn remove_deelnemer(
+        &self,
+        samenwerking_id: &str,
+        oin: &str,
+        now: i64,
+        fx: &Effects,
+    ) -> Result<Applied> {
         let mut tx = self.begin().await?;
         let r = sqlx::query("UPDATE deelnemers SET verwijderd = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'")
             .bind(now)
@@ -593,15 +689,24 @@ impl Store for SqliteStore {
     }
 
     async fn get_document(&self, id: &str) -> Result<Option<DocumentRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {DOC_COLS} FROM documenten d WHERE d.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {DOC_COLS} FROM documenten d WHERE d.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
-    async fn list_documenten(&self, samenwerking_id: &str, f: &DocumentFilter, offset: i64, limit: i64) -> Result<(Vec<DocumentRow>, i64)> {
+    async fn list_documenten(
+        &self,
+        samenwerking_id: &str,
+        f: &DocumentFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<DocumentRow>, i64)> {
         fn filters(q: &mut QueryBuilder<'_, Sqlite>, sid: &str, f: &DocumentFilter) {
-            q.push(" FROM documenten d WHERE d.samenwerking_id = ").push_bind(sid.to_owned());
+            q.push(" FROM documenten d WHERE d.samenwerking_id = ")
+                .push_bind(sid.to_owned());
             if f.alleen_rv {
                 q.push(" AND d.vertrouwelijkheid = 'RV'");
             }
@@ -612,10 +717,12 @@ impl Store for SqliteStore {
                 q.push(" AND d.aangemaakt_door <> ").push_bind(v.clone());
             }
             if let Some(v) = &f.aangemaakt_door_naam {
-                q.push(" AND d.aangemaakt_door_naam = ").push_bind(v.clone());
+                q.push(" AND d.aangemaakt_door_naam = ")
+                    .push_bind(v.clone());
             }
             if let Some(v) = &f.aangemaakt_door_naam_not {
-                q.push(" AND d.aangemaakt_door_naam <> ").push_bind(v.clone());
+                q.push(" AND d.aangemaakt_door_naam <> ")
+                    .push_bind(v.clone());
             }
         }
         let mut c = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
@@ -623,11 +730,18 @@ impl Store for SqliteStore {
         let (total,): (i64,) = c.build_query_as().fetch_one(&self.reader).await?;
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {DOC_COLS}"));
         filters(&mut q, samenwerking_id, f);
-        let sort = if f.sort.is_empty() { "d.creatie" } else { f.sort };
-        q.push(format!(" ORDER BY {sort} {}, d.id LIMIT ", if f.desc { "DESC" } else { "ASC" }))
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
+        let sort = if f.sort.is_empty() {
+            "d.creatie"
+        } else {
+            f.sort
+        };
+        q.push(format!(
+            " ORDER BY {sort} {}, d.id LIMIT ",
+            if f.desc { "DESC" } else { "ASC" }
+        ))
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
         Ok((q.build_query_as().fetch_all(&self.reader).await?, total))
     }
 
@@ -641,7 +755,12 @@ impl Store for SqliteStore {
         .await?)
     }
 
-    async fn update_document(&self, d: &DocumentRow, expected_laatst_aangepast: i64, fx: &Effects) -> Result<Applied> {
+    async fn update_document(
+        &self,
+        d: &DocumentRow,
+        expected_laatst_aangepast: i64,
+        fx: &Effects,
+    ) -> Result<Applied> {
         let mut tx = self.begin().await?;
         let r = sqlx::query(
             "UPDATE documenten SET omschrijving = ?, vertrouwelijkheid = ?, kenmerk_systeem = ?, nummer_binnen_systeem = ?, \
@@ -670,7 +789,10 @@ impl Store for SqliteStore {
 
     async fn delete_document(&self, id: &str, fx: &Effects) -> Result<Applied> {
         let mut tx = self.begin().await?;
-        let r = sqlx::query("DELETE FROM documenten WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        let r = sqlx::query("DELETE FROM documenten WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if r.rows_affected() != 1 {
             return Ok(Applied::Stale);
         }
@@ -680,11 +802,18 @@ impl Store for SqliteStore {
     }
 
     async fn all_document_ids(&self) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM documenten").fetch_all(&self.reader).await?;
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM documenten")
+            .fetch_all(&self.reader)
+            .await?;
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
 
-    async fn insert_actieverzoek(&self, a: &ActieverzoekRow, documenten: &[String], fx: &Effects) -> Result<()> {
+    async fn insert_actieverzoek(
+        &self,
+        a: &ActieverzoekRow,
+        documenten: &[String],
+        fx: &Effects,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, melding, product_id, status, zender, zender_naam, \
@@ -710,11 +839,13 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         for d in documenten {
-            sqlx::query("INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES (?, ?)")
-                .bind(&a.id)
-                .bind(d)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES (?, ?)",
+            )
+            .bind(&a.id)
+            .bind(d)
+            .execute(&mut *tx)
+            .await?;
         }
         apply_effects(&mut tx, fx).await?;
         tx.commit().await?;
@@ -722,13 +853,21 @@ impl Store for SqliteStore {
     }
 
     async fn get_actieverzoek(&self, id: &str) -> Result<Option<ActieverzoekView>> {
-        Ok(sqlx::query_as(&format!("SELECT {AV_COLS} FROM actieverzoeken a WHERE a.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {AV_COLS} FROM actieverzoeken a WHERE a.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
-    async fn list_actieverzoeken(&self, oin: &str, f: &ActieverzoekFilter, offset: i64, limit: i64) -> Result<(Vec<ActieverzoekView>, i64)> {
+    async fn list_actieverzoeken(
+        &self,
+        oin: &str,
+        f: &ActieverzoekFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ActieverzoekView>, i64)> {
         fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &ActieverzoekFilter) {
             // only samenwerkingen the caller still takes part in
             q.push(" FROM actieverzoeken a JOIN deelnemers d ON d.samenwerking_id = a.samenwerking_id AND d.oin = ")
@@ -759,7 +898,10 @@ impl Store for SqliteStore {
         let (total,): (i64,) = c.build_query_as().fetch_one(&self.reader).await?;
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {AV_COLS}"));
         filters(&mut q, oin, f);
-        q.push(" ORDER BY a.creatie DESC, a.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        q.push(" ORDER BY a.creatie DESC, a.id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
         Ok((q.build_query_as().fetch_all(&self.reader).await?, total))
     }
 
@@ -790,7 +932,13 @@ impl Store for SqliteStore {
         Ok(Applied::Yes)
     }
 
-    async fn koppel_document(&self, actieverzoek_id: &str, document_id: &str, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied> {
+    async fn koppel_document(
+        &self,
+        actieverzoek_id: &str,
+        document_id: &str,
+        a: &ActieverzoekRow,
+        fx: &Effects,
+    ) -> Result<Applied> {
         let mut tx = self.begin().await?;
         let bumped = sqlx::query("UPDATE actieverzoeken SET versie = ?, laatst_aangepast = ?, laatst_aangepast_door = ?, laatst_aangepast_door_naam = ? WHERE id = ? AND versie = ?")
             .bind(a.versie)
@@ -817,13 +965,21 @@ impl Store for SqliteStore {
         Ok(Applied::Yes)
     }
 
-    async fn ontkoppel_document(&self, actieverzoek_id: &str, document_id: &str, a: &ActieverzoekRow, fx: &Effects) -> Result<Applied> {
+    async fn ontkoppel_document(
+        &self,
+        actieverzoek_id: &str,
+        document_id: &str,
+        a: &ActieverzoekRow,
+        fx: &Effects,
+    ) -> Result<Applied> {
         let mut tx = self.begin().await?;
-        let r = sqlx::query("DELETE FROM actieverzoek_documenten WHERE actieverzoek_id = ? AND document_id = ?")
-            .bind(actieverzoek_id)
-            .bind(document_id)
-            .execute(&mut *tx)
-            .await?;
+        let r = sqlx::query(
+            "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id = ? AND document_id = ?",
+        )
+        .bind(actieverzoek_id)
+        .bind(document_id)
+        .execute(&mut *tx)
+        .await?;
         if r.rows_affected() != 1 {
             return Ok(Applied::Stale);
         }
@@ -866,11 +1022,17 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn list_berichten(&self, actieverzoek_id: &str, offset: i64, limit: i64) -> Result<(Vec<BerichtRow>, i64)> {
-        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM berichten WHERE actieverzoek_id = ?")
-            .bind(actieverzoek_id)
-            .fetch_one(&self.reader)
-            .await?;
+    async fn list_berichten(
+        &self,
+        actieverzoek_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<BerichtRow>, i64)> {
+        let (total,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM berichten WHERE actieverzoek_id = ?")
+                .bind(actieverzoek_id)
+                .fetch_one(&self.reader)
+                .await?;
         let rows = sqlx::query_as(
             "SELECT id, actieverzoek_id, samenwerking_id, creatie, inhoud, zender, zender_naam, ontvanger, ontvanger_naam \
              FROM berichten WHERE actieverzoek_id = ? ORDER BY creatie, id LIMIT ? OFFSET ?",
@@ -883,9 +1045,17 @@ impl Store for SqliteStore {
         Ok((rows, total))
     }
 
-    async fn list_notificaties(&self, oin: &str, f: &NotificatieFilter, offset: i64, limit: i64) -> Result<(Vec<NotificatieRow>, i64)> {
+    async fn list_notificaties(
+        &self,
+        oin: &str,
+        f: &NotificatieFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<NotificatieRow>, i64)> {
         fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &NotificatieFilter) {
-            q.push(NOTIF_VISIBLE).push_bind(oin.to_owned()).push(NOTIF_VISIBLE_TAIL);
+            q.push(NOTIF_VISIBLE)
+                .push_bind(oin.to_owned())
+                .push(NOTIF_VISIBLE_TAIL);
             if let Some(v) = &f.samenwerking_id {
                 q.push(" AND n.samenwerking_id = ").push_bind(v.clone());
             }
@@ -912,7 +1082,10 @@ impl Store for SqliteStore {
              n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek",
         );
         filters(&mut q, oin, f);
-        q.push(" ORDER BY n.event_datum DESC, n.id DESC LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        q.push(" ORDER BY n.event_datum DESC, n.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
         Ok((q.build_query_as().fetch_all(&self.reader).await?, total))
     }
 
@@ -921,7 +1094,11 @@ impl Store for SqliteStore {
             "SELECT n.id, n.ontvanger, n.ontvanger_naam, n.samenwerking_id, n.type, n.titel, n.tekst, n.event_initiator, \
              n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek",
         );
-        q.push(NOTIF_VISIBLE).push_bind(oin.to_owned()).push(NOTIF_VISIBLE_TAIL).push(" AND n.id = ").push_bind(id.to_owned());
+        q.push(NOTIF_VISIBLE)
+            .push_bind(oin.to_owned())
+            .push(NOTIF_VISIBLE_TAIL)
+            .push(" AND n.id = ")
+            .push_bind(id.to_owned());
         Ok(q.build_query_as().fetch_optional(&self.reader).await?)
     }
 
@@ -934,12 +1111,24 @@ impl Store for SqliteStore {
         Ok(applied(r.rows_affected()))
     }
 
-    async fn list_audit(&self, samenwerking_id: &str, alleen_rv: bool, offset: i64, limit: i64) -> Result<(Vec<AuditRow>, i64)> {
-        let cond = if alleen_rv { " AND alleen_volledig = 0" } else { "" };
-        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM audit WHERE samenwerking_id = ?{cond}"))
-            .bind(samenwerking_id)
-            .fetch_one(&self.reader)
-            .await?;
+    async fn list_audit(
+        &self,
+        samenwerking_id: &str,
+        alleen_rv: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditRow>, i64)> {
+        let cond = if alleen_rv {
+            " AND alleen_volledig = 0"
+        } else {
+            ""
+        };
+        let (total,): (i64,) = sqlx::query_as(&format!(
+            "SELECT COUNT(*) FROM audit WHERE samenwerking_id = ?{cond}"
+        ))
+        .bind(samenwerking_id)
+        .fetch_one(&self.reader)
+        .await?;
         let rows = sqlx::query_as(&format!(
             "SELECT volgnummer, tijd, oin, organisatie_naam, gebruiker, samenwerking_id, actie, omschrijving, document_id, alleen_volledig \
              FROM audit WHERE samenwerking_id = ?{cond} ORDER BY volgnummer DESC LIMIT ? OFFSET ?"
