@@ -431,31 +431,32 @@ impl<'a> Ctx<'a> {
             return Err(ApiError::invalid(problems));
         }
         let a = self.access(id).await?;
-        let closing = match req.status.map(|s| s.status) {
-            None => false,
-            Some(s) if s == a.status => false,
-            Some(SamenwerkingStatus::Gesloten) => true,
-            Some(other) => {
-                a.check(Action::Close, "alleen de initiator beheert de status")?;
-                return Err(ApiError::conflict(
-                    "ongeldige-statusovergang",
-                    format!(
-                        "van {} naar {} kan niet; alleen sluiten (GESLOTEN) is mogelijk",
-                        a.status, other
-                    ),
-                ));
-            }
-        };
+        // any `status` in the patch is a lifecycle request: initiator only, while active
+        let closing =
+            match req.status.map(|s| s.status) {
+                None => false,
+                Some(target) => {
+                    a.check(
+                        Action::Close,
+                        "alleen de initiator beheert de status van de samenwerking",
+                    )?;
+                    match target {
+                        SamenwerkingStatus::Gesloten => true,
+                        t if t == a.status => false,
+                        other => return Err(ApiError::conflict(
+                            "ongeldige-statusovergang",
+                            format!(
+                                "van {} naar {} kan niet; alleen sluiten (GESLOTEN) is mogelijk",
+                                a.status, other
+                            ),
+                        )),
+                    }
+                }
+            };
         if req.changes_metadata() {
             a.check(
                 Action::ChangeMetadata,
                 "alleen de initiator wijzigt de gegevens van de samenwerking",
-            )?;
-        }
-        if closing {
-            a.check(
-                Action::Close,
-                "alleen de initiator kan de samenwerking sluiten",
             )?;
         }
         if !closing && !req.changes_metadata() {

@@ -782,6 +782,18 @@ impl Store for SqliteStore {
         if r.rows_affected() != 1 {
             return Ok(Applied::Stale);
         }
+        // earlier notifications and history lines follow the document's confidentiality
+        let sv = (d.vertrouwelijkheid == "SV") as i64;
+        for stmt in [
+            "UPDATE notificaties SET alleen_volledig = ? WHERE document_id = ?",
+            "UPDATE audit SET alleen_volledig = ? WHERE document_id = ?",
+        ] {
+            sqlx::query(stmt)
+                .bind(sv)
+                .bind(&d.id)
+                .execute(&mut *tx)
+                .await?;
+        }
         apply_effects(&mut tx, fx).await?;
         tx.commit().await?;
         Ok(Applied::Yes)
