@@ -320,10 +320,7 @@ mod tests {
             bestandsnaam("advies rapport.pdf").as_deref().ok(),
             Some("advies rapport.pdf")
         );
-        assert_eq!(
-            bestandsnaam("Brandveiligheidsadvies – ’t Hof.pdf").is_ok(),
-            true
-        );
+        assert!(bestandsnaam("Brandveiligheidsadvies – ’t Hof.pdf").is_ok());
         for bad in [
             "",
             "  ",

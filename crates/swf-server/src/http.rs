@@ -659,34 +659,38 @@ pub fn content_disposition(name: &str) -> String {
 }
 
 /// Parse a single `bytes=` range against `size`. `Ok(None)`: serve the whole file.
-pub fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, ()> {
+/// The requested range lies outside the document.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unsatisfiable;
+
+pub fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
     let Some(spec) = h.trim().strip_prefix("bytes=") else {
         return Ok(None);
     };
     if spec.contains(',') {
         return Ok(None); // multiple ranges: answer with the whole file (allowed by RFC 9110)
     }
-    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (a, b) = spec.split_once('-').ok_or(Unsatisfiable)?;
     let (a, b) = (a.trim(), b.trim());
     let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| ())?;
+        let n: u64 = b.parse().map_err(|_| Unsatisfiable)?;
         if n == 0 || size == 0 {
-            return Err(());
+            return Err(Unsatisfiable);
         }
         (size.saturating_sub(n), size - 1)
     } else {
-        let s: u64 = a.parse().map_err(|_| ())?;
+        let s: u64 = a.parse().map_err(|_| Unsatisfiable)?;
         let e: u64 = if b.is_empty() {
             size.saturating_sub(1)
         } else {
             b.parse::<u64>()
-                .map_err(|_| ())?
+                .map_err(|_| Unsatisfiable)?
                 .min(size.saturating_sub(1))
         };
         (s, e)
     };
     if start >= size || start > end {
-        return Err(());
+        return Err(Unsatisfiable);
     }
     Ok(Some((start, end)))
 }
@@ -721,7 +725,7 @@ async fn download(
             } else {
                 match parse_range(r, size) {
                     Ok(r) => r,
-                    Err(()) => {
+                    Err(Unsatisfiable) => {
                         let mut resp = ApiError::new(
                             StatusCode::RANGE_NOT_SATISFIABLE,
                             "bereik-ongeldig",
@@ -1298,11 +1302,11 @@ mod tests {
         assert_eq!(parse_range("bytes=90-", 100), Ok(Some((90, 99))));
         assert_eq!(parse_range("bytes=-10", 100), Ok(Some((90, 99))));
         assert_eq!(parse_range("bytes=50-1000", 100), Ok(Some((50, 99))));
-        assert_eq!(parse_range("bytes=100-", 100), Err(()));
-        assert_eq!(parse_range("bytes=9-3", 100), Err(()));
+        assert_eq!(parse_range("bytes=100-", 100), Err(Unsatisfiable));
+        assert_eq!(parse_range("bytes=9-3", 100), Err(Unsatisfiable));
         assert_eq!(parse_range("bytes=0-1,5-6", 100), Ok(None));
         assert_eq!(parse_range("items=0-1", 100), Ok(None));
-        assert_eq!(parse_range("bytes=x-1", 100), Err(()));
+        assert_eq!(parse_range("bytes=x-1", 100), Err(Unsatisfiable));
     }
 
     #[test]

@@ -432,27 +432,28 @@ impl<'a> Ctx<'a> {
         }
         let a = self.access(id).await?;
         // any `status` in the patch is a lifecycle request: initiator only, while active
-        let closing =
-            match req.status.map(|s| s.status) {
-                None => false,
-                Some(target) => {
-                    a.check(
-                        Action::Close,
-                        "alleen de initiator beheert de status van de samenwerking",
-                    )?;
-                    match target {
-                        SamenwerkingStatus::Gesloten => true,
-                        t if t == a.status => false,
-                        other => return Err(ApiError::conflict(
+        let closing = match req.status.map(|s| s.status) {
+            None => false,
+            Some(target) => {
+                a.check(
+                    Action::Close,
+                    "alleen de initiator beheert de status van de samenwerking",
+                )?;
+                match target {
+                    SamenwerkingStatus::Gesloten => true,
+                    t if t == a.status => false,
+                    other => {
+                        return Err(ApiError::conflict(
                             "ongeldige-statusovergang",
                             format!(
                                 "van {} naar {} kan niet; alleen sluiten (GESLOTEN) is mogelijk",
                                 a.status, other
                             ),
-                        )),
+                        ))
                     }
                 }
-            };
+            }
+        };
         if req.changes_metadata() {
             a.check(
                 Action::ChangeMetadata,
@@ -594,7 +595,7 @@ impl<'a> Ctx<'a> {
         for n in &mut notifs {
             n.na_vertrek = 1;
         }
-        fx.notificaties = notifs;
+        fx.notificaties.extend(notifs);
         fx.audit.push(self.audit(
             Some(&s.id),
             if automatic {
@@ -723,8 +724,14 @@ impl<'a> Ctx<'a> {
         let mut deelnemers = self.st.store.list_deelnemers(id).await?;
         deelnemers.push(row.clone());
         let mut fx = Effects::default();
-        fx.notificaties =
-            self.invitation(&deelnemers, &a.s, &org.oin, &org.naam, req.privilege, now);
+        fx.notificaties.extend(self.invitation(
+            &deelnemers,
+            &a.s,
+            &org.oin,
+            &org.naam,
+            req.privilege,
+            now,
+        ));
         fx.audit.push(self.audit(
             Some(id),
             "deelnemer-uitgenodigd",
@@ -776,7 +783,7 @@ impl<'a> Ctx<'a> {
             json!(privilege_tekst(req.privilege)),
         );
         let mut fx = Effects::default();
-        fx.notificaties = self.notify(
+        fx.notificaties.extend(self.notify(
             &deelnemers,
             None,
             &a.s,
@@ -791,7 +798,7 @@ impl<'a> Ctx<'a> {
             props,
             None,
             now,
-        );
+        ));
         fx.audit.push(self.audit(
             Some(id),
             "privilege-gewijzigd",
@@ -854,7 +861,7 @@ impl<'a> Ctx<'a> {
         for n in notifs.iter_mut().filter(|n| n.ontvanger == d.oin) {
             n.na_vertrek = 1;
         }
-        fx.notificaties = notifs;
+        fx.notificaties.extend(notifs);
         fx.audit.push(self.audit(
             Some(id),
             "deelnemer-verwijderd",
@@ -1013,7 +1020,7 @@ impl<'a> Ctx<'a> {
         props.insert("documentId".into(), json!(d.id));
         props.insert("documentNaam".into(), json!(d.bestandsnaam));
         let mut fx = Effects::default();
-        fx.notificaties = self.notify(
+        fx.notificaties.extend(self.notify(
             &deelnemers,
             None,
             &a.s,
@@ -1026,7 +1033,7 @@ impl<'a> Ctx<'a> {
             props,
             Some((&d.id, v)),
             now,
-        );
+        ));
         fx.audit.push(self.audit(
             Some(&a.s.id),
             "document-toegevoegd",
@@ -1110,7 +1117,7 @@ impl<'a> Ctx<'a> {
             new_v == Vertrouwelijkheid::Rv,
             v == Vertrouwelijkheid::Rv && new_v == Vertrouwelijkheid::Sv,
         );
-        fx.notificaties = self.notify(
+        fx.notificaties.extend(self.notify(
             &deelnemers,
             None,
             &a.s,
@@ -1130,7 +1137,7 @@ impl<'a> Ctx<'a> {
                 },
             )),
             now,
-        );
+        ));
         if gone_for_limited {
             let limited: Vec<&str> = deelnemers
                 .iter()
@@ -1188,7 +1195,7 @@ impl<'a> Ctx<'a> {
         props.insert("documentId".into(), json!(d.id));
         props.insert("documentNaam".into(), json!(d.bestandsnaam));
         let mut fx = Effects::default();
-        fx.notificaties = self.notify(
+        fx.notificaties.extend(self.notify(
             &deelnemers,
             None,
             &a.s,
@@ -1201,7 +1208,7 @@ impl<'a> Ctx<'a> {
             props,
             Some((&d.id, v)),
             now,
-        );
+        ));
         fx.audit.push(self.audit(
             Some(&a.s.id),
             "document-verwijderd",
@@ -1468,7 +1475,7 @@ impl<'a> Ctx<'a> {
         props.insert("actieverzoekStatusOud".into(), Value::Null);
         props.insert("actieverzoekStatusNieuw".into(), json!("OPEN"));
         let mut fx = Effects::default();
-        fx.notificaties = self.notify(
+        fx.notificaties.extend(self.notify(
             &deelnemers,
             Some(&[ontvanger.oin.as_str()]),
             &a.s,
@@ -1481,7 +1488,7 @@ impl<'a> Ctx<'a> {
             props,
             None,
             now,
-        );
+        ));
         fx.audit.push(self.audit(
             Some(sid),
             "actieverzoek-verstuurd",
@@ -1600,7 +1607,7 @@ impl<'a> Ctx<'a> {
             if let Some(m) = &n.melding {
                 props.insert("melding".into(), json!(m));
             }
-            fx.notificaties = self.notify(
+            fx.notificaties.extend(self.notify(
                 &deelnemers,
                 Some(&[other.as_str()]),
                 &a.s,
@@ -1615,7 +1622,7 @@ impl<'a> Ctx<'a> {
                 props,
                 None,
                 now,
-            );
+            ));
             fx.audit.push(self.audit(
                 Some(&a.s.id),
                 "actieverzoek-status",
@@ -1798,7 +1805,7 @@ impl<'a> Ctx<'a> {
         props.insert("actieverzoekTitel".into(), json!(r.titel));
         props.insert("berichtId".into(), json!(b.id));
         let mut fx = Effects::default();
-        fx.notificaties = self.notify(
+        fx.notificaties.extend(self.notify(
             &deelnemers,
             Some(&[ontvanger.as_str()]),
             &a.s,
@@ -1811,7 +1818,7 @@ impl<'a> Ctx<'a> {
             props,
             None,
             now,
-        );
+        ));
         fx.audit.push(self.audit(
             Some(&a.s.id),
             "bericht-verstuurd",

@@ -196,7 +196,7 @@ impl Server {
 
     /// Everything in the database, table by table, in a stable order.
     pub async fn db_dump(&self) -> String {
-        use sqlx::{Column, Row};
+        use sqlx::Row;
         let url = format!(
             "sqlite://{}?mode=ro",
             self.dir.path().join("swf.db").display()
