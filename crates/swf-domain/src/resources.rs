@@ -367,7 +367,7 @@ pub struct ActieverzoekOpstellen {
 /// Unchanged values of fields the caller may not edit are accepted (a DSO client always sends all
 /// five keys).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ActieverzoekWijzigen {
     #[serde(default)]

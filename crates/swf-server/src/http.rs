@@ -70,15 +70,33 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                         format!("de body is geen geldige JSON: {inner}"),
                     ))
                 } else {
-                    let name = if path == "." { String::new() } else { path };
-                    Err(ApiError::invalid_param(
-                        &name,
-                        "ongeldige-waarde",
-                        inner.to_string(),
-                    ))
+                    let msg = inner.to_string();
+                    // serde reports a missing or unknown field at the parent path: name the field
+                    let field = ["missing field `", "unknown field `"]
+                        .iter()
+                        .find_map(|p| msg.strip_prefix(p).and_then(|r| r.split('`').next()))
+                        .map(str::to_owned);
+                    let (name, code) = match field {
+                        Some(f) if msg.starts_with("missing") => (join_path(&path, &f), "required"),
+                        // for an unknown field the path already ends in its name
+                        Some(f) => (if path == "." { f } else { path }, "onbekend-veld"),
+                        None => (
+                            if path == "." { String::new() } else { path },
+                            "ongeldige-waarde",
+                        ),
+                    };
+                    Err(ApiError::invalid_param(&name, code, msg))
                 }
             }
         }
+    }
+}
+
+fn join_path(parent: &str, field: &str) -> String {
+    if parent == "." || parent.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{parent}.{field}")
     }
 }
 
@@ -856,6 +874,7 @@ async fn patch_actieverzoek(
     let id = uuid_path(&id, "het actieverzoek")?;
     let if_match = match headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
         None => None,
+        Some(v) if v.trim() == "*" => None, // any current version
         Some(v) => Some(
             v.trim()
                 .trim_start_matches("W/")

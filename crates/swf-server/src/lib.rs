@@ -25,22 +25,26 @@ pub enum StartError {
     Io(#[from] std::io::Error),
 }
 
-/// Open the data folder: database (with migrations) and blob store; remove leftovers of a crash.
-pub async fn open_state(config: config::Config) -> Result<AppState, StartError> {
+/// Open the data folder: database (with migrations) and blob store. With `sweep` (only when
+/// starting the service, never for an admin command next to a running service) remove what an
+/// interrupted run left: temp files and blobs without a document row.
+pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState, StartError> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = store::sqlite::SqliteStore::open(&config.database_path()).await?;
     let blobs = blob::BlobStore::open(&config.data_dir).await?;
-    let known: HashSet<String> = store::Store::all_document_ids(&store)
-        .await?
-        .into_iter()
-        .collect();
-    let (tmp, orphans) = blobs.sweep(&known).await?;
-    if tmp + orphans > 0 {
-        tracing::info!(
-            temp_files = tmp,
-            orphan_blobs = orphans,
-            "cleaned up after an interrupted run"
-        );
+    if sweep {
+        let known: HashSet<String> = store::Store::all_document_ids(&store)
+            .await?
+            .into_iter()
+            .collect();
+        let (tmp, orphans) = blobs.sweep(&known).await?;
+        if tmp + orphans > 0 {
+            tracing::info!(
+                temp_files = tmp,
+                orphan_blobs = orphans,
+                "cleaned up after an interrupted run"
+            );
+        }
     }
     Ok(AppState {
         store: Arc::new(store),

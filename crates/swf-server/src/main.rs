@@ -38,7 +38,7 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         if let Some(l) = listen {
             config.listen = l;
         }
-        let st = swf_server::open_state(config.clone()).await?;
+        let st = swf_server::open_state(config.clone(), true).await?;
         if demo {
             cli::seed_demo(&st).await?;
         }
@@ -66,7 +66,7 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         let _ = jobs.await;
         Ok(())
     } else {
-        let st = swf_server::open_state(config).await?;
+        let st = swf_server::open_state(config, false).await?;
         cli::run_admin(&st, command).await
     }
 }

@@ -364,17 +364,24 @@ impl Store for SqliteStore {
                 q.push(" AND d.rol = ").push_bind(r.clone());
             }
         }
-        let unfiltered = f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
+        let unfiltered =
+            f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
         let total: i64 = if unfiltered {
             // deleted samenwerkingen have no deelnemers left, so no join is needed
-            sqlx::query_scalar("SELECT COUNT(*) FROM deelnemers WHERE oin = ? AND verwijderd IS NULL")
-                .bind(oin)
-                .fetch_one(&self.reader)
-                .await?
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM deelnemers WHERE oin = ? AND verwijderd IS NULL",
+            )
+            .bind(oin)
+            .fetch_one(&self.reader)
+            .await?
         } else {
             let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
             filters(&mut count, oin, f);
-            count.build_query_as::<(i64,)>().fetch_one(&self.reader).await?.0
+            count
+                .build_query_as::<(i64,)>()
+                .fetch_one(&self.reader)
+                .await?
+                .0
         };
         if total <= offset {
             return Ok((Vec::new(), total));
