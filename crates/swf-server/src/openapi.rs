@@ -102,7 +102,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
                 ParameterBuilder::new()
                     .name(name)
                     .parameter_in(ParameterIn::Path)
-                    .required(utoipa::openapi::Required::True),
+                    .required(utoipa::openapi::Required::True)
+                    .schema(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::String),
+                    )),
             );
         }
         if let Some(body) = op.body {
@@ -152,6 +156,12 @@ pub fn document() -> utoipa::openapi::OpenApi {
                     .content("application/problem+json", problem.clone())
                     .build(),
             );
+        }
+        if !matches!(op.id, "aanmelden" | "health" | "openapi") {
+            b = b.security(utoipa::openapi::security::SecurityRequirement::new(
+                "bearer",
+                Vec::<String>::new(),
+            ));
         }
         let mut operation = b.build();
         if op.extension {
