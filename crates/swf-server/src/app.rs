@@ -16,6 +16,39 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// token hash -> (identity, cached at). Entries live a few seconds; logout clears its own.
     pub token_cache: Arc<RwLock<HashMap<String, (Caller, Instant)>>>,
+    /// Serialized list pages, valid while the store's write generation is unchanged.
+    pub list_cache: Arc<ListCache>,
+}
+
+/// A small cache of rendered list pages keyed by organisation, extensions and query. An entry is
+/// used only while the database's write generation equals the one it was rendered at, so every
+/// committed write (from any process) invalidates it.
+#[derive(Default)]
+pub struct ListCache {
+    entries: std::sync::Mutex<HashMap<String, (i64, axum::body::Bytes)>>,
+}
+
+impl ListCache {
+    const CAPACITY: usize = 512;
+
+    pub fn get(&self, key: &str, generation: i64) -> Option<axum::body::Bytes> {
+        let map = self.entries.lock().ok()?;
+        map.get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, b)| b.clone())
+    }
+
+    pub fn put(&self, key: String, generation: i64, body: axum::body::Bytes) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= Self::CAPACITY {
+                map.retain(|_, (g, _)| *g == generation);
+                if map.len() >= Self::CAPACITY {
+                    map.clear();
+                }
+            }
+            map.insert(key, (generation, body));
+        }
+    }
 }
 
 /// The authenticated organisation (and user, when signed in as one).

@@ -200,6 +200,82 @@ fn with_page(uri: &Uri, key: &str, n: u64) -> String {
     format!("{}?{}", uri.path(), q)
 }
 
+/// A HAL list serialized straight from the items: `_embedded.<plural>`, `_links`, `page`.
+struct HalList<'a, T> {
+    plural: &'a str,
+    items: &'a [T],
+    links: Vec<(&'static str, String)>,
+    page: Page,
+}
+
+impl<T: Serialize> Serialize for HalList<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Embedded<'a, T>(&'a str, &'a [T]);
+        impl<T: Serialize> Serialize for Embedded<'_, T> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(self.0, self.1)?;
+                m.end()
+            }
+        }
+        struct Links<'a>(&'a [(&'static str, String)]);
+        impl Serialize for Links<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (rel, href) in self.0 {
+                    m.serialize_entry(rel, &Link::new(href.clone()))?;
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("_embedded", &Embedded(self.plural, self.items))?;
+        m.serialize_entry("_links", &Links(&self.links))?;
+        m.serialize_entry("page", &self.page)?;
+        m.end()
+    }
+}
+
+fn hal_list_bytes<T: Serialize>(
+    plural: &str,
+    items: &[T],
+    page: Page,
+    uri: &Uri,
+    page_key: &str,
+) -> Vec<u8> {
+    let self_href = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| uri.path().to_owned());
+    let mut links = vec![("self", self_href)];
+    if page.number + 1 < page.total_pages {
+        links.push(("next", with_page(uri, page_key, page.number + 1)));
+    }
+    if page.number > 0 && page.total_pages > 0 {
+        links.push((
+            "prev",
+            with_page(uri, page_key, (page.number - 1).min(page.total_pages - 1)),
+        ));
+    }
+    serde_json::to_vec(&HalList {
+        plural,
+        items,
+        links,
+        page,
+    })
+    .unwrap_or_default()
+}
+
+fn hal_bytes(body: impl Into<Body>) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HAL_JSON)],
+        body.into(),
+    )
+        .into_response()
+}
+
 fn hal_list<T: Serialize>(
     plural: &str,
     items: Vec<T>,
@@ -207,25 +283,7 @@ fn hal_list<T: Serialize>(
     uri: &Uri,
     page_key: &str,
 ) -> Response {
-    let mut links = serde_json::Map::new();
-    let self_href = uri
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| uri.path().to_owned());
-    links.insert("self".into(), json!({ "href": self_href }));
-    if page.number + 1 < page.total_pages {
-        links.insert(
-            "next".into(),
-            json!({ "href": with_page(uri, page_key, page.number + 1) }),
-        );
-    }
-    if page.number > 0 && page.total_pages > 0 {
-        links.insert("prev".into(), json!({ "href": with_page(uri, page_key, (page.number - 1).min(page.total_pages - 1)) }));
-    }
-    hal(
-        StatusCode::OK,
-        &json!({ "_embedded": { plural: items }, "_links": links, "page": page }),
-    )
+    hal_bytes(hal_list_bytes(plural, &items, page, uri, page_key))
 }
 
 fn no_content() -> Response {
@@ -253,6 +311,13 @@ async fn list_samenwerkingen(
     uri: Uri,
     Q(q): Q,
 ) -> ApiResult<Response> {
+    // the overview is read far more often than anything changes: serve a rendered page while
+    // no write has been committed since it was rendered
+    let key = format!("{}|{}|{}", c.oin, c.extensions, uri.query().unwrap_or(""));
+    let generation = st.store.generation().await?;
+    if let Some(body) = st.list_cache.get(&key, generation) {
+        return Ok(hal_bytes(body));
+    }
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
     let mut problems = Vec::new();
     let status = enum_param(
@@ -300,17 +365,14 @@ async fn list_samenwerkingen(
         desc,
     };
     let (items, p) = Ctx::new(&st, &c).list_samenwerkingen(&f, page).await?;
-    Ok(hal_list(
-        "samenwerkingen",
-        items,
-        p,
-        &uri,
-        if q.contains_key("page") {
-            "page"
-        } else {
-            "pagina"
-        },
-    ))
+    let page_key = if q.contains_key("page") {
+        "page"
+    } else {
+        "pagina"
+    };
+    let body = axum::body::Bytes::from(hal_list_bytes("samenwerkingen", &items, p, &uri, page_key));
+    st.list_cache.put(key, generation, body.clone());
+    Ok(hal_bytes(body))
 }
 
 async fn get_samenwerking(

@@ -51,5 +51,6 @@ pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState,
         blobs,
         config: Arc::new(config),
         token_cache: Default::default(),
+        list_cache: Default::default(),
     })
 }

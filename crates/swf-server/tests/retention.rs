@@ -101,6 +101,11 @@ async fn closed_samenwerking_is_deleted_after_retention_by_exactly_one_instance(
         .ok();
         closed.push(sid);
     }
+    // the overview is rendered (and cached) before another process deletes
+    assert_eq!(
+        g.get("/samenwerkingen").await.ok()["page"]["totalElements"],
+        6
+    );
     // two instances run the job at the same moment on the same data
     let data = srv.data();
     let env = srv.env.clone();
@@ -124,6 +129,11 @@ async fn closed_samenwerking_is_deleted_after_retention_by_exactly_one_instance(
         g.get(&format!("/samenwerkingen/{open}")).await.status,
         200,
         "open ones stay"
+    );
+    let list = g.get("/samenwerkingen").await.ok();
+    assert_eq!(
+        list["page"]["totalElements"], 1,
+        "the overview reflects what another process deleted"
     );
     let ns = v.notificaties().await;
     assert_eq!(

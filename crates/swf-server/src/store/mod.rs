@@ -429,5 +429,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<AuditRow>, i64)>;
     async fn insert_audit(&self, a: &NewAudit) -> Result<()>;
 
+    /// Increases with every committed write (any process): a cached read is current while it
+    /// has not changed.
+    async fn generation(&self) -> Result<i64>;
+
     async fn ping(&self) -> Result<()>;
 }

@@ -121,6 +121,15 @@ async fn insert_audit_in(tx: &mut Transaction<'static, Sqlite>, a: &NewAudit) ->
     Ok(())
 }
 
+/// Commit a write transaction, bumping the write generation in it.
+async fn commit(mut tx: Transaction<'static, Sqlite>) -> Result<()> {
+    sqlx::query("UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 fn applied(rows: u64) -> Applied {
     if rows == 1 {
         Applied::Yes
@@ -312,7 +321,7 @@ impl Store for SqliteStore {
             .await?;
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -398,8 +407,13 @@ impl Store for SqliteStore {
             f.sort
         };
         q.push(format!(
-            " ORDER BY {sort} {}, d.volgnummer DESC LIMIT ",
-            if f.desc { "DESC" } else { "ASC" }
+            " ORDER BY {sort} {}{} LIMIT ",
+            if f.desc { "DESC" } else { "ASC" },
+            if sort == "d.volgnummer" {
+                ""
+            } else {
+                ", d.volgnummer DESC"
+            }
         ))
         .push_bind(limit)
         .push(" OFFSET ")
@@ -438,7 +452,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -482,7 +496,7 @@ impl Store for SqliteStore {
             sqlx::query(stmt).bind(id).execute(&mut *tx).await?;
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Some(docs.into_iter().map(|(d,)| d).collect()))
     }
 
@@ -551,7 +565,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -617,7 +631,7 @@ impl Store for SqliteStore {
             }
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -639,7 +653,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -661,7 +675,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -700,7 +714,7 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict("samenwerking is niet open".into()));
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -811,7 +825,7 @@ impl Store for SqliteStore {
                 .await?;
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -825,7 +839,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -876,7 +890,7 @@ impl Store for SqliteStore {
             .await?;
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -956,7 +970,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -989,7 +1003,7 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict("document is al gekoppeld".into()));
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -1024,7 +1038,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -1046,7 +1060,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         apply_effects(&mut tx, fx).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -1131,11 +1145,13 @@ impl Store for SqliteStore {
     }
 
     async fn delete_notificatie(&self, id: &str, oin: &str) -> Result<Applied> {
+        let mut tx = self.begin().await?;
         let r = sqlx::query("DELETE FROM notificaties WHERE id = ? AND ontvanger = ?")
             .bind(id)
             .bind(oin)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
+        commit(tx).await?;
         Ok(applied(r.rows_affected()))
     }
 
@@ -1172,8 +1188,16 @@ impl Store for SqliteStore {
     async fn insert_audit(&self, a: &NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
         insert_audit_in(&mut tx, a).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
+    }
+
+    async fn generation(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT waarde FROM volgnummers WHERE naam = 'generatie'")
+                .fetch_one(&self.reader)
+                .await?,
+        )
     }
 
     async fn ping(&self) -> Result<()> {
