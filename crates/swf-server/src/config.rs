@@ -24,6 +24,8 @@ pub struct Config {
     pub eind_jaren: i64,
     /// Log as JSON lines instead of human-readable text.
     pub log_json: bool,
+    /// Reuse rendered overview pages while nothing was written (see `ListCache`).
+    pub list_cache: bool,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             token_ttl_hours: 12,
             eind_jaren: 2,
             log_json: false,
+            list_cache: true,
         }
     }
 }
@@ -94,6 +97,9 @@ impl Config {
         }
         if let Some(v) = get("SWF_TOKEN_TTL_HOURS") {
             self.token_ttl_hours = parse("SWF_TOKEN_TTL_HOURS", v)?;
+        }
+        if let Some(v) = get("SWF_LIST_CACHE") {
+            self.list_cache = parse("SWF_LIST_CACHE", v)?;
         }
         if let Some(v) = get("SWF_LOG_JSON") {
             self.log_json = parse("SWF_LOG_JSON", v)?;

@@ -315,7 +315,11 @@ async fn list_samenwerkingen(
     // no write has been committed since it was rendered
     let key = format!("{}|{}|{}", c.oin, c.extensions, uri.query().unwrap_or(""));
     let generation = st.store.generation().await?;
-    if let Some(body) = st.list_cache.get(&key, generation) {
+    if let Some(body) = st
+        .list_cache
+        .get(&key, generation)
+        .filter(|_| st.config.list_cache)
+    {
         return Ok(hal_bytes(body));
     }
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;

@@ -653,6 +653,16 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A current (not removed) deelnemer, or 404.
+    async fn active_deelnemer(&self, id: &str, oin: &str) -> ApiResult<DeelnemerRow> {
+        self.st
+            .store
+            .get_deelnemer(id, oin)
+            .await?
+            .filter(|d| d.verwijderd.is_none())
+            .ok_or_else(|| ApiError::not_found("de deelnemer"))
+    }
+
     pub async fn list_deelnemers(&self, id: &str) -> ApiResult<Vec<Deelnemer>> {
         let a = self.access(id).await?;
         a.check(Action::ListDeelnemers, "")?;
@@ -668,13 +678,7 @@ impl<'a> Ctx<'a> {
     pub async fn get_deelnemer(&self, id: &str, partner: &str) -> ApiResult<Deelnemer> {
         let a = self.access(id).await?;
         a.check(Action::ListDeelnemers, "")?;
-        let d = self
-            .st
-            .store
-            .get_deelnemer(id, partner)
-            .await?
-            .filter(|d| d.verwijderd.is_none())
-            .ok_or_else(|| ApiError::not_found("de deelnemer"))?;
+        let d = self.active_deelnemer(id, partner).await?;
         self.present_deelnemer(&a, d)
     }
 
@@ -755,13 +759,7 @@ impl<'a> Ctx<'a> {
             Action::ChangePrivilege,
             "alleen de initiator kan de toegang van ketenpartners wijzigen",
         )?;
-        let d = self
-            .st
-            .store
-            .get_deelnemer(id, partner)
-            .await?
-            .filter(|d| d.verwijderd.is_none())
-            .ok_or_else(|| ApiError::not_found("de deelnemer"))?;
+        let d = self.active_deelnemer(id, partner).await?;
         if d.rol == Rol::Initiator.as_str() {
             return Err(ApiError::conflict(
                 "initiator",
@@ -824,13 +822,7 @@ impl<'a> Ctx<'a> {
             Action::RemoveDeelnemer,
             "alleen de initiator kan ketenpartners verwijderen",
         )?;
-        let d = self
-            .st
-            .store
-            .get_deelnemer(id, partner)
-            .await?
-            .filter(|d| d.verwijderd.is_none())
-            .ok_or_else(|| ApiError::not_found("de deelnemer"))?;
+        let d = self.active_deelnemer(id, partner).await?;
         if d.rol == Rol::Initiator.as_str() {
             return Err(ApiError::conflict(
                 "initiator",
