@@ -1911,12 +1911,26 @@ impl<'a> Ctx<'a> {
 
     pub async fn delete_notificatie(&self, id: &str) -> ApiResult<()> {
         // only a copy the caller can see may be deleted
-        self.st
+        let n = self
+            .st
             .store
             .get_notificatie(id, self.me())
             .await?
             .ok_or_else(|| ApiError::not_found("de notificatie"))?;
-        match self.st.store.delete_notificatie(id, self.me()).await? {
+        // an entry in the service's audit log, not in the samenwerking's history: it concerns
+        // only the caller's own inbox
+        let fx = Effects {
+            notificaties: Vec::new(),
+            audit: vec![self.audit(
+                None,
+                "notificatie-verwijderd",
+                format!("Notificatie {} ({}) verwijderd", n.id, n.soort),
+                None,
+                false,
+                now_us(),
+            )],
+        };
+        match self.st.store.delete_notificatie(id, self.me(), &fx).await? {
             Applied::Yes => Ok(()),
             Applied::Stale => Err(ApiError::not_found("de notificatie")),
         }

@@ -279,6 +279,42 @@ async fn five_exercises_in_turns() {
         0,
         "extension types only on request"
     );
+    // the adviser deletes a notification it has read: only its own copy goes
+    let gesloten = ns
+        .iter()
+        .find(|n| n["notificatieType"] == "SAMENWERKING_GESLOTEN")
+        .unwrap();
+    let nid = gesloten["notificatieId"].as_str().unwrap();
+    let before = gemeente.notificaties().await.len();
+    assert_eq!(
+        adviseur
+            .delete(&format!("/notificaties/{nid}"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        adviseur.get(&format!("/notificaties/{nid}")).await.status,
+        404
+    );
+    assert_eq!(
+        adviseur
+            .delete(&format!("/notificaties/{nid}"))
+            .await
+            .status,
+        404,
+        "deleted once"
+    );
+    assert_eq!(adviseur.notificaties().await.len(), ns.len() - 1);
+    assert_eq!(
+        gemeente.notificaties().await.len(),
+        before,
+        "the other organisation's notifications are untouched"
+    );
+    assert!(
+        srv.db_dump().await.contains("notificatie-verwijderd"),
+        "the deletion is in the audit log"
+    );
     let view = adviseur.get(&format!("/samenwerkingen/{sid}")).await.ok();
     assert_eq!(view["status"]["status"], "GESLOTEN");
     assert!(

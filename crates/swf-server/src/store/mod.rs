@@ -417,7 +417,7 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<(Vec<NotificatieRow>, i64)>;
     async fn get_notificatie(&self, id: &str, oin: &str) -> Result<Option<NotificatieRow>>;
-    async fn delete_notificatie(&self, id: &str, oin: &str) -> Result<Applied>;
+    async fn delete_notificatie(&self, id: &str, oin: &str, fx: &Effects) -> Result<Applied>;
 
     // --- audit
     async fn list_audit(

@@ -130,14 +130,6 @@ async fn commit(mut tx: Transaction<'static, Sqlite>) -> Result<()> {
     Ok(())
 }
 
-fn applied(rows: u64) -> Applied {
-    if rows == 1 {
-        Applied::Yes
-    } else {
-        Applied::Stale
-    }
-}
-
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
@@ -1144,15 +1136,19 @@ impl Store for SqliteStore {
         Ok(q.build_query_as().fetch_optional(&self.reader).await?)
     }
 
-    async fn delete_notificatie(&self, id: &str, oin: &str) -> Result<Applied> {
+    async fn delete_notificatie(&self, id: &str, oin: &str, fx: &Effects) -> Result<Applied> {
         let mut tx = self.begin().await?;
         let r = sqlx::query("DELETE FROM notificaties WHERE id = ? AND ontvanger = ?")
             .bind(id)
             .bind(oin)
             .execute(&mut *tx)
             .await?;
+        if r.rows_affected() != 1 {
+            return Ok(Applied::Stale);
+        }
+        apply_effects(&mut tx, fx).await?;
         commit(tx).await?;
-        Ok(applied(r.rows_affected()))
+        Ok(Applied::Yes)
     }
 
     async fn list_audit(
