@@ -18,6 +18,7 @@ pub struct AppState {
     pub token_cache: Arc<RwLock<HashMap<String, (Caller, Instant)>>>,
     /// Serialized list pages, valid while the store's write generation is unchanged.
     pub list_cache: Arc<ListCache>,
+    pub login_throttle: Arc<crate::auth::LoginThrottle>,
 }
 
 /// A small cache of rendered list pages keyed by organisation, extensions and query. An entry is

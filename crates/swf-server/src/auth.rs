@@ -17,6 +17,49 @@ use swf_domain::{Oin, EXTENSIONS_HEADER};
 
 const CACHE_TTL: Duration = Duration::from_secs(5);
 
+/// Failed sign-ins per user name: after `MAX_FAILURES` within `WINDOW`, further attempts are
+/// refused until the window has passed, whatever the password.
+#[derive(Default)]
+pub struct LoginThrottle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, Instant)>>,
+}
+
+impl LoginThrottle {
+    pub const MAX_FAILURES: u32 = 5;
+    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+    fn key(user: &str) -> String {
+        user.trim().to_lowercase()
+    }
+
+    /// `Some(seconds to wait)` while the user name is blocked.
+    pub fn blocked(&self, user: &str) -> Option<u64> {
+        let map = self.failures.lock().ok()?;
+        let (n, since) = map.get(&Self::key(user))?;
+        let left = Self::WINDOW.checked_sub(since.elapsed())?;
+        (*n >= Self::MAX_FAILURES).then(|| left.as_secs().max(1))
+    }
+
+    pub fn failed(&self, user: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            if map.len() > 100_000 {
+                map.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
+            }
+            let e = map.entry(Self::key(user)).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= Self::WINDOW {
+                *e = (0, Instant::now());
+            }
+            e.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, user: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(&Self::key(user));
+        }
+    }
+}
+
 pub fn hash_password(pw: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()

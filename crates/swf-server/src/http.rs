@@ -1115,16 +1115,31 @@ async fn token(
     State(st): State<AppState>,
     JsonBody(req): JsonBody<TokenAanvraag>,
 ) -> ApiResult<Response> {
-    let user = auth::login(&st, &req.gebruikersnaam, &req.wachtwoord)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "onjuiste-inlog",
-                "Aanmelden mislukt",
-                "gebruikersnaam of wachtwoord is onjuist",
-            )
-        })?;
+    if let Some(wait) = st.login_throttle.blocked(&req.gebruikersnaam) {
+        let mut r = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "te-veel-pogingen",
+            "Te veel mislukte pogingen",
+            format!("te veel mislukte aanmeldpogingen voor deze gebruiker; probeer het over {} minuten opnieuw", wait.div_ceil(60)),
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return Ok(r);
+    }
+    let user = auth::login(&st, &req.gebruikersnaam, &req.wachtwoord).await?;
+    match &user {
+        Some(_) => st.login_throttle.succeeded(&req.gebruikersnaam),
+        None => st.login_throttle.failed(&req.gebruikersnaam),
+    }
+    let user = user.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "onjuiste-inlog",
+            "Aanmelden mislukt",
+            "gebruikersnaam of wachtwoord is onjuist",
+        )
+    })?;
     let org = st
         .store
         .get_organisatie(&user.oin)

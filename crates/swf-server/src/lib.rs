@@ -52,5 +52,6 @@ pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState,
         config: Arc::new(config),
         token_cache: Default::default(),
         list_cache: Default::default(),
+        login_throttle: Default::default(),
     })
 }
