@@ -12,10 +12,17 @@ async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
     let g = srv.as_org(GEMEENTE);
     let sid = g.start("Afsluiten", &[]).await;
     let content: Vec<u8> = (0..24 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
-    let doc = g.upload(&sid, "groot.pdf", content.clone(), "RV").await.ok();
+    let doc = g
+        .upload(&sid, "groot.pdf", content.clone(), "RV")
+        .await
+        .ok();
     let did = doc["documentId"].as_str().unwrap();
 
-    let resp = g.req(reqwest::Method::GET, &format!("/documenten/{did}/content")).send().await.unwrap();
+    let resp = g
+        .req(reqwest::Method::GET, &format!("/documenten/{did}/content"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     let mut stream = resp.bytes_stream();
     let mut hasher = Sha256::new();
@@ -28,7 +35,11 @@ async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
     }
     let mut child = srv.child.take().unwrap();
     let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     // the download still completes, byte for byte
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.expect("the download is not cut off by the shutdown");
@@ -36,7 +47,10 @@ async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
         hasher.update(&chunk);
     }
     assert_eq!(received, content.len());
-    assert_eq!(hex::encode(hasher.finalize()), doc["documentHash"].as_str().unwrap());
+    assert_eq!(
+        hex::encode(hasher.finalize()),
+        doc["documentHash"].as_str().unwrap()
+    );
     // and the process exits by itself, successfully
     let mut status = None;
     for _ in 0..100 {
@@ -49,5 +63,9 @@ async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
     let status = status.expect("the server exits within 5 s after SIGTERM");
     assert!(status.success(), "{status:?}");
     // new requests are refused: nothing listens any more
-    assert!(reqwest::Client::new().get(format!("{}{BASE}/health", srv.base)).send().await.is_err());
+    assert!(reqwest::Client::new()
+        .get(format!("{}{BASE}/health", srv.base))
+        .send()
+        .await
+        .is_err());
 }
