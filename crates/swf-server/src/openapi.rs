@@ -236,10 +236,72 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .build()
 }
 
+/// Schemas that exist only in this service.
+pub const EXTENSION_SCHEMAS: &[&str] = &[
+    "SamenwerkingStarten",
+    "SamenwerkingWijzigen",
+    "Deelnemer",
+    "DeelnemerUitnodigen",
+    "DeelnemerWijzigen",
+    "DocumentWijzigen",
+    "DocumentKoppelen",
+    "Organisatie",
+    "OrganisatieSoort",
+    "HistorieRegel",
+    "TokenAanvraag",
+    "Token",
+    "Rol",
+    "Privilege",
+    "Problem",
+    "InvalidParam",
+];
+
+/// Fields this service adds to DSO's resources.
+pub const EXTENSION_FIELDS: &[(&str, &[&str])] = &[
+    (
+        "Samenwerking",
+        &[
+            "sluitDatumTijd",
+            "verwijderDatumTijd",
+            "mijnRol",
+            "mijnPrivilege",
+        ],
+    ),
+    ("Document", &["grootte"]),
+    ("Actieverzoek", &["versie"]),
+];
+
+/// The document as JSON, with `x-extension: true` on our own schemas and fields.
 pub fn document_json() -> String {
     static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| document().to_json().unwrap_or_else(|_| "{}".into()))
-        .clone()
+    DOC.get_or_init(|| {
+        let Ok(mut doc) = serde_json::to_value(document()) else {
+            return "{}".into();
+        };
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(|v| v.as_object_mut())
+        {
+            for name in EXTENSION_SCHEMAS {
+                if let Some(obj) = schemas.get_mut(*name).and_then(|v| v.as_object_mut()) {
+                    obj.insert("x-extension".into(), serde_json::Value::Bool(true));
+                }
+            }
+            for (schema, fields) in EXTENSION_FIELDS {
+                for f in *fields {
+                    if let Some(obj) = schemas
+                        .get_mut(*schema)
+                        .and_then(|s| s.pointer_mut(&format!("/properties/{f}")))
+                        .and_then(|v| v.as_object_mut())
+                    {
+                        obj.insert("x-extension".into(), serde_json::Value::Bool(true));
+                    }
+                }
+            }
+        }
+        doc.to_string()
+    })
+    .clone()
 }
 
 #[cfg(test)]
@@ -263,5 +325,22 @@ mod tests {
                 assert!(schemas.contains_key(*name), "schema {name} missing");
             }
         }
+        for name in EXTENSION_SCHEMAS {
+            assert_eq!(schemas[*name]["x-extension"], true, "{name}");
+        }
+        for (schema, fields) in EXTENSION_FIELDS {
+            for f in *fields {
+                assert_eq!(
+                    schemas[*schema]["properties"][*f]["x-extension"], true,
+                    "{schema}.{f}"
+                );
+            }
+        }
+        assert!(
+            schemas["Samenwerking"]["properties"]["titel"]
+                .get("x-extension")
+                .is_none(),
+            "DSO fields stay unmarked"
+        );
     }
 }
