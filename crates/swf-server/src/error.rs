@@ -171,6 +171,9 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
             crate::store::StoreError::Conflict(what) => ApiError::conflict("bestaat-al", what),
+            crate::store::StoreError::NoLongerAllowed => {
+                ApiError::forbidden("uw toegang tot deze samenwerking is intussen gewijzigd; dit is niet meer toegestaan")
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError::internal()

@@ -267,3 +267,45 @@ async fn admin_command_during_an_upload_does_not_break_it() {
     assert_eq!(dl.status, 200, "{}", dl.json);
     assert!(dl.bytes == whole, "the stored bytes differ from the upload");
 }
+
+/// A partner removed while its upload is still streaming: the upload is refused at the end and
+/// leaves nothing behind — no row, no blob, no temp file.
+#[tokio::test]
+async fn partner_removed_during_its_upload_leaves_nothing() {
+    let srv = Server::start(&[]).await;
+    let g = srv.as_org(GEMEENTE);
+    let v = srv.as_org(VRV);
+    let sid = g
+        .start("Intrekken tijdens upload", &[(VRV, "VOLLEDIGE_TOEGANG")])
+        .await;
+    let (tx, task) = channel_upload(&v, &sid, "advies.pdf");
+    tx.send(content(1 << 20, 7)).await.unwrap();
+    wait_for_temp(&srv.data(), 1 << 20).await;
+    assert_eq!(
+        g.delete(&format!("/samenwerkingen/{sid}/deelnemers/{VRV}"))
+            .await
+            .status,
+        204
+    );
+    tx.send(content(1 << 20, 8)).await.unwrap();
+    drop(tx);
+    let (status, body) = task.await.unwrap().unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("niet-toegestaan")),
+        "{body}"
+    );
+    assert_eq!(documenten(&g, &sid).await, serde_json::json!([]));
+    assert!(
+        files_in(&srv.data().join("tmp")).is_empty(),
+        "no temp file left"
+    );
+    assert!(
+        files_in(&srv.data().join("blobs")).is_empty(),
+        "no blob left"
+    );
+    assert!(
+        !srv.db_dump().await.contains("advies.pdf"),
+        "no trace in the database or audit log"
+    );
+}

@@ -12,6 +12,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("already exists: {0}")]
     Conflict(String),
+    /// The caller's rights changed while the request ran (e.g. removed during an upload).
+    #[error("no longer allowed")]
+    NoLongerAllowed,
     #[error("corrupt row: {0}")]
     Corrupt(String),
 }

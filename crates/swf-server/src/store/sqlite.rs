@@ -705,6 +705,25 @@ impl Store for SqliteStore {
         if status != "OPEN" && status != "INITIALISATIE" {
             return Err(StoreError::Conflict("samenwerking is niet open".into()));
         }
+        // ... and the uploader must still be entitled: removed or downgraded during a long upload?
+        let entitled: Option<(String, String)> = sqlx::query_as(
+            "SELECT rol, privilege FROM deelnemers WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL",
+        )
+        .bind(&d.samenwerking_id)
+        .bind(&d.aangemaakt_door)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match entitled {
+            None => return Err(StoreError::NoLongerAllowed),
+            Some((rol, privilege))
+                if d.vertrouwelijkheid == "SV"
+                    && rol != "INITIATOR"
+                    && privilege != "VOLLEDIGE_TOEGANG" =>
+            {
+                return Err(StoreError::NoLongerAllowed)
+            }
+            Some(_) => {}
+        }
         apply_effects(&mut tx, fx).await?;
         commit(tx).await?;
         Ok(())
