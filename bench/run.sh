@@ -99,7 +99,7 @@ BIN=$CARGO_TARGET_DIR/release/swf-server
 [ -x "$BIN" ] || die "$BIN ontbreekt na de build"
 
 # ------------------------------------------------------------------ 3. server + data
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/swf-bench.XXXXXX")
+WORK=$(mktemp -d --suffix=-swf-bench)
 DATA=$WORK/data
 mkdir -p "$DATA"
 "$BIN" --data "$DATA" org add --oin "$ORG_A" --naam "Gemeente Benchmark" --soort GEMEENTE >/dev/null
