@@ -151,10 +151,15 @@ SOCKERR=$(awk '/Socket errors:/ {sub(/.*Socket errors: /, ""); print}' "$WORK/wr
 [ -n "$RPS" ] && [ -n "$P99_MS" ] || die "wrk-uitvoer niet te lezen"
 
 # The same list with the overview cache switched off: what every request costs when a write
-# has just invalidated the page (a second instance on the same data, read-only use).
-log "second instance with SWF_LIST_CACHE=false"
+# has just invalidated the page (a second instance on a consistent copy of the database: one
+# service per data folder).
+log "second instance with SWF_LIST_CACHE=false on a copy of the database"
+DATA2=$WORK/data2
+mkdir -p "$DATA2"
+python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' \
+    "$DATA/swf.db" "$DATA2/swf.db"
 SWF_LIST_CACHE=false SWF_JOB_INTERVAL_SECS=100000 SWF_VERZOEK_OPHALEN_SECS=100000 RUST_LOG=warn \
-    "$BIN" --data "$DATA" serve --listen 127.0.0.1:0 >"$WORK/server2.out" 2>"$WORK/server2.err" &
+    "$BIN" --data "$DATA2" serve --listen 127.0.0.1:0 >"$WORK/server2.out" 2>"$WORK/server2.err" &
 SPID2=$!
 URL2=
 for _ in $(seq 100); do

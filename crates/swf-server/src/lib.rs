@@ -23,6 +23,23 @@ pub enum StartError {
     Blob(#[from] blob::BlobError),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
+    #[error("er draait al een swf-server op gegevensmap {0}")]
+    Locked(std::path::PathBuf),
+}
+
+/// Take the data folder's service lock for as long as the returned file lives.
+pub fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File, StartError> {
+    std::fs::create_dir_all(dir)?;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("swf.lock"))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Locked(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
 }
 
 /// Open the data folder: database (with migrations) and blob store. With `sweep` (only when

@@ -38,6 +38,8 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         if let Some(l) = listen {
             config.listen = l;
         }
+        // one service per data folder: a second one would sweep away the first one's uploads
+        let _lock = swf_server::lock_data_dir(&config.data_dir)?;
         let st = swf_server::open_state(config.clone(), true).await?;
         if demo {
             cli::seed_demo(&st).await?;

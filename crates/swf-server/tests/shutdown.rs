@@ -69,3 +69,23 @@ async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn a_second_service_on_the_same_data_folder_refuses_to_start() {
+    let srv = Server::start(&[]).await;
+    let out = std::process::Command::new(bin())
+        .arg("--data")
+        .arg(srv.data())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("er draait al een swf-server"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // the first one is unaffected, and admin commands still work next to it
+    srv.wait_healthy().await;
+    assert!(srv.token(GEMEENTE).starts_with("swf_"));
+}
