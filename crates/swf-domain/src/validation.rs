@@ -136,6 +136,7 @@ impl Validate for SamenwerkingStarten {
             ("kenmerkSysteem", &self.kenmerk_systeem),
             ("nummerBinnenSysteem", &self.nummer_binnen_systeem),
             ("contactpersoonNaam", &self.contactpersoon_naam),
+            ("contactpersoonEmailadres", &self.contactpersoon_emailadres),
             (
                 "contactpersoonTelefoonnummer",
                 &self.contactpersoon_telefoonnummer,
@@ -144,12 +145,6 @@ impl Validate for SamenwerkingStarten {
         ] {
             optional_line(&mut o, n, v.as_deref(), MAX_KORT);
         }
-        optional_line(
-            &mut o,
-            "contactpersoonEmailadres",
-            self.contactpersoon_emailadres.as_deref(),
-            MAX_KORT,
-        );
         email(
             &mut o,
             "contactpersoonEmailadres",

@@ -147,15 +147,6 @@ impl BlobStore {
         }
         Ok((tmp_removed, orphans))
     }
-
-    pub async fn temp_file_count(&self) -> Result<u64, BlobError> {
-        let mut n = 0;
-        let mut rd = fs::read_dir(self.tmp_dir()).await?;
-        while rd.next_entry().await?.is_some() {
-            n += 1;
-        }
-        Ok(n)
-    }
 }
 
 async fn sync_dir(dir: &Path) -> std::io::Result<()> {

@@ -4,10 +4,9 @@
 //! only one wins each change and sends its notifications.
 use crate::app::{now_us, to_dt, AppState, Caller};
 use crate::service::Ctx;
-use crate::store::{Applied, Effects, NotificatieRow};
-use serde_json::json;
+use crate::store::{Applied, Effects};
+use serde_json::{json, Map};
 use swf_domain::{NotificatieType, Oin, SamenwerkingStatus};
-use uuid::Uuid;
 
 const BATCH: i64 = 100;
 const DAY_US: i64 = 86_400 * 1_000_000;
@@ -50,17 +49,19 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
         n.versie += 1;
         let deelnemers = st.store.list_deelnemers(&s.id).await?;
         let fx = Effects {
-            notificaties: notify_all(
+            notificaties: ctx.notify(
                 &deelnemers,
+                None,
                 &s,
                 NotificatieType::VerzoekOphalenGeslaagd,
-                "Verzoek opgehaald",
-                &format!(
+                "Verzoek opgehaald".into(),
+                format!(
                     "Verzoek {} is in het dossier van '{}' geplaatst.",
                     s.verzoeknummer.as_deref().unwrap_or("-"),
                     s.titel
                 ),
-                json!({ "verzoeknummer": s.verzoeknummer, "samenwerkingNaam": s.titel }),
+                Map::new(),
+                None,
                 now,
             ),
             audit: vec![],
@@ -79,10 +80,25 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
         {
             let deelnemers = st.store.list_deelnemers(&s.id).await?;
             let when = to_dt(s.verwijder_na.unwrap_or(now));
+            let mut props = Map::new();
+            props.insert("verwijderDatum".into(), json!(when));
+            props.insert("sluitDatum".into(), json!(s.gesloten.map(to_dt)));
             let fx = Effects {
-                notificaties: notify_all(&deelnemers, &s, NotificatieType::VerwijderingGepland, "Samenwerking wordt verwijderd",
-                    &format!("Samenwerking '{}' wordt op {} verwijderd. Archiveer vóór die datum wat u nodig heeft.", s.titel, when.format("%d-%m-%Y")),
-                    json!({ "verwijderDatum": when, "sluitDatum": s.gesloten.map(to_dt), "samenwerkingNaam": s.titel }), now),
+                notificaties: ctx.notify(
+                    &deelnemers,
+                    None,
+                    &s,
+                    NotificatieType::VerwijderingGepland,
+                    "Samenwerking wordt verwijderd".into(),
+                    format!(
+                        "Samenwerking '{}' wordt op {} verwijderd. Archiveer vóór die datum wat u nodig heeft.",
+                        s.titel,
+                        when.format("%d-%m-%Y")
+                    ),
+                    props,
+                    None,
+                    now,
+                ),
                 audit: vec![],
             };
             if st.store.mark_announced(&s.id, days, &fx).await? == Applied::Yes {
@@ -102,38 +118,6 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
 
     rep.tokens = st.store.delete_expired_tokens(now).await?;
     Ok(rep)
-}
-
-fn notify_all(
-    deelnemers: &[crate::store::DeelnemerRow],
-    s: &crate::store::SamenwerkingRow,
-    soort: NotificatieType,
-    titel: &str,
-    tekst: &str,
-    props: serde_json::Value,
-    now: i64,
-) -> Vec<NotificatieRow> {
-    let caller = system_caller();
-    deelnemers
-        .iter()
-        .filter(|d| d.verwijderd.is_none())
-        .map(|d| NotificatieRow {
-            id: Uuid::now_v7().to_string(),
-            ontvanger: d.oin.clone(),
-            ontvanger_naam: d.naam.clone(),
-            samenwerking_id: s.id.clone(),
-            soort: soort.as_str().into(),
-            titel: titel.into(),
-            tekst: tekst.into(),
-            event_initiator: caller.oin.to_string(),
-            event_initiator_naam: caller.organisatie_naam.clone(),
-            event_datum: now,
-            properties: props.to_string(),
-            document_id: None,
-            alleen_volledig: 0,
-            na_vertrek: 0,
-        })
-        .collect()
 }
 
 /// Run the jobs every `interval` until `shutdown` fires.

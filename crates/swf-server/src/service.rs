@@ -5,6 +5,7 @@ use crate::app::{href, links, now_us, to_dt, AppState, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::store::*;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use swf_domain::*;
 use uuid::Uuid;
 
@@ -29,7 +30,6 @@ pub struct Access {
     pub s: SamenwerkingRow,
     pub status: SamenwerkingStatus,
     pub actor: ActorKind,
-    pub deelnemer: Option<DeelnemerRow>,
 }
 
 impl Access {
@@ -92,19 +92,14 @@ impl<'a> Ctx<'a> {
                 d.verwijderd.is_some(),
             ),
         };
-        let a = Access {
-            s,
-            status,
-            actor,
-            deelnemer: d,
-        };
+        let a = Access { s, status, actor };
         a.check(Action::ViewSamenwerking, "")?;
         Ok(a)
     }
 
     /// Notifications for each entitled participant except the caller.
     #[allow(clippy::too_many_arguments)]
-    fn notify(
+    pub(crate) fn notify(
         &self,
         deelnemers: &[DeelnemerRow],
         only: Option<&[&str]>,
@@ -440,8 +435,13 @@ impl<'a> Ctx<'a> {
                     "alleen de initiator beheert de status van de samenwerking",
                 )?;
                 match target {
-                    SamenwerkingStatus::Gesloten => true,
                     t if t == a.status => false,
+                    // users only close; the other transitions belong to the system
+                    SamenwerkingStatus::Gesloten
+                        if samenwerking_transition_allowed(a.status, target) =>
+                    {
+                        true
+                    }
                     other => {
                         return Err(ApiError::conflict(
                             "ongeldige-statusovergang",
@@ -1252,10 +1252,33 @@ impl<'a> Ctx<'a> {
         Ok((a, v, party, st))
     }
 
-    pub async fn present_actieverzoek(
+    /// Linked documents per actieverzoek, for a page of them at once.
+    async fn linked_documents(
+        &self,
+        ids: &[String],
+    ) -> ApiResult<HashMap<String, Vec<DocumentRow>>> {
+        let mut map: HashMap<String, Vec<DocumentRow>> = HashMap::new();
+        for g in self.st.store.documenten_van_actieverzoeken(ids).await? {
+            map.entry(g.actieverzoek_id).or_default().push(g.d);
+        }
+        Ok(map)
+    }
+
+    async fn present_one_actieverzoek(
         &self,
         a: &Access,
         v: ActieverzoekView,
+    ) -> ApiResult<Actieverzoek> {
+        let mut docs = self.linked_documents(std::slice::from_ref(&v.a.id)).await?;
+        let linked = docs.remove(&v.a.id).unwrap_or_default();
+        self.present_actieverzoek(a, v, linked)
+    }
+
+    pub fn present_actieverzoek(
+        &self,
+        a: &Access,
+        v: ActieverzoekView,
+        linked: Vec<DocumentRow>,
     ) -> ApiResult<Actieverzoek> {
         let party = self.party(&v.a);
         let st = parse_enum(&v.a.status, ActieverzoekStatus::from_wire)?;
@@ -1298,11 +1321,7 @@ impl<'a> Ctx<'a> {
         }
         let may_detach = may(ActieverzoekAction::DetachDocument);
         let see_sv = a.actor.may_see(Vertrouwelijkheid::Sv);
-        let docs = self
-            .st
-            .store
-            .documenten_van_actieverzoek(&id)
-            .await?
+        let docs = linked
             .into_iter()
             .filter(|d| see_sv || d.vertrouwelijkheid == Vertrouwelijkheid::Rv.as_str())
             .map(|d| self.present_document(a, d, Some((&id, may_detach))))
@@ -1333,7 +1352,7 @@ impl<'a> Ctx<'a> {
 
     pub async fn get_actieverzoek(&self, id: &str) -> ApiResult<Actieverzoek> {
         let (a, v, _, _) = self.actieverzoek_access(id).await?;
-        self.present_actieverzoek(&a, v).await
+        self.present_one_actieverzoek(&a, v).await
     }
 
     pub async fn list_actieverzoeken(
@@ -1350,15 +1369,19 @@ impl<'a> Ctx<'a> {
             .store
             .list_actieverzoeken(self.me(), f, page.offset(), page.size as i64)
             .await?;
+        let ids: Vec<String> = rows.iter().map(|v| v.a.id.clone()).collect();
+        let mut linked = self.linked_documents(&ids).await?;
         let mut out = Vec::with_capacity(rows.len());
-        let mut cache: std::collections::HashMap<String, Access> = Default::default();
+        let mut access: HashMap<String, Access> = HashMap::new();
         for v in rows {
-            if !cache.contains_key(&v.a.samenwerking_id) {
-                let acc = self.access(&v.a.samenwerking_id).await?;
-                cache.insert(v.a.samenwerking_id.clone(), acc);
+            let sid = v.a.samenwerking_id.clone();
+            if !access.contains_key(&sid) {
+                let acc = self.access(&sid).await?;
+                access.insert(sid.clone(), acc);
             }
-            if let Some(acc) = cache.get(&v.a.samenwerking_id) {
-                out.push(self.present_actieverzoek(acc, v).await?);
+            if let Some(acc) = access.get(&sid) {
+                let docs = linked.remove(&v.a.id).unwrap_or_default();
+                out.push(self.present_actieverzoek(acc, v, docs)?);
             }
         }
         Ok((out, page.page(total)))
@@ -1560,7 +1583,7 @@ impl<'a> Ctx<'a> {
             })?;
         }
         if !content_change && target.is_none() {
-            return self.present_actieverzoek(&a, v).await;
+            return self.present_one_actieverzoek(&a, v).await;
         }
         let now = now_us();
         let mut n = r.clone();

@@ -15,8 +15,6 @@ pub enum StoreError {
     /// The caller's rights changed while the request ran (e.g. removed during an upload).
     #[error("no longer allowed")]
     NoLongerAllowed,
-    #[error("corrupt row: {0}")]
-    Corrupt(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -138,6 +136,14 @@ pub struct DocumentRow {
     pub formaat: String,
     pub hash: String,
     pub grootte: i64,
+}
+
+/// A document with the actieverzoek it is linked to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GekoppeldDocument {
+    pub actieverzoek_id: String,
+    #[sqlx(flatten)]
+    pub d: DocumentRow,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -361,7 +367,11 @@ pub trait Store: Send + Sync + 'static {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<DocumentRow>, i64)>;
-    async fn documenten_van_actieverzoek(&self, actieverzoek_id: &str) -> Result<Vec<DocumentRow>>;
+    /// The documents linked to each of these actieverzoeken, in one query.
+    async fn documenten_van_actieverzoeken(
+        &self,
+        actieverzoek_ids: &[String],
+    ) -> Result<Vec<GekoppeldDocument>>;
     async fn update_document(
         &self,
         d: &DocumentRow,

@@ -786,14 +786,23 @@ impl Store for SqliteStore {
         Ok((q.build_query_as().fetch_all(&self.reader).await?, total))
     }
 
-    async fn documenten_van_actieverzoek(&self, actieverzoek_id: &str) -> Result<Vec<DocumentRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {DOC_COLS} FROM actieverzoek_documenten ad JOIN documenten d ON d.id = ad.document_id \
-             WHERE ad.actieverzoek_id = ? ORDER BY d.creatie, d.id"
-        ))
-        .bind(actieverzoek_id)
-        .fetch_all(&self.reader)
-        .await?)
+    async fn documenten_van_actieverzoeken(
+        &self,
+        actieverzoek_ids: &[String],
+    ) -> Result<Vec<GekoppeldDocument>> {
+        if actieverzoek_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT ad.actieverzoek_id, {DOC_COLS} FROM actieverzoek_documenten ad \
+             JOIN documenten d ON d.id = ad.document_id WHERE ad.actieverzoek_id IN ("
+        ));
+        let mut ids = q.separated(", ");
+        for id in actieverzoek_ids {
+            ids.push_bind(id.clone());
+        }
+        q.push(") ORDER BY d.creatie, d.id");
+        Ok(q.build_query_as().fetch_all(&self.reader).await?)
     }
 
     async fn update_document(
