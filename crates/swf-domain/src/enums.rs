@@ -208,3 +208,41 @@ mod tests {
         assert!(Privilege::VolledigeToegang.may_see(Vertrouwelijkheid::Sv));
     }
 }
+
+wire_enum!(
+    /// Extension: the kind of a change-feed event (`/gebeurtenissen`). The feed tells a
+    /// machine client *what* to re-read; the resource itself is fetched with the normal calls.
+    GebeurtenisSoort {
+        /// The samenwerking or its deelnemers changed, or the organisation was invited to it.
+        SamenwerkingGewijzigd = "SAMENWERKING_GEWIJZIGD",
+        /// The organisation's own privilege changed: everything it may see must be re-read.
+        ToegangGewijzigd = "TOEGANG_GEWIJZIGD",
+        /// The organisation was removed as deelnemer: forget the samenwerking.
+        ToegangIngetrokken = "TOEGANG_INGETROKKEN",
+        /// The samenwerking was deleted: forget it.
+        SamenwerkingVerwijderd = "SAMENWERKING_VERWIJDERD",
+        /// A document was added or its metadata changed (`objectId` = documentId).
+        DocumentGewijzigd = "DOCUMENT_GEWIJZIGD",
+        /// A document was deleted or may no longer be seen (made SV): forget it.
+        DocumentVerwijderd = "DOCUMENT_VERWIJDERD",
+        /// An actieverzoek was created or changed, or got a bericht (`objectId` = actieverzoekId).
+        ActieverzoekGewijzigd = "ACTIEVERZOEK_GEWIJZIGD",
+        /// A notificatie for the organisation was created (`objectId` = notificatieId).
+        NotificatieNieuw = "NOTIFICATIE_NIEUW",
+        /// A notificatie of the organisation was deleted (`objectId` = notificatieId).
+        NotificatieVerwijderd = "NOTIFICATIE_VERWIJDERD",
+    }
+);
+
+impl GebeurtenisSoort {
+    /// True for events after which the organisation may see less than before.
+    pub fn is_revocation(self) -> bool {
+        matches!(
+            self,
+            GebeurtenisSoort::ToegangIngetrokken
+                | GebeurtenisSoort::SamenwerkingVerwijderd
+                | GebeurtenisSoort::DocumentVerwijderd
+                | GebeurtenisSoort::ToegangGewijzigd
+        )
+    }
+}

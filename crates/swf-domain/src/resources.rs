@@ -245,6 +245,34 @@ pub struct HistorieRegel {
     pub omschrijving: String,
 }
 
+/// Extension: one event of an organisation's change feed (`GET /gebeurtenissen`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Gebeurtenis {
+    /// Position in the feed; pass it as `na` (or `Last-Event-ID`) to read what follows.
+    pub volgnummer: i64,
+    pub soort: GebeurtenisSoort,
+    pub samenwerking_id: String,
+    /// The document, actieverzoek or notificatie the event is about, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
+    pub datum_tijd: DateTime<Utc>,
+}
+
+/// Extension: a page of the change feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Gebeurtenissen {
+    pub gebeurtenissen: Vec<Gebeurtenis>,
+    /// The cursor to pass as `na` next time: the last event's `volgnummer`, or the feed's head
+    /// when the page is empty.
+    pub volgende: i64,
+    /// True when more events follow right away (the page was full).
+    pub meer: bool,
+}
+
 // ---------- request bodies ----------
 
 /// A partner to invite together with the start (extension).

@@ -1,0 +1,13 @@
+//! Samenwerkruimte desktop engine: everything the app does that is not a window.
+//!
+//! - [`remote::RemoteApi`]: the SWF v5 service over HTTP (reqwest, rustls).
+//! - [`mirror::Mirror`]: the local SQLite mirror (a rebuildable cache) plus local-only state.
+//! - [`sync`]: a pure planner (events → fetches and mirror operations) and the engine that
+//!   follows the service's change feed and applies batches in one transaction each.
+//! - [`secrets::SecretStore`]: the OS keychain (and a fake for tests).
+pub mod error;
+pub mod mirror;
+pub mod remote;
+pub mod secrets;
+
+pub use error::{ClientError, ErrorCode, Result};
