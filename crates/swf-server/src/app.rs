@@ -19,6 +19,8 @@ pub struct AppState {
     /// Serialized list pages, valid while the store's write generation is unchanged.
     pub list_cache: Arc<ListCache>,
     pub login_throttle: Arc<crate::auth::LoginThrottle>,
+    /// Cancelled when the service shuts down: live streams end so shutdown is not held up.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 /// A small cache of rendered list pages keyed by organisation, extensions and query. An entry is

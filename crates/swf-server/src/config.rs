@@ -26,6 +26,8 @@ pub struct Config {
     pub log_json: bool,
     /// Reuse rendered overview pages while nothing was written (see `ListCache`).
     pub list_cache: bool,
+    /// Days the change feed (`/gebeurtenissen`) keeps events; an older cursor gets 410.
+    pub feed_retention_days: i64,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             eind_jaren: 2,
             log_json: false,
             list_cache: true,
+            feed_retention_days: 30,
         }
     }
 }
@@ -100,6 +103,9 @@ impl Config {
         }
         if let Some(v) = get("SWF_LIST_CACHE") {
             self.list_cache = parse("SWF_LIST_CACHE", v)?;
+        }
+        if let Some(v) = get("SWF_FEED_RETENTION_DAYS") {
+            self.feed_retention_days = parse("SWF_FEED_RETENTION_DAYS", v)?;
         }
         if let Some(v) = get("SWF_LOG_JSON") {
             self.log_json = parse("SWF_LOG_JSON", v)?;

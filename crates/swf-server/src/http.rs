@@ -1347,6 +1347,8 @@ pub fn router(st: AppState) -> Router {
             get(get_notificatie).delete(delete_notificatie),
         )
         .route("/auth/token", post(token).delete(logout))
+        .route("/gebeurtenissen", get(crate::feed::list))
+        .route("/gebeurtenissen/stream", get(crate::feed::stream))
         .route("/organisaties", get(zoek_organisaties))
         .route("/organisaties/mijn", get(mijn_organisatie))
         .route("/openapi.json", get(openapi))

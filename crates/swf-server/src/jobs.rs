@@ -3,10 +3,10 @@
 //! expired tokens. Every step is a guarded update, so several instances may run it at once:
 //! only one wins each change and sends its notifications.
 use crate::app::{now_us, to_dt, AppState, Caller};
-use crate::service::Ctx;
+use crate::service::{feed, Ctx};
 use crate::store::{Applied, Effects};
 use serde_json::{json, Map};
-use swf_domain::{NotificatieType, Oin, SamenwerkingStatus};
+use swf_domain::{GebeurtenisSoort, NotificatieType, Oin, SamenwerkingStatus};
 
 const BATCH: i64 = 100;
 const DAY_US: i64 = 86_400 * 1_000_000;
@@ -29,6 +29,7 @@ pub struct JobReport {
     pub aangekondigd: u64,
     pub verwijderd: u64,
     pub tokens: u64,
+    pub gebeurtenissen_gesnoeid: u64,
 }
 
 pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError> {
@@ -65,6 +66,15 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
                 now,
             ),
             audit: vec![],
+            gebeurtenissen: feed(
+                &deelnemers,
+                None,
+                false,
+                GebeurtenisSoort::SamenwerkingGewijzigd,
+                &s.id,
+                None,
+                now,
+            ),
         };
         if st.store.update_samenwerking(&n, &fx).await? == Applied::Yes {
             rep.geopend += 1;
@@ -100,6 +110,7 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
                     now,
                 ),
                 audit: vec![],
+                gebeurtenissen: vec![],
             };
             if st.store.mark_announced(&s.id, days, &fx).await? == Applied::Yes {
                 rep.aangekondigd += 1;
@@ -117,6 +128,12 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
     }
 
     rep.tokens = st.store.delete_expired_tokens(now).await?;
+
+    // 4. the change feed keeps `feed_retention_days`; older cursors get 410 and resync in full
+    rep.gebeurtenissen_gesnoeid = st
+        .store
+        .prune_gebeurtenissen(now - st.config.feed_retention_days * DAY_US)
+        .await?;
     Ok(rep)
 }
 

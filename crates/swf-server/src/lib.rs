@@ -5,6 +5,7 @@ pub mod blob;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod feed;
 pub mod http;
 pub mod jobs;
 pub mod openapi;
@@ -70,5 +71,6 @@ pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState,
         token_cache: Default::default(),
         list_cache: Default::default(),
         login_throttle: Default::default(),
+        shutdown: Default::default(),
     })
 }

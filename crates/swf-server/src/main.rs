@@ -57,11 +57,13 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         let _ = std::io::stdout().flush();
         let (tx, rx) = tokio::sync::watch::channel(false);
         let jobs = tokio::spawn(swf_server::jobs::run_forever(st.clone(), rx));
+        let stop_streams = st.shutdown.clone();
         let app = swf_server::http::router(st);
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 shutdown_signal().await;
                 tracing::info!("stopping: finishing requests in flight");
+                stop_streams.cancel();
                 let _ = tx.send(true);
             })
             .await?;

@@ -71,6 +71,8 @@ pub const OPS: &[Op] = &[
     op!("delete", "/notificaties/{notificatieId}", "verwijderNotificatie", "Verwijder mijn exemplaar van een notificatie", false, None, None),
     op!("post", "/auth/token", "aanmelden", "Aanmelden met gebruikersnaam en wachtwoord; geeft een bearer token", true, Some("TokenAanvraag"), Some("Token")),
     op!("delete", "/auth/token", "afmelden", "Het gebruikte token intrekken", true, None, None),
+    op!("get", "/gebeurtenissen", "leesGebeurtenissen", "Wijzigingen-feed van mijn organisatie na volgnummer 'na' (limit 1-1000; zonder na: lege pagina met de kop als 'volgende'); 410 als de positie is opgeruimd", true, None, Some("Gebeurtenissen")),
+    op!("get", "/gebeurtenissen/stream", "volgGebeurtenissen", "Live wijzigingen als Server-Sent Events (text/event-stream; id = volgnummer, event 'gebeurtenis'); hervat na Last-Event-ID of 'na'; 410 als die positie is opgeruimd", true, None, None),
     op!("get", "/organisaties", "zoekOrganisaties", "Organisaties zoeken op naam of OIN (zoek)", true, None, Some("Organisatie")),
     op!("get", "/organisaties/mijn", "mijnOrganisatie", "De organisatie en gebruiker van het token", true, None, Some("Organisatie")),
     op!("get", "/health", "health", "Gezondheid van de service", true, None, None),
@@ -192,6 +194,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .schema_from::<Notificatie>()
         .schema_from::<Organisatie>()
         .schema_from::<HistorieRegel>()
+        .schema_from::<Gebeurtenis>()
+        .schema_from::<Gebeurtenissen>()
+        .schema_from::<GebeurtenisSoort>()
         .schema_from::<TokenAanvraag>()
         .schema_from::<Token>()
         .schema_from::<Link>()
@@ -248,6 +253,9 @@ pub const EXTENSION_SCHEMAS: &[&str] = &[
     "Organisatie",
     "OrganisatieSoort",
     "HistorieRegel",
+    "Gebeurtenis",
+    "Gebeurtenissen",
+    "GebeurtenisSoort",
     "TokenAanvraag",
     "Token",
     "Rol",

@@ -255,6 +255,15 @@ impl<'a> Ctx<'a> {
                 now,
             ));
         }
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            &s.id,
+            None,
+            now,
+        );
         self.st
             .store
             .create_samenwerking(&s, &deelnemers, &fx)
@@ -550,6 +559,15 @@ impl<'a> Ctx<'a> {
                 now,
             ));
         }
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
+            now,
+        );
         match self.st.store.update_samenwerking(&s, &fx).await? {
             Applied::Yes => self.get_samenwerking(id).await,
             Applied::Stale => Err(ApiError::stale()),
@@ -596,6 +614,15 @@ impl<'a> Ctx<'a> {
             n.na_vertrek = 1;
         }
         fx.notificaties.extend(notifs);
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingVerwijderd,
+            &s.id,
+            None,
+            now,
+        );
         fx.audit.push(self.audit(
             Some(&s.id),
             if automatic {
@@ -744,6 +771,15 @@ impl<'a> Ctx<'a> {
             false,
             now,
         ));
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
+            now,
+        );
         self.st.store.upsert_deelnemer(&row, &fx).await?;
         self.get_deelnemer(id, &org.oin).await
     }
@@ -805,6 +841,30 @@ impl<'a> Ctx<'a> {
             false,
             now,
         ));
+        // the partner re-reads all it may now see; the others only the deelnemer list
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            Some(&[partner]),
+            false,
+            GebeurtenisSoort::ToegangGewijzigd,
+            id,
+            None,
+            now,
+        );
+        let others: Vec<&str> = deelnemers
+            .iter()
+            .map(|x| x.oin.as_str())
+            .filter(|o| *o != partner)
+            .collect();
+        fx.gebeurtenissen.extend(feed(
+            &deelnemers,
+            Some(&others),
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
+            now,
+        ));
         match self
             .st
             .store
@@ -860,6 +920,29 @@ impl<'a> Ctx<'a> {
             format!("{} verwijderd", d.naam),
             None,
             false,
+            now,
+        ));
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            Some(&[partner]),
+            false,
+            GebeurtenisSoort::ToegangIngetrokken,
+            id,
+            None,
+            now,
+        );
+        let others: Vec<&str> = deelnemers
+            .iter()
+            .map(|x| x.oin.as_str())
+            .filter(|o| *o != partner)
+            .collect();
+        fx.gebeurtenissen.extend(feed(
+            &deelnemers,
+            Some(&others),
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
             now,
         ));
         match self
@@ -1034,6 +1117,15 @@ impl<'a> Ctx<'a> {
             v == Vertrouwelijkheid::Sv,
             now,
         ));
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            v == Vertrouwelijkheid::Sv,
+            GebeurtenisSoort::DocumentGewijzigd,
+            &a.s.id,
+            Some(&d.id),
+            now,
+        );
         match self.st.store.insert_document(&d, &fx).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
@@ -1164,10 +1256,100 @@ impl<'a> Ctx<'a> {
             v == Vertrouwelijkheid::Sv || new_v == Vertrouwelijkheid::Sv,
             now,
         ));
+        fx.gebeurtenissen = self
+            .document_feed(&deelnemers, &d, Some(new_v), now)
+            .await?;
         match self.st.store.update_document(&n, expected, &fx).await? {
             Applied::Yes => self.get_document(document_id).await,
             Applied::Stale => Err(ApiError::stale()),
         }
+    }
+
+    /// Feed events after a document changed (`nieuw` = its new confidentiality) or was deleted
+    /// (`nieuw` = None): for the document itself, for the actieverzoeken that show it, and for
+    /// the notifications about it that appear or disappear for limited-access partners.
+    async fn document_feed(
+        &self,
+        deelnemers: &[DeelnemerRow],
+        d: &DocumentRow,
+        nieuw: Option<Vertrouwelijkheid>,
+        now: i64,
+    ) -> ApiResult<Vec<NewGebeurtenis>> {
+        let sid = d.samenwerking_id.as_str();
+        let oud = parse_enum(&d.vertrouwelijkheid, Vertrouwelijkheid::from_wire)?;
+        let was_sv = oud == Vertrouwelijkheid::Sv;
+        let limited: Vec<&str> = deelnemers
+            .iter()
+            .filter(|x| !sees_sv(x))
+            .map(|x| x.oin.as_str())
+            .collect();
+        let mut ev = Vec::new();
+        match nieuw {
+            None => ev.extend(feed(
+                deelnemers,
+                None,
+                was_sv,
+                GebeurtenisSoort::DocumentVerwijderd,
+                sid,
+                Some(&d.id),
+                now,
+            )),
+            Some(v) => {
+                let is_sv = v == Vertrouwelijkheid::Sv;
+                ev.extend(feed(
+                    deelnemers,
+                    None,
+                    is_sv,
+                    GebeurtenisSoort::DocumentGewijzigd,
+                    sid,
+                    Some(&d.id),
+                    now,
+                ));
+                if is_sv && !was_sv {
+                    ev.extend(feed(
+                        deelnemers,
+                        Some(&limited),
+                        false,
+                        GebeurtenisSoort::DocumentVerwijderd,
+                        sid,
+                        Some(&d.id),
+                        now,
+                    ));
+                }
+                if is_sv != was_sv {
+                    let soort = if is_sv {
+                        GebeurtenisSoort::NotificatieVerwijderd
+                    } else {
+                        GebeurtenisSoort::NotificatieNieuw
+                    };
+                    for (nid, ontvanger) in self.st.store.notificaties_over_document(&d.id).await? {
+                        if limited.contains(&ontvanger.as_str()) {
+                            ev.extend(feed(
+                                deelnemers,
+                                Some(&[ontvanger.as_str()]),
+                                false,
+                                soort,
+                                sid,
+                                Some(&nid),
+                                now,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        for av in self.st.store.actieverzoeken_met_document(&d.id).await? {
+            ev.extend(feed(
+                deelnemers,
+                Some(&[av.zender.as_str(), av.ontvanger.as_str()]),
+                false,
+                GebeurtenisSoort::ActieverzoekGewijzigd,
+                sid,
+                Some(&av.id),
+                now,
+            ));
+        }
+        Ok(ev)
     }
 
     pub async fn delete_document(&self, document_id: &str) -> ApiResult<()> {
@@ -1209,6 +1391,7 @@ impl<'a> Ctx<'a> {
             v == Vertrouwelijkheid::Sv,
             now,
         ));
+        fx.gebeurtenissen = self.document_feed(&deelnemers, &d, None, now).await?;
         match self.st.store.delete_document(document_id, &fx).await? {
             Applied::Yes => {
                 if let Err(e) = self.st.blobs.delete(document_id).await {
@@ -1515,6 +1698,15 @@ impl<'a> Ctx<'a> {
             false,
             now,
         ));
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            Some(&[row.zender.as_str(), row.ontvanger.as_str()]),
+            false,
+            GebeurtenisSoort::ActieverzoekGewijzigd,
+            sid,
+            Some(&row.id),
+            now,
+        );
         let doc_ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
         self.st
             .store
@@ -1657,6 +1849,15 @@ impl<'a> Ctx<'a> {
                 now,
             ));
         }
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            Some(&[n.zender.as_str(), n.ontvanger.as_str()]),
+            false,
+            GebeurtenisSoort::ActieverzoekGewijzigd,
+            &a.s.id,
+            Some(&n.id),
+            now,
+        );
         match self.st.store.update_actieverzoek(&n, &fx).await? {
             Applied::Yes => self.get_actieverzoek(id).await,
             Applied::Stale => Err(ApiError::stale()),
@@ -1688,7 +1889,19 @@ impl<'a> Ctx<'a> {
         n.laatst_aangepast = now;
         n.laatst_aangepast_door = self.me().to_owned();
         n.laatst_aangepast_door_naam = self.caller.organisatie_naam.clone();
-        let mut fx = Effects::default();
+        let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
+        let mut fx = Effects {
+            gebeurtenissen: feed(
+                &deelnemers,
+                Some(&[n.zender.as_str(), n.ontvanger.as_str()]),
+                false,
+                GebeurtenisSoort::ActieverzoekGewijzigd,
+                &a.s.id,
+                Some(&n.id),
+                now,
+            ),
+            ..Effects::default()
+        };
         let did = document_id.to_string();
         let applied = if attach {
             let other = if party == Party::Zender {
@@ -1842,6 +2055,15 @@ impl<'a> Ctx<'a> {
             false,
             now,
         ));
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            Some(&[r.zender.as_str(), r.ontvanger.as_str()]),
+            false,
+            GebeurtenisSoort::ActieverzoekGewijzigd,
+            &a.s.id,
+            Some(&r.id),
+            now,
+        );
         self.st.store.insert_bericht(&b, &fx).await?;
         self.present_bericht(b)
     }
@@ -1942,6 +2164,7 @@ impl<'a> Ctx<'a> {
             .ok_or_else(|| ApiError::not_found("de notificatie"))?;
         // an entry in the service's audit log, not in the samenwerking's history: it concerns
         // only the caller's own inbox
+        let now = now_us();
         let fx = Effects {
             notificaties: Vec::new(),
             audit: vec![self.audit(
@@ -1950,8 +2173,16 @@ impl<'a> Ctx<'a> {
                 format!("Notificatie {} ({}) verwijderd", n.id, n.soort),
                 None,
                 false,
-                now_us(),
+                now,
             )],
+            // the organisation's other devices drop it too
+            gebeurtenissen: vec![NewGebeurtenis {
+                oin: self.me().to_owned(),
+                soort: GebeurtenisSoort::NotificatieVerwijderd,
+                samenwerking_id: n.samenwerking_id.clone(),
+                object_id: Some(n.id.clone()),
+                tijd: now,
+            }],
         };
         match self.st.store.delete_notificatie(id, self.me(), &fx).await? {
             Applied::Yes => Ok(()),
@@ -2024,4 +2255,35 @@ impl Paging {
     pub fn page(&self, total: i64) -> Page {
         Page::new(self.number, self.size, total.max(0) as u64)
     }
+}
+
+/// Change-feed events for every active deelnemer (the caller's own organisation included: its
+/// other devices must learn of the change too), optionally only `only`, and only those who may
+/// see strictly confidential documents when `sv`.
+pub fn feed(
+    deelnemers: &[DeelnemerRow],
+    only: Option<&[&str]>,
+    sv: bool,
+    soort: GebeurtenisSoort,
+    samenwerking_id: &str,
+    object_id: Option<&str>,
+    now: i64,
+) -> Vec<NewGebeurtenis> {
+    deelnemers
+        .iter()
+        .filter(|d| d.verwijderd.is_none())
+        .filter(|d| only.is_none_or(|o| o.contains(&d.oin.as_str())))
+        .filter(|d| !sv || sees_sv(d))
+        .map(|d| NewGebeurtenis {
+            oin: d.oin.clone(),
+            soort,
+            samenwerking_id: samenwerking_id.to_owned(),
+            object_id: object_id.map(str::to_owned),
+            tijd: now,
+        })
+        .collect()
+}
+
+fn sees_sv(d: &DeelnemerRow) -> bool {
+    d.rol == Rol::Initiator.as_str() || d.privilege == Privilege::VolledigeToegang.as_str()
 }

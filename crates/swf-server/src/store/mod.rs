@@ -261,11 +261,32 @@ pub struct NewAudit {
     pub alleen_volledig: bool,
 }
 
-/// What every change writes besides itself, in the same transaction.
+/// A change-feed event for one organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGebeurtenis {
+    pub oin: String,
+    pub soort: swf_domain::GebeurtenisSoort,
+    pub samenwerking_id: String,
+    pub object_id: Option<String>,
+    pub tijd: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GebeurtenisRow {
+    pub volgnummer: i64,
+    pub soort: String,
+    pub samenwerking_id: String,
+    pub object_id: Option<String>,
+    pub tijd: i64,
+}
+
+/// What every change writes besides itself, in the same transaction. Each notification also
+/// puts a `NOTIFICATIE_NIEUW` event in its receiver's feed.
 #[derive(Debug, Clone, Default)]
 pub struct Effects {
     pub notificaties: Vec<NotificatieRow>,
     pub audit: Vec<NewAudit>,
+    pub gebeurtenissen: Vec<NewGebeurtenis>,
 }
 
 /// A guarded write: the row must still be as the caller last read it.
@@ -441,6 +462,25 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<(Vec<AuditRow>, i64)>;
     async fn insert_audit(&self, a: &NewAudit) -> Result<()>;
+
+    // --- change feed
+    /// Events of one organisation after `na`, oldest first.
+    async fn list_gebeurtenissen(
+        &self,
+        oin: &str,
+        na: i64,
+        limit: i64,
+    ) -> Result<Vec<GebeurtenisRow>>;
+    /// (highest pruned volgnummer, highest volgnummer ever written).
+    async fn feed_bounds(&self) -> Result<(i64, i64)>;
+    /// Remove events written before `tijd`; returns how many.
+    async fn prune_gebeurtenissen(&self, tijd: i64) -> Result<u64>;
+    /// Ticks after every committed write of this process (the live feed waits on it).
+    fn changes(&self) -> tokio::sync::watch::Receiver<u64>;
+    /// (notificatie id, receiver) of the notifications about a document.
+    async fn notificaties_over_document(&self, document_id: &str) -> Result<Vec<(String, String)>>;
+    /// Actieverzoeken a document is linked to (their parties must re-read them when it changes).
+    async fn actieverzoeken_met_document(&self, document_id: &str) -> Result<Vec<ActieverzoekRow>>;
 
     /// Increases with every committed write (any process): a cached read is current while it
     /// has not changed.

@@ -13,6 +13,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqli
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 const SAM_COLS: &str = "s.id, s.volgnummer, s.verzoeknummer, s.olo_verzoeknummer, s.bron_verzoek, s.type_verzoek, \
@@ -64,11 +65,26 @@ impl SqliteStore {
             .min_connections(1)
             .connect_with(opts.read_only(true))
             .await?;
-        Ok(SqliteStore { reader, writer })
+        let (changes, _) = tokio::sync::watch::channel(0u64);
+        Ok(SqliteStore {
+            reader,
+            writer,
+            changes: std::sync::Arc::new(changes),
+        })
     }
 
     async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.writer.begin().await?)
+    }
+
+    /// Commit a write transaction, bumping the write generation in it; then wake the live feed.
+    async fn commit(&self, mut tx: Transaction<'static, Sqlite>) -> Result<()> {
+        sqlx::query("UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie'")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        Ok(())
     }
 }
 
@@ -99,6 +115,49 @@ async fn apply_effects(tx: &mut Transaction<'static, Sqlite>, fx: &Effects) -> R
     for a in &fx.audit {
         insert_audit_in(tx, a).await?;
     }
+    for g in &fx.gebeurtenissen {
+        insert_gebeurtenis(
+            tx,
+            &g.oin,
+            g.soort.as_str(),
+            &g.samenwerking_id,
+            g.object_id.as_deref(),
+            g.tijd,
+        )
+        .await?;
+    }
+    for n in &fx.notificaties {
+        insert_gebeurtenis(
+            tx,
+            &n.ontvanger,
+            swf_domain::GebeurtenisSoort::NotificatieNieuw.as_str(),
+            &n.samenwerking_id,
+            Some(&n.id),
+            n.event_datum,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_gebeurtenis(
+    tx: &mut Transaction<'static, Sqlite>,
+    oin: &str,
+    soort: &str,
+    samenwerking_id: &str,
+    object_id: Option<&str>,
+    tijd: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(oin)
+    .bind(soort)
+    .bind(samenwerking_id)
+    .bind(object_id)
+    .bind(tijd)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -118,15 +177,6 @@ async fn insert_audit_in(tx: &mut Transaction<'static, Sqlite>, a: &NewAudit) ->
     .bind(a.alleen_volledig as i64)
     .execute(&mut **tx)
     .await?;
-    Ok(())
-}
-
-/// Commit a write transaction, bumping the write generation in it.
-async fn commit(mut tx: Transaction<'static, Sqlite>) -> Result<()> {
-    sqlx::query("UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie'")
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -313,7 +363,7 @@ impl Store for SqliteStore {
             .await?;
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -444,7 +494,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -488,7 +538,7 @@ impl Store for SqliteStore {
             sqlx::query(stmt).bind(id).execute(&mut *tx).await?;
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Some(docs.into_iter().map(|(d,)| d).collect()))
     }
 
@@ -557,7 +607,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -623,7 +673,7 @@ impl Store for SqliteStore {
             }
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -645,7 +695,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -667,7 +717,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -725,7 +775,7 @@ impl Store for SqliteStore {
             Some(_) => {}
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -845,7 +895,7 @@ impl Store for SqliteStore {
                 .await?;
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -859,7 +909,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -910,7 +960,7 @@ impl Store for SqliteStore {
             .await?;
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -990,7 +1040,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -1023,7 +1073,7 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict("document is al gekoppeld".into()));
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -1058,7 +1108,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -1080,7 +1130,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -1175,7 +1225,7 @@ impl Store for SqliteStore {
             return Ok(Applied::Stale);
         }
         apply_effects(&mut tx, fx).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(Applied::Yes)
     }
 
@@ -1212,8 +1262,89 @@ impl Store for SqliteStore {
     async fn insert_audit(&self, a: &NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
         insert_audit_in(&mut tx, a).await?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(())
+    }
+
+    async fn list_gebeurtenissen(
+        &self,
+        oin: &str,
+        na: i64,
+        limit: i64,
+    ) -> Result<Vec<GebeurtenisRow>> {
+        Ok(sqlx::query_as(
+            "SELECT volgnummer, soort, samenwerking_id, object_id, tijd FROM gebeurtenissen \
+             WHERE oin = ? AND volgnummer > ? ORDER BY volgnummer LIMIT ?",
+        )
+        .bind(oin)
+        .bind(na)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    async fn feed_bounds(&self) -> Result<(i64, i64)> {
+        let row: (i64, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT waarde FROM volgnummers WHERE naam = 'gebeurtenissen_gesnoeid_tot'), \
+             (SELECT MAX(volgnummer) FROM gebeurtenissen)",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        let (floor, max) = row;
+        Ok((floor, max.unwrap_or(0).max(floor)))
+    }
+
+    async fn prune_gebeurtenissen(&self, tijd: i64) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let top: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(volgnummer) FROM gebeurtenissen WHERE tijd < ?")
+                .bind(tijd)
+                .fetch_one(&mut *tx)
+                .await?;
+        let Some(top) = top else {
+            return Ok(0);
+        };
+        // everything up to `top` goes, so the floor is exact even if clocks went backwards
+        let n = sqlx::query("DELETE FROM gebeurtenissen WHERE volgnummer <= ?")
+            .bind(top)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "UPDATE volgnummers SET waarde = CASE WHEN waarde > ? THEN waarde ELSE ? END \
+             WHERE naam = 'gebeurtenissen_gesnoeid_tot'",
+        )
+        .bind(top)
+        .bind(top)
+        .execute(&mut *tx)
+        .await?;
+        self.commit(tx).await?;
+        Ok(n)
+    }
+
+    fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    async fn notificaties_over_document(&self, document_id: &str) -> Result<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, ontvanger FROM notificaties WHERE document_id = ?")
+                .bind(document_id)
+                .fetch_all(&self.reader)
+                .await?,
+        )
+    }
+
+    async fn actieverzoeken_met_document(&self, document_id: &str) -> Result<Vec<ActieverzoekRow>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.samenwerking_id, a.titel, a.omschrijving, a.melding, a.product_id, a.status, a.zender, \
+             a.zender_naam, a.ontvanger, a.ontvanger_naam, a.creatie, a.laatst_aangepast, a.laatst_aangepast_door, \
+             a.laatst_aangepast_door_naam, a.versie FROM actieverzoeken a \
+             JOIN actieverzoek_documenten k ON k.actieverzoek_id = a.id WHERE k.document_id = ?",
+        )
+        .bind(document_id)
+        .fetch_all(&self.reader)
+        .await?)
     }
 
     async fn generation(&self) -> Result<i64> {

@@ -112,6 +112,13 @@ impl Server {
     }
 
     /// Run an admin command with the server's configuration.
+    /// Run an admin command with the server's configuration plus `extra` variables.
+    pub fn admin_with(&self, args: &[&str], extra: &[(&str, &str)]) -> String {
+        let mut env = self.env.clone();
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        admin_env(self.dir.path(), args, None, &env)
+    }
+
     pub fn admin(&self, args: &[&str]) -> String {
         admin_env(self.dir.path(), args, None, &self.env)
     }
