@@ -9,5 +9,6 @@ pub mod error;
 pub mod mirror;
 pub mod remote;
 pub mod secrets;
+pub mod sync;
 
 pub use error::{ClientError, ErrorCode, Result};
