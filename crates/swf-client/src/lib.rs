@@ -9,6 +9,7 @@ pub mod error;
 pub mod mirror;
 pub mod remote;
 pub mod secrets;
+pub mod session;
 pub mod sync;
 
 pub use error::{ClientError, ErrorCode, Result};

@@ -1,4 +1,7 @@
-//! Sync: the pure [`planner`] and the engine that runs it against the service and the mirror.
+//! Sync: the pure [`planner`] and the [`engine`] that runs it against the service and the
+//! mirror.
+pub mod engine;
 pub mod planner;
 
+pub use engine::{Engine, SyncConfig, SyncReport, SyncStatus, Verbinding};
 pub use planner::{plan, Step};

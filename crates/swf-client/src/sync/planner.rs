@@ -17,24 +17,36 @@ use swf_domain::{Gebeurtenis, GebeurtenisSoort};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
     /// Forget the samenwerking with everything of it (rows and cached files).
-    Purge { samenwerking_id: String },
+    Purge {
+        samenwerking_id: String,
+    },
     /// Re-read the samenwerking with deelnemers, documenten, actieverzoeken (with berichten)
     /// and notificaties, and replace what the mirror has of it.
-    Full { samenwerking_id: String },
+    Full {
+        samenwerking_id: String,
+    },
     /// Re-read the samenwerking itself and its deelnemers.
-    Samenwerking { samenwerking_id: String },
+    Samenwerking {
+        samenwerking_id: String,
+    },
     FetchDocument {
         samenwerking_id: String,
         document_id: String,
     },
-    DeleteDocument { document_id: String },
+    DeleteDocument {
+        document_id: String,
+    },
     /// Re-read an actieverzoek with its berichten.
     FetchActieverzoek {
         samenwerking_id: String,
         actieverzoek_id: String,
     },
-    FetchNotificatie { notificatie_id: String },
-    DeleteNotificatie { notificatie_id: String },
+    FetchNotificatie {
+        notificatie_id: String,
+    },
+    DeleteNotificatie {
+        notificatie_id: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -107,9 +119,7 @@ pub fn plan(events: &[Gebeurtenis], known: &dyn Fn(&str) -> bool) -> Vec<Step> {
                     p.actieverzoeken.clear();
                 }
             }
-            G::DocumentGewijzigd
-            | G::DocumentVerwijderd
-            | G::ActieverzoekGewijzigd => {
+            G::DocumentGewijzigd | G::DocumentVerwijderd | G::ActieverzoekGewijzigd => {
                 match p.level {
                     Some(Level::Full) | Some(Level::Purge) => continue,
                     None if !known(sid) => {
@@ -252,7 +262,10 @@ mod tests {
             ],
             &known,
         );
-        assert!(matches!(changed_then_gone[..], [Step::DeleteDocument { .. }]));
+        assert!(matches!(
+            changed_then_gone[..],
+            [Step::DeleteDocument { .. }]
+        ));
     }
 
     #[test]

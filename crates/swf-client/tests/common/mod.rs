@@ -20,9 +20,24 @@ pub const WACHTWOORD: &str = "correct paard batterij nietje";
 
 /// Organisation, its name, kind and the user name of its one user.
 pub const ORGS: &[(&str, &str, &str, &str)] = &[
-    (GEMEENTE, "Gemeente Oefenstad", "GEMEENTE", "vergunningverlener"),
-    (VRV, "Veiligheidsregio Oefenland", "VEILIGHEIDSREGIO", "adviseur"),
-    (BUREAU, "Adviesbureau Bouwfysica", "ADVIESBUREAU", "bouwfysicus"),
+    (
+        GEMEENTE,
+        "Gemeente Oefenstad",
+        "GEMEENTE",
+        "vergunningverlener",
+    ),
+    (
+        VRV,
+        "Veiligheidsregio Oefenland",
+        "VEILIGHEIDSREGIO",
+        "adviseur",
+    ),
+    (
+        BUREAU,
+        "Adviesbureau Bouwfysica",
+        "ADVIESBUREAU",
+        "bouwfysicus",
+    ),
     (WATERSCHAP, "Waterschap De Dijk", "WATERSCHAP", "dijkgraaf"),
 ];
 
@@ -109,7 +124,16 @@ impl Server {
             admin(
                 dir.path(),
                 &env,
-                &["user", "add", "--gebruikersnaam", user, "--naam", user, "--oin", oin],
+                &[
+                    "user",
+                    "add",
+                    "--gebruikersnaam",
+                    user,
+                    "--naam",
+                    user,
+                    "--oin",
+                    oin,
+                ],
                 Some(WACHTWOORD),
             );
         }
@@ -153,7 +177,12 @@ impl Server {
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         let _ = BufReader::new(stdout).read_line(&mut line);
-        let addr = line.trim().rsplit("http://").next().unwrap_or("").to_owned();
+        let addr = line
+            .trim()
+            .rsplit("http://")
+            .next()
+            .unwrap_or("")
+            .to_owned();
         if !addr.starts_with("127.0.0.1:") {
             let _ = child.kill();
             let _ = child.wait();
@@ -207,7 +236,11 @@ impl Server {
     /// Run the server's background jobs once (retention, feed pruning) with its configuration.
     pub fn run_jobs(&self, extra_env: &[(&str, &str)]) -> String {
         let mut env = self.env.clone();
-        env.extend(extra_env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        env.extend(
+            extra_env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         admin(self.dir.path(), &env, &["jobs"], None)
     }
 }

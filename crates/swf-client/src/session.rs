@@ -1,0 +1,160 @@
+//! Signing in and out: one account per installation, its token in the OS keychain (only when
+//! "remember me"), and a mirror that always belongs to exactly one service + organisation.
+use crate::error::{ClientError, Result};
+use crate::mirror::{Account, Batch, Mirror, MirrorOp};
+use crate::remote::{RemoteApi, RemoteConfig};
+use crate::secrets::{self, Secret, SecretStore};
+use crate::sync::{Engine, SyncConfig};
+
+/// The identity of the data in a mirror: rows of another service or organisation are dropped
+/// before anything of the new one is written.
+pub fn account_key(service_url: &str, oin: &str) -> String {
+    format!("{}|{}", service_url.trim_end_matches('/'), oin)
+}
+
+/// The keychain entry of an account.
+pub fn secret_account(a: &Account) -> String {
+    secrets::account(
+        &a.service_url,
+        a.gebruikersnaam.as_deref().unwrap_or(a.oin.as_str()),
+    )
+}
+
+/// A signed-in account with its engine.
+#[derive(Clone)]
+pub struct Session {
+    pub account: Account,
+    pub engine: Engine,
+}
+
+/// Make sure the mirror holds nothing of another account, then record `account`.
+async fn adopt(mirror: &Mirror, account: &Account) -> Result<()> {
+    let key = account_key(&account.service_url, account.oin.as_str());
+    let state = mirror.sync_state().await?;
+    if state.account_key.as_deref() != Some(key.as_str()) {
+        mirror
+            .apply(&Batch {
+                ops: vec![MirrorOp::ClearAll],
+                account_key: Some(key),
+                ..Batch::default()
+            })
+            .await?;
+    }
+    mirror.set_account(account).await
+}
+
+/// Sign in with a user name and password. With `remember`, the token goes to the keychain so
+/// the next start is signed in; if the keychain cannot be used, the sign-in still succeeds for
+/// this session and the returned warning says why it will not be remembered.
+pub async fn login(
+    mirror: &Mirror,
+    secrets: &dyn SecretStore,
+    config: RemoteConfig,
+    sync: SyncConfig,
+    gebruikersnaam: &str,
+    wachtwoord: &str,
+    remember: bool,
+) -> Result<(Session, Option<String>)> {
+    let service_url = config.service_url.trim_end_matches('/').to_owned();
+    let remote = RemoteApi::new(config)?;
+    let token = remote.login(gebruikersnaam, wachtwoord).await?;
+    let account = Account {
+        service_url,
+        gebruikersnaam: Some(token.gebruikersnaam.clone()),
+        oin: token.organisatie.oin.clone(),
+        organisatie_naam: token.organisatie.naam.clone(),
+        remember,
+    };
+    let mut warning = None;
+    let entry = secret_account(&account);
+    if remember {
+        if let Err(e) = secrets.set(&entry, &Secret::new(token.access_token.clone())) {
+            warning = Some(format!(
+                "{e}. U blijft aangemeld tot u stopt; daarna moet u opnieuw aanmelden."
+            ));
+        }
+    } else if let Err(e) = secrets.delete(&entry) {
+        tracing::debug!(error = %e, "could not remove an older remembered token");
+    }
+    adopt(mirror, &account).await?;
+    let engine = Engine::new(remote, mirror.clone(), sync);
+    Ok((Session { account, engine }, warning))
+}
+
+/// Sign in with a token obtained elsewhere (a system token from the administrator, for
+/// scripts). Nothing is stored in the keychain.
+pub async fn with_token(
+    mirror: &Mirror,
+    config: RemoteConfig,
+    sync: SyncConfig,
+    token: &str,
+) -> Result<Session> {
+    let service_url = config.service_url.trim_end_matches('/').to_owned();
+    let remote = RemoteApi::new(config)?;
+    remote.set_token(Some(token.to_owned()));
+    let me = remote.mijn_organisatie().await?;
+    let account = Account {
+        service_url,
+        gebruikersnaam: me.gebruikersnaam,
+        oin: me.organisatie.oin,
+        organisatie_naam: me.organisatie.naam,
+        remember: false,
+    };
+    adopt(mirror, &account).await?;
+    let engine = Engine::new(remote, mirror.clone(), sync);
+    Ok(Session { account, engine })
+}
+
+/// The session of the last sign-in, if its token was remembered. Works offline: the token is
+/// checked only by the first call that reaches the service. `Ok(None)`: signed out. A keychain
+/// that cannot be read is an error (never taken as "signed out", so nothing gets overwritten).
+pub async fn restore(
+    mirror: &Mirror,
+    secrets: &dyn SecretStore,
+    configure: impl FnOnce(&str) -> RemoteConfig,
+    sync: SyncConfig,
+) -> Result<Option<Session>> {
+    let Some(account) = mirror.account().await? else {
+        return Ok(None);
+    };
+    if !account.remember {
+        return Ok(None);
+    }
+    let Some(token) = secrets.get(&secret_account(&account))? else {
+        return Ok(None);
+    };
+    let remote = RemoteApi::new(configure(&account.service_url))?;
+    remote.set_token(Some(token.expose().to_owned()));
+    let engine = Engine::new(remote, mirror.clone(), sync);
+    Ok(Some(Session { account, engine }))
+}
+
+/// The account of this installation without a session (offline reading, `swf status`).
+pub async fn account(mirror: &Mirror) -> Result<Option<Account>> {
+    mirror.account().await
+}
+
+/// Sign out: revoke the token at the service (when reachable), forget it in the keychain, and
+/// remove the local copy of the data (a shared machine keeps nothing of the organisation).
+pub async fn logout(
+    mirror: &Mirror,
+    secrets: &dyn SecretStore,
+    session: Option<&Session>,
+) -> Result<()> {
+    if let Some(s) = session {
+        match s.engine.remote().logout().await {
+            Ok(()) | Err(ClientError::Offline(_)) | Err(ClientError::Unauthorized) => {}
+            Err(e) => tracing::info!(error = %e, "could not revoke the token at the service"),
+        }
+    }
+    if let Some(a) = mirror.account().await? {
+        secrets.delete(&secret_account(&a))?;
+    }
+    mirror
+        .apply(&Batch {
+            ops: vec![MirrorOp::ClearAll],
+            ..Batch::default()
+        })
+        .await?;
+    mirror.clear_account().await
+}
