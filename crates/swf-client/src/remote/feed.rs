@@ -39,98 +39,124 @@ impl RemoteApi {
         &self,
         na: Option<i64>,
     ) -> impl Stream<Item = Result<Gebeurtenis>> + Send + 'static {
-        let state = StreamState::Connect {
+        events(StreamState::Connect {
             api: self.clone(),
             na,
-        };
-        futures_util::stream::unfold(state, |state| async move {
-            let mut state = state;
-            loop {
-                match state {
-                    StreamState::Done => return None,
-                    StreamState::Connect { api, na } => {
-                        let mut call = Call::get("/gebeurtenissen/stream")
-                            .header("accept", "text/event-stream")
-                            .timeout(Timeout::HeadOnly);
-                        if let Some(n) = na {
-                            call = call.header("last-event-id", n.to_string());
+        })
+    }
+
+    /// Like [`RemoteApi::stream`], but connects first: `Ok` means the service accepted the
+    /// stream (the caller is live from here on); a refusal (`CursorExpired`, `Offline`, …)
+    /// comes back at once.
+    pub async fn connect_stream(
+        &self,
+        na: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<Gebeurtenis>> + Send + 'static> {
+        let resp = self.send_once_for_stream(&stream_call(na)).await?;
+        tracing::debug!(na, "change stream connected");
+        Ok(events(StreamState::Reading(Box::new(Reading {
+            idle: self.inner.config.stream_idle_timeout,
+            resp,
+            parser: SseParser::new(),
+            queue: VecDeque::new(),
+        }))))
+    }
+}
+
+fn stream_call(na: Option<i64>) -> Call {
+    let mut call = Call::get("/gebeurtenissen/stream")
+        .header("accept", "text/event-stream")
+        .timeout(Timeout::HeadOnly);
+    if let Some(n) = na {
+        call = call.header("last-event-id", n.to_string());
+    }
+    call
+}
+
+fn events(state: StreamState) -> impl Stream<Item = Result<Gebeurtenis>> + Send + 'static {
+    futures_util::stream::unfold(state, |state| async move {
+        let mut state = state;
+        loop {
+            match state {
+                StreamState::Done => return None,
+                StreamState::Connect { api, na } => {
+                    // one attempt: the caller decides when to reconnect
+                    match api.send_once_for_stream(&stream_call(na)).await {
+                        Ok(resp) => {
+                            tracing::debug!(na, "change stream connected");
+                            state = StreamState::Reading(Box::new(Reading {
+                                idle: api.inner.config.stream_idle_timeout,
+                                resp,
+                                parser: SseParser::new(),
+                                queue: VecDeque::new(),
+                            }));
                         }
-                        // one attempt: the caller decides when to reconnect
-                        match api.send_once_for_stream(&call).await {
-                            Ok(resp) => {
-                                tracing::debug!(na, "change stream connected");
-                                state = StreamState::Reading(Box::new(Reading {
-                                    idle: api.inner.config.stream_idle_timeout,
-                                    resp,
-                                    parser: SseParser::new(),
-                                    queue: VecDeque::new(),
-                                }));
-                            }
-                            Err(e) => return Some((Err(e), StreamState::Done)),
-                        }
+                        Err(e) => return Some((Err(e), StreamState::Done)),
                     }
-                    StreamState::Reading(mut r) => {
-                        if let Some(item) = r.queue.pop_front() {
-                            let next = if item.is_ok() {
-                                StreamState::Reading(r)
-                            } else {
-                                StreamState::Done
-                            };
-                            return Some((item, next));
-                        }
-                        let chunk = match r.idle {
-                            Some(idle) => match tokio::time::timeout(idle, r.resp.chunk()).await {
-                                Ok(c) => c,
-                                Err(_) => {
-                                    return Some((
-                                        Err(ClientError::Offline(
-                                            "de wijzigingen-stroom bleef te lang stil".into(),
-                                        )),
-                                        StreamState::Done,
-                                    ))
-                                }
-                            },
-                            None => r.resp.chunk().await,
+                }
+                StreamState::Reading(mut r) => {
+                    if let Some(item) = r.queue.pop_front() {
+                        let next = if item.is_ok() {
+                            StreamState::Reading(r)
+                        } else {
+                            StreamState::Done
                         };
-                        match chunk {
-                            Ok(Some(bytes)) => match r.parser.feed(&bytes) {
-                                Ok(events) => {
-                                    for ev in events {
-                                        if ev.event != EVENT {
-                                            continue;
-                                        }
-                                        if let Some(g) = readable(serde_json::from_str(&ev.data)) {
-                                            r.queue.push_back(Ok(g));
-                                        }
-                                    }
-                                    state = StreamState::Reading(r);
-                                }
-                                Err(_) => {
-                                    return Some((
-                                        Err(ClientError::Protocol(
-                                            "de wijzigingen-stroom stuurt een regel zonder einde"
-                                                .into(),
-                                        )),
-                                        StreamState::Done,
-                                    ))
-                                }
-                            },
-                            Ok(None) => {
+                        return Some((item, next));
+                    }
+                    let chunk = match r.idle {
+                        Some(idle) => match tokio::time::timeout(idle, r.resp.chunk()).await {
+                            Ok(c) => c,
+                            Err(_) => {
                                 return Some((
                                     Err(ClientError::Offline(
-                                        "de wijzigingen-stroom is door de service gesloten".into(),
+                                        "de wijzigingen-stroom bleef te lang stil".into(),
                                     )),
                                     StreamState::Done,
                                 ))
                             }
-                            Err(e) => return Some((Err(super::offline(&e)), StreamState::Done)),
+                        },
+                        None => r.resp.chunk().await,
+                    };
+                    match chunk {
+                        Ok(Some(bytes)) => match r.parser.feed(&bytes) {
+                            Ok(events) => {
+                                for ev in events {
+                                    if ev.event != EVENT {
+                                        continue;
+                                    }
+                                    if let Some(g) = readable(serde_json::from_str(&ev.data)) {
+                                        r.queue.push_back(Ok(g));
+                                    }
+                                }
+                                state = StreamState::Reading(r);
+                            }
+                            Err(_) => {
+                                return Some((
+                                    Err(ClientError::Protocol(
+                                        "de wijzigingen-stroom stuurt een regel zonder einde"
+                                            .into(),
+                                    )),
+                                    StreamState::Done,
+                                ))
+                            }
+                        },
+                        Ok(None) => {
+                            return Some((
+                                Err(ClientError::Offline(
+                                    "de wijzigingen-stroom is door de service gesloten".into(),
+                                )),
+                                StreamState::Done,
+                            ))
                         }
+                        Err(e) => return Some((Err(super::offline(&e)), StreamState::Done)),
                     }
                 }
             }
-        })
-    }
+        }
+    })
+}
 
+impl RemoteApi {
     /// One attempt through the breaker, no retries; checks the content type.
     async fn send_once_for_stream(&self, call: &Call) -> Result<reqwest::Response> {
         let resp = match self.send_once(call).await {

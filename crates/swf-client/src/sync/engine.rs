@@ -343,12 +343,14 @@ impl Engine {
         let notificaties = self.all_notificaties(None).await?;
         self.apply(
             Batch {
+                // retain first: it also drops the notificaties of what it purges, and the
+                // inbox keeps notificaties of samenwerkingen that are gone (e.g. "deleted")
                 ops: vec![
+                    MirrorOp::RetainSamenwerkingen { ids: p.ids.clone() },
                     MirrorOp::ReplaceNotificaties {
                         samenwerking_id: None,
                         notificaties,
                     },
-                    MirrorOp::RetainSamenwerkingen { ids: p.ids.clone() },
                 ],
                 cursor: Some(p.head),
                 full_sync: FullSyncUpdate::Clear,
@@ -673,9 +675,17 @@ impl Engine {
     /// Apply pushed events until the stream ends (Err) or `cancel` (Ok).
     async fn run_stream(&self, cancel: &CancellationToken) -> Result<()> {
         let cursor = self.inner.mirror.sync_state().await?.cursor;
-        let mut events = Box::pin(self.inner.remote.stream(cursor));
+        let connect = self.inner.remote.connect_stream(cursor);
+        let events = tokio::select! {
+            _ = cancel.cancelled() => return Ok(()),
+            r = connect => r?,
+        };
+        let mut events = Box::pin(events);
+        self.set_status(|s| {
+            s.live = true;
+            s.verbinding = Verbinding::Online;
+        });
         let debounce = self.inner.config.debounce;
-        let mut first = true;
         loop {
             let ev = tokio::select! {
                 _ = cancel.cancelled() => return Ok(()),
@@ -694,13 +704,6 @@ impl Engine {
                     ))
                 }
             };
-            if first {
-                first = false;
-                self.set_status(|s| {
-                    s.live = true;
-                    s.verbinding = Verbinding::Online;
-                });
-            }
             // gather what arrives right behind it into the same batch
             let mut batch = vec![ev];
             let deadline = tokio::time::Instant::now() + debounce;
