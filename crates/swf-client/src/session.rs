@@ -92,13 +92,21 @@ pub async fn with_token(
     let service_url = config.service_url.trim_end_matches('/').to_owned();
     let remote = RemoteApi::new(config)?;
     remote.set_token(Some(token.to_owned()));
-    let me = remote.mijn_organisatie().await?;
-    let account = Account {
-        service_url,
-        gebruikersnaam: me.gebruikersnaam,
-        oin: me.organisatie.oin,
-        organisatie_naam: me.organisatie.naam,
-        remember: false,
+    let account = match remote.mijn_organisatie().await {
+        Ok(me) => Account {
+            service_url,
+            gebruikersnaam: me.gebruikersnaam,
+            oin: me.organisatie.oin,
+            organisatie_naam: me.organisatie.naam,
+            remember: false,
+        },
+        // offline: carry on as the stored account of this service, so reads keep working;
+        // the token is checked by the first call that reaches the service
+        Err(ClientError::Offline(e)) => match mirror.account().await? {
+            Some(a) if a.service_url == service_url => a,
+            _ => return Err(ClientError::Offline(e)),
+        },
+        Err(e) => return Err(e),
     };
     adopt(mirror, &account).await?;
     let engine = Engine::new(remote, mirror.clone(), sync);
