@@ -2,6 +2,7 @@
 //!   1. first sync of N samenwerkingen (3 partners, 10 documents, 5 actieverzoeken each),
 //!      next to writing the same rows straight into a fresh mirror (no network);
 //!   2. a change on the service → the follower's mirror updated: p50/p95 over 200 changes.
+//!
 //! Run: `cargo bench -p swf-client --bench sync` (or `bash bench/client.sh`).
 //! Knobs: BENCH_SYNC_COUNT (default 1000), BENCH_SYNC_REPEATS (3), BENCH_EVENTS (200).
 use futures_util::{stream, StreamExt};

@@ -18,7 +18,9 @@ pub enum ErrorCode {
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// The service cannot be reached (connection refused, timeout, DNS, circuit open).
-    #[error("de service is niet bereikbaar ({0}); wat u ziet is de laatst gesynchroniseerde stand")]
+    #[error(
+        "de service is niet bereikbaar ({0}); wat u ziet is de laatst gesynchroniseerde stand"
+    )]
     Offline(String),
     /// No valid session: sign in (again).
     #[error("u bent niet (meer) aangemeld; meld u opnieuw aan")]

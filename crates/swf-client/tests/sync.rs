@@ -315,7 +315,7 @@ async fn first_sync_mirrors_exactly_what_each_organisation_may_see() {
             BUREAU => {
                 assert_eq!(mirror.0.len(), 3);
                 // limited access: no SV documents anywhere, not even inside actieverzoeken
-                for (_, (_, _, _, docs, _)) in &mirror.0 {
+                for (_, _, _, docs, _) in mirror.0.values() {
                     assert!(docs.iter().all(|d| d.ends_with(":RV")), "{docs:?}");
                 }
             }

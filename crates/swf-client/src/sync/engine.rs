@@ -44,7 +44,7 @@ impl Default for SyncConfig {
             page_size: 100,
             feed_page: 500,
             poll_interval: Duration::from_secs(15),
-            debounce: Duration::from_millis(20),
+            debounce: Duration::from_millis(5),
             stream_retry_min: Duration::from_secs(1),
             stream_retry_max: Duration::from_secs(60),
         }
