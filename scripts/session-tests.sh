@@ -49,3 +49,6 @@ eval "$(sed -n 's/^\(GNOME_KEYRING_[A-Z_]*=\)/export \1/p' "$SCRATCH/gkd.env")"
 echo "== keyring tests (real Secret Service: gnome-keyring, pid ${PIDS[0]})"
 cargo nextest run -p swf-client --test keyring --run-ignored only --locked \
   --no-fail-fast --failure-output final
+echo "== swf CLI with the real keychain"
+cargo nextest run -p swf-client --test cli_keyring --run-ignored only --locked \
+  --no-fail-fast --failure-output final

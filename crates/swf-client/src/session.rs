@@ -68,10 +68,16 @@ pub async fn login(
     let mut warning = None;
     let entry = secret_account(&account);
     if remember {
-        if let Err(e) = secrets.set(&entry, &Secret::new(token.access_token.clone())) {
+        // read-first: a keychain we cannot read is never overwritten
+        if let Err(e) = secrets.remember(&entry, &Secret::new(token.access_token.clone())) {
             warning = Some(format!(
                 "{e}. U blijft aangemeld tot u stopt; daarna moet u opnieuw aanmelden."
             ));
+        } else if !secrets.is_persistent() {
+            warning = Some(
+                "er is geen sleutelbos: u blijft aangemeld tot u stopt; daarna moet u opnieuw aanmelden"
+                    .into(),
+            );
         }
     } else if let Err(e) = secrets.delete(&entry) {
         tracing::debug!(error = %e, "could not remove an older remembered token");

@@ -382,8 +382,13 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
             report.reason.as_deref().unwrap_or("onbekend")
         );
     }
+    // tests and dev builds use their own keychain namespace (never a user's real login)
+    let identifier = std::env::var("SWF_IDENTIFIER")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| IDENTIFIER.to_owned());
     let ctx = Ctx {
-        secrets: secret_store_from_env(IDENTIFIER),
+        secrets: secret_store_from_env(&identifier),
         mirror,
         cli,
     };
