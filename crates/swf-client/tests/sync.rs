@@ -911,3 +911,61 @@ async fn following_applies_pushed_changes_quickly_and_rides_out_an_outage() {
         .expect("stops on cancel");
     assert!(r.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
+    let srv = Server::start(&[]).await;
+    let g = Raw::new(&srv, GEMEENTE);
+    let (sid, _, _) = seed(&g, "Mee op locatie").await;
+    let (other, _, _) = seed(&g, "Niet offline").await;
+    let dir = tempfile::tempdir().unwrap();
+    let m = open(dir.path()).await;
+    let s = session_for(&srv, &m, VRV).await;
+    s.engine.sync_once().await.unwrap();
+    m.set_available_offline(&sid, true).await.unwrap();
+    assert_eq!(s.engine.cache_offline_documenten().await.unwrap(), 2);
+    let d = m.samenwerking(&sid).await.unwrap().unwrap();
+    assert!(d.beschikbaar_offline);
+    assert!(
+        d.documenten.iter().all(|x| x.cached),
+        "all documents of it are local"
+    );
+    for x in &d.documenten {
+        let c = m
+            .cached_document(x.document.document_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            c.sha256, x.document.document_hash,
+            "verified against documentHash"
+        );
+    }
+    let o = m.samenwerking(&other).await.unwrap().unwrap();
+    assert!(
+        o.documenten.iter().all(|x| !x.cached),
+        "others are downloaded only on demand"
+    );
+    // a new document arrives while following: it is cached without asking
+    let cancel = CancellationToken::new();
+    let follower = tokio::spawn({
+        let e = s.engine.clone();
+        let c = cancel.clone();
+        async move { e.follow(c).await }
+    });
+    let doc = g
+        .upload(&sid, "nieuw.pdf", b"nieuw stuk".to_vec(), "RV")
+        .await;
+    let id = uuid::Uuid::parse_str(doc["documentId"].as_str().unwrap()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while m.cached_document(id).await.unwrap().is_none() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("new document cached for offline use");
+    cancel.cancel();
+    let _ = follower.await;
+    // nothing more to fetch
+    assert_eq!(s.engine.cache_offline_documenten().await.unwrap(), 0);
+}

@@ -101,6 +101,13 @@ enum Command {
         #[command(subcommand)]
         cmd: VerzoekCmd,
     },
+    /// Houd een samenwerking offline beschikbaar: al haar documenten worden lokaal bewaard
+    Offline {
+        samenwerking_id: String,
+        /// Niet meer offline beschikbaar houden (gedownloade bestanden blijven tot ze wijzigen)
+        #[arg(long)]
+        uit: bool,
+    },
     /// Notificaties lezen, als gelezen markeren of verwijderen
     Notificaties {
         #[command(subcommand)]
@@ -448,6 +455,7 @@ async fn dispatch(ctx: &Ctx) -> Result<(), ClientError> {
             let s = ctx.session().await?;
             if !*follow {
                 let r = s.engine.sync_once().await?;
+                s.engine.cache_offline_documenten().await?;
                 return ctx.out(&r, || {
                     println!(
                         "gesynchroniseerd{}: {} samenwerkingen gelezen, {} wijzigingen toegepast (positie {})",
@@ -640,6 +648,34 @@ async fn dispatch(ctx: &Ctx) -> Result<(), ClientError> {
                 );
             })?;
             footer(ctx).await
+        }
+        Command::Offline {
+            samenwerking_id,
+            uit,
+        } => {
+            if ctx.mirror.samenwerking(samenwerking_id).await?.is_none() {
+                return Err(ClientError::NotFound(format!(
+                    "samenwerking {samenwerking_id} staat niet in de spiegel (`swf sync`?)"
+                )));
+            }
+            ctx.mirror
+                .set_available_offline(samenwerking_id, !*uit)
+                .await?;
+            let mut n = 0;
+            if !*uit {
+                let s = ctx.session().await?;
+                n = s.engine.cache_offline_documenten().await?;
+            }
+            ctx.out(
+                &serde_json::json!({"samenwerkingId": samenwerking_id, "offline": !*uit, "gedownload": n}),
+                || {
+                    if *uit {
+                        println!("{samenwerking_id} wordt niet meer offline bijgehouden");
+                    } else {
+                        println!("{samenwerking_id} is offline beschikbaar ({n} documenten gedownload)");
+                    }
+                },
+            )
         }
         Command::Docs { cmd } => docs(ctx, cmd).await,
         Command::Verzoek { cmd } => verzoek(ctx, cmd).await,

@@ -631,7 +631,10 @@ impl Engine {
                 return Ok(());
             }
             match self.sync_once().await {
-                Ok(_) => offline_wait = Duration::from_millis(500),
+                Ok(_) => {
+                    offline_wait = Duration::from_millis(500);
+                    self.cache_offline_quietly().await;
+                }
                 Err(ClientError::Unauthorized) => return Err(ClientError::Unauthorized),
                 Err(e) => {
                     tracing::info!(error = %e, "sync failed; retrying");
@@ -724,6 +727,17 @@ impl Engine {
                 }
             }
             self.apply_live(&batch).await?;
+            self.cache_offline_quietly().await;
+        }
+    }
+
+    /// Keep "available offline" samenwerkingen complete; a failure is only logged (the next
+    /// round tries again).
+    async fn cache_offline_quietly(&self) {
+        match self.cache_offline_documenten().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(documents = n, "cached for offline use"),
+            Err(e) => tracing::info!(error = %e, "caching documents for offline use failed"),
         }
     }
 
