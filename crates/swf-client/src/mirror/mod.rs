@@ -45,6 +45,7 @@ static LOCAL_MIGRATOR: Migrator = Migrator {
 const MIRROR_FILE: &str = "mirror.sqlite";
 const LOCAL_FILE: &str = "local.sqlite";
 const DOCUMENTS_DIR: &str = "documenten";
+const OPEN_LOCK: &str = "open.lock";
 const MAX_CONNECTIONS: u32 = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -84,6 +85,9 @@ impl Mirror {
         let cache_path = dir.join(MIRROR_FILE);
         let local_path = dir.join(LOCAL_FILE);
         let mut report = OpenReport::default();
+        // Checks, migrations and setting aside run under an exclusive lock: two processes
+        // opening the same folder at once (the app and `swf`) would otherwise both migrate.
+        let _opening = lock_for_open(&dir.join(OPEN_LOCK)).await?;
 
         // local.sqlite first: the cache connections attach it.
         if let Checked::Broken(reason) = prepare(&local_path, &LOCAL_MIGRATOR, false).await? {
@@ -210,6 +214,19 @@ impl Mirror {
             if keep || !entry.file_type()?.is_file() {
                 continue;
             }
+            // a download (of this or another process) may be writing a temp file: leave
+            // recent ones alone
+            let temp = name.to_str().is_some_and(|n| n.starts_with('.'));
+            let recent = temp
+                && entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age < Duration::from_secs(600));
+            if recent {
+                continue;
+            }
             match std::fs::remove_file(entry.path()) {
                 Ok(()) => removed += 1,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -233,6 +250,32 @@ impl Mirror {
                     tracing::warn!(path = %path.display(), error = %e, "could not remove cached document")
                 }
             }
+        }
+    }
+}
+
+/// An exclusive advisory lock on `path`, released when the file is dropped (or the process
+/// dies). Waits up to 30 s for another process to finish opening.
+async fn lock_for_open(path: &Path) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(ClientError::Config(format!(
+                    "een ander programma houdt {} bezet",
+                    path.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
         }
     }
 }

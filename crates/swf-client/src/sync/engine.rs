@@ -781,17 +781,31 @@ impl Engine {
             }
         }
         let dest = mirror.document_cache_path(document_id);
-        if let Some(parent) = dest.parent() {
-            tokio::fs::create_dir_all(parent).await?;
-        }
+        let dir = dest
+            .parent()
+            .ok_or_else(|| ClientError::Config("geen map voor documenten".into()))?;
+        tokio::fs::create_dir_all(dir).await?;
+        // verified bytes go to a staging name first (a sweep leaves recent dot-files alone),
+        // then the row is recorded, then the file takes its final name: a sweep by another
+        // process can never see a final file without its row
+        let staging = dir.join(format!(".{document_id}.staging"));
         let got = self
             .inner
             .remote
-            .download_document(document_id, &dest, Some(&hash), progress)
+            .download_document(document_id, &staging, Some(&hash), progress)
             .await?;
-        mirror
-            .record_cached_document(document_id, &got.sha256, got.bytes)
-            .await?;
+        let done = async {
+            mirror
+                .record_cached_document(document_id, &got.sha256, got.bytes)
+                .await?;
+            tokio::fs::rename(&staging, &dest).await?;
+            Ok::<_, ClientError>(())
+        }
+        .await;
+        if done.is_err() {
+            let _ = tokio::fs::remove_file(&staging).await;
+        }
+        done?;
         Ok(dest)
     }
 
