@@ -20,6 +20,17 @@ pub fn secret_account(a: &Account) -> String {
     )
 }
 
+/// Keychain calls block (D-Bus, Keychain, Credential Manager): keep them off the async worker
+/// threads where the runtime allows it.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 /// A signed-in account with its engine.
 #[derive(Clone)]
 pub struct Session {
@@ -69,7 +80,9 @@ pub async fn login(
     let entry = secret_account(&account);
     if remember {
         // read-first: a keychain we cannot read is never overwritten
-        if let Err(e) = secrets.remember(&entry, &Secret::new(token.access_token.clone())) {
+        if let Err(e) =
+            blocking(|| secrets.remember(&entry, &Secret::new(token.access_token.clone())))
+        {
             warning = Some(format!(
                 "{e}. U blijft aangemeld tot u stopt; daarna moet u opnieuw aanmelden."
             ));
@@ -79,7 +92,7 @@ pub async fn login(
                     .into(),
             );
         }
-    } else if let Err(e) = secrets.delete(&entry) {
+    } else if let Err(e) = blocking(|| secrets.delete(&entry)) {
         tracing::debug!(error = %e, "could not remove an older remembered token");
     }
     adopt(mirror, &account).await?;
@@ -134,7 +147,7 @@ pub async fn restore(
     if !account.remember {
         return Ok(None);
     }
-    let Some(token) = secrets.get(&secret_account(&account))? else {
+    let Some(token) = blocking(|| secrets.get(&secret_account(&account)))? else {
         return Ok(None);
     };
     let remote = RemoteApi::new(configure(&account.service_url))?;
@@ -162,7 +175,7 @@ pub async fn logout(
         }
     }
     if let Some(a) = mirror.account().await? {
-        secrets.delete(&secret_account(&a))?;
+        blocking(|| secrets.delete(&secret_account(&a)))?;
     }
     mirror
         .apply(&Batch {
