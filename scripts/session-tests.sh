@@ -46,9 +46,8 @@ fi
 # when the control dir is the default $XDG_RUNTIME_DIR/keyring).
 eval "$(sed -n 's/^\(GNOME_KEYRING_[A-Z_]*=\)/export \1/p' "$SCRATCH/gkd.env")"
 
-echo "== keyring tests (real Secret Service: gnome-keyring, pid ${PIDS[0]})"
-cargo nextest run -p swf-client --test keyring --run-ignored only --locked \
-  --no-fail-fast --failure-output final
-echo "== swf CLI with the real keychain"
-cargo nextest run -p swf-client --test cli_keyring --run-ignored only --locked \
-  --no-fail-fast --failure-output final
+echo "== keyring tests and swf with the real keychain (Secret Service: gnome-keyring, pid ${PIDS[0]})"
+# --workspace (with a filter) rather than -p: the same feature set as the main run, so nothing
+# is rebuilt
+cargo nextest run --workspace --locked --run-ignored only --no-fail-fast --failure-output final \
+  -E 'package(swf-client) & (binary(keyring) | binary(cli_keyring))'

@@ -275,6 +275,7 @@ impl Engine {
         };
         // 1. list the samenwerkingen, page by page
         let mut restarts = 0;
+        let mut seen: HashSet<String> = p.ids.iter().cloned().collect();
         while p.fase == Fase::Lijst {
             let page = self
                 .inner
@@ -287,6 +288,7 @@ impl Engine {
                 restarts += 1;
                 p.pagina = 0;
                 p.ids.clear();
+                seen.clear();
                 p.totaal = None;
                 continue;
             }
@@ -294,7 +296,7 @@ impl Engine {
             let n = page.items.len() as u64;
             let mut ops = Vec::with_capacity(page.items.len());
             for s in page.items {
-                if !p.ids.contains(&s.samenwerking_id) {
+                if seen.insert(s.samenwerking_id.clone()) {
                     p.ids.push(s.samenwerking_id.clone());
                 }
                 ops.push(MirrorOp::UpsertSamenwerking(Box::new(s)));

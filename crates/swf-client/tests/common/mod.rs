@@ -41,7 +41,8 @@ pub const ORGS: &[(&str, &str, &str, &str)] = &[
     (WATERSCHAP, "Waterschap De Dijk", "WATERSCHAP", "dijkgraaf"),
 ];
 
-/// The `swf-server` binary of this workspace (built on demand when one package is tested).
+/// The `swf-server` binary of this workspace (built on demand when only this package is tested;
+/// run the tests with `--workspace` after changing the server).
 pub fn server_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     // target/<profile>/deps/<test> -> target/<profile>/swf-server
@@ -51,6 +52,10 @@ pub fn server_bin() -> PathBuf {
         .expect("target profile dir")
         .to_path_buf();
     let bin = profile_dir.join(format!("swf-server{}", std::env::consts::EXE_SUFFIX));
+    if bin.exists() {
+        // a workspace test run builds every binary first
+        return bin;
+    }
     static BUILD: std::sync::Once = std::sync::Once::new();
     BUILD.call_once(|| {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
