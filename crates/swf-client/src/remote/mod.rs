@@ -415,6 +415,17 @@ impl RemoteApi {
                 retry_after: None,
                 fail_fast: true,
             }),
+            // reachable, but its certificate is not trusted: a setting to fix, not an outage
+            Err(e) if untrusted_certificate(&e) => Err(Failure {
+                error: ClientError::Config(format!(
+                    "de service toont een certificaat dat deze computer niet vertrouwt ({}). \
+                     Gebruikt uw organisatie een eigen CA-certificaat, bijvoorbeeld voor een proxy? \
+                     Stel het in met --ca-cert of SWF_CA_CERT (in de app: Instellingen)",
+                    innermost(&e)
+                )),
+                retry_after: None,
+                fail_fast: true,
+            }),
             Err(e) => {
                 self.breaker().failure(Instant::now());
                 Err(Failure {
@@ -713,6 +724,19 @@ pub(crate) fn offline(e: &reqwest::Error) -> ClientError {
         innermost(e)
     };
     ClientError::Offline(what)
+}
+
+/// A TLS handshake that failed on the peer's certificate (unknown issuer, expired, wrong name).
+fn untrusted_certificate(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if text.contains("invalid peer certificate") || text.contains("certificate verify failed") {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
