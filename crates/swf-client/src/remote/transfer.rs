@@ -151,10 +151,12 @@ impl RemoteApi {
         Ok(doc)
     }
 
-    /// Download a document's content to `dest`, streamed to a temporary file next to it while
+    /// Download a document's content to `dest`, streamed to a partial file next to it while
     /// hashing; fsync; verify the SHA-256 against `expected_sha256` (or, when not given, the
-    /// service's `ETag`, which is the content hash); then rename into place. On any failure,
-    /// `dest` is untouched and the temporary file removed; a hash mismatch is `Integrity`.
+    /// service's `ETag`, which is the content hash); then rename into place. `dest` is untouched
+    /// until the bytes are verified. When the connection drops, the partial file is kept and the
+    /// next call for the same document and destination resumes it (`Range` + `If-Range`, so a
+    /// changed document starts over); a hash mismatch is `Integrity` and removes it.
     pub async fn download_document(
         &self,
         document_id: Uuid,
@@ -162,10 +164,45 @@ impl RemoteApi {
         expected_sha256: Option<&str>,
         progress: Progress<'_>,
     ) -> Result<Downloaded> {
-        let call =
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let base = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                ClientError::Config(format!("{} is geen bestandsnaam", dest.display()))
+            })?;
+        let part_path = dir.join(format!(".{base}.{}.part", document_id.simple()));
+        let expected_arg = expected_sha256.map(|h| h.trim().to_ascii_lowercase());
+
+        // what an earlier, interrupted attempt left
+        let have = match tokio::fs::metadata(&part_path).await {
+            Ok(m) if m.is_file() => m.len(),
+            _ => 0,
+        };
+        let mut call =
             Call::get(format!("/documenten/{document_id}/content")).timeout(Timeout::HeadOnly);
-        let resp = self.send(&call).await?;
-        let total = resp.content_length();
+        if have > 0 {
+            call = call.header("range", format!("bytes={have}-"));
+            if let Some(h) = &expected_arg {
+                call = call.header("if-range", format!("\"{h}\""));
+            }
+        }
+        let resp = match self.send(&call).await {
+            // the partial file is as long as the document (or longer): start over
+            Err(ClientError::Server { status: 416, .. }) if have > 0 => {
+                let _ = tokio::fs::remove_file(&part_path).await;
+                let call = Call::get(format!("/documenten/{document_id}/content"))
+                    .timeout(Timeout::HeadOnly);
+                self.send(&call).await?
+            }
+            other => other?,
+        };
+        let resuming = resp.status() == reqwest::StatusCode::PARTIAL_CONTENT
+            && have > 0
+            && content_range_start(resp.headers()) == Some(have);
         let etag_hash = resp
             .headers()
             .get(reqwest::header::ETAG)
@@ -177,40 +214,57 @@ impl RemoteApi {
                     .to_ascii_lowercase()
             })
             .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        let expected = expected_sha256
-            .map(|h| h.trim().to_ascii_lowercase())
-            .or(etag_hash);
+        let expected = expected_arg.or(etag_hash);
 
-        let dir = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+        let mut hasher = Sha256::new();
+        let mut done = 0u64;
+        let mut file = if resuming {
+            // the bytes we have count towards the hash
+            let mut f = tokio::fs::OpenOptions::new()
+                .read(true)
+                .append(true)
+                .open(&part_path)
+                .await?;
+            let mut buf = vec![0u8; CHUNK];
+            loop {
+                let n = f.read(&mut buf).await?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                done += n as u64;
+            }
+            f
+        } else {
+            tokio::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&part_path)
+                .await?
         };
-        let base = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                ClientError::Config(format!("{} is geen bestandsnaam", dest.display()))
-            })?;
-        let tmp_path = dir.join(format!(".{base}.{}.swf-download", Uuid::new_v4().simple()));
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp_path)
-            .await?;
+        // removed on any failure except a dropped connection (kept to resume)
         let mut tmp = TempFile {
-            path: tmp_path,
+            path: part_path,
             armed: true,
         };
+        let total = resp.content_length().map(|n| n + done);
 
         let idle = self.inner.config.request_timeout;
         let mut resp = resp;
-        let mut hasher = Sha256::new();
-        let mut done = 0u64;
-        progress(0, total);
+        progress(done, total);
         loop {
             let chunk = match tokio::time::timeout(idle, resp.chunk()).await {
-                Err(_) => return Err(ClientError::Offline("de download stokte (time-out)".into())),
-                Ok(Err(e)) => return Err(super::offline(&e)),
+                Err(_) => {
+                    tmp.armed = false;
+                    let _ = file.flush().await;
+                    return Err(ClientError::Offline("de download stokte (time-out)".into()));
+                }
+                Ok(Err(e)) => {
+                    tmp.armed = false;
+                    let _ = file.flush().await;
+                    return Err(super::offline(&e));
+                }
                 Ok(Ok(None)) => break,
                 Ok(Ok(Some(c))) => c,
             };
@@ -221,6 +275,8 @@ impl RemoteApi {
         }
         if let Some(t) = total {
             if t != done {
+                tmp.armed = false;
+                let _ = file.flush().await;
                 return Err(ClientError::Offline(format!(
                     "de download brak af na {done} van {t} bytes"
                 )));
@@ -241,12 +297,19 @@ impl RemoteApi {
         tokio::fs::rename(&tmp.path, dest).await?;
         tmp.armed = false;
         sync_dir(&dir).await;
-        tracing::debug!(document = %document_id, bytes = done, "downloaded");
+        tracing::debug!(document = %document_id, bytes = done, resumed = resuming, "downloaded");
         Ok(Downloaded {
             bytes: done,
             sha256,
         })
     }
+}
+
+/// The first byte position of a `Content-Range: bytes a-b/n` answer.
+fn content_range_start(h: &reqwest::header::HeaderMap) -> Option<u64> {
+    let v = h.get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+    let range = v.trim().strip_prefix("bytes ")?;
+    range.split('-').next()?.trim().parse().ok()
 }
 
 /// Make the rename durable (Unix); best effort.

@@ -791,11 +791,23 @@ impl Engine {
         // then the row is recorded, then the file takes its final name: a sweep by another
         // process can never see a final file without its row
         let staging = dir.join(format!(".{document_id}.staging"));
-        let got = self
-            .inner
-            .remote
-            .download_document(document_id, &staging, Some(&hash), progress)
-            .await?;
+        // a dropped connection keeps the partial file: try again a few times, resuming
+        let mut attempt = 0;
+        let got = loop {
+            attempt += 1;
+            match self
+                .inner
+                .remote
+                .download_document(document_id, &staging, Some(&hash), progress)
+                .await
+            {
+                Err(ClientError::Offline(e)) if attempt < 3 && self.inner.remote.is_reachable() => {
+                    tracing::info!(document = %document_id, error = %e, "download interrupted; resuming");
+                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+                }
+                other => break other?,
+            }
+        };
         let done = async {
             mirror
                 .record_cached_document(document_id, &got.sha256, got.bytes)
