@@ -66,7 +66,7 @@ enum Command {
         /// Lees het wachtwoord van standaardinvoer (voor scripts)
         #[arg(long)]
         wachtwoord_stdin: bool,
-        /// Niet onthouden: alleen voor deze opdracht (handig met --token-achtige scripts)
+        /// Niet onthouden: alleen deze opdracht is aangemeld (de lokale kopie blijft leesbaar)
         #[arg(long)]
         niet_onthouden: bool,
     },
