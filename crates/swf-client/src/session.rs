@@ -156,11 +156,6 @@ pub async fn restore(
     Ok(Some(Session { account, engine }))
 }
 
-/// The account of this installation without a session (offline reading, `swf status`).
-pub async fn account(mirror: &Mirror) -> Result<Option<Account>> {
-    mirror.account().await
-}
-
 /// Sign out: revoke the token at the service (when reachable), forget it in the keychain, and
 /// remove the local copy of the data (a shared machine keeps nothing of the organisation).
 pub async fn logout(

@@ -5,7 +5,9 @@
 use super::planner::{plan, Step};
 use crate::error::{ClientError, Result};
 use crate::mirror::{Batch, Changed, FullSyncUpdate, Mirror, MirrorOp};
-use crate::remote::{ActieverzoekenFilter, NotificatiesFilter, RemoteApi, SamenwerkingenFilter};
+use crate::remote::{
+    ActieverzoekenFilter, Lijst, NotificatiesFilter, RemoteApi, SamenwerkingenFilter,
+};
 use chrono::{DateTime, Utc};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
@@ -389,18 +391,7 @@ impl Engine {
         }
         let (deelnemers, documenten, actieverzoeken) = tokio::try_join!(
             remote.deelnemers(sid),
-            async {
-                let mut all = Vec::new();
-                for pagina in 0.. {
-                    let page = remote.documenten(sid, pagina, size).await?;
-                    let n = page.items.len() as u64;
-                    all.extend(page.items);
-                    if n < size || (pagina + 1) * size >= page.page.total_elements {
-                        break;
-                    }
-                }
-                Ok::<_, ClientError>(all)
-            },
+            all_pages(size, |pagina| remote.documenten(sid, pagina, size)),
             self.all_actieverzoeken(sid),
         )?;
         ops.push(MirrorOp::ReplaceDeelnemers {
@@ -435,20 +426,8 @@ impl Engine {
             samenwerking_id: Some(sid.to_owned()),
             ..Default::default()
         };
-        let mut all = Vec::new();
-        for pagina in 0.. {
-            let page = self
-                .inner
-                .remote
-                .actieverzoeken(pagina, size, &filter)
-                .await?;
-            let n = page.items.len() as u64;
-            all.extend(page.items);
-            if n < size || (pagina + 1) * size >= page.page.total_elements {
-                break;
-            }
-        }
-        Ok(all)
+        let remote = &self.inner.remote;
+        all_pages(size, |pagina| remote.actieverzoeken(pagina, size, &filter)).await
     }
 
     async fn all_notificaties(&self, sid: Option<&str>) -> Result<Vec<Notificatie>> {
@@ -457,40 +436,20 @@ impl Engine {
             samenwerking_id: sid.map(str::to_owned),
             ..Default::default()
         };
-        let mut all = Vec::new();
-        for pagina in 0.. {
-            let page = self
-                .inner
-                .remote
-                .notificaties(pagina, size, &filter)
-                .await?;
-            let n = page.items.len() as u64;
-            all.extend(page.items);
-            if n < size || (pagina + 1) * size >= page.page.total_elements {
-                break;
-            }
-        }
-        Ok(all)
+        let remote = &self.inner.remote;
+        all_pages(size, |pagina| remote.notificaties(pagina, size, &filter)).await
     }
 
     /// The actieverzoek with its berichten (read only when it has any).
     async fn upsert_actieverzoek(&self, a: Actieverzoek) -> Result<MirrorOp> {
         let size = self.inner.config.page_size;
-        let mut berichten = Vec::new();
-        if a.aantal_berichten > 0 {
-            for pagina in 0.. {
-                let page = self
-                    .inner
-                    .remote
-                    .berichten(a.actieverzoek_id, pagina, size)
-                    .await?;
-                let n = page.items.len() as u64;
-                berichten.extend(page.items);
-                if n < size || (pagina + 1) * size >= page.page.total_elements {
-                    break;
-                }
-            }
-        }
+        let remote = &self.inner.remote;
+        let id = a.actieverzoek_id;
+        let berichten = if a.aantal_berichten > 0 {
+            all_pages(size, |pagina| remote.berichten(id, pagina, size)).await?
+        } else {
+            Vec::new()
+        };
         Ok(MirrorOp::UpsertActieverzoek {
             actieverzoek: Box::new(a),
             berichten: Some(berichten),
@@ -840,6 +799,24 @@ impl Engine {
         }
         Ok(n)
     }
+}
+
+/// Every item of a paged list: `fetch(pagina)` from page 0 until a short or the last page.
+async fn all_pages<T, F, Fut>(size: u64, mut fetch: F) -> Result<Vec<T>>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: std::future::Future<Output = Result<Lijst<T>>>,
+{
+    let mut all = Vec::new();
+    for pagina in 0.. {
+        let page = fetch(pagina).await?;
+        let n = page.items.len() as u64;
+        all.extend(page.items);
+        if n < size || (pagina + 1) * size >= page.page.total_elements {
+            break;
+        }
+    }
+    Ok(all)
 }
 
 fn to_value(p: &FullSync) -> Result<serde_json::Value> {
