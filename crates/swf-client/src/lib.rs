@@ -5,11 +5,14 @@
 //! - [`sync`]: a pure planner (events → fetches and mirror operations) and the engine that
 //!   follows the service's change feed and applies batches in one transaction each.
 //! - [`secrets::SecretStore`]: the OS keychain (and a fake for tests).
+//! - [`werk`]: one function per use case for the app (writes, then sync) and the screen model
+//!   with the actions `swf-domain` allows now.
 pub mod error;
 pub mod mirror;
 pub mod remote;
 pub mod secrets;
 pub mod session;
 pub mod sync;
+pub mod werk;
 
 pub use error::{ClientError, ErrorCode, Result};

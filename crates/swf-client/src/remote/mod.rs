@@ -18,7 +18,7 @@ mod transfer;
 pub use api::{
     ActieverzoekenFilter, Lijst, MijnOrganisatie, NotificatiesFilter, SamenwerkingenFilter,
 };
-pub use transfer::Downloaded;
+pub use transfer::{Downloaded, Progress};
 
 use crate::error::{ClientError, Result};
 use breaker::{Admission, Breaker, BreakerSettings};

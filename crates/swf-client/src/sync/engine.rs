@@ -802,7 +802,7 @@ impl Engine {
 }
 
 /// Every item of a paged list: `fetch(pagina)` from page 0 until a short or the last page.
-async fn all_pages<T, F, Fut>(size: u64, mut fetch: F) -> Result<Vec<T>>
+pub(crate) async fn all_pages<T, F, Fut>(size: u64, mut fetch: F) -> Result<Vec<T>>
 where
     F: FnMut(u64) -> Fut,
     Fut: std::future::Future<Output = Result<Lijst<T>>>,

@@ -5,3 +5,4 @@ pub mod planner;
 
 pub use engine::{Engine, SyncConfig, SyncReport, SyncStatus, Verbinding};
 pub use planner::{plan, Step};
+pub(crate) use engine::all_pages;

@@ -1,0 +1,366 @@
+//! The app's use cases (`swf_client::werk`) against a real `swf-server` on 127.0.0.1 with real
+//! mirror files: the five exercises of the practice case in turns by two organisations, with at
+//! every step the actions the screen offers each of them. A write shows in the writer's mirror
+//! as soon as the call returns (it syncs once afterwards).
+mod common;
+use common::*;
+use std::path::Path;
+use std::time::Duration;
+use swf_client::mirror::{Mirror, OverviewFilter};
+use swf_client::remote::RemoteConfig;
+use swf_client::session::{self, Session};
+use swf_client::sync::SyncConfig;
+use swf_client::werk::{
+    NieuwActieverzoek, NieuwePartner, NieuweSamenwerking, Partij, SamenwerkingActies,
+};
+use swf_client::{ClientError, ErrorCode};
+use swf_domain::{ActieverzoekStatus as S, Privilege, SamenwerkingStatus, Vertrouwelijkheid};
+
+fn config(url: &str) -> RemoteConfig {
+    let mut c = RemoteConfig::new(url);
+    c.retry_attempts = 1;
+    c.connect_timeout = Duration::from_secs(2);
+    c
+}
+
+async fn session_for(srv: &Server, dir: &Path, oin: &str) -> Session {
+    let mirror = Mirror::open(dir).await.expect("mirror opens").0;
+    let s = session::with_token(
+        &mirror,
+        config(&srv.url),
+        SyncConfig::default(),
+        &srv.token(oin),
+    )
+    .await
+    .expect("session");
+    s.engine.sync_once().await.expect("first sync");
+    s
+}
+
+fn no_progress() -> impl Fn(u64, Option<u64>) + Send + Sync {
+    |_, _| {}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_exercises_through_the_use_cases_with_the_right_buttons_at_every_step() {
+    let srv = Server::start(&[]).await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gem = session_for(&srv, &tmp.path().join("gemeente"), GEMEENTE).await;
+    let vrv = session_for(&srv, &tmp.path().join("vrv"), VRV).await;
+    let p = no_progress();
+
+    // --- 1. vergunningverlener: start, invite with limited access, a document, ask advice
+    let bad = gem
+        .samenwerking_starten(&NieuweSamenwerking {
+            titel: "Loods".into(),
+            verzoeknummer: None,
+            partners: vec![NieuwePartner {
+                oin: "123".into(),
+                privilege: Privilege::BeperkteToegang,
+            }],
+        })
+        .await;
+    assert!(
+        matches!(&bad, Err(e) if e.code() == ErrorCode::Validation),
+        "a bad OIN is refused before anything is sent: {bad:?}"
+    );
+    let leeg = gem
+        .samenwerking_starten(&NieuweSamenwerking {
+            titel: "   ".into(),
+            verzoeknummer: None,
+            partners: vec![],
+        })
+        .await;
+    assert!(matches!(&leeg, Err(e) if e.code() == ErrorCode::Validation));
+    assert_eq!(
+        gem.engine
+            .mirror()
+            .overview(&OverviewFilter::default())
+            .await
+            .unwrap()
+            .total,
+        0,
+        "refused input created nothing"
+    );
+
+    let id = gem
+        .samenwerking_starten(&NieuweSamenwerking {
+            titel: "Loods Dorpsstraat 1".into(),
+            verzoeknummer: Some("OLO-123456".into()),
+            partners: vec![NieuwePartner {
+                oin: VRV.into(),
+                privilege: Privilege::BeperkteToegang,
+            }],
+        })
+        .await
+        .expect("started");
+    let s = gem
+        .scherm(&id)
+        .await
+        .unwrap()
+        .expect("in my mirror at once");
+    assert_eq!(s.samenwerking.verzoeknummer.as_deref(), Some("OLO-123456"));
+    assert!(s.acties.sluiten && s.acties.uitnodigen && !s.acties.verwijderen);
+    assert!(s.acties.document_toevoegen_sv, "the initiator may add SV");
+    let partner = s
+        .deelnemers
+        .iter()
+        .find(|d| d.deelnemer.oin.as_str() == VRV)
+        .expect("partner listed");
+    assert!(partner.privilege_wijzigen && partner.verwijderen);
+    let own = s.deelnemers.iter().find(|d| d.ik_zelf).expect("me");
+    assert!(!own.verwijderen && !own.privilege_wijzigen);
+    assert_eq!(s.ontvangers.len(), 1);
+
+    let dir = tempfile::tempdir().unwrap();
+    let tekening = dir.path().join("tekening.pdf");
+    std::fs::write(&tekening, b"%PDF-1.4 tekening").unwrap();
+    let doc = gem
+        .document_toevoegen(&id, &tekening, Vertrouwelijkheid::Rv, None, &p)
+        .await
+        .expect("uploaded");
+    assert_eq!(
+        doc.document_omschrijving, "tekening.pdf",
+        "the name by default"
+    );
+    let geheim = dir.path().join("bsn-lijst.txt");
+    std::fs::write(&geheim, b"persoonsgegevens").unwrap();
+    gem.document_toevoegen(&id, &geheim, Vertrouwelijkheid::Sv, Some("Eigenaren"), &p)
+        .await
+        .expect("SV uploaded");
+    let missing = gem
+        .document_toevoegen(
+            &id,
+            &dir.path().join("weg.pdf"),
+            Vertrouwelijkheid::Rv,
+            None,
+            &p,
+        )
+        .await;
+    assert!(matches!(&missing, Err(e) if e.code() == ErrorCode::Validation));
+
+    let eerste = gem
+        .actieverzoek_versturen(&NieuwActieverzoek {
+            samenwerking_id: id.clone(),
+            ontvanger: VRV.into(),
+            titel: "Advies".into(),
+            omschrijving: "Graag advies".into(),
+            documenten: vec![doc.document_id],
+        })
+        .await
+        .expect("sent");
+    let s = gem.scherm(&id).await.unwrap().unwrap();
+    let a = &s.actieverzoeken[0];
+    assert_eq!(a.partij, Partij::Zender);
+    assert_eq!(
+        a.statussen,
+        vec![S::Ingetrokken],
+        "the sender may only withdraw an OPEN one"
+    );
+    gem.actieverzoek_status(eerste, S::Ingetrokken, None)
+        .await
+        .expect("withdrawn");
+    let verzoek = gem
+        .actieverzoek_versturen(&NieuwActieverzoek {
+            samenwerking_id: id.clone(),
+            ontvanger: VRV.into(),
+            titel: "Advies brandveiligheid".into(),
+            omschrijving: "Graag uw advies over de vluchtroutes".into(),
+            documenten: vec![doc.document_id],
+        })
+        .await
+        .expect("sent again");
+
+    // --- 2. adviseur: notificaties, deelnemers, the request and its document, report, ready
+    vrv.engine.sync_once().await.unwrap();
+    let s = vrv.scherm(&id).await.unwrap().expect("the partner sees it");
+    assert!(!s.acties.sluiten && !s.acties.uitnodigen && !s.acties.verwijderen);
+    assert!(s.acties.document_toevoegen_rv && !s.acties.document_toevoegen_sv);
+    assert!(s
+        .deelnemers
+        .iter()
+        .all(|d| !d.verwijderen && !d.privilege_wijzigen));
+    assert_eq!(
+        s.documenten.len(),
+        1,
+        "limited access: the SV document is not there"
+    );
+    assert!(
+        s.documenten.iter().all(|d| !d.wijzigen && !d.verwijderen),
+        "another organisation's document cannot be changed"
+    );
+    assert!(!s.notificaties.is_empty(), "invited, new actieverzoek");
+    let open = s
+        .actieverzoeken
+        .iter()
+        .find(|a| a.actieverzoek.actieverzoek.actieverzoek_id == verzoek)
+        .expect("the new request");
+    assert_eq!(open.partij, Partij::Ontvanger);
+    assert_eq!(
+        open.statussen,
+        vec![S::InBehandeling, S::Geweigerd, S::Gereedgemeld]
+    );
+    assert!(open.bericht_plaatsen);
+    let bytes = vrv
+        .document_bestand(doc.document_id, &p)
+        .await
+        .expect("downloaded");
+    assert_eq!(std::fs::read(bytes).unwrap(), b"%PDF-1.4 tekening");
+    let rapport = dir.path().join("adviesrapport.pdf");
+    std::fs::write(&rapport, b"%PDF-1.4 advies: akkoord").unwrap();
+    let advies = vrv
+        .document_toevoegen(
+            &id,
+            &rapport,
+            Vertrouwelijkheid::Rv,
+            Some("Adviesrapport"),
+            &p,
+        )
+        .await
+        .expect("report added");
+    let sv = vrv
+        .document_toevoegen(&id, &rapport, Vertrouwelijkheid::Sv, None, &p)
+        .await;
+    assert!(
+        matches!(&sv, Err(e) if e.code() == ErrorCode::Forbidden),
+        "limited access may not add SV: {sv:?}"
+    );
+    vrv.bericht_versturen(verzoek, "Wij kijken ernaar")
+        .await
+        .unwrap();
+    vrv.actieverzoek_status(verzoek, S::Gereedgemeld, Some("Advies bijgevoegd".into()))
+        .await
+        .expect("ready");
+    let s = vrv.scherm(&id).await.unwrap().unwrap();
+    let mine = s
+        .documenten
+        .iter()
+        .find(|d| d.document.document.document_id == advies.document_id)
+        .unwrap();
+    assert!(mine.wijzigen && mine.verwijderen, "my own document");
+
+    // --- 3. vergunningverlener: sees the report and the ready request, accepts, closes
+    gem.engine.sync_once().await.unwrap();
+    let s = gem.scherm(&id).await.unwrap().unwrap();
+    assert!(s
+        .documenten
+        .iter()
+        .any(|d| d.document.document.document_omschrijving == "Adviesrapport"));
+    let klaar = s
+        .actieverzoeken
+        .iter()
+        .find(|a| a.actieverzoek.actieverzoek.actieverzoek_id == verzoek)
+        .unwrap();
+    assert_eq!(klaar.actieverzoek.actieverzoek.status, S::Gereedgemeld);
+    assert_eq!(
+        klaar.actieverzoek.actieverzoek.melding.as_deref(),
+        Some("Advies bijgevoegd")
+    );
+    assert_eq!(klaar.actieverzoek.berichten.len(), 1);
+    assert_eq!(
+        klaar.statussen,
+        vec![S::InBehandeling, S::Gereed, S::Ingetrokken],
+        "send back, accept, or withdraw"
+    );
+    gem.actieverzoek_status(verzoek, S::Gereed, None)
+        .await
+        .expect("accepted");
+    gem.samenwerking_sluiten(&id).await.expect("closed");
+    let s = gem.scherm(&id).await.unwrap().unwrap();
+    assert_eq!(s.samenwerking.status.status, SamenwerkingStatus::Gesloten);
+    assert!(s.acties.verwijderen && !s.acties.sluiten && !s.acties.document_toevoegen_rv);
+
+    // --- 4. adviseur: closed, nothing to do any more, saves the report for its own archive
+    vrv.engine.sync_once().await.unwrap();
+    let s = vrv.scherm(&id).await.unwrap().unwrap();
+    assert_eq!(s.samenwerking.status.status, SamenwerkingStatus::Gesloten);
+    assert_eq!(
+        s.acties,
+        SamenwerkingActies {
+            historie: true,
+            ..Default::default()
+        },
+        "a partner of a closed samenwerking can only read"
+    );
+    assert!(s
+        .actieverzoeken
+        .iter()
+        .all(|a| a.statussen.is_empty() && !a.bericht_plaatsen));
+    assert!(s.ontvangers.is_empty());
+    let archief = tempfile::tempdir().unwrap();
+    let doel = archief.path().join("adviesrapport.pdf");
+    std::fs::write(&doel, b"oude versie").unwrap();
+    vrv.document_opslaan(advies.document_id, &doel, &p)
+        .await
+        .expect("saved");
+    assert_eq!(std::fs::read(&doel).unwrap(), b"%PDF-1.4 advies: akkoord");
+    assert_eq!(
+        std::fs::read_dir(archief.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    let historie = vrv.historie(&id).await.expect("audit log");
+    assert!(historie.len() >= 5);
+    assert!(
+        historie
+            .windows(2)
+            .all(|w| w[0].volgnummer > w[1].volgnummer),
+        "newest first"
+    );
+
+    // --- 5. vergunningverlener deletes it: gone for both
+    gem.samenwerking_verwijderen(&id).await.expect("deleted");
+    assert!(gem.scherm(&id).await.unwrap().is_none());
+    vrv.engine.sync_once().await.unwrap();
+    assert!(vrv.scherm(&id).await.unwrap().is_none());
+    let again = gem.samenwerking_verwijderen(&id).await;
+    assert!(matches!(again, Err(ClientError::NotFound(_))), "{again:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_change_made_meanwhile_is_refused_not_overwritten() {
+    let srv = Server::start(&[]).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let gem = session_for(&srv, &tmp.path().join("g"), GEMEENTE).await;
+    let vrv = session_for(&srv, &tmp.path().join("v"), VRV).await;
+    let id = gem
+        .samenwerking_starten(&NieuweSamenwerking {
+            titel: "Tegelijk".into(),
+            verzoeknummer: None,
+            partners: vec![NieuwePartner {
+                oin: VRV.into(),
+                privilege: Privilege::VolledigeToegang,
+            }],
+        })
+        .await
+        .unwrap();
+    let verzoek = gem
+        .actieverzoek_versturen(&NieuwActieverzoek {
+            samenwerking_id: id.clone(),
+            ontvanger: VRV.into(),
+            titel: "Advies".into(),
+            omschrijving: "Graag".into(),
+            documenten: vec![],
+        })
+        .await
+        .unwrap();
+    vrv.engine.sync_once().await.unwrap();
+    // the sender withdraws while the adviser's screen still shows it OPEN
+    gem.actieverzoek_status(verzoek, S::Ingetrokken, None)
+        .await
+        .unwrap();
+    let r = vrv
+        .actieverzoek_status(verzoek, S::InBehandeling, None)
+        .await;
+    assert!(
+        matches!(&r, Err(e) if e.code() == ErrorCode::Conflict),
+        "acting on a stale version is refused: {r:?}"
+    );
+    vrv.engine.sync_once().await.unwrap();
+    let s = vrv.scherm(&id).await.unwrap().unwrap();
+    assert_eq!(
+        s.actieverzoeken[0].actieverzoek.actieverzoek.status,
+        S::Ingetrokken
+    );
+    assert!(s.actieverzoeken[0].statussen.is_empty());
+}
