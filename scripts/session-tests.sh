@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
-# Tests that need desktop services: the real-keyring tests (crates/swf-client/tests/keyring.rs).
-# Run it inside a private session bus, never on the user's own bus:
-#   dbus-run-session -- bash scripts/session-tests.sh
-# It starts a throw-away gnome-keyring (Secret Service) with its keyrings in a temp dir, unlocked
-# with a fixed password, runs the ignored tests and stops what it started.
+# Tests that need desktop services, run inside a private X display and session bus, never on the
+# user's own:
+#   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash scripts/session-tests.sh
+# (scripts/test.sh does this after building everything). It starts
+#   - a throw-away gnome-keyring (Secret Service), keyrings in a temp dir, unlocked with a fixed
+#     password,
+#   - dunst, a notification daemon, logging every notification to target/e2e-artifacts/dunst.log,
+# then runs
+#   1. every #[ignore]d Rust test of the workspace (the convention: #[ignore] means "needs the
+#      desktop session"; today the real-keyring tests of swf-client),
+#   2. the end-to-end suite e2e/ (pytest + Selenium → tauri-driver → WebKitWebDriver → the app),
+#      which starts its own swf-server and tauri-driver processes.
+# and stops everything it started.
+# The e2e part needs the binaries test.sh builds; it finds them through SWF_E2E_APP,
+# SWF_E2E_SERVER, SWF_E2E_DRIVER and SWF_E2E_PYTHON (defaults: target/e2e/…, target/ci-tools/…,
+# target/ci-venv/…).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 
-if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
-  echo "session-tests.sh: no session bus; run: dbus-run-session -- bash scripts/session-tests.sh" >&2
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] || [ -z "${DISPLAY:-}" ]; then
+  echo "session-tests.sh: needs an X display and a private session bus; run:" >&2
+  echo '  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash scripts/session-tests.sh' >&2
   exit 2
 fi
 
+ARTIFACTS=$TARGET/e2e-artifacts
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
 PIDS=()
 SCRATCH=$(mktemp -d)
 cleanup() {
@@ -20,34 +36,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Fresh keyring files and runtime dir (gnome-keyring puts its control socket there; 700 needed).
-export XDG_DATA_HOME="$SCRATCH/data" XDG_RUNTIME_DIR="$SCRATCH/run"
-mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
+# shellcheck source=scripts/desktop-services.sh
+. scripts/desktop-services.sh
+start_desktop_services "$SCRATCH" "$ARTIFACTS/dunst.log"
 
-# --unlock reads the password on stdin, then creates and unlocks $XDG_DATA_HOME/keyrings/login.keyring.
-# --foreground keeps it our child, so $! is exactly the process to stop (no pgrep: procps is not
-# in a bare Debian image). The daemon takes the bus name a moment after it starts: wait for it,
-# or the first test would D-Bus-activate a second, locked daemon.
-printf %s ci-keyring-password |
-  gnome-keyring-daemon --foreground --unlock --components=secrets >"$SCRATCH/gkd.env" 2>"$SCRATCH/gkd.log" &
-PIDS+=($!)
-has_secrets() {
-  dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true
-}
-for _ in $(seq 100); do has_secrets && break; sleep 0.1; done
-if ! has_secrets; then
-  echo "session-tests.sh: gnome-keyring-daemon did not take org.freedesktop.secrets" >&2
-  cat "$SCRATCH/gkd.log" >&2
-  exit 1
-fi
-# Export what it prints, if anything (GNOME_KEYRING_CONTROL=…; recent versions print nothing
-# when the control dir is the default $XDG_RUNTIME_DIR/keyring).
-eval "$(sed -n 's/^\(GNOME_KEYRING_[A-Z_]*=\)/export \1/p' "$SCRATCH/gkd.env")"
-
-echo "== keyring tests and swf with the real keychain (Secret Service: gnome-keyring, pid ${PIDS[0]})"
+echo "== Rust tests that need the desktop session (gnome-keyring pid ${PIDS[0]}, dunst pid ${PIDS[1]})"
 # --workspace (with a filter) rather than -p: the same feature set as the main run, so nothing
 # is rebuilt
 cargo nextest run --workspace --locked --run-ignored only --no-fail-fast --failure-output final \
-  -E 'package(swf-client) & (binary(keyring) | binary(cli_keyring))'
+  --status-level fail
+
+echo "== end-to-end: the desktop app through the five exercises (e2e/)"
+export SWF_E2E_APP="${SWF_E2E_APP:-$TARGET/e2e/samenwerkruimte}"
+export SWF_E2E_SERVER="${SWF_E2E_SERVER:-$TARGET/e2e/swf-server}"
+export SWF_E2E_DRIVER="${SWF_E2E_DRIVER:-$TARGET/ci-tools/bin/tauri-driver}"
+export SWF_E2E_ARTIFACTS="$ARTIFACTS" SWF_E2E_DUNST_LOG="$ARTIFACTS/dunst.log"
+for f in "$SWF_E2E_APP" "$SWF_E2E_SERVER" "$SWF_E2E_DRIVER" "${SWF_E2E_PYTHON:=$TARGET/ci-venv/bin/python}"; do
+  [ -x "$f" ] || { echo "session-tests.sh: $f is missing; scripts/test.sh builds it" >&2; exit 1; }
+done
+# pytest's exit status 5 ("no tests collected") is a failure too: set -e sees any non-zero.
+# Its summary line ("N passed in …") is the last line of the run.
+"$SWF_E2E_PYTHON" -m pytest e2e

@@ -1,26 +1,57 @@
 #!/usr/bin/env bash
-# Runs every check and test. Installs what it needs on a fresh Debian/Ubuntu machine.
+# Runs every check and test: the UI (typecheck, lint, unit tests, build), the Rust workspace
+# (fmt, clippy -D warnings, nextest), the IPC bindings drift check, and, in a private X display
+# and D-Bus session, the real-keyring tests and the end-to-end suite that drives the desktop app
+# through the practice case's five exercises.
+# Installs what it needs on a fresh Debian/Ubuntu machine (apt as root or with sudo; Node.js 20+
+# and Rust must be present).
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never DEBIAN_FRONTEND=noninteractive
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export CARGO_INCREMENTAL=0 RUST_BACKTRACE=1
+TARGET=$CARGO_TARGET_DIR
 
+# Each phase prints how long the one before it took; the session phase ends with pytest's own
+# summary line (its time included), so that stays the last line of the run.
+PHASE= PHASE_START=$SECONDS
+phase() {
+  [ -z "$PHASE" ] || echo "   ($PHASE: $((SECONDS - PHASE_START)) s)"
+  PHASE=$1 PHASE_START=$SECONDS
+  echo "== $1"
+}
+
+phase "system packages"
+# Debian packages: the Tauri build dependencies (WebKitGTK 4.1 etc.), libdbus for the keyring
+# crate, and what the session tests run: Xvfb, WebKitWebDriver, a session bus, dunst (a
+# notification daemon) and gnome-keyring (a Secret Service).
+apt_pkgs=(
+  build-essential pkg-config curl wget file git libssl-dev libxdo-dev
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
+  xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst gnome-keyring
+  python3 python3-venv
+)
 need_apt=()
-command -v cc >/dev/null || need_apt+=(build-essential)
-command -v pkg-config >/dev/null || need_apt+=(pkg-config)
-command -v curl >/dev/null || need_apt+=(curl)
-# The keyring crate's sync-secret-service backend links libdbus; the real-keyring tests need a
-# private session bus (dbus-run-session, dbus-send) and a Secret Service (gnome-keyring).
-pkg-config --exists dbus-1 2>/dev/null || need_apt+=(libdbus-1-dev)
-command -v dbus-run-session >/dev/null || need_apt+=(dbus)
+for p in "${apt_pkgs[@]}"; do
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || need_apt+=("$p")
+done
+# dbus-send is in dbus-bin on Debian 12 and in dbus on older releases: ask for the command.
 command -v dbus-send >/dev/null || need_apt+=(dbus-bin)
-command -v gnome-keyring-daemon >/dev/null || need_apt+=(gnome-keyring)
 if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
   [ "$(id -u)" = 0 ] && SUDO= || SUDO=sudo
   $SUDO apt-get update -q >/dev/null
   $SUDO apt-get install -y -q --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "node and npm are missing: install Node.js 20 or newer (e.g. from your distribution: apt-get install nodejs npm)" >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js $(node --version) is too old for the UI build (Vite 8): install Node.js 20 or newer" >&2
+  exit 1
 fi
 if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust from your distribution or rustup first" >&2
@@ -28,16 +59,67 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy 2>/dev/null || true
 if ! command -v cargo-nextest >/dev/null; then
-  echo "== installing cargo-nextest"
+  echo "installing cargo-nextest"
   cargo install cargo-nextest --locked -q
 fi
 
-echo "== format"
+phase "ui: npm ci (node $(node --version))"
+npm ci --prefix ui --no-audit --no-fund --loglevel=error
+phase "ui: typecheck"
+npm --prefix ui run -s typecheck
+phase "ui: lint"
+npm --prefix ui run -s lint
+phase "ui: unit tests"
+npm --prefix ui run -s test
+phase "ui: build (ui/dist, embedded by the desktop app)"
+npm --prefix ui run -s build
+
+phase "format"
 cargo fmt --all -- --check
-echo "== clippy"
+phase "clippy"
 cargo clippy --workspace --all-targets --locked -q -- -D warnings
-echo "== tests"
-# Tests marked #[ignore] (the real-keyring ones) are skipped here and run in the session below.
+phase "tests"
+# Tests marked #[ignore] need the desktop session (a Secret Service, a notification daemon):
+# they are skipped here and run by scripts/session-tests.sh below.
 cargo nextest run --workspace --locked --no-fail-fast --failure-output final --status-level fail
-echo "== desktop-service tests (private D-Bus session with a throw-away gnome-keyring)"
-dbus-run-session -- bash scripts/session-tests.sh
+
+phase "IPC bindings drift check"
+# --workspace with a filter, not -p: the feature set of the run above, so nothing is rebuilt.
+cargo nextest run --workspace --locked --status-level fail \
+  -E 'package(samenwerkruimte) & test(export_bindings)'
+BINDINGS=ui/src/ipc/bindings.gen.ts
+if [ -n "$(git status --porcelain -- "$BINDINGS")" ]; then
+  git --no-pager diff --stat -- "$BINDINGS" || true
+  cat >&2 <<EOF
+$BINDINGS is not what the Rust commands generate (or is not committed).
+The UI's types must match src-tauri: regenerate and commit the file:
+  cargo nextest run -p samenwerkruimte -E 'test(export_bindings)'
+  git add $BINDINGS
+EOF
+  exit 1
+fi
+
+phase "build: desktop app for e2e (test identifier, embedded UI) and swf-server"
+# The last cargo build of the run: a cargo test/nextest of the package would overwrite
+# target/debug/samenwerkruimte with a dev-mode binary without the embedded UI (P3/P4), so the
+# e2e binary is copied away at once. tauri.test.conf.json gives it its own identifier, so it
+# never touches a real installation's data or keychain entries. One invocation for both
+# packages: one feature set, every shared dependency built once.
+TAURI_CONFIG="$(cat tauri.test.conf.json)" \
+  cargo build --locked -p samenwerkruimte -p swf-server --features samenwerkruimte/custom-protocol
+mkdir -p "$TARGET/e2e"
+cp "$TARGET/debug/samenwerkruimte" "$TARGET/e2e/samenwerkruimte"
+cp "$TARGET/debug/swf-server" "$TARGET/e2e/swf-server"
+
+phase "e2e tools: tauri-driver and the Python venv"
+if [ ! -x "$TARGET/ci-tools/bin/tauri-driver" ]; then
+  cargo install tauri-driver --version '^2' --locked --root "$TARGET/ci-tools" -q
+fi
+[ -x "$TARGET/ci-venv/bin/python" ] || python3 -m venv "$TARGET/ci-venv"
+"$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r e2e/requirements.txt
+
+phase "desktop session: real keychain, notifications, end-to-end (Xvfb + private D-Bus)"
+echo "   (every phase above: $SECONDS s in all)"
+export SWF_E2E_APP="$TARGET/e2e/samenwerkruimte" SWF_E2E_SERVER="$TARGET/e2e/swf-server"
+export SWF_E2E_DRIVER="$TARGET/ci-tools/bin/tauri-driver" SWF_E2E_PYTHON="$TARGET/ci-venv/bin/python"
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash scripts/session-tests.sh
