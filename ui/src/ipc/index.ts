@@ -1,0 +1,193 @@
+// The one seam between the UI and the Tauri shell. Nothing outside src/ipc/ imports @tauri-apps/*.
+// Every api.* call returns the data or throws an IpcError {code, message}.
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { commands, events } from "./bindings.gen";
+import type { Result } from "./bindings.gen";
+import { IpcError } from "./errors";
+
+export { IpcError, isIpcError } from "./errors";
+export type { ErrorCode } from "./errors";
+export type {
+  Account,
+  ActieverzoekItem,
+  ActieverzoekStatus,
+  AppInfo,
+  Bericht,
+  Change,
+  ChangeKind,
+  Deelnemer,
+  Document,
+  DocumentItem,
+  HistorieRegel,
+  Instellingen,
+  MirrorGewijzigd,
+  NotificatieFilter,
+  NotificatieItem,
+  NotificatiePage,
+  Oefenomgeving,
+  Organisatie,
+  OverdrachtVoortgang,
+  OverviewItem,
+  OverviewPage,
+  OverzichtFilter,
+  Privilege,
+  Rol,
+  SamenwerkingScherm,
+  SamenwerkingStatus,
+  SessieInfo,
+  StatusFilter,
+  SyncStatus,
+  Vertrouwelijkheid,
+} from "./bindings.gen";
+
+import type { SamenwerkingScherm } from "./bindings.gen";
+export type DeelnemerRegel = SamenwerkingScherm["deelnemers"][number];
+export type DocumentRegel = SamenwerkingScherm["documenten"][number];
+export type ActieverzoekRegel = SamenwerkingScherm["actieverzoeken"][number];
+export type SamenwerkingActies = SamenwerkingScherm["acties"];
+export type Taal = "nl" | "en";
+
+async function unwrap<T>(p: Promise<Result<T, unknown>>): Promise<T> {
+  let r: Result<T, unknown>;
+  try {
+    r = await p;
+  } catch (e) {
+    // invoke itself failed (no shell, unknown command, panic): still a readable IpcError.
+    throw IpcError.from(e instanceof Error ? e.message : e);
+  }
+  if (r.status === "ok") return r.data;
+  throw IpcError.from(r.error);
+}
+
+export const api = {
+  appInfo: () => unwrap(commands.appInfo()),
+  sessie: () => unwrap(commands.sessie()),
+  aanmelden: (serviceUrl: string, gebruikersnaam: string, wachtwoord: string, onthouden: boolean) =>
+    unwrap(commands.aanmelden(serviceUrl, gebruikersnaam, wachtwoord, onthouden)),
+  oefenomgevingStarten: () => unwrap(commands.oefenomgevingStarten()),
+  afmelden: () => unwrap(commands.afmelden()),
+  syncStatus: () => unwrap(commands.syncStatus()),
+  nuSynchroniseren: () => unwrap(commands.nuSynchroniseren()),
+  overzicht: (filter: Parameters<typeof commands.overzicht>[0]) => unwrap(commands.overzicht(filter)),
+  samenwerking: (samenwerkingId: string) => unwrap(commands.samenwerking(samenwerkingId)),
+  notificaties: (filter: Parameters<typeof commands.notificaties>[0]) =>
+    unwrap(commands.notificaties(filter)),
+  notificatiesGelezen: (ids: string[]) => unwrap(commands.notificatiesGelezen(ids)),
+  notificatieVerwijderen: (notificatieId: string) =>
+    unwrap(commands.notificatieVerwijderen(notificatieId)),
+  organisatiesZoeken: (zoek: string) => unwrap(commands.organisatiesZoeken(zoek)),
+  samenwerkingStarten: (invoer: Parameters<typeof commands.samenwerkingStarten>[0]) =>
+    unwrap(commands.samenwerkingStarten(invoer)),
+  samenwerkingSluiten: (samenwerkingId: string) => unwrap(commands.samenwerkingSluiten(samenwerkingId)),
+  samenwerkingVerwijderen: (samenwerkingId: string) =>
+    unwrap(commands.samenwerkingVerwijderen(samenwerkingId)),
+  deelnemerUitnodigen: (samenwerkingId: string, oin: string, privilege: Privilege) =>
+    unwrap(commands.deelnemerUitnodigen(samenwerkingId, oin, privilege)),
+  privilegeWijzigen: (samenwerkingId: string, oin: string, privilege: Privilege) =>
+    unwrap(commands.privilegeWijzigen(samenwerkingId, oin, privilege)),
+  deelnemerVerwijderen: (samenwerkingId: string, oin: string) =>
+    unwrap(commands.deelnemerVerwijderen(samenwerkingId, oin)),
+  bestandKiezen: () => unwrap(commands.bestandKiezen()),
+  documentToevoegen: (
+    samenwerkingId: string,
+    pad: string,
+    vertrouwelijkheid: Vertrouwelijkheid,
+    omschrijving: string | null,
+    overdrachtId: string,
+  ) =>
+    unwrap(
+      commands.documentToevoegen(samenwerkingId, pad, vertrouwelijkheid, omschrijving, overdrachtId),
+    ),
+  documentWijzigen: (
+    documentId: string,
+    vertrouwelijkheid: Vertrouwelijkheid | null,
+    omschrijving: string | null,
+  ) => unwrap(commands.documentWijzigen(documentId, vertrouwelijkheid, omschrijving)),
+  documentVerwijderen: (documentId: string) => unwrap(commands.documentVerwijderen(documentId)),
+  documentOpslaan: (documentId: string, overdrachtId: string) =>
+    unwrap(commands.documentOpslaan(documentId, overdrachtId)),
+  documentOpenen: (documentId: string, overdrachtId: string) =>
+    unwrap(commands.documentOpenen(documentId, overdrachtId)),
+  actieverzoekVersturen: (invoer: Parameters<typeof commands.actieverzoekVersturen>[0]) =>
+    unwrap(commands.actieverzoekVersturen(invoer)),
+  actieverzoekStatus: (actieverzoekId: string, status: ActieverzoekStatus, melding: string | null) =>
+    unwrap(commands.actieverzoekStatus(actieverzoekId, status, melding)),
+  berichtVersturen: (actieverzoekId: string, tekst: string) =>
+    unwrap(commands.berichtVersturen(actieverzoekId, tekst)),
+  historie: (samenwerkingId: string) => unwrap(commands.historie(samenwerkingId)),
+  offlineBeschikbaar: (samenwerkingId: string, aan: boolean) =>
+    unwrap(commands.offlineBeschikbaar(samenwerkingId, aan)),
+  instellingen: () => unwrap(commands.instellingen()),
+  instellingenOpslaan: (instellingen: Instellingen) => unwrap(commands.instellingenOpslaan(instellingen)),
+  logmapOpenen: () => unwrap(commands.logmapOpenen()),
+};
+
+export type Api = typeof api;
+
+import type {
+  ActieverzoekStatus,
+  Instellingen,
+  MirrorGewijzigd,
+  OverdrachtVoortgang,
+  Privilege,
+  SyncStatus,
+  Vertrouwelijkheid,
+} from "./bindings.gen";
+
+/** Stops a subscription. Safe to call more than once, also before the listener is registered. */
+export type Unsubscribe = () => void;
+
+function subscribe(register: () => Promise<() => void>): Unsubscribe {
+  let stopped = false;
+  let stop: (() => void) | undefined;
+  register()
+    .then((unlisten) => {
+      if (stopped) unlisten();
+      else stop = unlisten;
+    })
+    .catch(() => {
+      // Outside the Tauri shell (plain browser) there are no events.
+    });
+  return () => {
+    stopped = true;
+    stop?.();
+    stop = undefined;
+  };
+}
+
+/** The mirror changed (after every sync batch): re-read what is shown when it is affected. */
+export function onMirrorGewijzigd(cb: (changed: MirrorGewijzigd) => void): Unsubscribe {
+  return subscribe(() => events.mirrorGewijzigd.listen((e) => cb(e.payload)));
+}
+
+export function onSyncStatus(cb: (status: SyncStatus) => void): Unsubscribe {
+  return subscribe(() => events.syncStatus.listen((e) => cb(e.payload)));
+}
+
+export function onOverdrachtVoortgang(cb: (v: OverdrachtVoortgang) => void): Unsubscribe {
+  return subscribe(() => events.overdrachtVoortgang.listen((e) => cb(e.payload)));
+}
+
+/** Files dragged from the desktop onto the window: Tauri gives their paths (not their bytes). */
+export type BestandenSlepen =
+  | { type: "enter"; paths: string[] }
+  | { type: "over" }
+  | { type: "drop"; paths: string[] }
+  | { type: "leave" };
+
+export function onBestandenGesleept(cb: (e: BestandenSlepen) => void): Unsubscribe {
+  return subscribe(async () => {
+    const webview = getCurrentWebview();
+    return webview.onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === "enter" || p.type === "drop") cb({ type: p.type, paths: p.paths });
+      else cb({ type: p.type });
+    });
+  });
+}
+
+/** A fresh id to correlate `overdracht-voortgang` events with one upload or download. */
+export function nieuweOverdrachtId(): string {
+  if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+  return `o-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
