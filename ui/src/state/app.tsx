@@ -1,0 +1,129 @@
+// App-wide state: the session, the sync status (offline!), the language and the unread count.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import type { ReactNode } from "react";
+import { api, IpcError, onMirrorGewijzigd, onSyncStatus } from "../ipc";
+import type { AppInfo, SessieInfo, SyncStatus, Taal } from "../ipc";
+
+export type AppState = {
+  info: AppInfo | null;
+  sessie: SessieInfo;
+  sync: SyncStatus | null;
+  /** True while the shell says it has no connection: write buttons are disabled. */
+  offline: boolean;
+  ongelezen: number;
+  /** Re-count unread notifications (after marking read locally). */
+  verversOngelezen: () => void;
+  /** Every caught error goes through here: Unauthorized ends the session, Offline refreshes the sync state. */
+  handleError: (e: unknown) => IpcError;
+  afmelden: () => Promise<void>;
+  nuSynchroniseren: () => Promise<void>;
+  /** A short message for the next screen (e.g. "… is verwijderd" on the overview). */
+  flash: string | null;
+  setFlash: (m: string | null) => void;
+};
+
+const AppContext = createContext<AppState | null>(null);
+
+export function useApp(): AppState {
+  const ctx = useContext(AppContext);
+  if (!ctx) throw new Error("useApp outside AppProvider");
+  return ctx;
+}
+
+type Props = {
+  info: AppInfo | null;
+  sessie: SessieInfo;
+  /** The session ended (signed out, or Unauthorized): back to Aanmelden, with a reason. */
+  onSessieEinde: (reden: "afgemeld" | "verlopen") => void;
+  children: ReactNode;
+};
+
+export function AppProvider({ info, sessie, onSessieEinde, children }: Props) {
+  const [sync, setSync] = useState<SyncStatus | null>(null);
+  const [ongelezen, setOngelezen] = useState(0);
+  const [flash, setFlash] = useState<string | null>(null);
+  const eindeRef = useRef(onSessieEinde);
+  useEffect(() => {
+    eindeRef.current = onSessieEinde;
+  }, [onSessieEinde]);
+
+  const leesSync = useCallback(() => {
+    api.syncStatus().then(setSync, () => undefined);
+  }, []);
+
+  const handleError = useCallback(
+    (e: unknown): IpcError => {
+      const err = IpcError.from(e);
+      if (err.code === "Unauthorized") eindeRef.current("verlopen");
+      if (err.code === "Offline") leesSync();
+      return err;
+    },
+    [leesSync],
+  );
+
+  const verversOngelezen = useCallback(() => {
+    api
+      .notificaties({ samenwerkingId: null, alleenOngelezen: true, limit: 1, offset: 0 })
+      .then((p) => setOngelezen(p.total))
+      .catch((e: unknown) => {
+        handleError(e);
+      });
+  }, [handleError]);
+
+  useEffect(() => {
+    leesSync();
+    verversOngelezen();
+    const stopSync = onSyncStatus(setSync);
+    const stopMirror = onMirrorGewijzigd((c) => {
+      if (c.changes.some((x) => x.kind === "notificatie" || x.kind === "samenwerkingVerwijderd")) {
+        verversOngelezen();
+      }
+    });
+    return () => {
+      stopSync();
+      stopMirror();
+    };
+  }, [leesSync, verversOngelezen]);
+
+  const afmelden = useCallback(async () => {
+    try {
+      await api.afmelden();
+    } finally {
+      eindeRef.current("afgemeld");
+    }
+  }, []);
+
+  const nuSynchroniseren = useCallback(async () => {
+    try {
+      await api.nuSynchroniseren();
+    } catch (e) {
+      handleError(e);
+    }
+    leesSync();
+  }, [handleError, leesSync]);
+
+  const value = useMemo<AppState>(
+    () => ({
+      info,
+      sessie,
+      sync,
+      offline: sync?.verbinding === "offline",
+      ongelezen,
+      verversOngelezen,
+      handleError,
+      afmelden,
+      nuSynchroniseren,
+      flash,
+      setFlash,
+    }),
+    [info, sessie, sync, ongelezen, verversOngelezen, handleError, afmelden, nuSynchroniseren, flash],
+  );
+  return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
+}
+
+/** Settings shared with the sign-in screen (the language can be switched before signing in). */
+export type TaalState = { taal: Taal; setTaal: (t: Taal) => Promise<void> };
+export const TaalContext = createContext<TaalState>({ taal: "nl", setTaal: async () => undefined });
+export function useTaal(): TaalState {
+  return useContext(TaalContext);
+}
