@@ -1,0 +1,100 @@
+// The test double of src/ipc/: every api.* is a vi.fn with a sensible default, and the event
+// subscriptions can be fired from a test. Tests mock ONLY this seam:
+//   vi.mock("../ipc", () => import("../test/fakeIpc").then((m) => m.ipcModule));
+import { vi } from "vitest";
+import type { Mock } from "vitest";
+import type { Api, BestandenSlepen, MirrorGewijzigd, OverdrachtVoortgang, SyncStatus } from "../ipc";
+import { IpcError, isIpcError } from "../ipc/errors";
+import * as fx from "./fixtures";
+
+type Fn = (...args: never[]) => unknown;
+export type FakeApi = { [K in keyof Api]: Mock<Api[K] extends Fn ? Api[K] : never> };
+
+export const api = {} as FakeApi;
+
+type Listener<T> = (v: T) => void;
+const luisteraars = {
+  mirror: new Set<Listener<MirrorGewijzigd>>(),
+  sync: new Set<Listener<SyncStatus>>(),
+  overdracht: new Set<Listener<OverdrachtVoortgang>>(),
+  slepen: new Set<Listener<BestandenSlepen>>(),
+};
+
+function defaults(): { [K in keyof Api]: Api[K] } {
+  return {
+    appInfo: async () => fx.appInfo(),
+    sessie: async () => null,
+    aanmelden: async () => fx.sessie(),
+    oefenomgevingStarten: async () => fx.oefenomgeving(),
+    afmelden: async () => null,
+    syncStatus: async () => fx.syncStatus(),
+    nuSynchroniseren: async () => null,
+    overzicht: async () => ({ items: [], total: 0 }),
+    samenwerking: async () => null,
+    notificaties: async () => ({ items: [], total: 0 }),
+    notificatiesGelezen: async () => null,
+    notificatieVerwijderen: async () => null,
+    organisatiesZoeken: async () => [],
+    samenwerkingStarten: async () => "SAM-NIEUW",
+    samenwerkingSluiten: async () => null,
+    samenwerkingVerwijderen: async () => null,
+    deelnemerUitnodigen: async () => null,
+    privilegeWijzigen: async () => null,
+    deelnemerVerwijderen: async () => null,
+    bestandKiezen: async () => [],
+    documentToevoegen: async () => fx.document(),
+    documentWijzigen: async () => null,
+    documentVerwijderen: async () => null,
+    documentOpslaan: async () => null,
+    documentOpenen: async () => null,
+    actieverzoekVersturen: async () => "av-nieuw",
+    actieverzoekStatus: async () => null,
+    berichtVersturen: async () => null,
+    historie: async () => [],
+    offlineBeschikbaar: async () => null,
+    instellingen: async () => ({ taal: "nl" }),
+    instellingenOpslaan: async () => null,
+    logmapOpenen: async () => null,
+  };
+}
+
+/** Fresh vi.fn()s with the defaults; call in beforeEach. */
+export function resetIpc(): void {
+  const d = defaults();
+  for (const k of Object.keys(d) as (keyof Api)[]) {
+    (api as Record<string, Mock>)[k] = vi.fn(d[k] as Fn);
+  }
+  for (const s of Object.values(luisteraars)) s.clear();
+}
+resetIpc();
+
+function subscribe<T>(set: Set<Listener<T>>, cb: Listener<T>) {
+  set.add(cb);
+  return () => {
+    set.delete(cb);
+  };
+}
+
+export const emit = {
+  mirrorGewijzigd: (c: MirrorGewijzigd) => luisteraars.mirror.forEach((cb) => cb(c)),
+  syncStatus: (s: SyncStatus) => luisteraars.sync.forEach((cb) => cb(s)),
+  overdrachtVoortgang: (v: OverdrachtVoortgang) => luisteraars.overdracht.forEach((cb) => cb(v)),
+  bestandenGesleept: (e: BestandenSlepen) => luisteraars.slepen.forEach((cb) => cb(e)),
+};
+
+let teller = 0;
+
+export const ipcModule = {
+  api,
+  IpcError,
+  isIpcError,
+  onMirrorGewijzigd: (cb: Listener<MirrorGewijzigd>) => subscribe(luisteraars.mirror, cb),
+  onSyncStatus: (cb: Listener<SyncStatus>) => subscribe(luisteraars.sync, cb),
+  onOverdrachtVoortgang: (cb: Listener<OverdrachtVoortgang>) => subscribe(luisteraars.overdracht, cb),
+  onBestandenGesleept: (cb: Listener<BestandenSlepen>) => subscribe(luisteraars.slepen, cb),
+  nieuweOverdrachtId: () => `overdracht-${++teller}`,
+};
+
+export function fout(code: IpcError["code"], message: string): IpcError {
+  return new IpcError(code, message);
+}
