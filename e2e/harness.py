@@ -369,9 +369,31 @@ class App:
         return self.wait_visible(By.CSS_SELECTOR, f"[data-testid={json.dumps(testid)}]", timeout,
                                  f"[data-testid={testid}]")
 
-    def testids(self, testid: str) -> list[WebElement]:
-        return [e for e in self.driver.find_elements(
-            By.CSS_SELECTOR, f"[data-testid={json.dumps(testid)}]") if e.is_displayed()]
+    def by_testid(self, testid: str, within: WebElement | None = None) -> list[WebElement]:
+        """Visible elements with this data-testid (a prefix when it ends in '*')."""
+        sel = (f"[data-testid^={json.dumps(testid[:-1])}]" if testid.endswith("*")
+               else f"[data-testid={json.dumps(testid)}]")
+        root = within if within is not None else self.driver
+        return [e for e in root.find_elements(By.CSS_SELECTOR, sel) if e.is_displayed()]
+
+    def click_testid(self, testid: str, within: WebElement | None = None,
+                     timeout: float = SCREEN_TIMEOUT):
+        """Click the enabled, visible element with this data-testid (found again if the page
+        re-rendered in between)."""
+        def clicked():
+            el = next((e for e in self.by_testid(testid, within) if e.is_enabled()), None)
+            if el is None:
+                return False
+            el.click()
+            return True
+        wait_until(clicked, timeout, f"{self.name}: click [data-testid={testid}]")
+
+    def wait_testid_text(self, testid: str, text: str, timeout: float = SCREEN_TIMEOUT,
+                         within: WebElement | None = None):
+        """Wait until a visible element with this data-testid shows text; returns it."""
+        def found():
+            return next((e for e in self.by_testid(testid, within) if text in e.text), None)
+        return wait_until(found, timeout, f"{self.name}: {text!r} in [data-testid={testid}]")
 
     def wait_gone(self, by: str, selector: str, timeout: float = SCREEN_TIMEOUT, what: str = ""):
         def gone():
@@ -430,6 +452,21 @@ class App:
         """
         return wait_until(lambda: self.driver.execute_script(script, label, within), timeout,
                           f"{self.name}: a field labelled {label!r}")
+
+    def aanmelden(self, server: "SwfServer", org: dict, onthouden: bool = False):
+        """Sign in on the sign-in screen as a user does: service address, user, password."""
+        self.wait_testid("aanmelden-formulier")
+        self.fill("Adres van de dienst (URL)", server.url)
+        self.fill("Gebruikersnaam", org["gebruiker"])
+        self.fill("Wachtwoord", WACHTWOORD)
+        if onthouden:
+            box = self.field("Aanmelding onthouden")
+            if not box.is_selected():
+                box.click()
+            wait_until(box.is_selected, 5, "'Aanmelding onthouden' checked")
+        self.click_testid("aanmelden-knop")
+        self.wait_testid_text("organisatie-naam", org["naam"])
+        assert not self.by_testid("aanmelden-formulier")
 
     def fill(self, label: str, value: str, within: WebElement | None = None):
         el = self.field(label, within)

@@ -1,10 +1,30 @@
-"""The app starts from the e2e build and shows the sign-in screen."""
+"""The app starts from the e2e build on its sign-in screen, and its built-in practice
+environment (a local service with the two demo organisations) lets one sign in with a click."""
 
 from selenium.webdriver.common.by import By
 
 
-def test_app_starts_on_the_sign_in_screen(new_app):
+def test_app_start_op_het_aanmeldscherm(new_app):
     app = new_app("smoke").start()
-    password = app.wait_visible(By.CSS_SELECTOR, "input[type=password]", what="password field")
-    assert password.is_enabled()
-    app.screenshot("smoke-aanmelden")
+    form = app.wait_testid("aanmelden-formulier")
+    for label in ("Adres van de dienst (URL)", "Gebruikersnaam", "Wachtwoord", "Aanmelding onthouden"):
+        assert app.field(label, within=form).is_enabled(), label
+    assert app.field("Wachtwoord").get_attribute("type") == "password"
+    # nothing filled in: the form says what is missing, next to each field
+    app.click_testid("aanmelden-knop")
+    app.wait_text("Vul het adres van de dienst in.")
+    app.wait_text("Vul uw gebruikersnaam in.")
+    app.wait_text("Vul uw wachtwoord in.")
+    app.screenshot("aanmelden")
+
+
+def test_oefenomgeving_vanaf_het_aanmeldscherm(new_app):
+    app = new_app("oefenomgeving").start()
+    app.wait_testid("oefenomgeving")
+    app.click_testid("oefenomgeving-starten")
+    app.wait_text("De oefenomgeving draait.", timeout=60)
+    app.click_testid("oefengebruiker-adviseur")
+    app.wait_testid_text("organisatie-naam", "Veiligheidsregio Oefenland")
+    app.wait_text("Mijn samenwerkingen")
+    service = app.driver.find_element(By.CSS_SELECTOR, "[data-testid=sync-status]")
+    assert service.get_attribute("data-verbinding") in ("online", "syncing")
