@@ -263,7 +263,7 @@ export function schermPartner(over: Partial<SamenwerkingScherm> = {}): Samenwerk
     actieverzoeken: [
       actieverzoek({}, { partij: "ONTVANGER", statussen: ["IN_BEHANDELING", "GEWEIGERD", "GEREEDGEMELD"] }),
     ],
-    ontvangers: [s.deelnemers[0]!.deelnemer],
+    ontvangers: s.deelnemers.slice(0, 1).map((d) => d.deelnemer),
     ...over,
   };
 }
