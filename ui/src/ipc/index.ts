@@ -21,7 +21,7 @@ export type {
   HistorieRegel,
   Instellingen,
   MirrorGewijzigd,
-  NotificatieFilter,
+  NotificatiesFilter,
   NotificatieItem,
   NotificatiePage,
   Oefenomgeving,
