@@ -5,12 +5,23 @@ import { PaginaTitel } from "../components/PaginaTitel";
 import { ErrorAlert, SamenwerkingStatusBadge, StatusMessage } from "../components/ui";
 import { useFormat, useT } from "../i18n";
 import { api } from "../ipc";
-import type { OverviewItem, StatusFilter } from "../ipc";
+import type { MirrorGewijzigd, OverviewItem, StatusFilter } from "../ipc";
 import { useApp } from "../state/app";
 import { useDebounced, useMirrorQuery } from "../state/hooks";
 import { navigate, routeHref } from "../state/router";
 
 export const PAGINA = 20;
+
+/**
+ * The overview lines change only with these kinds: a new or changed document, actieverzoek or
+ * notificatie that alters a line's counters or last activity is reported by the mirror as kind
+ * `samenwerking` for that samenwerking as well.
+ */
+export function raaktOverzicht(c: MirrorGewijzigd): boolean {
+  return c.changes.some(
+    (x) => x.kind === "samenwerking" || x.kind === "deelnemers" || x.kind === "samenwerkingVerwijderd",
+  );
+}
 
 function Regel({ item }: { item: OverviewItem }) {
   const t = useT();
@@ -85,8 +96,10 @@ export function Overzicht() {
   const zoek = useDebounced(zoekInvoer.trim(), 300);
   const [limit, setLimit] = useState(PAGINA);
 
-  const q = useMirrorQuery(`${status}|${zoek}|${limit}`, () =>
-    api.overzicht({ status, zoek: zoek || null, limit, offset: 0 }),
+  const q = useMirrorQuery(
+    `${status}|${zoek}|${limit}`,
+    () => api.overzicht({ status, zoek: zoek || null, limit, offset: 0 }),
+    raaktOverzicht,
   );
   // Keep showing the previous list while a new filter loads (no flicker).
   const [vorige, setVorige] = useState(q.data);

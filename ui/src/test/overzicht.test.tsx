@@ -101,6 +101,9 @@ describe("Overzicht", () => {
     await renderApp();
     await screen.findByTestId("samenwerking-SAM-1");
     api.overzicht.mockResolvedValue({ items: [GEVRAAGD, GEWOON], total: 2 });
+    // a change that cannot alter an overview line: no re-read
+    act(() => emit.mirrorGewijzigd({ changes: [{ kind: "document", ids: ["doc-9"] }] }));
+    expect(api.overzicht).toHaveBeenCalledTimes(1);
     act(() => emit.mirrorGewijzigd({ changes: [{ kind: "samenwerking", ids: ["SAM-2"] }] }));
     expect(await screen.findByTestId("samenwerking-SAM-2")).toBeInTheDocument();
   });
