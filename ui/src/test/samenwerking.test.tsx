@@ -87,6 +87,9 @@ describe("Samenwerking: what I may do", () => {
 
     await user.click(within(dialoog).getByRole("button", { name: "Definitief verwijderen" }));
     expect(within(dialoog).getByText("Bevestig eerst dat u de samenwerking hebt gearchiveerd.")).toBeInTheDocument();
+    expect(
+      within(dialoog).getByRole("checkbox", { name: "Ja, ik heb de samenwerking gearchiveerd in ons eigen systeem" }),
+    ).toHaveFocus();
     expect(api.samenwerkingVerwijderen).not.toHaveBeenCalled();
 
     await user.click(

@@ -2,7 +2,7 @@
 // archive function, so the user must confirm that the own organisation archived it first.
 // (A later issue connects this dialog to the app's archive function.)
 import { Button, ButtonGroup, Paragraph } from "../../components/nlds";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { CheckboxField } from "../../components/form";
 import { Dialog, ErrorAlert } from "../../components/ui";
 import { useT } from "../../i18n";
@@ -26,6 +26,7 @@ export function VerwijderBevestiging({
   const t = useT();
   const [gearchiveerd, setGearchiveerd] = useState(false);
   const [fout, setFout] = useState<string | null>(null);
+  const vinkje = useRef<HTMLInputElement>(null);
 
   function annuleer() {
     setGearchiveerd(false);
@@ -47,12 +48,14 @@ export function VerwijderBevestiging({
           e.preventDefault();
           if (!gearchiveerd) {
             setFout(t.samenwerking.verwijderen.archiefVerplicht);
+            vinkje.current?.focus();
             return;
           }
           onBevestig();
         }}
       >
         <CheckboxField
+          ref={vinkje}
           id="gearchiveerd"
           label={t.samenwerking.verwijderen.archiefCheckbox}
           error={fout}
