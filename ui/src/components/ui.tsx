@@ -92,11 +92,14 @@ export function ConfirmDialog({
   busy,
   error,
   gevaarlijk,
+  uit,
   testId,
 }: {
   open: boolean;
   titel: ReactNode;
   uitleg: ReactNode;
+  /** The confirm button is disabled (e.g. offline: a write cannot be done now). */
+  uit?: boolean;
   bevestigKnop: string;
   onBevestig: () => void;
   onAnnuleer: () => void;
@@ -115,7 +118,7 @@ export function ConfirmDialog({
           appearance="primary-action-button"
           hint={gevaarlijk ? "danger" : undefined}
           busy={busy}
-          disabled={busy}
+          disabled={busy || uit}
           onClick={onBevestig}
         >
           {bevestigKnop}

@@ -37,6 +37,7 @@ function StatusDialoog({
   const t = useT();
   const ta = t.samenwerking.actieverzoeken;
   const actie = useAction();
+  const { offline } = useApp();
   const [melding, setMelding] = useState("");
   const [fout, setFout] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -86,7 +87,7 @@ function StatusDialoog({
             type="submit"
             appearance="primary-action-button"
             busy={actie.busy}
-            disabled={actie.busy}
+            disabled={actie.busy || offline}
             data-testid="status-bevestigen"
           >
             {ta.knop[soort]}

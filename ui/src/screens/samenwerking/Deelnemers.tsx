@@ -59,6 +59,7 @@ function DeelnemerRij({ regel, samenwerkingId }: { regel: DeelnemerRegel; samenw
         )}
         <ErrorAlert error={wijzig.error} />
         <ConfirmDialog
+          uit={offline}
           open={vraag}
           gevaarlijk
           titel={t.samenwerking.deelnemers.verwijderenVraag(d.naam)}

@@ -305,6 +305,7 @@ function WijzigDialoog({ regel, onKlaar }: { regel: DocumentRegel | null; onKlaa
   const t = useT();
   const td = t.samenwerking.documenten;
   const actie = useAction();
+  const { offline } = useApp();
   const [v, setV] = useState<Vertrouwelijkheid>(regel?.document.vertrouwelijkheidsAanduiding ?? "RV");
   const [omschrijving, setOmschrijving] = useState(regel?.document.documentOmschrijving ?? "");
   if (!regel) return null;
@@ -346,7 +347,7 @@ function WijzigDialoog({ regel, onKlaar }: { regel: DocumentRegel | null; onKlaa
         />
         <ErrorAlert error={actie.error} />
         <ButtonGroup>
-          <Button type="submit" appearance="primary-action-button" busy={actie.busy} disabled={actie.busy}>
+          <Button type="submit" appearance="primary-action-button" busy={actie.busy} disabled={actie.busy || offline}>
             {t.app.opslaan}
           </Button>
           <Button appearance="secondary-action-button" onClick={onKlaar}>
@@ -364,6 +365,7 @@ export function Documenten({ scherm }: { scherm: SamenwerkingScherm }) {
   const [wijzig, setWijzig] = useState<DocumentRegel | null>(null);
   const [verwijder, setVerwijder] = useState<DocumentRegel | null>(null);
   const weg = useAction();
+  const { offline } = useApp();
   const magToevoegen = scherm.acties.documentToevoegenRv || scherm.acties.documentToevoegenSv;
 
   return (
@@ -403,6 +405,7 @@ export function Documenten({ scherm }: { scherm: SamenwerkingScherm }) {
       )}
       <WijzigDialoog key={wijzig?.document.documentId ?? "geen"} regel={wijzig} onKlaar={() => setWijzig(null)} />
       <ConfirmDialog
+          uit={offline}
         open={verwijder !== null}
         gevaarlijk
         titel={verwijder ? td.verwijderenVraag(verwijder.document.bestandsNaam) : ""}

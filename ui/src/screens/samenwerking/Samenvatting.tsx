@@ -121,6 +121,7 @@ export function Samenvatting({ scherm }: { scherm: SamenwerkingScherm }) {
       )}
 
       <ConfirmDialog
+        uit={offline}
         open={sluitVraag}
         titel={tv.sluitenVraag}
         uitleg={tv.sluitenUitleg}

@@ -7,6 +7,7 @@ import { CheckboxField } from "../../components/form";
 import { Dialog, ErrorAlert } from "../../components/ui";
 import { useT } from "../../i18n";
 import type { IpcError } from "../../ipc";
+import { useApp } from "../../state/app";
 
 export function VerwijderBevestiging({
   open,
@@ -27,6 +28,7 @@ export function VerwijderBevestiging({
   const [gearchiveerd, setGearchiveerd] = useState(false);
   const [fout, setFout] = useState<string | null>(null);
   const vinkje = useRef<HTMLInputElement>(null);
+  const { offline } = useApp();
 
   function annuleer() {
     setGearchiveerd(false);
@@ -73,7 +75,7 @@ export function VerwijderBevestiging({
             appearance="primary-action-button"
             hint="danger"
             busy={busy}
-            disabled={busy}
+            disabled={busy || offline}
             data-testid="verwijderen-bevestigen"
           >
             {t.samenwerking.verwijderen.knop}
