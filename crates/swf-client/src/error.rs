@@ -3,6 +3,7 @@ use serde::Serialize;
 
 /// What a caller (the desktop shell, the CLI) may branch on. Closed set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ErrorCode {
     Offline,
     Unauthorized,

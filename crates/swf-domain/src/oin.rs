@@ -3,7 +3,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
+/// In TypeScript a plain `string` (serialised as one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
 pub struct Oin(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

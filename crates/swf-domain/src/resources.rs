@@ -14,9 +14,13 @@ use utoipa::ToSchema;
 /// A HAL link (Spring HATEOAS shape; only `href` is always present).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Link {
     pub href: String,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    // `default` last: specta reads the attributes in order and then marks the field optional
+    // (it is left out on the wire when false)
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub templated: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -38,6 +42,7 @@ pub type Links = BTreeMap<String, Link>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page {
     pub number: u64,
     pub size: u64,
@@ -64,6 +69,7 @@ impl Page {
 /// `status` of a samenwerking is a nested object on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StatusObject {
     pub status: SamenwerkingStatus,
 }
@@ -71,6 +77,7 @@ pub struct StatusObject {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Samenwerking {
     pub samenwerking_id: String,
     pub verzoeknummer: Option<String>,
@@ -117,6 +124,7 @@ pub struct Samenwerking {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Deelnemer {
     pub oin: Oin,
     pub naam: String,
@@ -131,6 +139,7 @@ pub struct Deelnemer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Document {
     pub document_id: Uuid,
     pub bestands_naam: String,
@@ -159,6 +168,7 @@ pub struct Document {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Actieverzoek {
     pub actieverzoek_id: Uuid,
     pub samenwerking_id: String,
@@ -186,6 +196,7 @@ pub struct Actieverzoek {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Bericht {
     pub bericht_id: Uuid,
     pub actieverzoek_id: Uuid,
@@ -203,6 +214,7 @@ pub struct Bericht {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notificatie {
     pub notificatie_id: Uuid,
     pub notificatie_type: NotificatieType,
@@ -225,6 +237,7 @@ pub struct Notificatie {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Organisatie {
     pub oin: Oin,
     pub naam: String,
@@ -235,6 +248,7 @@ pub struct Organisatie {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistorieRegel {
     pub volgnummer: i64,
     pub datum_tijd: DateTime<Utc>,
@@ -249,6 +263,7 @@ pub struct HistorieRegel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Gebeurtenis {
     /// Position in the feed; pass it as `na` (or `Last-Event-ID`) to read what follows.
     pub volgnummer: i64,
@@ -264,6 +279,7 @@ pub struct Gebeurtenis {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Gebeurtenissen {
     pub gebeurtenissen: Vec<Gebeurtenis>,
     /// The cursor to pass as `na` next time: the last event's `volgnummer`, or the feed's head
@@ -279,6 +295,7 @@ pub struct Gebeurtenissen {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeelnemerUitnodigen {
     pub oin: Oin,
     pub privilege: Privilege,
@@ -287,6 +304,7 @@ pub struct DeelnemerUitnodigen {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SamenwerkingStarten {
     pub titel: String,
     #[serde(default)]
@@ -320,6 +338,7 @@ pub struct SamenwerkingStarten {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SamenwerkingWijzigen {
     #[serde(default)]
     pub titel: Option<String>,
@@ -354,6 +373,7 @@ impl SamenwerkingWijzigen {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeelnemerWijzigen {
     pub privilege: Privilege,
 }
@@ -362,6 +382,7 @@ pub struct DeelnemerWijzigen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum DocumentRef {
     Id(Uuid),
     Object {
@@ -381,6 +402,7 @@ impl DocumentRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActieverzoekOpstellen {
     pub titel: String,
     pub omschrijving: String,
@@ -397,6 +419,7 @@ pub struct ActieverzoekOpstellen {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActieverzoekWijzigen {
     #[serde(default)]
     pub status: Option<ActieverzoekStatus>,
@@ -413,6 +436,7 @@ pub struct ActieverzoekWijzigen {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BerichtVerzenden {
     pub bericht: String,
 }
@@ -420,6 +444,7 @@ pub struct BerichtVerzenden {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocumentKoppelen {
     pub document_id: Uuid,
 }
@@ -427,6 +452,7 @@ pub struct DocumentKoppelen {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocumentWijzigen {
     #[serde(default)]
     pub document_omschrijving: Option<String>,
@@ -444,6 +470,7 @@ pub struct DocumentWijzigen {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TokenAanvraag {
     pub gebruikersnaam: String,
     pub wachtwoord: String,
@@ -453,6 +480,7 @@ pub struct TokenAanvraag {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Token {
     pub access_token: String,
     pub token_type: String,

@@ -120,6 +120,7 @@ pub struct Batch {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ChangeKind {
     /// The samenwerking or its overview line (counters, partners) changed.
     Samenwerking,
@@ -134,6 +135,7 @@ pub enum ChangeKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Change {
     pub kind: ChangeKind,
     /// Sorted, without duplicates.
@@ -143,6 +145,7 @@ pub struct Change {
 /// The notice the app gets per batch (one `entities-changed` event).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Changed {
     /// One entry per kind that changed, in [`ChangeKind`] order.
     pub changes: Vec<Change>,
@@ -189,6 +192,7 @@ impl ChangeSet {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum StatusFilter {
     #[default]
     Alle,
@@ -223,6 +227,7 @@ impl Default for OverviewFilter {
 /// One line of the overview screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OverviewItem {
     pub samenwerking_id: String,
     pub titel: String,
@@ -243,6 +248,7 @@ pub struct OverviewItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OverviewPage {
     pub items: Vec<OverviewItem>,
     /// Matching samenwerkingen in all pages.
@@ -251,6 +257,7 @@ pub struct OverviewPage {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocumentItem {
     #[serde(flatten)]
     pub document: Document,
@@ -260,6 +267,7 @@ pub struct DocumentItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActieverzoekItem {
     #[serde(flatten)]
     pub actieverzoek: Actieverzoek,
@@ -269,6 +277,7 @@ pub struct ActieverzoekItem {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NotificatieItem {
     #[serde(flatten)]
     pub notificatie: Notificatie,
@@ -278,6 +287,7 @@ pub struct NotificatieItem {
 /// Everything the samenwerking screen shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SamenwerkingDetail {
     pub samenwerking: Samenwerking,
     /// Initiator first, then by name.
@@ -312,6 +322,7 @@ impl Default for NotificatieFilter {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NotificatiePage {
     /// Newest first.
     pub items: Vec<NotificatieItem>,
@@ -338,6 +349,7 @@ pub struct MirrorStats {
 /// The signed-in account of this installation (no secrets: tokens are in the OS keychain).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Account {
     pub service_url: String,
     pub gebruikersnaam: Option<String>,

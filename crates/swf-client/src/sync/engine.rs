@@ -56,6 +56,7 @@ impl Default for SyncConfig {
 /// Connection state for the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Verbinding {
     Online,
     Offline,
@@ -64,6 +65,7 @@ pub enum Verbinding {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncStatus {
     pub verbinding: Verbinding,
     pub last_synced_at: Option<DateTime<Utc>>,

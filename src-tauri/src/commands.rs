@@ -1,0 +1,552 @@
+//! The commands the UI calls (docs/desktop-ipc.md). Each one is thin: take the state, call one
+//! engine function, map the error. Rust names are snake_case; the UI passes camelCase.
+use crate::events::{self, MirrorGewijzigd, Overdracht};
+use crate::ipc_error::IpcError;
+use crate::state::AppState;
+use crate::types::{
+    AppInfo, Instellingen, NotificatiesFilter, Oefenomgeving, OverzichtFilter, SessieInfo, Taal,
+};
+use std::path::{Path, PathBuf};
+use swf_client::mirror::{NotificatiePage, OverviewPage};
+use swf_client::sync::SyncStatus;
+use swf_client::werk::{NieuwActieverzoek, NieuweSamenwerking, SamenwerkingScherm};
+use swf_domain::{
+    ActieverzoekStatus, Document, HistorieRegel, Organisatie, Privilege, Vertrouwelijkheid,
+};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+use uuid::Uuid;
+
+type Uitkomst<T> = Result<T, IpcError>;
+
+/// An id the UI passes as a string; a wrong one is a readable `Validation`.
+fn id(wat: &str, s: &str) -> Uitkomst<Uuid> {
+    Uuid::parse_str(s.trim())
+        .map_err(|_| IpcError::ongeldig(format!("{wat} '{s}' is geen geldig id (een UUID).")))
+}
+
+fn pad_tekst(p: PathBuf) -> Uitkomst<String> {
+    p.into_os_string().into_string().map_err(|p| {
+        IpcError::ongeldig(format!(
+            "De naam van {} bevat tekens die niet kunnen worden gebruikt; geef het bestand een andere naam.",
+            PathBuf::from(p).display()
+        ))
+    })
+}
+
+/// Run `f` with a progress reporter for `overdracht_id`; the last event says `klaar`, also
+/// after a failure.
+async fn met_voortgang<R: Runtime, T, F>(
+    app: &AppHandle<R>,
+    overdracht_id: String,
+    f: impl FnOnce(std::sync::Arc<Overdracht<R>>) -> F,
+) -> T
+where
+    F: std::future::Future<Output = T>,
+{
+    let o = std::sync::Arc::new(Overdracht::new(app.clone(), overdracht_id));
+    let uit = f(o.clone()).await;
+    o.klaar();
+    uit
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Uitkomst<AppInfo> {
+    Ok(AppInfo {
+        versie: app.package_info().version.to_string(),
+        identifier: app.config().identifier.clone(),
+        oefenomgeving_beschikbaar: true,
+        data_map: state.data_dir.display().to_string(),
+        log_map: state.log_dir.display().to_string(),
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sessie<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Uitkomst<Option<SessieInfo>> {
+    state.herstel(&app).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn aanmelden<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    service_url: String,
+    gebruikersnaam: String,
+    wachtwoord: String,
+    onthouden: bool,
+) -> Uitkomst<SessieInfo> {
+    state
+        .aanmelden(&app, &service_url, &gebruikersnaam, &wachtwoord, onthouden)
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn oefenomgeving_starten(state: State<'_, AppState>) -> Uitkomst<Oefenomgeving> {
+    state.oefenomgeving().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn afmelden(state: State<'_, AppState>) -> Uitkomst<()> {
+    state.afmelden().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_status(state: State<'_, AppState>) -> Uitkomst<SyncStatus> {
+    Ok(state.session().await?.engine.status().borrow().clone())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn nu_synchroniseren(state: State<'_, AppState>) -> Uitkomst<()> {
+    state.session().await?.engine.sync_once().await?;
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn overzicht(
+    state: State<'_, AppState>,
+    filter: OverzichtFilter,
+) -> Uitkomst<OverviewPage> {
+    state.session().await?;
+    Ok(state.mirror.overview(&filter.into()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn samenwerking(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+) -> Uitkomst<Option<SamenwerkingScherm>> {
+    Ok(state.session().await?.scherm(&samenwerking_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn notificaties(
+    state: State<'_, AppState>,
+    filter: NotificatiesFilter,
+) -> Uitkomst<NotificatiePage> {
+    state.session().await?;
+    Ok(state.mirror.notificaties(&filter.into()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn notificaties_gelezen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Uitkomst<()> {
+    state.session().await?;
+    let ids = ids
+        .iter()
+        .map(|s| id("notificatie", s))
+        .collect::<Uitkomst<Vec<_>>>()?;
+    let c = state.mirror.mark_gelezen(&ids).await?;
+    // read marks are local: tell the screens (unread counters) here, no sync will
+    if !c.is_empty() {
+        events::emit(&app, MirrorGewijzigd(c));
+    }
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn notificatie_verwijderen(
+    state: State<'_, AppState>,
+    notificatie_id: String,
+) -> Uitkomst<()> {
+    let n = id("notificatie", &notificatie_id)?;
+    Ok(state.session().await?.notificatie_verwijderen(n).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn organisaties_zoeken(
+    state: State<'_, AppState>,
+    zoek: String,
+) -> Uitkomst<Vec<Organisatie>> {
+    Ok(state.session().await?.organisaties_zoeken(&zoek).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn samenwerking_starten(
+    state: State<'_, AppState>,
+    invoer: NieuweSamenwerking,
+) -> Uitkomst<String> {
+    Ok(state.session().await?.samenwerking_starten(&invoer).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn samenwerking_sluiten(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+) -> Uitkomst<()> {
+    Ok(state
+        .session()
+        .await?
+        .samenwerking_sluiten(&samenwerking_id)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn samenwerking_verwijderen(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+) -> Uitkomst<()> {
+    Ok(state
+        .session()
+        .await?
+        .samenwerking_verwijderen(&samenwerking_id)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn deelnemer_uitnodigen(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+    oin: String,
+    privilege: Privilege,
+) -> Uitkomst<()> {
+    Ok(state
+        .session()
+        .await?
+        .deelnemer_uitnodigen(&samenwerking_id, &oin, privilege)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn privilege_wijzigen(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+    oin: String,
+    privilege: Privilege,
+) -> Uitkomst<()> {
+    Ok(state
+        .session()
+        .await?
+        .privilege_wijzigen(&samenwerking_id, &oin, privilege)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn deelnemer_verwijderen(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+    oin: String,
+) -> Uitkomst<()> {
+    Ok(state
+        .session()
+        .await?
+        .deelnemer_verwijderen(&samenwerking_id, &oin)
+        .await?)
+}
+
+/// Paths chosen in the system file dialog (empty when cancelled). With `SWF_E2E_BESTANDEN`
+/// set, those paths (a native dialog cannot be driven by WebDriver).
+#[tauri::command]
+#[specta::specta]
+pub async fn bestand_kiezen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Uitkomst<Vec<String>> {
+    if let Some(paden) = &state.e2e_bestanden {
+        return paden.iter().cloned().map(pad_tekst).collect();
+    }
+    // the blocking dialog waits for the main thread: never call it from there
+    let gekozen = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Document toevoegen")
+            .blocking_pick_files()
+    })
+    .await
+    .map_err(IpcError::intern)?;
+    gekozen
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| f.into_path().map_err(IpcError::intern).and_then(pad_tekst))
+        .collect()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn document_toevoegen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+    pad: String,
+    vertrouwelijkheid: Vertrouwelijkheid,
+    omschrijving: Option<String>,
+    overdracht_id: String,
+) -> Uitkomst<Document> {
+    let s = state.session().await?;
+    met_voortgang(&app, overdracht_id, |o| async move {
+        s.document_toevoegen(
+            &samenwerking_id,
+            Path::new(&pad),
+            vertrouwelijkheid,
+            omschrijving.as_deref(),
+            &|b, t| o.melden(b, t),
+        )
+        .await
+    })
+    .await
+    .map_err(IpcError::from)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn document_wijzigen(
+    state: State<'_, AppState>,
+    document_id: String,
+    vertrouwelijkheid: Option<Vertrouwelijkheid>,
+    omschrijving: Option<String>,
+) -> Uitkomst<()> {
+    let d = id("document", &document_id)?;
+    Ok(state
+        .session()
+        .await?
+        .document_wijzigen(d, vertrouwelijkheid, omschrijving)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn document_verwijderen(state: State<'_, AppState>, document_id: String) -> Uitkomst<()> {
+    let d = id("document", &document_id)?;
+    Ok(state.session().await?.document_verwijderen(d).await?)
+}
+
+/// The file name to save or open a document under: the last part of its name only.
+fn bestandsnaam(naam: &str, d: Uuid) -> String {
+    Path::new(naam)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.trim().is_empty() && n != "." && n != "..")
+        .unwrap_or_else(|| format!("document-{d}"))
+}
+
+/// Ask where to save (system dialog), then download (verified) and save there. `null` when
+/// cancelled. With `SWF_E2E_OPSLAAN_MAP` set, saves into that folder under the document's name.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_opslaan<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    document_id: String,
+    overdracht_id: String,
+) -> Uitkomst<Option<String>> {
+    let d = id("document", &document_id)?;
+    let s = state.session().await?;
+    let doc = state.mirror.document(d).await?.ok_or_else(|| {
+        IpcError::new(
+            swf_client::ErrorCode::NotFound,
+            "Dit document staat (nog) niet in de lokale kopie; synchroniseer en probeer het opnieuw.",
+        )
+    })?;
+    let naam = bestandsnaam(&doc.document.bestands_naam, d);
+    let doel = match &state.e2e_opslaan_map {
+        Some(map) => map.join(&naam),
+        None => {
+            let a = app.clone();
+            let gekozen = tauri::async_runtime::spawn_blocking(move || {
+                a.dialog()
+                    .file()
+                    .set_title("Document opslaan")
+                    .set_file_name(&naam)
+                    .blocking_save_file()
+            })
+            .await
+            .map_err(IpcError::intern)?;
+            match gekozen {
+                None => return Ok(None),
+                Some(f) => f.into_path().map_err(IpcError::intern)?,
+            }
+        }
+    };
+    let pad = met_voortgang(&app, overdracht_id, |o| async move {
+        s.document_opslaan(d, &doel, &|b, t| o.melden(b, t)).await
+    })
+    .await?;
+    pad_tekst(pad).map(Some)
+}
+
+/// Download when needed and open with the system viewer. The viewer gets a copy under the
+/// document's own name (`<data>/geopend/<id>/`), never the verified cache file itself.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_openen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    document_id: String,
+    overdracht_id: String,
+) -> Uitkomst<()> {
+    let d = id("document", &document_id)?;
+    let s = state.session().await?;
+    let naam = match state.mirror.document(d).await? {
+        Some(doc) => bestandsnaam(&doc.document.bestands_naam, d),
+        None => format!("document-{d}"),
+    };
+    let map = state.geopend_map().join(d.to_string());
+    tokio::fs::create_dir_all(&map)
+        .await
+        .map_err(swf_client::ClientError::from)?;
+    let doel = map.join(naam);
+    let pad = met_voortgang(&app, overdracht_id, |o| async move {
+        s.document_opslaan(d, &doel, &|b, t| o.melden(b, t)).await
+    })
+    .await?;
+    app.opener()
+        .open_path(pad.to_string_lossy(), None::<&str>)
+        .map_err(|e| {
+            tracing::warn!(error = %e, "could not open a document with the system viewer");
+            IpcError::new(
+                swf_client::ErrorCode::Internal,
+                format!(
+                    "Het document kan niet worden geopend: er is geen programma voor gevonden. Het staat in {}.",
+                    pad.display()
+                ),
+            )
+        })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn actieverzoek_versturen(
+    state: State<'_, AppState>,
+    invoer: NieuwActieverzoek,
+) -> Uitkomst<String> {
+    Ok(state
+        .session()
+        .await?
+        .actieverzoek_versturen(&invoer)
+        .await?
+        .to_string())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn actieverzoek_status(
+    state: State<'_, AppState>,
+    actieverzoek_id: String,
+    status: ActieverzoekStatus,
+    melding: Option<String>,
+) -> Uitkomst<()> {
+    let a = id("actieverzoek", &actieverzoek_id)?;
+    Ok(state
+        .session()
+        .await?
+        .actieverzoek_status(a, status, melding)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bericht_versturen(
+    state: State<'_, AppState>,
+    actieverzoek_id: String,
+    tekst: String,
+) -> Uitkomst<()> {
+    let a = id("actieverzoek", &actieverzoek_id)?;
+    Ok(state.session().await?.bericht_versturen(a, &tekst).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn historie(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+) -> Uitkomst<Vec<HistorieRegel>> {
+    Ok(state.session().await?.historie(&samenwerking_id).await?)
+}
+
+/// Keep all documents of a samenwerking on this machine (or stop doing so).
+#[tauri::command]
+#[specta::specta]
+pub async fn offline_beschikbaar(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+    aan: bool,
+) -> Uitkomst<()> {
+    let s = state.session().await?;
+    state
+        .mirror
+        .set_available_offline(&samenwerking_id, aan)
+        .await?;
+    if aan {
+        // fetch the documents now rather than after the next change
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = s.engine.cache_offline_documenten().await {
+                tracing::info!(error = %e, "caching documents for offline use failed");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Settings are local: they work before signing in (the language of the sign-in screen).
+#[tauri::command]
+#[specta::specta]
+pub async fn instellingen(state: State<'_, AppState>) -> Uitkomst<Instellingen> {
+    let taal = state.mirror.setting(Instellingen::TAAL).await?;
+    Ok(Instellingen {
+        taal: Taal::from_setting(taal.as_deref()),
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn instellingen_opslaan(
+    state: State<'_, AppState>,
+    instellingen: Instellingen,
+) -> Uitkomst<()> {
+    Ok(state
+        .mirror
+        .set_setting(Instellingen::TAAL, instellingen.taal.as_str())
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn logmap_openen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Uitkomst<()> {
+    let map = state.log_dir.clone();
+    tokio::fs::create_dir_all(&map)
+        .await
+        .map_err(swf_client::ClientError::from)?;
+    app.opener()
+        .open_path(map.to_string_lossy(), None::<&str>)
+        .map_err(|e| {
+            tracing::warn!(error = %e, "could not open the log folder");
+            IpcError::new(
+                swf_client::ErrorCode::Internal,
+                format!(
+                    "De logmap kan niet worden geopend. U vindt hem in {}.",
+                    map.display()
+                ),
+            )
+        })
+}

@@ -1,0 +1,6 @@
+// no console window on Windows in release builds
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() -> std::process::ExitCode {
+    samenwerkruimte_lib::run()
+}

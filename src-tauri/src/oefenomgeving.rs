@@ -1,0 +1,116 @@
+//! The built-in practice environment: the real collaboration service (`swf-server`), run
+//! in-process on 127.0.0.1 with its own data folder and the demo organisations and users.
+use crate::types::{OefenGebruiker, Oefenomgeving as OefenInfo};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use swf_server::cli::{DEMO, DEMO_PASSWORD};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OefenFout {
+    /// Another process (a second window of the app) runs the practice service on this folder.
+    #[error("de oefenomgeving draait al in een ander venster van Samenwerkruimte; gebruik dat venster of sluit het eerst")]
+    AlInGebruik,
+    #[error("de oefenomgeving kan niet starten: {0}")]
+    Start(String),
+}
+
+impl From<swf_server::StartError> for OefenFout {
+    fn from(e: swf_server::StartError) -> Self {
+        match e {
+            swf_server::StartError::Locked(_) => OefenFout::AlInGebruik,
+            e => OefenFout::Start(e.to_string()),
+        }
+    }
+}
+
+/// A running practice service. Stop it with [`Service::stop`]; the data folder stays locked
+/// until then.
+pub struct Service {
+    pub url: String,
+    stop: CancellationToken,
+    taak: tokio::task::JoinHandle<()>,
+    /// The data folder's service lock, held as long as the service runs.
+    _lock: std::fs::File,
+}
+
+impl Service {
+    /// Start on `127.0.0.1:0` with its data in `data_dir`. The demo organisations and users
+    /// are added when missing; what was practised before stays.
+    pub async fn start(data_dir: &Path) -> Result<Service, OefenFout> {
+        Self::start_op(data_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    pub async fn start_op(data_dir: &Path, listen: SocketAddr) -> Result<Service, OefenFout> {
+        let lock = swf_server::lock_data_dir(data_dir)?;
+        let config = swf_server::config::Config {
+            listen,
+            data_dir: PathBuf::from(data_dir),
+            // a new samenwerking opens within a second or two instead of a minute
+            job_interval_secs: 1,
+            ..swf_server::config::Config::default()
+        };
+        let st = swf_server::open_state(config, true).await?;
+        swf_server::cli::seed_demo(&st)
+            .await
+            .map_err(|e| OefenFout::Start(e.to_string()))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| OefenFout::Start(format!("geen poort vrij op {listen}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| OefenFout::Start(e.to_string()))?;
+        let stop = CancellationToken::new();
+        let (jobs_stop, jobs_rx) = tokio::sync::watch::channel(false);
+        let jobs = tokio::spawn(swf_server::jobs::run_forever(st.clone(), jobs_rx));
+        let streams = st.shutdown.clone();
+        let app = swf_server::http::router(st);
+        let wacht = stop.clone();
+        let taak = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                wacht.cancelled().await;
+                // end the live change streams, or graceful shutdown waits for them forever
+                streams.cancel();
+                let _ = jobs_stop.send(true);
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "practice service stopped with an error");
+            }
+            let _ = jobs.await;
+        });
+        let url = format!("http://{addr}");
+        tracing::info!(%url, data = %data_dir.display(), "practice service started");
+        Ok(Service {
+            url,
+            stop,
+            taak,
+            _lock: lock,
+        })
+    }
+
+    /// What the UI shows on the sign-in screen.
+    pub fn info(&self) -> OefenInfo {
+        OefenInfo {
+            service_url: self.url.clone(),
+            wachtwoord: DEMO_PASSWORD.to_owned(),
+            gebruikers: DEMO
+                .iter()
+                .map(|(_, organisatie, _, gebruikersnaam, naam)| OefenGebruiker {
+                    gebruikersnaam: (*gebruikersnaam).to_owned(),
+                    naam: (*naam).to_owned(),
+                    organisatie: (*organisatie).to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Finish requests in flight, end the live streams and the background jobs, release the
+    /// folder. Waits at most `grens`.
+    pub async fn stop(self, grens: std::time::Duration) {
+        self.stop.cancel();
+        match tokio::time::timeout(grens, self.taak).await {
+            Ok(_) => tracing::info!("practice service stopped"),
+            Err(_) => tracing::warn!("practice service did not stop in time"),
+        }
+    }
+}

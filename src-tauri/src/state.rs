@@ -1,0 +1,338 @@
+//! The app's one managed state: the mirror, the keychain, the signed-in session with its
+//! background sync, and the practice environment. No global statics: tests build their own.
+use crate::events::{self, MirrorGewijzigd, SyncStatusGewijzigd};
+use crate::ipc_error::IpcError;
+use crate::oefenomgeving::{self, OefenFout};
+use crate::types::{Oefenomgeving as OefenInfo, SessieInfo};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use swf_client::mirror::Mirror;
+use swf_client::remote::RemoteConfig;
+use swf_client::secrets::SecretStore;
+use swf_client::session::{self, Session};
+use swf_client::sync::{SyncConfig, Verbinding};
+use swf_client::{ClientError, ErrorCode};
+use tauri::{AppHandle, Manager, Runtime};
+use tokio::sync::{broadcast, Mutex, RwLock};
+use tokio_util::sync::CancellationToken;
+
+/// Environment variables the shell reads (tests and e2e).
+pub const ENV_DATA_DIR: &str = "SWF_DATA_DIR";
+pub const ENV_LOG_DIR: &str = "SWF_LOG_DIR";
+/// Paths (separated by `:`) that `bestand_kiezen` returns instead of opening a dialog.
+pub const ENV_E2E_BESTANDEN: &str = "SWF_E2E_BESTANDEN";
+/// Folder `document_opslaan` saves into (under the document's name) instead of asking.
+pub const ENV_E2E_OPSLAAN_MAP: &str = "SWF_E2E_OPSLAAN_MAP";
+
+/// How the shell is set up. [`Opties::from_env`] for the app; tests fill it in directly.
+#[derive(Clone, Default)]
+pub struct Opties {
+    /// Instead of the platform's app data folder.
+    pub data_dir: Option<PathBuf>,
+    /// Instead of the platform's app log folder.
+    pub log_dir: Option<PathBuf>,
+    /// Write log files (the app); tests log nowhere.
+    pub logboek: bool,
+    /// `None`: the OS keychain, or memory with `SWF_SECRETS=memory`.
+    pub secrets: Option<Arc<dyn SecretStore>>,
+    pub e2e_bestanden: Option<Vec<PathBuf>>,
+    pub e2e_opslaan_map: Option<PathBuf>,
+    pub sync: SyncConfig,
+}
+
+impl Opties {
+    pub fn from_env() -> Opties {
+        let pad = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        Opties {
+            data_dir: pad(ENV_DATA_DIR),
+            log_dir: pad(ENV_LOG_DIR),
+            logboek: true,
+            secrets: None,
+            e2e_bestanden: std::env::var_os(ENV_E2E_BESTANDEN).map(|v| {
+                std::env::split_paths(&v)
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .collect()
+            }),
+            e2e_opslaan_map: pad(ENV_E2E_OPSLAAN_MAP),
+            sync: SyncConfig::default(),
+        }
+    }
+}
+
+/// The signed-in session and what runs for it.
+struct Actief {
+    session: Session,
+    /// Stops the sync and the event forwarding of this session.
+    stop: CancellationToken,
+    /// Tells this session apart from a later one (a late failure must not end a newer one).
+    generatie: u64,
+}
+
+pub struct AppState {
+    pub mirror: Mirror,
+    secrets: Arc<dyn SecretStore>,
+    sessie: RwLock<Option<Actief>>,
+    oefen: Mutex<Option<oefenomgeving::Service>>,
+    pub data_dir: PathBuf,
+    pub log_dir: PathBuf,
+    pub e2e_bestanden: Option<Vec<PathBuf>>,
+    pub e2e_opslaan_map: Option<PathBuf>,
+    sync: SyncConfig,
+    /// Cancelled when the app exits: every session's token is a child of it.
+    afsluiten: CancellationToken,
+    generatie: AtomicU64,
+}
+
+impl AppState {
+    /// Open the mirror in `data_dir/spiegel` and clear copies opened last time.
+    pub async fn open(
+        data_dir: PathBuf,
+        log_dir: PathBuf,
+        secrets: Arc<dyn SecretStore>,
+        opties: &Opties,
+    ) -> Result<AppState, ClientError> {
+        let (mirror, report) = Mirror::open(&data_dir.join("spiegel")).await?;
+        if report.mirror_rebuilt || report.local_rebuilt {
+            tracing::warn!(
+                ?report,
+                "the local copy was unreadable and has been rebuilt"
+            );
+        }
+        let state = AppState {
+            mirror,
+            secrets,
+            sessie: RwLock::new(None),
+            oefen: Mutex::new(None),
+            data_dir,
+            log_dir,
+            e2e_bestanden: opties.e2e_bestanden.clone(),
+            e2e_opslaan_map: opties.e2e_opslaan_map.clone(),
+            sync: opties.sync.clone(),
+            afsluiten: CancellationToken::new(),
+            generatie: AtomicU64::new(0),
+        };
+        state.geopend_opruimen().await;
+        Ok(state)
+    }
+
+    /// The signed-in session, or `Unauthorized`.
+    pub async fn session(&self) -> Result<Session, IpcError> {
+        self.sessie
+            .read()
+            .await
+            .as_ref()
+            .map(|a| a.session.clone())
+            .ok_or_else(IpcError::niet_aangemeld)
+    }
+
+    pub fn secrets(&self) -> &dyn SecretStore {
+        &*self.secrets
+    }
+
+    /// The current session, else the remembered one (from the keychain; works offline).
+    pub async fn herstel<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+    ) -> Result<Option<SessieInfo>, IpcError> {
+        let mut huidig = self.sessie.write().await;
+        if let Some(a) = huidig.as_ref() {
+            return Ok(Some(SessieInfo {
+                account: a.session.account.clone(),
+                waarschuwing: None,
+            }));
+        }
+        let Some(s) = session::restore(
+            &self.mirror,
+            self.secrets(),
+            |url: &str| RemoteConfig::new(url),
+            self.sync.clone(),
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        tracing::info!(service = %s.account.service_url, "remembered session restored");
+        let info = SessieInfo {
+            account: s.account.clone(),
+            waarschuwing: None,
+        };
+        *huidig = Some(self.volgen(app, s));
+        Ok(Some(info))
+    }
+
+    /// Sign in; with `onthouden` the token goes to the keychain.
+    pub async fn aanmelden<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        service_url: &str,
+        gebruikersnaam: &str,
+        wachtwoord: &str,
+        onthouden: bool,
+    ) -> Result<SessieInfo, IpcError> {
+        let service_url = service_url.trim();
+        let gebruikersnaam = gebruikersnaam.trim();
+        if service_url.is_empty() {
+            return Err(IpcError::ongeldig("Vul het adres van de service in."));
+        }
+        if gebruikersnaam.is_empty() || wachtwoord.is_empty() {
+            return Err(IpcError::ongeldig(
+                "Vul uw gebruikersnaam en wachtwoord in.",
+            ));
+        }
+        let mut huidig = self.sessie.write().await;
+        if let Some(oud) = huidig.take() {
+            oud.stop.cancel();
+        }
+        let (s, waarschuwing) = session::login(
+            &self.mirror,
+            self.secrets(),
+            RemoteConfig::new(service_url),
+            self.sync.clone(),
+            gebruikersnaam,
+            wachtwoord,
+            onthouden,
+        )
+        .await?;
+        tracing::info!(service = %s.account.service_url, remember = onthouden, "signed in");
+        let info = SessieInfo {
+            account: s.account.clone(),
+            waarschuwing: waarschuwing.map(crate::ipc_error::zin),
+        };
+        *huidig = Some(self.volgen(app, s));
+        Ok(info)
+    }
+
+    /// Sign out: revoke the token, forget it, wipe the local copy (also opened documents).
+    pub async fn afmelden(&self) -> Result<(), IpcError> {
+        let mut huidig = self.sessie.write().await;
+        let oud = huidig.take();
+        if let Some(a) = &oud {
+            a.stop.cancel();
+        }
+        session::logout(
+            &self.mirror,
+            self.secrets(),
+            oud.as_ref().map(|a| &a.session),
+        )
+        .await?;
+        self.geopend_opruimen().await;
+        tracing::info!("signed out");
+        Ok(())
+    }
+
+    /// Start the practice service (once; later calls return the running one).
+    pub async fn oefenomgeving(&self) -> Result<OefenInfo, IpcError> {
+        let mut oefen = self.oefen.lock().await;
+        if let Some(s) = oefen.as_ref() {
+            return Ok(s.info());
+        }
+        let s = oefenomgeving::Service::start(&self.data_dir.join("oefenomgeving"))
+            .await
+            .map_err(|e| match e {
+                OefenFout::AlInGebruik => IpcError::new(ErrorCode::Conflict, e.to_string()),
+                OefenFout::Start(_) => IpcError::intern(e),
+            })?;
+        let info = s.info();
+        *oefen = Some(s);
+        Ok(info)
+    }
+
+    /// Where `document_openen` puts the copies it opens (emptied at start and sign-out).
+    pub fn geopend_map(&self) -> PathBuf {
+        self.data_dir.join("geopend")
+    }
+
+    async fn geopend_opruimen(&self) {
+        let map = self.geopend_map();
+        match tokio::fs::remove_dir_all(&map).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(error = %e, "could not clear the opened documents"),
+        }
+    }
+
+    /// App exit: stop syncing and the practice service, close the mirror.
+    pub async fn afsluiten(&self) {
+        self.afsluiten.cancel();
+        if let Some(s) = self.oefen.lock().await.take() {
+            s.stop(Duration::from_secs(5)).await;
+        }
+        self.mirror.close().await;
+    }
+
+    /// Start following the service for `session` and forward its notices to the UI.
+    fn volgen<R: Runtime>(&self, app: &AppHandle<R>, session: Session) -> Actief {
+        let stop = self.afsluiten.child_token();
+        let generatie = self.generatie.fetch_add(1, Ordering::Relaxed) + 1;
+        let engine = session.engine.clone();
+
+        // changes in the mirror → mirror-gewijzigd
+        let mut wijzigingen = engine.subscribe();
+        let (a, s) = (app.clone(), stop.clone());
+        tauri::async_runtime::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = s.cancelled() => return,
+                    r = wijzigingen.recv() => match r {
+                        Ok(c) => events::emit(&a, MirrorGewijzigd(c)),
+                        Err(broadcast::error::RecvError::Lagged(n)) => {
+                            tracing::warn!(missed = n, "mirror notices were dropped");
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    }
+                }
+            }
+        });
+
+        // status → sync-status (the current one first)
+        let mut status = engine.status();
+        let (a, s) = (app.clone(), stop.clone());
+        tauri::async_runtime::spawn(async move {
+            loop {
+                let nu = status.borrow_and_update().clone();
+                events::emit(&a, SyncStatusGewijzigd(nu));
+                tokio::select! {
+                    _ = s.cancelled() => return,
+                    r = status.changed() => if r.is_err() { return },
+                }
+            }
+        });
+
+        // the sync itself; a refused token ends the session (not the local copy)
+        let (a, s) = (app.clone(), stop.clone());
+        tauri::async_runtime::spawn(async move {
+            match engine.follow(s.clone()).await {
+                Ok(()) => {}
+                Err(e) if e.code() == ErrorCode::Unauthorized => {
+                    tracing::warn!("the service no longer accepts this session; sign in again");
+                    let state = a.state::<AppState>();
+                    let mut huidig = state.sessie.write().await;
+                    if huidig.as_ref().is_some_and(|x| x.generatie == generatie) {
+                        if let Some(x) = huidig.take() {
+                            x.stop.cancel();
+                        }
+                    }
+                    drop(huidig);
+                    let mut st = engine.status().borrow().clone();
+                    st.verbinding = Verbinding::Offline;
+                    st.live = false;
+                    st.melding = Some("U bent niet meer aangemeld. Meld u opnieuw aan.".into());
+                    events::emit(&a, SyncStatusGewijzigd(st));
+                }
+                Err(e) => tracing::error!(error = %e, "sync stopped"),
+            }
+        });
+
+        Actief {
+            session,
+            stop,
+            generatie,
+        }
+    }
+}

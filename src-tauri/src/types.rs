@@ -1,0 +1,166 @@
+//! Types that exist only at the IPC boundary (the engine's own types are used as they are).
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use swf_client::mirror::{Account, NotificatieFilter, OverviewFilter, StatusFilter};
+
+/// Pages are capped so one call cannot ask the mirror for everything at once.
+pub const MAX_LIMIT: u32 = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub versie: String,
+    /// `nl.samenwerkruimte.desktop` (or `.dev` / `.test` for those builds).
+    pub identifier: String,
+    /// The built-in practice service can be started (`oefenomgeving_starten`).
+    pub oefenomgeving_beschikbaar: bool,
+    pub data_map: String,
+    pub log_map: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SessieInfo {
+    pub account: Account,
+    /// Why the sign-in will not be remembered (keychain unavailable), if so.
+    pub waarschuwing: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Oefenomgeving {
+    /// `http://127.0.0.1:<port>`: fill in as the service URL.
+    pub service_url: String,
+    /// The password of every practice user.
+    pub wachtwoord: String,
+    pub gebruikers: Vec<OefenGebruiker>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OefenGebruiker {
+    pub gebruikersnaam: String,
+    pub naam: String,
+    /// The name of the user's organisation.
+    pub organisatie: String,
+}
+
+/// The overview filter as the UI sends it (the point of view is always the signed-in account).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OverzichtFilter {
+    pub status: StatusFilter,
+    #[serde(default)]
+    pub zoek: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl From<OverzichtFilter> for OverviewFilter {
+    fn from(f: OverzichtFilter) -> Self {
+        OverviewFilter {
+            mijn_oin: None,
+            status: f.status,
+            zoek: f
+                .zoek
+                .map(|z| z.trim().to_owned())
+                .filter(|z| !z.is_empty()),
+            limit: f.limit.clamp(1, MAX_LIMIT),
+            offset: f.offset,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificatiesFilter {
+    #[serde(default)]
+    pub samenwerking_id: Option<String>,
+    #[serde(default)]
+    pub alleen_ongelezen: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl From<NotificatiesFilter> for NotificatieFilter {
+    fn from(f: NotificatiesFilter) -> Self {
+        NotificatieFilter {
+            samenwerking_id: f.samenwerking_id,
+            alleen_ongelezen: f.alleen_ongelezen,
+            limit: f.limit.clamp(1, MAX_LIMIT),
+            offset: f.offset,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Taal {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Taal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Taal::Nl => "nl",
+            Taal::En => "en",
+        }
+    }
+
+    /// The stored value; anything unknown is Dutch.
+    pub fn from_setting(s: Option<&str>) -> Taal {
+        match s {
+            Some("en") => Taal::En,
+            _ => Taal::Nl,
+        }
+    }
+}
+
+/// Settings of this installation (kept in the local database, not on the service).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Instellingen {
+    pub taal: Taal,
+}
+
+impl Instellingen {
+    pub const TAAL: &'static str = "taal";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn filters_take_the_ui_names_and_cap_the_page() {
+        let f: OverzichtFilter = serde_json::from_value(
+            json!({ "status": "open", "zoek": "  ", "limit": 100000, "offset": 5 }),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let f = OverviewFilter::from(f);
+        assert_eq!(f.status, StatusFilter::Open);
+        assert_eq!(f.zoek, None);
+        assert_eq!(f.limit, MAX_LIMIT);
+        assert_eq!(f.offset, 5);
+
+        let n: NotificatiesFilter = serde_json::from_value(
+            json!({ "samenwerkingId": null, "alleenOngelezen": true, "limit": 0, "offset": 0 }),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let n = NotificatieFilter::from(n);
+        assert!(n.alleen_ongelezen);
+        assert_eq!(n.limit, 1);
+    }
+
+    #[test]
+    fn settings_round_trip() {
+        let i = Instellingen { taal: Taal::En };
+        assert_eq!(serde_json::to_value(i).ok(), Some(json!({ "taal": "en" })));
+        assert_eq!(Taal::from_setting(Some("en")), Taal::En);
+        assert_eq!(Taal::from_setting(Some("fr")), Taal::Nl);
+        assert_eq!(Taal::from_setting(None), Taal::Nl);
+    }
+}

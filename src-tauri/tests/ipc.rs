@@ -1,0 +1,339 @@
+//! The IPC wiring, end to end on the mock runtime: the real commands, state and engine against
+//! a real collaboration service started the way the practice environment starts it (in-process
+//! on 127.0.0.1:0 with the demo organisations), with a temp data folder and an in-memory
+//! keychain. No display and no D-Bus needed.
+use samenwerkruimte_lib::{init, register, AppState, Opties};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use swf_client::secrets::MemoryStore;
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::{Listener, Manager, WebviewWindow};
+
+const VERA: &str = "vergunningverlener";
+const ADVISEUR_OIN: &str = "00000001812579446000";
+
+struct App {
+    app: tauri::App<MockRuntime>,
+    venster: WebviewWindow<MockRuntime>,
+    secrets: Arc<MemoryStore>,
+    _tmp: tempfile::TempDir,
+}
+
+fn app() -> App {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let secrets = Arc::new(MemoryStore::new());
+    let opties = Opties {
+        data_dir: Some(tmp.path().join("data")),
+        log_dir: Some(tmp.path().join("log")),
+        secrets: Some(secrets.clone()),
+        ..Opties::default()
+    };
+    let app = register(mock_builder())
+        .build(mock_context(noop_assets()))
+        .unwrap_or_else(|e| panic!("app: {e}"));
+    init(app.handle(), opties).unwrap_or_else(|e| panic!("init: {e}"));
+    let venster = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap_or_else(|e| panic!("window: {e}"));
+    App {
+        app,
+        venster,
+        secrets,
+        _tmp: tmp,
+    }
+}
+
+impl App {
+    /// Call a command as the UI does (origin `tauri://localhost`); `Err` is the error payload.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.venster,
+            tauri::webview::InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost"
+                    .parse()
+                    .unwrap_or_else(|e| panic!("url: {e}")),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: tauri::test::INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| {
+            b.deserialize::<Value>()
+                .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+        })
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.invoke(cmd, args) {
+            Ok(v) => panic!("{cmd} should fail, gave {v}"),
+            Err(e) => e,
+        }
+    }
+
+    fn state(&self) -> tauri::State<'_, AppState> {
+        self.app.state::<AppState>()
+    }
+
+    /// Start the practice service and sign in as `gebruiker`.
+    fn aanmelden(&self, gebruiker: &str) -> Value {
+        let oefen = self.ok("oefenomgeving_starten", json!({}));
+        self.ok(
+            "aanmelden",
+            json!({
+                "serviceUrl": oefen["serviceUrl"],
+                "gebruikersnaam": gebruiker,
+                "wachtwoord": oefen["wachtwoord"],
+                "onthouden": true,
+            }),
+        )
+    }
+
+    fn overzicht(&self) -> Value {
+        self.ok(
+            "overzicht",
+            json!({ "filter": { "status": "alle", "zoek": null, "limit": 50, "offset": 0 } }),
+        )
+    }
+
+    fn stop(self) {
+        tauri::async_runtime::block_on(self.state().afsluiten());
+    }
+}
+
+fn is_ipc_error(e: &Value, code: &str) {
+    let o = e
+        .as_object()
+        .unwrap_or_else(|| panic!("not an IpcError: {e}"));
+    assert_eq!(o.len(), 2, "exactly code and message: {e}");
+    assert_eq!(o["code"], code, "{e}");
+    let m = o["message"].as_str().unwrap_or_default();
+    assert!(!m.is_empty(), "{e}");
+}
+
+#[test]
+fn commands_before_sign_in_are_unauthorized() {
+    let a = app();
+    assert_eq!(a.ok("sessie", json!({})), Value::Null);
+    let e = a.err(
+        "overzicht",
+        json!({ "filter": { "status": "alle", "zoek": null, "limit": 50, "offset": 0 } }),
+    );
+    is_ipc_error(&e, "Unauthorized");
+    is_ipc_error(
+        &a.err("samenwerking", json!({ "samenwerkingId": "x" })),
+        "Unauthorized",
+    );
+    is_ipc_error(&a.err("sync_status", json!({})), "Unauthorized");
+    // settings are local and work before signing in
+    assert_eq!(a.ok("instellingen", json!({})), json!({ "taal": "nl" }));
+    a.ok(
+        "instellingen_opslaan",
+        json!({ "instellingen": { "taal": "en" } }),
+    );
+    assert_eq!(a.ok("instellingen", json!({})), json!({ "taal": "en" }));
+    let info = a.ok("app_info", json!({}));
+    assert_eq!(info["oefenomgevingBeschikbaar"], true);
+    assert!(info["dataMap"]
+        .as_str()
+        .is_some_and(|d| d.ends_with("data")));
+    a.stop();
+}
+
+#[test]
+fn wrong_password_is_unauthorized_and_stores_nothing() {
+    let a = app();
+    let oefen = a.ok("oefenomgeving_starten", json!({}));
+    assert!(oefen["serviceUrl"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("http://127.0.0.1:")));
+    assert_eq!(oefen["gebruikers"].as_array().map(Vec::len), Some(2));
+    // started once: the second call gives the same service
+    assert_eq!(a.ok("oefenomgeving_starten", json!({})), oefen);
+
+    let e = a.err(
+        "aanmelden",
+        json!({
+            "serviceUrl": oefen["serviceUrl"],
+            "gebruikersnaam": VERA,
+            "wachtwoord": "fout",
+            "onthouden": true,
+        }),
+    );
+    is_ipc_error(&e, "Unauthorized");
+    assert_eq!(a.secrets.write_attempts(), 0, "nothing in the keychain");
+    let account = tauri::async_runtime::block_on(a.state().mirror.account())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(account, None, "no account recorded");
+    assert_eq!(a.ok("sessie", json!({})), Value::Null);
+    is_ipc_error(&a.err("sync_status", json!({})), "Unauthorized");
+    a.stop();
+}
+
+#[test]
+fn start_a_samenwerking_and_see_it() {
+    let a = app();
+    let gewijzigd = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let g = gewijzigd.clone();
+    a.app.listen_any("mirror-gewijzigd", move |e| {
+        if let Ok(v) = serde_json::from_str::<Value>(e.payload()) {
+            g.lock().unwrap_or_else(|p| p.into_inner()).push(v);
+        }
+    });
+    let statussen = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let s = statussen.clone();
+    a.app.listen_any("sync-status", move |e| {
+        if let Ok(v) = serde_json::from_str::<Value>(e.payload()) {
+            s.lock().unwrap_or_else(|p| p.into_inner()).push(v);
+        }
+    });
+
+    let sessie = a.aanmelden(VERA);
+    assert_eq!(sessie["account"]["gebruikersnaam"], VERA);
+    assert_eq!(sessie["account"]["organisatieNaam"], "Gemeente Oefenstad");
+    // the in-memory keychain is not persistent: the UI is told it will not be remembered
+    assert!(sessie["waarschuwing"].is_string(), "{sessie}");
+    assert_eq!(a.ok("sessie", json!({}))["account"], sessie["account"]);
+
+    // a bad OIN and an empty titel are refused before anything is created
+    let e = a.err(
+        "samenwerking_starten",
+        json!({ "invoer": { "titel": "Dakkapel", "verzoeknummer": null,
+                            "partners": [{ "oin": "12345", "privilege": "VOLLEDIGE_TOEGANG" }] } }),
+    );
+    is_ipc_error(&e, "Validation");
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("OIN")),
+        "{e}"
+    );
+    let e = a.err(
+        "samenwerking_starten",
+        json!({ "invoer": { "titel": "  ", "verzoeknummer": null, "partners": [] } }),
+    );
+    is_ipc_error(&e, "Validation");
+    a.ok("nu_synchroniseren", json!({}));
+    assert_eq!(a.overzicht()["total"], 0);
+
+    let id = a.ok(
+        "samenwerking_starten",
+        json!({ "invoer": { "titel": "Dakkapel Kerkstraat 1", "verzoeknummer": "V-1",
+                            "partners": [{ "oin": ADVISEUR_OIN, "privilege": "VOLLEDIGE_TOEGANG" }] } }),
+    );
+    let id = id.as_str().unwrap_or_else(|| panic!("id: {id}")).to_owned();
+    let o = a.overzicht();
+    assert_eq!(o["total"], 1, "{o}");
+    assert_eq!(o["items"][0]["samenwerkingId"], id);
+    assert_eq!(o["items"][0]["titel"], "Dakkapel Kerkstraat 1");
+    assert_eq!(o["items"][0]["mijnRol"], "INITIATOR");
+
+    let scherm = a.ok("samenwerking", json!({ "samenwerkingId": id }));
+    assert_eq!(scherm["acties"]["sluiten"], true, "{scherm}");
+    assert_eq!(scherm["acties"]["verwijderen"], false, "only when closed");
+    assert_eq!(scherm["mijnRol"], "INITIATOR");
+    assert_eq!(scherm["deelnemers"].as_array().map(Vec::len), Some(2));
+    assert_eq!(scherm["ontvangers"][0]["oin"], ADVISEUR_OIN);
+    assert_eq!(
+        a.ok("samenwerking", json!({ "samenwerkingId": "bestaat-niet" })),
+        Value::Null
+    );
+
+    // ids the UI passes are checked: a readable Validation, not a deserialisation error
+    is_ipc_error(
+        &a.err("document_verwijderen", json!({ "documentId": "geen-uuid" })),
+        "Validation",
+    );
+
+    // the screens were told, and the sync state reached the UI
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let gezien = gewijzigd
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|c| {
+                c["changes"].as_array().is_some_and(|cs| {
+                    cs.iter().any(|c| {
+                        c["kind"] == "samenwerking"
+                            && c["ids"]
+                                .as_array()
+                                .is_some_and(|ids| ids.contains(&json!(id)))
+                    })
+                })
+            });
+        if gezien
+            && !statussen
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_empty()
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no mirror-gewijzigd / sync-status events"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = a.ok("sync_status", json!({}));
+    assert!(status["verbinding"].is_string(), "{status}");
+
+    // signing out forgets the session and wipes the local copy
+    a.ok("afmelden", json!({}));
+    assert_eq!(a.ok("sessie", json!({})), Value::Null);
+    is_ipc_error(
+        &a.err(
+            "overzicht",
+            json!({ "filter": { "status": "alle", "zoek": null, "limit": 50, "offset": 0 } }),
+        ),
+        "Unauthorized",
+    );
+    a.stop();
+}
+
+#[test]
+fn errors_have_exactly_code_and_message() {
+    let a = app();
+    // a bad id is a Validation with a Dutch message, checked before the session
+    let e = a.err("notificatie_verwijderen", json!({ "notificatieId": "123" }));
+    is_ipc_error(&e, "Validation");
+    assert!(e["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("geen geldig id")));
+    let e = a.err(
+        "aanmelden",
+        json!({ "serviceUrl": " ", "gebruikersnaam": "x", "wachtwoord": "y", "onthouden": false }),
+    );
+    is_ipc_error(&e, "Validation");
+    a.stop();
+}
+
+#[test]
+fn bindings_are_deterministic_and_complete() {
+    let eerste = samenwerkruimte_lib::bindings_ts().unwrap_or_else(|e| panic!("{e}"));
+    let tweede = samenwerkruimte_lib::bindings_ts().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(eerste, tweede);
+    for verwacht in [
+        "samenwerkingStarten",
+        "documentToevoegen",
+        "\"mirror-gewijzigd\"",
+        "\"sync-status\"",
+        "\"overdracht-voortgang\"",
+        "export type IpcError",
+        "export type SamenwerkingScherm",
+        "export type ErrorCode",
+    ] {
+        assert!(eerste.contains(verwacht), "bindings lack {verwacht}");
+    }
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pad = tmp.path().join("ipc/bindings.gen.ts");
+    samenwerkruimte_lib::export_bindings(&pad).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(std::fs::read_to_string(&pad).ok(), Some(eerste));
+}
