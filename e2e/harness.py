@@ -126,7 +126,10 @@ class SwfServer:
         self.data.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "a")
         start_at = self.log_path.stat().st_size
-        env = dict(os.environ, RUST_LOG=os.environ.get("SWF_E2E_SERVER_LOG", "info"))
+        env = dict(os.environ, RUST_LOG=os.environ.get("SWF_E2E_SERVER_LOG", "info"),
+                   # a new samenwerking goes INITIALISATIE -> OPEN by a background job: every
+                   # second here instead of every minute
+                   SWF_JOB_INTERVAL_SECS="1", SWF_VERZOEK_OPHALEN_SECS="1")
         self.proc = subprocess.Popen(
             [str(SERVER_BIN), "--data", str(self.data), "serve",
              "--listen", f"127.0.0.1:{self.port}", "--demo"],
@@ -376,6 +379,12 @@ class App:
         root = within if within is not None else self.driver
         return [e for e in root.find_elements(By.CSS_SELECTOR, sel) if e.is_displayed()]
 
+    def reveal(self, el: WebElement):
+        """Scroll el to the middle of the window and of any scrolled box around it (a wide
+        table), as a user would before clicking."""
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'center'})", el)
+
     def click_testid(self, testid: str, within: WebElement | None = None,
                      timeout: float = SCREEN_TIMEOUT):
         """Click the enabled, visible element with this data-testid (found again if the page
@@ -384,6 +393,7 @@ class App:
             el = next((e for e in self.by_testid(testid, within) if e.is_enabled()), None)
             if el is None:
                 return False
+            self.reveal(el)
             el.click()
             return True
         wait_until(clicked, timeout, f"{self.name}: click [data-testid={testid}]")
@@ -427,7 +437,9 @@ class App:
 
     def click(self, name: str, within: WebElement | None = None, timeout: float = SCREEN_TIMEOUT):
         def clicked():
-            self.button(name, within, timeout).click()
+            el = self.button(name, within, timeout)
+            self.reveal(el)
+            el.click()
             return True
         # a re-render between finding and clicking makes the element stale: find it again
         wait_until(clicked, timeout, f"{self.name}: click {name!r}")

@@ -149,7 +149,8 @@ def test_oefening_1_vergunningverlener_start_en_vraagt_advies(casus):
     wait_until(lambda: samenwerking_status(g) == "OPEN", 30, "the samenwerking to be Open")
     samenvatting = g.wait_testid_text("samenvatting", VERZOEKNUMMER)
     assert "Initiatiefnemer" in samenvatting.text
-    assert g.by_testid("samenwerking-sluiten") and g.by_testid("samenwerking-verwijderen")
+    assert g.by_testid("samenwerking-sluiten")
+    assert not g.by_testid("samenwerking-verwijderen"), "deleting comes after closing"
 
     # deelnemers: the gemeente (initiator) and the veiligheidsregio with limited access
     naar_tab(g, "deelnemers")
