@@ -170,6 +170,7 @@ pub fn run() -> ExitCode {
         eprintln!("Samenwerkruimte kan niet starten: {e}");
         return ExitCode::FAILURE;
     }
+    stop_bij_signaal(app.handle().clone());
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             if let Some(state) = handle.try_state::<AppState>() {
@@ -179,6 +180,30 @@ pub fn run() -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// SIGTERM (log-out, `kill`) and SIGINT (Ctrl-C in a terminal) close the app the normal way,
+/// so the practice service and the mirror shut down cleanly.
+fn stop_bij_signaal(handle: tauri::AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("cannot listen for stop signals");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        tracing::info!("stop signal received; closing");
+        handle.exit(0);
+    });
+    #[cfg(not(unix))]
+    let _ = handle;
 }
 
 #[cfg(test)]
