@@ -24,6 +24,24 @@ impl From<swf_server::StartError> for OefenFout {
     }
 }
 
+/// The port of the last run, so a remembered practice sign-in still points at the service after
+/// a restart of the app.
+const POORT: &str = "poort";
+
+/// The URL the practice service had (and will try to get again), if it ever ran in `data_dir`.
+pub fn vorige_url(data_dir: &Path) -> Option<String> {
+    vorige_poort(data_dir).map(|p| format!("http://127.0.0.1:{p}"))
+}
+
+fn vorige_poort(data_dir: &Path) -> Option<u16> {
+    std::fs::read_to_string(data_dir.join(POORT))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p| *p != 0)
+}
+
 /// A running practice service. Stop it with [`Service::stop`]; the data folder stays locked
 /// until then.
 pub struct Service {
@@ -35,14 +53,12 @@ pub struct Service {
 }
 
 impl Service {
-    /// Start on `127.0.0.1:0` with its data in `data_dir`. The demo organisations and users
-    /// are added when missing; what was practised before stays.
+    /// Start on 127.0.0.1 with its data in `data_dir`: on the port of the last run when it is
+    /// free, else on any free port. The demo organisations and users are added when missing;
+    /// what was practised before stays.
     pub async fn start(data_dir: &Path) -> Result<Service, OefenFout> {
-        Self::start_op(data_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await
-    }
-
-    pub async fn start_op(data_dir: &Path, listen: SocketAddr) -> Result<Service, OefenFout> {
         let lock = swf_server::lock_data_dir(data_dir)?;
+        let listen = SocketAddr::from(([127, 0, 0, 1], 0));
         let config = swf_server::config::Config {
             listen,
             data_dir: PathBuf::from(data_dir),
@@ -54,12 +70,24 @@ impl Service {
         swf_server::cli::seed_demo(&st)
             .await
             .map_err(|e| OefenFout::Start(e.to_string()))?;
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .map_err(|e| OefenFout::Start(format!("geen poort vrij op {listen}: {e}")))?;
+        let vorige = vorige_poort(data_dir).map(|p| SocketAddr::from(([127, 0, 0, 1], p)));
+        let listener = match vorige {
+            Some(a) => match tokio::net::TcpListener::bind(a).await {
+                Ok(l) => Ok(l),
+                Err(e) => {
+                    tracing::info!(error = %e, port = a.port(), "the practice port of last time is taken");
+                    tokio::net::TcpListener::bind(listen).await
+                }
+            },
+            None => tokio::net::TcpListener::bind(listen).await,
+        }
+        .map_err(|e| OefenFout::Start(format!("geen poort vrij op 127.0.0.1: {e}")))?;
         let addr = listener
             .local_addr()
             .map_err(|e| OefenFout::Start(e.to_string()))?;
+        if let Err(e) = std::fs::write(data_dir.join(POORT), addr.port().to_string()) {
+            tracing::warn!(error = %e, "could not record the practice port");
+        }
         let stop = CancellationToken::new();
         let (jobs_stop, jobs_rx) = tokio::sync::watch::channel(false);
         let jobs = tokio::spawn(swf_server::jobs::run_forever(st.clone(), jobs_rx));

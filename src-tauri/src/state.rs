@@ -147,6 +147,15 @@ impl AppState {
                 waarschuwing: None,
             }));
         }
+        // a remembered practice sign-in needs the practice service running again
+        if let Some(a) = self.mirror.account().await? {
+            let oefen = oefenomgeving::vorige_url(&self.oefen_dir());
+            if a.remember && oefen.as_deref() == Some(a.service_url.trim_end_matches('/')) {
+                if let Err(e) = self.oefenomgeving().await {
+                    tracing::warn!(error = %e, "the practice service did not start again");
+                }
+            }
+        }
         let Some(s) = session::restore(
             &self.mirror,
             self.secrets(),
@@ -232,7 +241,7 @@ impl AppState {
         if let Some(s) = oefen.as_ref() {
             return Ok(s.info());
         }
-        let s = oefenomgeving::Service::start(&self.data_dir.join("oefenomgeving"))
+        let s = oefenomgeving::Service::start(&self.oefen_dir())
             .await
             .map_err(|e| match e {
                 OefenFout::AlInGebruik => IpcError::new(ErrorCode::Conflict, e.to_string()),
@@ -241,6 +250,10 @@ impl AppState {
         let info = s.info();
         *oefen = Some(s);
         Ok(info)
+    }
+
+    fn oefen_dir(&self) -> PathBuf {
+        self.data_dir.join("oefenomgeving")
     }
 
     /// Where `document_openen` puts the copies it opens (emptied at start and sign-out).

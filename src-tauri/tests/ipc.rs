@@ -17,15 +17,21 @@ struct App {
     app: tauri::App<MockRuntime>,
     venster: WebviewWindow<MockRuntime>,
     secrets: Arc<MemoryStore>,
-    _tmp: tempfile::TempDir,
+    _tmp: Option<tempfile::TempDir>,
 }
 
 fn app() -> App {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let secrets = Arc::new(MemoryStore::new());
+    let mut a = app_in(tmp.path(), Arc::new(MemoryStore::new()));
+    a._tmp = Some(tmp);
+    a
+}
+
+/// An app with its data in `dir` and this keychain (two in a row = a restart).
+fn app_in(dir: &std::path::Path, secrets: Arc<MemoryStore>) -> App {
     let opties = Opties {
-        data_dir: Some(tmp.path().join("data")),
-        log_dir: Some(tmp.path().join("log")),
+        data_dir: Some(dir.join("data")),
+        log_dir: Some(dir.join("log")),
         secrets: Some(secrets.clone()),
         ..Opties::default()
     };
@@ -40,7 +46,7 @@ fn app() -> App {
         app,
         venster,
         secrets,
-        _tmp: tmp,
+        _tmp: None,
     }
 }
 
@@ -336,4 +342,30 @@ fn bindings_are_deterministic_and_complete() {
     let pad = tmp.path().join("ipc/bindings.gen.ts");
     samenwerkruimte_lib::export_bindings(&pad).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(std::fs::read_to_string(&pad).ok(), Some(eerste));
+}
+
+#[test]
+fn a_remembered_practice_sign_in_survives_a_restart() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let secrets = Arc::new(MemoryStore::new());
+    let eerste = app_in(tmp.path(), secrets.clone());
+    let sessie = eerste.aanmelden(VERA);
+    let url = sessie["account"]["serviceUrl"].clone();
+    eerste.ok(
+        "samenwerking_starten",
+        json!({ "invoer": { "titel": "Voor de herstart", "partners": [] } }),
+    );
+    eerste.stop(); // the practice service stops with the app
+
+    // the same data folder and keychain: the session comes back, and with it the service
+    let tweede = app_in(tmp.path(), secrets);
+    let terug = tweede.ok("sessie", json!({}));
+    assert_eq!(terug["account"], sessie["account"], "{terug}");
+    let oefen = tweede.ok("oefenomgeving_starten", json!({}));
+    assert_eq!(oefen["serviceUrl"], url, "the same port as before");
+    tweede.ok("nu_synchroniseren", json!({}));
+    let o = tweede.overzicht();
+    assert_eq!(o["total"], 1, "{o}");
+    assert_eq!(o["items"][0]["titel"], "Voor de herstart");
+    tweede.stop();
 }
