@@ -29,12 +29,18 @@ fn app() -> App {
 
 /// An app with its data in `dir` and this keychain (two in a row = a restart).
 fn app_in(dir: &std::path::Path, secrets: Arc<MemoryStore>) -> App {
-    let opties = Opties {
-        data_dir: Some(dir.join("data")),
-        log_dir: Some(dir.join("log")),
-        secrets: Some(secrets.clone()),
-        ..Opties::default()
-    };
+    app_met(
+        Opties {
+            data_dir: Some(dir.join("data")),
+            log_dir: Some(dir.join("log")),
+            secrets: Some(secrets.clone()),
+            ..Opties::default()
+        },
+        secrets,
+    )
+}
+
+fn app_met(opties: Opties, secrets: Arc<MemoryStore>) -> App {
     let app = register(mock_builder())
         .build(mock_context(noop_assets()))
         .unwrap_or_else(|e| panic!("app: {e}"));
@@ -368,4 +374,100 @@ fn a_remembered_practice_sign_in_survives_a_restart() {
     assert_eq!(o["total"], 1, "{o}");
     assert_eq!(o["items"][0]["titel"], "Voor de herstart");
     tweede.stop();
+}
+
+/// Collects the payloads of one event.
+fn verzamel(app: &tauri::App<MockRuntime>, event: &str) -> Arc<Mutex<Vec<Value>>> {
+    let alle = Arc::new(Mutex::new(Vec::new()));
+    let a = alle.clone();
+    app.listen_any(event, move |e| {
+        if let Ok(v) = serde_json::from_str::<Value>(e.payload()) {
+            a.lock().unwrap_or_else(|p| p.into_inner()).push(v);
+        }
+    });
+    alle
+}
+
+#[test]
+fn upload_and_save_with_progress_and_the_e2e_dialog_overrides() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bestand = tmp.path().join("tekening.pdf");
+    let inhoud: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&bestand, &inhoud).unwrap_or_else(|e| panic!("{e}"));
+    let opslaan = tmp.path().join("opgeslagen");
+    std::fs::create_dir_all(&opslaan).unwrap_or_else(|e| panic!("{e}"));
+    let secrets = Arc::new(MemoryStore::new());
+    let a = app_met(
+        Opties {
+            data_dir: Some(tmp.path().join("data")),
+            log_dir: Some(tmp.path().join("log")),
+            secrets: Some(secrets.clone()),
+            e2e_bestanden: Some(vec![bestand.clone()]),
+            e2e_opslaan_map: Some(opslaan.clone()),
+            ..Opties::default()
+        },
+        secrets,
+    );
+    let voortgang = verzamel(&a.app, "overdracht-voortgang");
+    a.aanmelden(VERA);
+    let id = a.ok(
+        "samenwerking_starten",
+        json!({ "invoer": { "titel": "Met een tekening", "partners": [] } }),
+    );
+
+    // the "dialog" gives the configured file
+    let gekozen = a.ok("bestand_kiezen", json!({}));
+    assert_eq!(gekozen, json!([bestand.display().to_string()]));
+
+    let doc = a.ok(
+        "document_toevoegen",
+        json!({ "samenwerkingId": id, "pad": gekozen[0], "vertrouwelijkheid": "RV",
+                "omschrijving": null, "overdrachtId": "op-1" }),
+    );
+    assert_eq!(doc["bestandsNaam"], "tekening.pdf");
+    assert_eq!(doc["grootte"], inhoud.len());
+
+    let opgeslagen = a.ok(
+        "document_opslaan",
+        json!({ "documentId": doc["documentId"], "overdrachtId": "neer-1" }),
+    );
+    let doel = opslaan.join("tekening.pdf");
+    assert_eq!(opgeslagen, json!(doel.display().to_string()));
+    assert_eq!(
+        std::fs::read(&doel).ok(),
+        Some(inhoud.clone()),
+        "saved byte for byte"
+    );
+
+    // progress: per transfer, ending with one klaar event that has all bytes
+    let v = voortgang.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    for overdracht in ["op-1", "neer-1"] {
+        let eigen: Vec<&Value> = v
+            .iter()
+            .filter(|e| e["overdrachtId"] == overdracht)
+            .collect();
+        assert!(!eigen.is_empty(), "no progress for {overdracht}: {v:?}");
+        let laatste = eigen[eigen.len() - 1];
+        assert_eq!(laatste["klaar"], true, "{overdracht}: {eigen:?}");
+        assert_eq!(
+            eigen.iter().filter(|e| e["klaar"] == true).count(),
+            1,
+            "{overdracht}: {eigen:?}"
+        );
+    }
+    let op: Vec<&Value> = v.iter().filter(|e| e["overdrachtId"] == "op-1").collect();
+    assert_eq!(op[op.len() - 1]["bytes"], inhoud.len(), "{op:?}");
+
+    // a missing file is a readable Validation, and still ends its progress
+    let e = a.err(
+        "document_toevoegen",
+        json!({ "samenwerkingId": id, "pad": tmp.path().join("weg.pdf"), "vertrouwelijkheid": "RV",
+                "omschrijving": null, "overdrachtId": "op-2" }),
+    );
+    is_ipc_error(&e, "Validation");
+    let v = voortgang.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    assert!(v
+        .iter()
+        .any(|e| e["overdrachtId"] == "op-2" && e["klaar"] == true));
+    a.stop();
 }
