@@ -324,14 +324,14 @@ impl AppState {
                 Ok(()) => {}
                 Err(e) if e.code() == ErrorCode::Unauthorized => {
                     tracing::warn!("the service no longer accepts this session; sign in again");
-                    let state = a.state::<AppState>();
-                    let mut huidig = state.sessie.write().await;
-                    if huidig.as_ref().is_some_and(|x| x.generatie == generatie) {
-                        if let Some(x) = huidig.take() {
-                            x.stop.cancel();
+                    if let Some(state) = a.try_state::<AppState>() {
+                        let mut huidig = state.sessie.write().await;
+                        if huidig.as_ref().is_some_and(|x| x.generatie == generatie) {
+                            if let Some(x) = huidig.take() {
+                                x.stop.cancel();
+                            }
                         }
                     }
-                    drop(huidig);
                     let mut st = engine.status().borrow().clone();
                     st.verbinding = Verbinding::Offline;
                     st.live = false;
