@@ -1,6 +1,7 @@
 //! Log files: one per day in the log folder, the last 14 kept. Level from `SWF_LOG` (or
 //! `RUST_LOG`), default `info` with the chatty libraries quieter. Tokens and document content
 //! are never logged (the engine logs neither; commands log errors and ids only).
+use std::io::IsTerminal;
 use std::path::Path;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
@@ -43,6 +44,8 @@ pub fn start(dir: &Path) -> Result<Logboek, String> {
     let terminal = cfg!(debug_assertions).then(|| {
         fmt::layer()
             .with_writer(std::io::stderr)
+            // colours only on a terminal, not in captured logs (e2e, journald)
+            .with_ansi(std::io::stderr().is_terminal())
             .with_filter(filter())
     });
     tracing_subscriber::registry()
