@@ -596,7 +596,7 @@ impl Session {
         let remote = self.engine.remote();
         let mut regels =
             crate::sync::all_pages(SIZE, |p| remote.historie(samenwerking_id, p, SIZE)).await?;
-        regels.sort_by(|a, b| b.volgnummer.cmp(&a.volgnummer));
+        regels.sort_by_key(|r| std::cmp::Reverse(r.volgnummer));
         Ok(regels)
     }
 
