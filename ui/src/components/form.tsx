@@ -26,10 +26,14 @@ type Common = {
   error?: ReactNode;
 };
 
-export const TextField = forwardRef<
-  HTMLInputElement,
-  Common & Omit<InputHTMLAttributes<HTMLInputElement>, "id">
->(function TextField({ id, label, description, error, type = "text", ...input }, ref) {
+/** Label, description and error above a text-like control, wired to it. */
+function TextFrame({
+  id,
+  label,
+  description,
+  error,
+  children,
+}: Common & { children: ReactNode }) {
   return (
     <FormField invalid={Boolean(error)} type="text">
       <div className="utrecht-form-field__label">
@@ -39,18 +43,30 @@ export const TextField = forwardRef<
         <FormFieldDescription id={`${id}-uitleg`}>{description}</FormFieldDescription>
       )}
       {error && <FormFieldErrorMessage id={`${id}-fout`}>{error}</FormFieldErrorMessage>}
-      <div className="utrecht-form-field__input">
-        <Textbox
-          ref={ref}
-          id={id}
-          type={type}
-          invalid={Boolean(error)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy(id, description, error)}
-          {...input}
-        />
-      </div>
+      <div className="utrecht-form-field__input">{children}</div>
     </FormField>
+  );
+}
+
+/** What every control gets from its frame: id, invalid state, described-by. */
+function wired({ id, description, error }: Common) {
+  return {
+    id,
+    invalid: Boolean(error),
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy(id, description, error),
+  } as const;
+}
+
+export const TextField = forwardRef<
+  HTMLInputElement,
+  Common & Omit<InputHTMLAttributes<HTMLInputElement>, "id">
+>(function TextField({ id, label, description, error, type = "text", ...input }, ref) {
+  const common = { id, label, description, error };
+  return (
+    <TextFrame {...common}>
+      <Textbox ref={ref} type={type} {...wired(common)} {...input} />
+    </TextFrame>
   );
 });
 
@@ -58,26 +74,11 @@ export const TextAreaField = forwardRef<
   HTMLTextAreaElement,
   Common & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id">
 >(function TextAreaField({ id, label, description, error, ...input }, ref) {
+  const common = { id, label, description, error };
   return (
-    <FormField invalid={Boolean(error)} type="text">
-      <div className="utrecht-form-field__label">
-        <FormLabel htmlFor={id}>{label}</FormLabel>
-      </div>
-      {description && (
-        <FormFieldDescription id={`${id}-uitleg`}>{description}</FormFieldDescription>
-      )}
-      {error && <FormFieldErrorMessage id={`${id}-fout`}>{error}</FormFieldErrorMessage>}
-      <div className="utrecht-form-field__input">
-        <Textarea
-          ref={ref}
-          id={id}
-          invalid={Boolean(error)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy(id, description, error)}
-          {...input}
-        />
-      </div>
-    </FormField>
+    <TextFrame {...common}>
+      <Textarea ref={ref} {...wired(common)} {...input} />
+    </TextFrame>
   );
 });
 
