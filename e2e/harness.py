@@ -465,10 +465,10 @@ class App:
         return wait_until(lambda: self.driver.execute_script(script, label, within), timeout,
                           f"{self.name}: a field labelled {label!r}")
 
-    def aanmelden(self, server: "SwfServer", org: dict, onthouden: bool = False):
+    def aanmelden(self, server: "SwfServer | str", org: dict, onthouden: bool = False):
         """Sign in on the sign-in screen as a user does: service address, user, password."""
         self.wait_testid("aanmelden-formulier")
-        self.fill("Adres van de dienst (URL)", server.url)
+        self.fill("Adres van de dienst (URL)", server if isinstance(server, str) else server.url)
         self.fill("Gebruikersnaam", org["gebruiker"])
         self.fill("Wachtwoord", WACHTWOORD)
         if onthouden:
