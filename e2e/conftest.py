@@ -93,7 +93,10 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" and report.failed:
         prefix = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid)
         for app in list(App.live):
-            app.save_failure_artifacts(prefix)
+            out = app.save_failure_artifacts(prefix)
+            # in the test output too: a CI log is often all there is to read
+            tail = "\n".join(app.log_text().splitlines()[-40:])
+            report.sections.append((f"{app.name}: app log (last 40 lines; all of it in {out})", tail))
         if getattr(item, "module", None) is not None:
             item.module.__dict__.setdefault("_failed", item.name)
     return report

@@ -221,6 +221,8 @@ class App:
             XDG_CACHE_HOME=str(xdg / "cache"),
             XDG_CONFIG_HOME=str(xdg / "config"),
         )
+        # what the engine and the shell do, step by step, for the failure artifacts
+        env.setdefault("SWF_LOG", "info,swf_client=debug,samenwerkruimte_lib=debug")
         if self.chosen_files:
             env["SWF_E2E_BESTANDEN"] = os.pathsep.join(str(p) for p in self.chosen_files)
         return env
@@ -347,6 +349,7 @@ class App:
                 (out / f"{self.name}.error.txt").write_text(str(e))
         if self.log_dir.exists():
             shutil.copytree(self.log_dir, out / f"{self.name}-logs", dirs_exist_ok=True)
+        return out
 
     def log_text(self) -> str:
         return "\n".join(
@@ -434,6 +437,19 @@ class App:
         def enabled():
             return next((b for b in self.buttons(name, within) if b.is_enabled()), None)
         return wait_until(enabled, timeout, f"{self.name}: an enabled button {name!r}")
+
+    def click_link(self, text: str, within: WebElement | None = None,
+                   timeout: float = SCREEN_TIMEOUT):
+        """Click the visible link with exactly this text (found again after a re-render)."""
+        def clicked():
+            root = within if within is not None else self.driver
+            el = next((e for e in root.find_elements(By.LINK_TEXT, text) if e.is_displayed()), None)
+            if el is None:
+                return False
+            self.reveal(el)
+            el.click()
+            return True
+        wait_until(clicked, timeout, f"{self.name}: click the link {text!r}")
 
     def click(self, name: str, within: WebElement | None = None, timeout: float = SCREEN_TIMEOUT):
         def clicked():

@@ -61,8 +61,8 @@ def overzicht_regel(app: App, samenwerking_id: str):
 
 def open_samenwerking(app: App, samenwerking_id: str, tab: str = "samenvatting"):
     naar_overzicht(app)
-    regel = overzicht_regel(app, samenwerking_id)
-    regel.find_element(By.LINK_TEXT, TITEL).click()
+    overzicht_regel(app, samenwerking_id)
+    app.click_link(TITEL)
     wait_until(
         lambda: app.driver.find_element(By.CSS_SELECTOR, "[data-testid=samenwerking]")
         .get_attribute("data-samenwerking-id") == samenwerking_id,
