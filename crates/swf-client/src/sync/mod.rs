@@ -3,6 +3,6 @@
 pub mod engine;
 pub mod planner;
 
+pub(crate) use engine::all_pages;
 pub use engine::{Engine, SyncConfig, SyncReport, SyncStatus, Verbinding};
 pub use planner::{plan, Step};
-pub(crate) use engine::all_pages;
