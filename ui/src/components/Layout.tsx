@@ -55,7 +55,14 @@ export function OfflineBanner() {
     <div data-testid="offline-banner" className="offline-banner">
       <Alert type="warning">
         <Paragraph>{t.offline.banner(stand)}</Paragraph>
-        {sync?.melding && <Paragraph>{sync.melding}</Paragraph>}
+        {sync?.melding && (
+          // the reason is for whoever helps the user (a proxy, a firewall); the banner says
+          // what it means for the user
+          <details className="offline-banner__details">
+            <summary>{t.offline.details}</summary>
+            <Paragraph>{sync.melding}</Paragraph>
+          </details>
+        )}
       </Alert>
     </div>
   );

@@ -93,6 +93,7 @@ export const en: Messages = {
     banner: (stand: string) =>
       `You are working offline. You see the state of ${stand}. You can make changes again as soon as the connection is back.`,
     onbekendeStand: "the last time the app was connected",
+    details: "Technical details",
   },
   status: {
     samenwerking: {

@@ -95,6 +95,7 @@ export const nl = {
     banner: (stand: string) =>
       `U werkt offline. U ziet de stand van ${stand}. Wijzigen kan weer zodra de verbinding terug is.`,
     onbekendeStand: "de laatste keer dat de app verbinding had",
+    details: "Technische details",
   },
   status: {
     samenwerking: {
