@@ -50,24 +50,31 @@ def main():
             gem = server.token(GEMEENTE["gebruiker"])
             tekening = work / "bouwtekening.pdf"
             tekening.write_bytes(b"%PDF-1.4 bouwtekening\n")
-            first = None
+            sids = []
             for titel, nummer, privilege, vraag, tekst in SAMENWERKINGEN:
                 body = {"titel": titel,
                         "deelnemers": [{"oin": VEILIGHEIDSREGIO["oin"], "privilege": privilege}]}
                 if nummer:
                     body["verzoeknummer"] = nummer
                 sid = server.request("POST", "/samenwerkingen", gem, body)["samenwerkingId"]
-                first = first or sid
+                sids.append(sid)
                 upload(server, gem, sid, tekening, "Bouwtekening")
                 if vraag:
                     server.request("POST", f"/samenwerkingen/{sid}/actieverzoeken", gem,
                                    {"titel": vraag, "omschrijving": tekst,
                                     "ontvanger": VEILIGHEIDSREGIO["oin"]})
+            # the service opens a new samenwerking after a moment (INITIALISATIE -> OPEN)
+            wait_until(lambda: all(
+                server.request("GET", f"/samenwerkingen/{sid}", gem)["status"]["status"] == "OPEN"
+                for sid in sids), 30, "the samenwerkingen to open")
             app = App("screenshots", work / "app").start()
             try:
                 app.driver.set_window_size(1280, 800)
                 app.aanmelden(server, VEILIGHEIDSREGIO)
                 app.wait_text(SAMENWERKINGEN[-1][0])
+                app.wait_text("Wat wordt van u gevraagd")
+                app.wait_no_text("Bezig met laden")
+                app.wait_testid("live-indicator")
                 app.screenshot("readme-overzicht").replace(HERE / "overzicht.png")
                 app.driver.find_element(By.LINK_TEXT, SAMENWERKINGEN[0][0]).click()
                 tab = wait_until(
