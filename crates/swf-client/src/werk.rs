@@ -275,10 +275,13 @@ pub fn scherm_voor(
 }
 
 impl Session {
-    async fn synced(&self) {
+    /// Run a write on the service; when it succeeded, sync the mirror once.
+    async fn schrijf<T>(&self, write: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        let out = write.await?;
         if let Err(e) = self.engine.sync_once().await {
             tracing::warn!(error = %e, "the write succeeded, syncing the mirror afterwards did not");
         }
+        Ok(out)
     }
 
     /// The samenwerking screen, from the mirror (works offline). `None`: not in the mirror.
@@ -314,45 +317,40 @@ impl Session {
             });
         }
         let s = self
-            .engine
-            .remote()
-            .start_samenwerking(&SamenwerkingStarten {
-                titel,
-                verzoeknummer: optional(invoer.verzoeknummer.as_deref()),
-                deelnemers,
-                ..SamenwerkingStarten::default()
-            })
+            .schrijf(
+                self.engine
+                    .remote()
+                    .start_samenwerking(&SamenwerkingStarten {
+                        titel,
+                        verzoeknummer: optional(invoer.verzoeknummer.as_deref()),
+                        deelnemers,
+                        ..SamenwerkingStarten::default()
+                    }),
+            )
             .await?;
-        self.synced().await;
         Ok(s.samenwerking_id)
     }
 
     /// Close: partners can only view it afterwards.
     pub async fn samenwerking_sluiten(&self, samenwerking_id: &str) -> Result<()> {
-        self.engine
-            .remote()
-            .wijzig_samenwerking(
-                samenwerking_id,
-                &SamenwerkingWijzigen {
-                    status: Some(StatusObject {
-                        status: SamenwerkingStatus::Gesloten,
-                    }),
-                    ..SamenwerkingWijzigen::default()
-                },
-            )
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(self.engine.remote().wijzig_samenwerking(
+            samenwerking_id,
+            &SamenwerkingWijzigen {
+                status: Some(StatusObject {
+                    status: SamenwerkingStatus::Gesloten,
+                }),
+                ..SamenwerkingWijzigen::default()
+            },
+        ))
+        .await
+        .map(drop)
     }
 
     /// Delete: afterwards no organisation can see it (the mirror purges it on the sync).
     pub async fn samenwerking_verwijderen(&self, samenwerking_id: &str) -> Result<()> {
-        self.engine
-            .remote()
-            .verwijder_samenwerking(samenwerking_id)
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(self.engine.remote().verwijder_samenwerking(samenwerking_id))
+            .await
+            .map(drop)
     }
 
     pub async fn deelnemer_uitnodigen(
@@ -362,12 +360,13 @@ impl Session {
         privilege: Privilege,
     ) -> Result<()> {
         let oin = parse_oin("oin", oin)?;
-        self.engine
-            .remote()
-            .nodig_uit(samenwerking_id, &DeelnemerUitnodigen { oin, privilege })
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(
+            self.engine
+                .remote()
+                .nodig_uit(samenwerking_id, &DeelnemerUitnodigen { oin, privilege }),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn privilege_wijzigen(
@@ -377,22 +376,24 @@ impl Session {
         privilege: Privilege,
     ) -> Result<()> {
         let oin = parse_oin("oin", oin)?;
-        self.engine
-            .remote()
-            .wijzig_privilege(samenwerking_id, &oin, privilege)
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(
+            self.engine
+                .remote()
+                .wijzig_privilege(samenwerking_id, &oin, privilege),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn deelnemer_verwijderen(&self, samenwerking_id: &str, oin: &str) -> Result<()> {
         let oin = parse_oin("oin", oin)?;
-        self.engine
-            .remote()
-            .verwijder_deelnemer(samenwerking_id, &oin)
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(
+            self.engine
+                .remote()
+                .verwijder_deelnemer(samenwerking_id, &oin),
+        )
+        .await
+        .map(drop)
     }
 
     /// Upload a file from disk (streamed). Without an omschrijving the file name is used.
@@ -422,17 +423,14 @@ impl Session {
                 .unwrap_or_default()
         });
         let doc = self
-            .engine
-            .remote()
-            .upload_document(
+            .schrijf(self.engine.remote().upload_document(
                 samenwerking_id,
                 pad,
                 vertrouwelijkheid,
                 &omschrijving,
                 progress,
-            )
+            ))
             .await?;
-        self.synced().await;
         Ok(doc)
     }
 
@@ -446,25 +444,22 @@ impl Session {
             Some(o) => Some(required("omschrijving", &o)?),
             None => None,
         };
-        self.engine
-            .remote()
-            .wijzig_document(
-                document_id,
-                &DocumentWijzigen {
-                    document_omschrijving: omschrijving,
-                    vertrouwelijkheids_aanduiding: vertrouwelijkheid,
-                    ..DocumentWijzigen::default()
-                },
-            )
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(self.engine.remote().wijzig_document(
+            document_id,
+            &DocumentWijzigen {
+                document_omschrijving: omschrijving,
+                vertrouwelijkheids_aanduiding: vertrouwelijkheid,
+                ..DocumentWijzigen::default()
+            },
+        ))
+        .await
+        .map(drop)
     }
 
     pub async fn document_verwijderen(&self, document_id: Uuid) -> Result<()> {
-        self.engine.remote().verwijder_document(document_id).await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(self.engine.remote().verwijder_document(document_id))
+            .await
+            .map(drop)
     }
 
     /// The document's verified bytes on this machine (downloaded first when needed; offline a
@@ -518,24 +513,23 @@ impl Session {
         let titel = required("titel", &invoer.titel)?;
         let omschrijving = required("omschrijving", &invoer.omschrijving)?;
         let a = self
-            .engine
-            .remote()
-            .stel_actieverzoek_op(
-                &invoer.samenwerking_id,
-                &ActieverzoekOpstellen {
-                    titel,
-                    omschrijving,
-                    ontvanger,
-                    product_id: None,
-                    documenten: invoer
-                        .documenten
-                        .iter()
-                        .map(|d| DocumentRef::Id(*d))
-                        .collect(),
-                },
+            .schrijf(
+                self.engine.remote().stel_actieverzoek_op(
+                    &invoer.samenwerking_id,
+                    &ActieverzoekOpstellen {
+                        titel,
+                        omschrijving,
+                        ontvanger,
+                        product_id: None,
+                        documenten: invoer
+                            .documenten
+                            .iter()
+                            .map(|d| DocumentRef::Id(*d))
+                            .collect(),
+                    },
+                ),
             )
             .await?;
-        self.synced().await;
         Ok(a.actieverzoek_id)
     }
 
@@ -554,39 +548,34 @@ impl Session {
             .actieverzoek(actieverzoek_id)
             .await?
             .map(|a| a.actieverzoek.versie);
-        self.engine
-            .remote()
-            .wijzig_actieverzoek(
-                actieverzoek_id,
-                &ActieverzoekWijzigen {
-                    status: Some(status),
-                    melding: optional(melding.as_deref()),
-                    ..ActieverzoekWijzigen::default()
-                },
-                versie,
-            )
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(self.engine.remote().wijzig_actieverzoek(
+            actieverzoek_id,
+            &ActieverzoekWijzigen {
+                status: Some(status),
+                melding: optional(melding.as_deref()),
+                ..ActieverzoekWijzigen::default()
+            },
+            versie,
+        ))
+        .await
+        .map(drop)
     }
 
     pub async fn bericht_versturen(&self, actieverzoek_id: Uuid, tekst: &str) -> Result<()> {
         let tekst = required("bericht", tekst)?;
-        self.engine
-            .remote()
-            .verstuur_bericht(actieverzoek_id, &tekst)
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(
+            self.engine
+                .remote()
+                .verstuur_bericht(actieverzoek_id, &tekst),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn notificatie_verwijderen(&self, notificatie_id: Uuid) -> Result<()> {
-        self.engine
-            .remote()
-            .verwijder_notificatie(notificatie_id)
-            .await?;
-        self.synced().await;
-        Ok(())
+        self.schrijf(self.engine.remote().verwijder_notificatie(notificatie_id))
+            .await
+            .map(drop)
     }
 
     /// The audit log, newest first. Read from the service (it is not mirrored): offline this
