@@ -39,17 +39,25 @@ apt_install_missing() {
 }
 
 if [ "$mode" = service ]; then
-  apt_install_missing build-essential pkg-config
+  apt_install_missing build-essential pkg-config lld
 else
   # the Tauri build dependencies (WebKitGTK 4.1 …) and libdbus for the keychain
   apt_install_missing build-essential pkg-config curl file libssl-dev libxdo-dev \
-    libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
+    libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev lld
 fi
 command -v cargo >/dev/null || { echo "cargo is missing: install Rust first" >&2; exit 1; }
 
 if [ "$mode" = service ]; then
-  cargo build --locked -q -p swf-server
-  exec "$CARGO_TARGET_DIR/debug/swf-server" --data "${SWF_DATA_DIR:-data}" serve \
+  bin="$CARGO_TARGET_DIR/debug/swf-server"
+  if [ -x "$bin" ]; then
+    echo "== building the service (swf-server): only what changed since the last build"
+  else
+    echo "== building the service (swf-server) for the first time: this takes several minutes"
+    echo "   (about 6 on 2 cores); cargo shows its progress below, the service starts after it"
+  fi
+  cargo build --locked -p swf-server
+  echo "== starting the service on ${SWF_LISTEN:-127.0.0.1:8080} (stop it with Ctrl+C)"
+  exec "$bin" --data "${SWF_DATA_DIR:-data}" serve \
     --listen "${SWF_LISTEN:-127.0.0.1:8080}" --demo
 fi
 

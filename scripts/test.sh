@@ -30,7 +30,7 @@ apt_pkgs=(
   build-essential pkg-config curl wget file git libssl-dev libxdo-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst gnome-keyring
-  python3 python3-venv
+  python3 python3-venv lld
 )
 need_apt=()
 for p in "${apt_pkgs[@]}"; do
