@@ -41,10 +41,10 @@ trap cleanup EXIT
 start_desktop_services "$SCRATCH" "$ARTIFACTS/dunst.log"
 
 echo "== Rust tests that need the desktop session (gnome-keyring pid ${PIDS[0]}, dunst pid ${PIDS[1]})"
-# --workspace (with a filter) rather than -p: the same feature set as the main run, so nothing
-# is rebuilt
-cargo nextest run --workspace --locked --run-ignored only --no-fail-fast --failure-output final \
-  --status-level fail
+# --workspace rather than -p, and test.sh's SWF_CARGO_FEATURES: the same feature set as the main
+# run, so nothing is rebuilt
+cargo nextest run --workspace --locked ${SWF_CARGO_FEATURES:+--features "$SWF_CARGO_FEATURES"} \
+  --run-ignored only --no-fail-fast --failure-output final --status-level fail
 
 echo "== end-to-end: the desktop app through the five exercises (e2e/)"
 export SWF_E2E_APP="${SWF_E2E_APP:-$TARGET/e2e/samenwerkruimte}"

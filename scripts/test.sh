@@ -57,7 +57,9 @@ if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust from your distribution or rustup first" >&2
   exit 1
 fi
-rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy 2>/dev/null || true
+for c in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c" 2>/dev/null || true
+done
 if ! command -v cargo-nextest >/dev/null; then
   echo "installing cargo-nextest"
   cargo install cargo-nextest --locked -q
@@ -76,16 +78,41 @@ npm --prefix ui run -s build
 
 phase "format"
 cargo fmt --all -- --check
-phase "clippy"
-cargo clippy --workspace --all-targets --locked -q -- -D warnings
+
+# Clippy in the same compilation as the tests: clippy-driver is what `cargo clippy` runs as the
+# compiler of the workspace's own crates; set as RUSTC_WORKSPACE_WRAPPER for every cargo command
+# of this run (also the session tests and the e2e build, so nothing is rebuilt without it), it
+# lints while it compiles, and -D warnings fails the build on any lint. A separate
+# `cargo clippy` would check every dependency a second time (some 600 s on 2 cores).
+# Dependencies are compiled by plain rustc either way.
+CLIPPY_DRIVER=$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)
+if [ -z "$CLIPPY_DRIVER" ]; then
+  echo "clippy-driver is missing: rustup component add clippy" >&2
+  exit 1
+fi
+export RUSTC_WORKSPACE_WRAPPER=$CLIPPY_DRIVER
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+# One feature set and one build environment for every cargo command of the run, so the desktop
+# app that the tests build is the one the e2e suite drives (no second build of the Tauri stack):
+# custom-protocol embeds ui/dist (built above) and tauri.test.conf.json gives the app its own
+# identifier, so it never touches a real installation's data or keychain entries.
+# session-tests.sh passes SWF_CARGO_FEATURES to its cargo command too.
+export SWF_CARGO_FEATURES=samenwerkruimte/custom-protocol
+TAURI_CONFIG="$(cat tauri.test.conf.json)"
+export TAURI_CONFIG
+WS=(--workspace --locked --features "$SWF_CARGO_FEATURES")
+phase "build + clippy -D warnings (every target: libs, bins, tests, benches)"
+# --all-targets compiles (and so lints) what `cargo clippy --all-targets` would; the benchmarks
+# are built, not run (they are long: bench/).
+cargo test "${WS[@]}" --all-targets --no-run -q
 phase "tests"
 # Tests marked #[ignore] need the desktop session (a Secret Service, a notification daemon):
 # they are skipped here and run by scripts/session-tests.sh below.
-cargo nextest run --workspace --locked --no-fail-fast --failure-output final --status-level fail
+cargo nextest run "${WS[@]}" --no-fail-fast --failure-output final --status-level fail
 
 phase "IPC bindings drift check"
 # --workspace with a filter, not -p: the feature set of the run above, so nothing is rebuilt.
-cargo nextest run --workspace --locked --status-level fail \
+cargo nextest run "${WS[@]}" --status-level fail \
   -E 'package(samenwerkruimte) & test(export_bindings)'
 BINDINGS=ui/src/ipc/bindings.gen.ts
 if [ -n "$(git status --porcelain -- "$BINDINGS")" ]; then
@@ -99,21 +126,19 @@ EOF
   exit 1
 fi
 
-phase "build: desktop app for e2e (test identifier, embedded UI) and swf-server"
-# The last cargo build of the run: a cargo test/nextest of the package would overwrite
-# target/debug/samenwerkruimte with a dev-mode binary without the embedded UI (P3/P4), so the
-# e2e binary is copied away at once. tauri.test.conf.json gives it its own identifier, so it
-# never touches a real installation's data or keychain entries. One invocation for both
-# packages: one feature set, every shared dependency built once.
-TAURI_CONFIG="$(cat tauri.test.conf.json)" \
-  cargo build --locked -p samenwerkruimte -p swf-server --features samenwerkruimte/custom-protocol
+phase "e2e binaries: the desktop app (test identifier, embedded UI) and swf-server"
+# Built by the test build above with the run's one feature set (see WS): copied, not rebuilt.
+# Copied away so that a later cargo command of another feature set (a developer's own
+# `cargo nextest run`) cannot swap the binary under the e2e suite.
 mkdir -p "$TARGET/e2e"
 cp "$TARGET/debug/samenwerkruimte" "$TARGET/e2e/samenwerkruimte"
 cp "$TARGET/debug/swf-server" "$TARGET/e2e/swf-server"
 
 phase "e2e tools: tauri-driver and the Python venv"
 if [ ! -x "$TARGET/ci-tools/bin/tauri-driver" ]; then
-  cargo install tauri-driver --version '^2' --locked --root "$TARGET/ci-tools" -q
+  # not our crate: no clippy wrapper (it would lint tauri-driver with -D warnings)
+  env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS -u TAURI_CONFIG \
+    cargo install tauri-driver --version '^2' --locked --root "$TARGET/ci-tools" -q
 fi
 [ -x "$TARGET/ci-venv/bin/python" ] || python3 -m venv "$TARGET/ci-venv"
 "$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r e2e/requirements.txt
