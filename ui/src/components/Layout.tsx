@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { useFormat, useT } from "../i18n";
 import { useApp } from "../state/app";
 import { routeHref } from "../state/router";
+import { weergavenaam } from "../state/weergavenaam";
 import type { Route } from "../state/router";
 import { ConfirmDialog } from "./ui";
 
@@ -89,8 +90,12 @@ export function Layout({
   const { sessie, ongelezen, afmelden } = useApp();
   const [afmeldVraag, setAfmeldVraag] = useState(false);
   const [afmeldBezig, setAfmeldBezig] = useState(false);
-  const actief = route.naam === "samenwerking" || route.naam === "starten" ? "overzicht" : route.naam;
+  // Only the page a link leads to is current: inside a samenwerking or on "Samenwerking
+  // starten" no item of the main navigation is (the window title and the back link say where
+  // the user is).
+  const actief = route.naam === "samenwerking" || route.naam === "starten" ? null : route.naam;
   const account = sessie.account;
+  const gebruiker = account.gebruikersnaam ? weergavenaam(account.serviceUrl, account.gebruikersnaam) : null;
 
   return (
     <div className="app">
@@ -101,11 +106,11 @@ export function Layout({
           <span className="header__wie" data-testid="account">
             <span className="visually-hidden">{t.layout.organisatie}: </span>
             <span data-testid="organisatie-naam">{account.organisatieNaam}</span>
-            {account.gebruikersnaam && (
+            {gebruiker && (
               <>
                 {" · "}
                 <span className="visually-hidden">{t.layout.gebruiker}: </span>
-                <span data-testid="gebruikersnaam">{account.gebruikersnaam}</span>
+                <span data-testid="gebruikersnaam">{gebruiker}</span>
               </>
             )}
           </span>

@@ -61,13 +61,13 @@ export function Heading3({ className, children, ...p }: H) {
     </h3>
   );
 }
-export function Heading4({ className, children, ...p }: H) {
+export const Heading4 = forwardRef<HTMLHeadingElement, H>(function Heading4({ className, children, ...p }, ref) {
   return (
-    <h4 {...p} className={cx("utrecht-heading-4", className)}>
+    <h4 ref={ref} {...p} className={cx("utrecht-heading-4", className)}>
       {children}
     </h4>
   );
-}
+});
 export function Heading5({ className, children, ...p }: H) {
   return (
     <h5 {...p} className={cx("utrecht-heading-5", className)}>

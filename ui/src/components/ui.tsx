@@ -1,5 +1,5 @@
 import { Alert, Button, ButtonGroup, Heading2, Paragraph, StatusBadge } from "./nlds";
-import { useEffect, useId, useRef } from "react";
+import { useCallback, useEffect, useId, useLayoutEffect, useRef } from "react";
 import type { ReactNode } from "react";
 import { useFormat, useT } from "../i18n";
 import type { ActieverzoekStatus, IpcError, SamenwerkingStatus } from "../ipc";
@@ -28,9 +28,24 @@ export function StatusMessage({ children, testId }: { children?: ReactNode; test
   );
 }
 
+/** Focus `el` if it is still in the page and can take focus; true when it did. */
+export function focusAls(el: HTMLElement | null | undefined): boolean {
+  if (!el || !el.isConnected || (el as HTMLButtonElement).disabled) return false;
+  el.focus();
+  return document.activeElement === el;
+}
+
+const EERSTE_CONTROL =
+  "input:not([disabled]):not([type=hidden]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), a[href]";
+
 /**
  * A modal dialog on the native <dialog> element (focus trap, Escape and inert background come
  * from the webview). `open` drives showModal()/close().
+ *
+ * Closing always goes through close(), also when the dialog is unmounted while open (a dialog
+ * rendered only while needed), and the focus goes back to the element that had it when the
+ * dialog opened, or, when that one is gone or disabled now, to `terugval()`. Never to <body>.
+ * The <dialog> itself is no tab stop (tabIndex -1): Tab moves between its controls only.
  */
 export function Dialog({
   open,
@@ -38,26 +53,60 @@ export function Dialog({
   onClose,
   children,
   testId,
+  terugval,
 }: {
   open: boolean;
   titel: ReactNode;
   onClose: () => void;
   children: ReactNode;
   testId?: string;
+  /** Where the focus goes when the element that opened the dialog is no longer there. */
+  terugval?: () => HTMLElement | null;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const opener = useRef<HTMLElement | null>(null);
+  const terugvalRef = useRef(terugval);
   useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      if (typeof d.showModal === "function") d.showModal();
-      else d.setAttribute("open", "");
-    } else if (!open && d.open) {
+    terugvalRef.current = terugval;
+  }, [terugval]);
+
+  // close() and give the focus back (to the opener, else to the fallback)
+  const sluit = useCallback((d: HTMLDialogElement) => {
+    if (d.open) {
       if (typeof d.close === "function") d.close();
       else d.removeAttribute("open");
     }
-  }, [open]);
+    const terug = opener.current;
+    opener.current = null;
+    if (!focusAls(terug)) focusAls(terugvalRef.current?.());
+  }, []);
+
+  useLayoutEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      const actief = document.activeElement;
+      opener.current = actief instanceof HTMLElement && actief !== document.body ? actief : null;
+      if (typeof d.showModal === "function") d.showModal();
+      else d.setAttribute("open", "");
+      // the first control takes the focus (what showModal() should do; not every webview does)
+      if (!d.contains(document.activeElement) || document.activeElement === d) {
+        d.querySelector<HTMLElement>(EERSTE_CONTROL)?.focus();
+      }
+    } else if (!open && d.open) {
+      sluit(d);
+    }
+  }, [open, sluit]);
+
+  // unmounted while open (a dialog rendered only while needed): close it all the same
+  useLayoutEffect(() => {
+    const d = ref.current;
+    return () => {
+      if (d?.open) sluit(d);
+    };
+  }, [sluit]);
+
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -69,7 +118,7 @@ export function Dialog({
     return () => d.removeEventListener("cancel", cancel);
   }, [onClose]);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} data-testid={testId}>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} data-testid={testId} tabIndex={-1}>
       {open && (
         <>
           <Heading2 id={titleId} className="dialog__titel">

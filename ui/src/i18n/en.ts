@@ -389,6 +389,7 @@ export const en: Messages = {
     engels: "English",
     opgeslagen: "The setting has been saved.",
     logmap: "Open log folder",
+    logboek: "Log files",
     logmapUitleg: "Attach the log files when you report a problem to your administrator.",
     over: "About the app",
     versie: "Version",
@@ -397,5 +398,9 @@ export const en: Messages = {
   },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,
+  },
+  moment: {
+    vandaag: (tijd: string) => `today ${tijd}`,
+    gisteren: (tijd: string) => `yesterday ${tijd}`,
   },
 };

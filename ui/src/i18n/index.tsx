@@ -19,7 +19,7 @@ export type Formatters = {
   datum: (iso: string) => string;
   /** "3 mrt. 2026 14:32" */
   datumTijd: (iso: string) => string;
-  /** Today: the time; otherwise date + time. */
+  /** "vandaag 14:32", "gisteren 14:32", otherwise date + time: never a bare time. */
   moment: (iso: string) => string;
   grootte: (bytes: number) => string;
   /** The message of an error, with a translated prefix per code in English. */
@@ -52,7 +52,11 @@ function formatters(taal: Taal, t: Messages): Formatters {
     moment: (iso) => {
       const d = new Date(iso);
       if (Number.isNaN(d.getTime())) return iso;
-      return d.toDateString() === new Date().toDateString() ? tijdFmt.format(d) : datumTijdFmt.format(d);
+      const vandaag = new Date();
+      const gisteren = new Date(vandaag.getFullYear(), vandaag.getMonth(), vandaag.getDate() - 1);
+      if (d.toDateString() === vandaag.toDateString()) return t.moment.vandaag(tijdFmt.format(d));
+      if (d.toDateString() === gisteren.toDateString()) return t.moment.gisteren(tijdFmt.format(d));
+      return datumTijdFmt.format(d);
     },
     grootte: (bytes) => {
       if (bytes < 1024) return t.eenheid.bytes(bytes);

@@ -393,6 +393,7 @@ export const nl = {
     engels: "English",
     opgeslagen: "De instelling is opgeslagen.",
     logmap: "Logmap openen",
+    logboek: "Logbestanden",
     logmapUitleg: "Stuur de logbestanden mee als u een probleem meldt bij uw beheerder.",
     over: "Over de app",
     versie: "Versie",
@@ -401,6 +402,10 @@ export const nl = {
   },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,
+  },
+  moment: {
+    vandaag: (tijd: string) => `vandaag ${tijd}`,
+    gisteren: (tijd: string) => `gisteren ${tijd}`,
   },
 };
 

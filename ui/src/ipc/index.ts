@@ -1,6 +1,7 @@
 // The one seam between the UI and the Tauri shell. Nothing outside src/ipc/ imports @tauri-apps/*.
 // Every api.* call returns the data or throws an IpcError {code, message}.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { commands, events } from "./bindings.gen";
 import type { Result } from "./bindings.gen";
 import { IpcError } from "./errors";
@@ -24,6 +25,7 @@ export type {
   NotificatiesFilter,
   NotificatieItem,
   NotificatiePage,
+  OefenGebruiker,
   Oefenomgeving,
   Organisatie,
   OverdrachtVoortgang,
@@ -120,7 +122,17 @@ export const api = {
   instellingen: () => unwrap(commands.instellingen()),
   instellingenOpslaan: (instellingen: Instellingen) => unwrap(commands.instellingenOpslaan(instellingen)),
   logmapOpenen: () => unwrap(commands.logmapOpenen()),
+  /**
+   * The native window's title (task bar, window switcher), next to document.title. Allowed by
+   * `core:window:allow-set-title` in src-tauri/capabilities/default.json.
+   */
+  venstertitel: (titel: string) => unwrap(ok(getCurrentWindow().setTitle(titel))),
 };
+
+/** A plain Tauri API call as a Result, so it fails with an IpcError like the commands do. */
+async function ok<T>(p: Promise<T>): Promise<Result<T, unknown>> {
+  return { status: "ok", data: await p };
+}
 
 export type Api = typeof api;
 

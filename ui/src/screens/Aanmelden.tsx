@@ -1,13 +1,14 @@
 import { Alert, Button, ButtonGroup, Heading2, Paragraph } from "../components/nlds";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { CheckboxField, TextField } from "../components/form";
 import { PaginaTitel } from "../components/PaginaTitel";
 import { ErrorAlert, StatusMessage } from "../components/ui";
 import { useT } from "../i18n";
 import { api, IpcError } from "../ipc";
-import type { AppInfo, Oefenomgeving, SessieInfo } from "../ipc";
+import type { AppInfo, OefenGebruiker, Oefenomgeving, SessieInfo } from "../ipc";
 import { useTaal } from "../state/app";
+import { onthoudWeergavenaam } from "../state/weergavenaam";
 
 const LAATSTE = "samenwerkruimte.laatsteAanmelding";
 
@@ -50,8 +51,15 @@ export function Aanmelden({
   const serviceUrlRef = useRef<HTMLInputElement>(null);
   const gebruikersnaamRef = useRef<HTMLInputElement>(null);
   const wachtwoordRef = useRef<HTMLInputElement>(null);
+  const eersteOefengebruikerRef = useRef<HTMLButtonElement>(null);
 
-  async function aanmelden(url: string, naam: string, ww: string) {
+  // Once the practice environment runs, its sign-in buttons are what to do next: move the
+  // focus there (which also scrolls them into view), so starting visibly leads somewhere.
+  useEffect(() => {
+    if (oefen) eersteOefengebruikerRef.current?.focus();
+  }, [oefen]);
+
+  async function aanmelden(url: string, naam: string, ww: string, weergave?: string) {
     setBezig(true);
     setFout(null);
     try {
@@ -61,6 +69,7 @@ export function Aanmelden({
       } catch {
         // ignore
       }
+      if (weergave) onthoudWeergavenaam(sessie.account.serviceUrl, naam.trim(), weergave);
       onAangemeld(sessie);
     } catch (e) {
       setFout(IpcError.from(e));
@@ -97,12 +106,12 @@ export function Aanmelden({
     }
   }
 
-  function alsOefengebruiker(o: Oefenomgeving, gebruiker: string) {
+  function alsOefengebruiker(o: Oefenomgeving, g: OefenGebruiker) {
     setServiceUrl(o.serviceUrl);
-    setGebruikersnaam(gebruiker);
+    setGebruikersnaam(g.gebruikersnaam);
     setWachtwoord(o.wachtwoord);
     setFouten({});
-    void aanmelden(o.serviceUrl, gebruiker, o.wachtwoord);
+    void aanmelden(o.serviceUrl, g.gebruikersnaam, o.wachtwoord, g.naam);
   }
 
   return (
@@ -121,102 +130,107 @@ export function Aanmelden({
         <PaginaTitel titel={t.aanmelden.titel}>
           {t.app.naam}: {t.aanmelden.titel.toLowerCase()}
         </PaginaTitel>
-        <Paragraph>{t.aanmelden.intro}</Paragraph>
+        <Paragraph className="intro">{t.aanmelden.intro}</Paragraph>
         {melding && (
           <Alert type="info" role="status" data-testid="aanmelden-melding">
             <Paragraph>{melding}</Paragraph>
           </Alert>
         )}
-        <form noValidate onSubmit={onSubmit} className="formulier" data-testid="aanmelden-formulier">
-          <TextField
-            ref={serviceUrlRef}
-            id="serviceUrl"
-            label={t.aanmelden.serviceUrl}
-            description={t.aanmelden.serviceUrlUitleg}
-            error={fouten.serviceUrl}
-            type="url"
-            inputMode="url"
-            autoComplete="url"
-            spellCheck={false}
-            value={serviceUrl}
-            onChange={(e) => setServiceUrl(e.target.value)}
-          />
-          <TextField
-            ref={gebruikersnaamRef}
-            id="gebruikersnaam"
-            label={t.aanmelden.gebruikersnaam}
-            error={fouten.gebruikersnaam}
-            autoComplete="username"
-            spellCheck={false}
-            value={gebruikersnaam}
-            onChange={(e) => setGebruikersnaam(e.target.value)}
-          />
-          <TextField
-            ref={wachtwoordRef}
-            id="wachtwoord"
-            label={t.aanmelden.wachtwoord}
-            error={fouten.wachtwoord}
-            type="password"
-            autoComplete="current-password"
-            value={wachtwoord}
-            onChange={(e) => setWachtwoord(e.target.value)}
-          />
-          <CheckboxField
-            id="onthouden"
-            label={t.aanmelden.onthouden}
-            description={t.aanmelden.onthoudenUitleg}
-            checked={onthouden}
-            onChange={(e) => setOnthouden(e.target.checked)}
-          />
-          <ErrorAlert error={fout} testId="aanmelden-fout" />
-          <ButtonGroup>
-            <Button
-              type="submit"
-              appearance="primary-action-button"
-              busy={bezig}
-              disabled={bezig}
-              data-testid="aanmelden-knop"
-            >
-              {bezig ? t.aanmelden.bezig : t.aanmelden.knop}
-            </Button>
-          </ButtonGroup>
-        </form>
-
-        {info?.oefenomgevingBeschikbaar && (
-          <section className="oefenomgeving" aria-labelledby="oefen-titel" data-testid="oefenomgeving">
-            <Heading2 id="oefen-titel">{t.aanmelden.oefen.titel}</Heading2>
-            <Paragraph>{t.aanmelden.oefen.intro}</Paragraph>
-            {!oefen && (
+        {/* Side by side in the default window: the practice environment, the way in for anyone
+            without a service, is in view next to the form instead of below it. */}
+        <div className={`aanmelden__kolommen${info?.oefenomgevingBeschikbaar ? " aanmelden__kolommen--met-oefen" : ""}`}>
+          <form noValidate onSubmit={onSubmit} className="formulier" data-testid="aanmelden-formulier">
+            <TextField
+              ref={serviceUrlRef}
+              id="serviceUrl"
+              label={t.aanmelden.serviceUrl}
+              description={t.aanmelden.serviceUrlUitleg}
+              error={fouten.serviceUrl}
+              type="url"
+              inputMode="url"
+              autoComplete="url"
+              spellCheck={false}
+              value={serviceUrl}
+              onChange={(e) => setServiceUrl(e.target.value)}
+            />
+            <TextField
+              ref={gebruikersnaamRef}
+              id="gebruikersnaam"
+              label={t.aanmelden.gebruikersnaam}
+              error={fouten.gebruikersnaam}
+              autoComplete="username"
+              spellCheck={false}
+              value={gebruikersnaam}
+              onChange={(e) => setGebruikersnaam(e.target.value)}
+            />
+            <TextField
+              ref={wachtwoordRef}
+              id="wachtwoord"
+              label={t.aanmelden.wachtwoord}
+              error={fouten.wachtwoord}
+              type="password"
+              autoComplete="current-password"
+              value={wachtwoord}
+              onChange={(e) => setWachtwoord(e.target.value)}
+            />
+            <CheckboxField
+              id="onthouden"
+              label={t.aanmelden.onthouden}
+              description={t.aanmelden.onthoudenUitleg}
+              checked={onthouden}
+              onChange={(e) => setOnthouden(e.target.checked)}
+            />
+            <ErrorAlert error={fout} testId="aanmelden-fout" />
+            <ButtonGroup>
               <Button
-                appearance="secondary-action-button"
-                busy={oefenBezig}
-                disabled={oefenBezig}
-                onClick={() => void oefenomgevingStarten()}
-                data-testid="oefenomgeving-starten"
+                type="submit"
+                appearance="primary-action-button"
+                busy={bezig}
+                disabled={bezig}
+                data-testid="aanmelden-knop"
               >
-                {oefenBezig ? t.aanmelden.oefen.bezig : t.aanmelden.oefen.starten}
+                {bezig ? t.aanmelden.bezig : t.aanmelden.knop}
               </Button>
-            )}
-            <ErrorAlert error={oefenFout} />
-            <StatusMessage>{oefen ? t.aanmelden.oefen.gestart : null}</StatusMessage>
-            {oefen && (
-              <ul className="oefen-gebruikers" aria-label={t.aanmelden.oefen.gebruikers}>
-                {oefen.gebruikers.map((g) => (
-                  <li key={g.gebruikersnaam}>
-                    <Button
-                      appearance="secondary-action-button"
-                      disabled={bezig}
-                      data-testid={`oefengebruiker-${g.gebruikersnaam}`}
-                      onClick={() => alsOefengebruiker(oefen, g.gebruikersnaam)}
-                    >
-                      {t.aanmelden.oefen.aanmeldenAls(g.naam, g.organisatie)}
-                    </Button>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        )}
+            </ButtonGroup>
+          </form>
+
+          {info?.oefenomgevingBeschikbaar && (
+            <section className="oefenomgeving" aria-labelledby="oefen-titel" data-testid="oefenomgeving">
+              <Heading2 id="oefen-titel">{t.aanmelden.oefen.titel}</Heading2>
+              <Paragraph>{t.aanmelden.oefen.intro}</Paragraph>
+              {!oefen && (
+                <Button
+                  appearance="secondary-action-button"
+                  busy={oefenBezig}
+                  disabled={oefenBezig}
+                  onClick={() => void oefenomgevingStarten()}
+                  data-testid="oefenomgeving-starten"
+                >
+                  {oefenBezig ? t.aanmelden.oefen.bezig : t.aanmelden.oefen.starten}
+                </Button>
+              )}
+              <ErrorAlert error={oefenFout} />
+              <StatusMessage>{oefen ? t.aanmelden.oefen.gestart : null}</StatusMessage>
+              {oefen && (
+                <ul className="oefen-gebruikers" aria-label={t.aanmelden.oefen.gebruikers}>
+                  {oefen.gebruikers.map((g, i) => (
+                    <li key={g.gebruikersnaam}>
+                      <Button
+                        ref={i === 0 ? eersteOefengebruikerRef : undefined}
+                        appearance="secondary-action-button"
+                        disabled={bezig}
+                        data-testid={`oefengebruiker-${g.gebruikersnaam}`}
+                        onClick={() => alsOefengebruiker(oefen, g)}
+                      >
+                        {t.aanmelden.oefen.aanmeldenAls(g.naam, g.organisatie)}
+                      </Button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          )}
+        </div>
       </main>
     </div>
   );

@@ -21,11 +21,16 @@ export function Instellingen() {
     <div className="instellingen">
       <PaginaTitel titel={t.instellingen.titel}>{t.instellingen.titel}</PaginaTitel>
       <section aria-labelledby="kop-taal" className="sectie">
-        <Heading2 id="kop-taal">{t.instellingen.taal}</Heading2>
+        {/* One "Taal": the section's heading is the radio group's legend (a heading inside a
+            legend), not a heading followed by a label with the same word. */}
         <RadioGroup<Taal>
           id="taal"
           name="taal"
-          legend={t.instellingen.taal}
+          legend={
+            <Heading2 id="kop-taal" className="legend-kop">
+              {t.instellingen.taal}
+            </Heading2>
+          }
           description={t.instellingen.taalUitleg}
           value={taal}
           onChange={(v) => {
@@ -42,7 +47,7 @@ export function Instellingen() {
       </section>
 
       <section aria-labelledby="kop-logmap" className="sectie">
-        <Heading2 id="kop-logmap">{t.instellingen.logmap}</Heading2>
+        <Heading2 id="kop-logmap">{t.instellingen.logboek}</Heading2>
         <Paragraph>{t.instellingen.logmapUitleg}</Paragraph>
         <Button
           appearance="secondary-action-button"

@@ -46,7 +46,7 @@ export function SamenwerkingStarten() {
   return (
     <div className="starten">
       <PaginaTitel titel={t.starten.titel}>{t.starten.titel}</PaginaTitel>
-      <Paragraph>{t.starten.intro}</Paragraph>
+      <Paragraph className="intro">{t.starten.intro}</Paragraph>
       <form noValidate onSubmit={(e) => void onSubmit(e)} className="formulier" data-testid="starten-formulier">
         <TextField
           ref={titelRef}

@@ -55,6 +55,7 @@ function defaults(): { [K in keyof Api]: Api[K] } {
     instellingen: async () => ({ taal: "nl" }),
     instellingenOpslaan: async () => null,
     logmapOpenen: async () => null,
+    venstertitel: async () => undefined,
   };
 }
 

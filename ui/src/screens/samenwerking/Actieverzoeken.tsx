@@ -1,5 +1,5 @@
 import { Button, ButtonGroup, Heading2, Heading3, Heading4, Heading5, Paragraph } from "../../components/nlds";
-import { useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 import { CheckboxField, TextAreaField, TextField } from "../../components/form";
 import { ActieverzoekStatusBadge, Dialog, ErrorAlert, StatusMessage } from "../../components/ui";
 import { useFormat, useT } from "../../i18n";
@@ -28,11 +28,13 @@ function StatusDialoog({
   naar,
   intentie: soort,
   onKlaar,
+  terugval,
 }: {
   regel: ActieverzoekRegel;
   naar: ActieverzoekStatus;
   intentie: MetMelding;
   onKlaar: (gewijzigd: boolean) => void;
+  terugval: () => HTMLElement | null;
 }) {
   const t = useT();
   const ta = t.samenwerking.actieverzoeken;
@@ -43,7 +45,7 @@ function StatusDialoog({
   const ref = useRef<HTMLTextAreaElement>(null);
   const verplicht = MELDING_VERPLICHT.includes(soort);
   return (
-    <Dialog open titel={ta.dialoog[soort]} onClose={() => onKlaar(false)} testId="status-dialoog">
+    <Dialog open titel={ta.dialoog[soort]} onClose={() => onKlaar(false)} testId="status-dialoog" terugval={terugval}>
       <Paragraph>
         <strong>{regel.actieverzoek.titel}</strong>
       </Paragraph>
@@ -182,6 +184,17 @@ function ActieverzoekKaart({ regel }: { regel: ActieverzoekRegel }) {
   const [dialoog, setDialoog] = useState<{ naar: ActieverzoekStatus; soort: MetMelding } | null>(null);
   const [gewijzigd, setGewijzigd] = useState<string | null>(null);
   const a = regel.actieverzoek;
+  const titelRef = useRef<HTMLHeadingElement>(null);
+  // After a status change the button that did it usually disappears once the mirror has the
+  // new status (a withdrawn request has no buttons left). If the focus was on it, it would fall
+  // to <body>: the card's title takes it instead.
+  const focusBewaken = useRef<ActieverzoekStatus | null>(null);
+  useLayoutEffect(() => {
+    if (focusBewaken.current === null || focusBewaken.current === a.status) return;
+    focusBewaken.current = null;
+    const actief = document.activeElement;
+    if (!actief || actief === document.body) titelRef.current?.focus();
+  });
 
   function kies(naar: ActieverzoekStatus) {
     const soort = intentie(regel, naar);
@@ -191,14 +204,19 @@ function ActieverzoekKaart({ regel }: { regel: ActieverzoekRegel }) {
       return;
     }
     void direct.run(() => api.actieverzoekStatus(a.actieverzoekId, naar, null)).then((r) => {
-      if (r.ok) setGewijzigd(ta.statusGewijzigd(t.status.actieverzoek[naar]));
+      if (r.ok) {
+        focusBewaken.current = a.status;
+        setGewijzigd(ta.statusGewijzigd(t.status.actieverzoek[naar]));
+      }
     });
   }
 
   return (
     <li className="kaart" data-testid={`actieverzoek-${a.actieverzoekId}`} data-status={a.status}>
       <div className="kaart__kop">
-        <Heading4 className="kaart__titel">{a.titel}</Heading4>
+        <Heading4 ref={titelRef} tabIndex={-1} className="kaart__titel">
+          {a.titel}
+        </Heading4>
         <ActieverzoekStatusBadge status={a.status} />
       </div>
       <dl className="kaart__gegevens">
@@ -263,8 +281,12 @@ function ActieverzoekKaart({ regel }: { regel: ActieverzoekRegel }) {
           regel={regel}
           naar={dialoog.naar}
           intentie={dialoog.soort}
+          terugval={() => titelRef.current}
           onKlaar={(ok) => {
-            if (ok) setGewijzigd(ta.statusGewijzigd(t.status.actieverzoek[dialoog.naar]));
+            if (ok) {
+              focusBewaken.current = a.status;
+              setGewijzigd(ta.statusGewijzigd(t.status.actieverzoek[dialoog.naar]));
+            }
             setDialoog(null);
           }}
         />

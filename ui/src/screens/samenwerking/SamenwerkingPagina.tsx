@@ -139,7 +139,7 @@ export function SamenwerkingPagina({ id, tab }: { id: string; tab: Tab }) {
   if (!scherm)
     return (
       <div data-testid="samenwerking-niet-gevonden">
-        <PaginaTitel titel={t.samenwerking.tab.samenvatting}>{id}</PaginaTitel>
+        <PaginaTitel titel={id}>{id}</PaginaTitel>
         <ErrorAlert error={q.error} />
         {!q.error && <Paragraph>{t.samenwerking.nietGevonden}</Paragraph>}
         <Paragraph>
@@ -177,7 +177,9 @@ export function SamenwerkingPagina({ id, tab }: { id: string; tab: Tab }) {
         <a href={routeHref({ naam: "overzicht" })}>{t.app.terug}</a>
       </p>
       <div className="pagina-kop">
-        <PaginaTitel titel={s.titel}>{s.titel}</PaginaTitel>
+        <PaginaTitel titel={s.titel} venster={[t.samenwerking.tab[tab], s.titel]}>
+          {s.titel}
+        </PaginaTitel>
         <SamenwerkingStatusBadge status={s.status.status} />
       </div>
       {s.status.status === "GESLOTEN" && (
