@@ -5,10 +5,27 @@ macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $wire:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "specta", derive(specta::Type))]
         pub enum $name {
             $($(#[$vm])* #[serde(rename = $wire)] $var),+
+        }
+        // Written out, not derived: the derive does not see a `rename` whose literal comes from
+        // this macro and documented the Rust variant names (`BeperkteToegang`) instead of the
+        // wire names (`BEPERKTE_TOEGANG`). The schema lists exactly the wire spellings.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .into()
+            }
+        }
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
         }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),+];

@@ -118,6 +118,7 @@ pub struct Samenwerking {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mijn_privilege: Option<Privilege>,
     #[serde(rename = "_links")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Link>))]
     pub links: Links,
 }
 
@@ -133,6 +134,7 @@ pub struct Deelnemer {
     pub samenwerking_id: String,
     pub toegevoegd_datum_tijd: DateTime<Utc>,
     #[serde(rename = "_links")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Link>))]
     pub links: Links,
 }
 
@@ -162,6 +164,7 @@ pub struct Document {
     /// Extension: size in bytes.
     pub grootte: u64,
     #[serde(rename = "_links")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Link>))]
     pub links: Links,
 }
 
@@ -190,6 +193,7 @@ pub struct Actieverzoek {
     /// Extension: optimistic-concurrency version; the `ETag` carries the same number.
     pub versie: i64,
     #[serde(rename = "_links")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Link>))]
     pub links: Links,
 }
 
@@ -208,6 +212,7 @@ pub struct Bericht {
     pub ontvanger: Oin,
     pub ontvanger_naam: String,
     #[serde(rename = "_links")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Link>))]
     pub links: Links,
 }
 
@@ -230,6 +235,7 @@ pub struct Notificatie {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub properties: serde_json::Map<String, serde_json::Value>,
     #[serde(rename = "_links")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Link>))]
     pub links: Links,
 }
 

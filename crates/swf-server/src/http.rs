@@ -58,6 +58,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 format!("de body kon niet worden gelezen: {e}"),
             )
         })?;
+        // every request body of this API is a JSON object; serde would also read a struct's
+        // fields from an array (`[null, null]`), which the document does not allow
+        if let Some(b) = bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            if *b != b'{' {
+                return Err(ApiError::bad_request(
+                    "ongeldige-json",
+                    "de body moet een JSON-object zijn ({ ... })",
+                ));
+            }
+        }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(de) {
             Ok(v) => Ok(JsonBody(v)),
@@ -609,6 +619,16 @@ async fn upload(
             format!("de multipart-body is ongeldig: {e}"),
         )
     })?;
+    // the body has one part, `file` (as the document says); others are refused, not ignored
+    let other_parts = |names: Vec<String>| {
+        ApiError::invalid(
+            names
+                .iter()
+                .map(|n| InvalidParam::new(n, "onbekend-deel", "alleen het deel 'file' hoort erin"))
+                .collect(),
+        )
+    };
+    let mut others = Vec::new();
     loop {
         let field = mp
             .next_field()
@@ -627,7 +647,11 @@ async fn upload(
                 )
             })?;
         if field.name() != Some("file") {
+            others.push(field.name().unwrap_or("").to_owned());
             continue;
+        }
+        if !others.is_empty() {
+            return Err(other_parts(others));
         }
         let naam = validation::bestandsnaam(field.file_name().unwrap_or(""))
             .map_err(|p| ApiError::invalid(vec![p]))?;
@@ -643,6 +667,20 @@ async fn upload(
             ));
         }
         let pending = st.blobs.write_temp(Box::pin(field), limit).await?;
+        match mp.next_field().await {
+            Ok(None) => {}
+            Ok(Some(f)) => {
+                st.blobs.discard(pending).await;
+                return Err(other_parts(vec![f.name().unwrap_or("").to_owned()]));
+            }
+            Err(e) => {
+                st.blobs.discard(pending).await;
+                return Err(ApiError::bad_request(
+                    "ongeldige-multipart",
+                    format!("de multipart-body is ongeldig: {e}"),
+                ));
+            }
+        }
         let doc_id = Uuid::new_v4().to_string();
         let now = now_us();
         let row = DocumentRow {
@@ -1177,6 +1215,16 @@ async fn token(
 }
 
 async fn logout(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
+    // a case system's token (no user) is the admin's to manage, not the system's to sign out
+    // with: one stray DELETE would cut the case system off until someone makes a new one (D1)
+    if c.gebruiker.is_none() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "systeemtoken",
+            "Niet toegestaan",
+            "een systeemtoken trekt u niet in met afmelden; de beheerder beheert het met 'swf-server token'",
+        ));
+    }
     st.store.delete_token(&c.token_hash).await?;
     st.token_cache.write().await.remove(&c.token_hash);
     Ok(no_content())

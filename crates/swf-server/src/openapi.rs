@@ -1,17 +1,13 @@
 //! The OpenAPI 3.1 document, generated from the code: schemas from the Rust types (utoipa
 //! derives), operations from the route table below, which a test checks against the router.
-use crate::error::Problem;
+use crate::error::{Problem, PROBLEM_JSON};
+use crate::http::HAL_JSON;
+use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
+use swf_domain::validation::{MAX_KORT, MAX_TEKST, MAX_TITEL};
 use swf_domain::*;
-use utoipa::openapi::path::{
-    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
-};
-use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{
-    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApiBuilder, PathsBuilder, Ref,
-    ResponseBuilder, ServerBuilder,
-};
+use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApiBuilder, ServerBuilder};
 
 /// One documented operation.
 pub struct Op {
@@ -40,141 +36,635 @@ macro_rules! op {
 }
 
 pub const OPS: &[Op] = &[
-    op!("get", "/samenwerkingen", "listSamenwerkingen", "Samenwerkingen van mijn organisatie (filters status, titel, verzoeknummer, rol; pagina, aantal, _sort)", true, None, Some("Samenwerking")),
+    op!("get", "/samenwerkingen", "listSamenwerkingen", "Samenwerkingen van mijn organisatie (filters status, titel, verzoeknummer, rol; pagina, aantal, _sort)", true, None, Some("SamenwerkingLijst")),
     op!("post", "/samenwerkingen", "startSamenwerking", "Start een samenwerking (met of zonder verzoeknummer)", true, Some("SamenwerkingStarten"), Some("Samenwerking")),
     op!("get", "/samenwerkingen/{samenwerkingId}", "getSamenwerking", "Eén samenwerking", false, None, Some("Samenwerking")),
     op!("patch", "/samenwerkingen/{samenwerkingId}", "wijzigSamenwerking", "Gegevens wijzigen of sluiten (status GESLOTEN); merge-patch", true, Some("SamenwerkingWijzigen"), Some("Samenwerking")),
     op!("delete", "/samenwerkingen/{samenwerkingId}", "verwijderSamenwerking", "Verwijder een gesloten samenwerking met alles erin", true, None, None),
-    op!("get", "/samenwerkingen/{samenwerkingId}/deelnemers", "listDeelnemers", "Deelnemers", true, None, Some("Deelnemer")),
+    op!("get", "/samenwerkingen/{samenwerkingId}/deelnemers", "listDeelnemers", "Deelnemers", true, None, Some("DeelnemerLijst")),
     op!("post", "/samenwerkingen/{samenwerkingId}/deelnemers", "nodigUit", "Nodig een ketenpartner uit (OIN, privilege)", true, Some("DeelnemerUitnodigen"), Some("Deelnemer")),
     op!("get", "/samenwerkingen/{samenwerkingId}/deelnemers/{oin}", "getDeelnemer", "Eén deelnemer", true, None, Some("Deelnemer")),
     op!("patch", "/samenwerkingen/{samenwerkingId}/deelnemers/{oin}", "wijzigPrivilege", "Wijzig de toegang van een ketenpartner", true, Some("DeelnemerWijzigen"), Some("Deelnemer")),
     op!("delete", "/samenwerkingen/{samenwerkingId}/deelnemers/{oin}", "verwijderDeelnemer", "Verwijder een ketenpartner", true, None, None),
-    op!("get", "/samenwerkingen/{samenwerkingId}/documenten", "listDocumenten", "Documenten (aangemaaktDoor[not], aangemaaktDoorNaam[not], _sort, pagina, aantal)", false, None, Some("Document")),
+    op!("get", "/samenwerkingen/{samenwerkingId}/documenten", "listDocumenten", "Documenten (aangemaaktDoor[not], aangemaaktDoorNaam[not], _sort, pagina, aantal)", false, None, Some("DocumentLijst")),
     op!("post", "/samenwerkingen/{samenwerkingId}/documenten", "voegDocumentToe", "Document toevoegen: multipart deel 'file'; metadata als query (documentOmschrijving, vertrouwelijkheidsAanduiding, kenmerkSysteem, nummerBinnenSysteem, taal)", false, Some("multipart"), Some("Document")),
     op!("post", "/samenwerkingen/{samenwerkingId}/actieverzoeken", "stelActieverzoekOp", "Stuur een actieverzoek aan één andere deelnemer", false, Some("ActieverzoekOpstellen"), Some("Actieverzoek")),
-    op!("get", "/samenwerkingen/{samenwerkingId}/notificaties", "listSamenwerkingNotificaties", "Notificaties van één samenwerking", false, None, Some("Notificatie")),
-    op!("get", "/samenwerkingen/{samenwerkingId}/historie", "historie", "Historie (auditlog) van een samenwerking", true, None, Some("HistorieRegel")),
+    op!("get", "/samenwerkingen/{samenwerkingId}/notificaties", "listSamenwerkingNotificaties", "Notificaties van één samenwerking", false, None, Some("NotificatieLijst")),
+    op!("get", "/samenwerkingen/{samenwerkingId}/historie", "historie", "Historie (auditlog) van een samenwerking", true, None, Some("HistorieLijst")),
     op!("get", "/documenten/{documentId}", "getDocument", "Eén document", true, None, Some("Document")),
     op!("patch", "/documenten/{documentId}", "wijzigDocument", "Omschrijving of vertrouwelijkheid wijzigen (de toevoegende organisatie)", true, Some("DocumentWijzigen"), Some("Document")),
     op!("delete", "/documenten/{documentId}", "verwijderDocument", "Document verwijderen (de toevoegende organisatie)", false, None, None),
     op!("get", "/documenten/{documentId}/content", "downloadDocument", "Inhoud; ondersteunt Range; bestandsnaam in Content-Disposition", false, None, None),
-    op!("get", "/actieverzoeken", "listActieverzoeken", "Actieverzoeken waarbij mijn organisatie zender of ontvanger is (samenwerkingId, organisatie, zender, status, status[not])", false, None, Some("Actieverzoek")),
+    op!("get", "/actieverzoeken", "listActieverzoeken", "Actieverzoeken waarbij mijn organisatie zender of ontvanger is (samenwerkingId, organisatie, zender, status, status[not])", false, None, Some("ActieverzoekLijst")),
     op!("get", "/actieverzoeken/{actieverzoekId}", "getActieverzoek", "Eén actieverzoek; _links noemen de toegestane overgangen", false, None, Some("Actieverzoek")),
     op!("patch", "/actieverzoeken/{actieverzoekId}", "wijzigActieverzoek", "Status wijzigen met melding (merge-patch); If-Match met de ETag voorkomt verloren wijzigingen", false, Some("ActieverzoekWijzigen"), Some("Actieverzoek")),
-    op!("get", "/actieverzoeken/{actieverzoekId}/berichten", "listBerichten", "Berichten bij een actieverzoek", false, None, Some("Bericht")),
+    op!("get", "/actieverzoeken/{actieverzoekId}/berichten", "listBerichten", "Berichten bij een actieverzoek", false, None, Some("BerichtLijst")),
     op!("post", "/actieverzoeken/{actieverzoekId}/berichten", "verstuurBericht", "Bericht versturen", false, Some("BerichtVerzenden"), Some("Bericht")),
     op!("post", "/actieverzoeken/{actieverzoekId}/documenten", "koppelDocument", "Document koppelen aan een actieverzoek", true, Some("DocumentKoppelen"), Some("Actieverzoek")),
     op!("delete", "/actieverzoeken/{actieverzoekId}/documenten/{documentId}", "ontkoppelDocument", "Document ontkoppelen (rel ontkoppelenVanActieverzoek)", false, None, Some("Actieverzoek")),
-    op!("get", "/notificaties", "listNotificaties", "Mijn notificaties (eventDatumTijd[gt], eventDatumTijd[lte], notificatieType, page, size)", false, None, Some("Notificatie")),
+    op!("get", "/notificaties", "listNotificaties", "Mijn notificaties (eventDatumTijd[gt], eventDatumTijd[lte], notificatieType, page, size)", false, None, Some("NotificatieLijst")),
     op!("get", "/notificaties/{notificatieId}", "getNotificatie", "Eén notificatie", false, None, Some("Notificatie")),
     op!("delete", "/notificaties/{notificatieId}", "verwijderNotificatie", "Verwijder mijn exemplaar van een notificatie", false, None, None),
     op!("post", "/auth/token", "aanmelden", "Aanmelden met gebruikersnaam en wachtwoord; geeft een bearer token", true, Some("TokenAanvraag"), Some("Token")),
-    op!("delete", "/auth/token", "afmelden", "Het gebruikte token intrekken", true, None, None),
+    op!("delete", "/auth/token", "afmelden", "Het gebruikte token intrekken (een aanmeldtoken; een systeemtoken beheert de beheerder: 403 systeemtoken)", true, None, None),
     op!("get", "/gebeurtenissen", "leesGebeurtenissen", "Wijzigingen-feed van mijn organisatie na volgnummer 'na' (limit 1-1000; zonder na: lege pagina met de kop als 'volgende'); 410 als de positie is opgeruimd", true, None, Some("Gebeurtenissen")),
     op!("get", "/gebeurtenissen/stream", "volgGebeurtenissen", "Live wijzigingen als Server-Sent Events (text/event-stream; id = volgnummer, event 'gebeurtenis'); hervat na Last-Event-ID of 'na'; 410 als die positie is opgeruimd", true, None, None),
-    op!("get", "/organisaties", "zoekOrganisaties", "Organisaties zoeken op naam of OIN (zoek)", true, None, Some("Organisatie")),
-    op!("get", "/organisaties/mijn", "mijnOrganisatie", "De organisatie en gebruiker van het token", true, None, Some("Organisatie")),
-    op!("get", "/health", "health", "Gezondheid van de service", true, None, None),
+    op!("get", "/organisaties", "zoekOrganisaties", "Organisaties zoeken op naam of OIN (zoek)", true, None, Some("OrganisatieLijst")),
+    op!("get", "/organisaties/mijn", "mijnOrganisatie", "De organisatie en gebruiker van het token", true, None, Some("MijnOrganisatie")),
+    op!("get", "/health", "health", "Gezondheid van de service", true, None, Some("Gezondheid")),
     op!("get", "/openapi.json", "openapi", "Dit document", false, None, None),
 ];
 
-fn method(m: &str) -> HttpMethod {
-    match m {
-        "post" => HttpMethod::Post,
-        "patch" => HttpMethod::Patch,
-        "delete" => HttpMethod::Delete,
-        _ => HttpMethod::Get,
+/// HAL lists: (schema, `_embedded` key, item schema). Every list answers
+/// `{_embedded: {<key>: [...]}, _links: {self, next?, prev?}, page}`.
+pub const LISTS: &[(&str, &str, &str)] = &[
+    ("SamenwerkingLijst", "samenwerkingen", "Samenwerking"),
+    ("DeelnemerLijst", "deelnemers", "Deelnemer"),
+    ("DocumentLijst", "documenten", "Document"),
+    ("NotificatieLijst", "notificaties", "Notificatie"),
+    ("HistorieLijst", "historie", "HistorieRegel"),
+    ("ActieverzoekLijst", "actieverzoeken", "Actieverzoek"),
+    ("BerichtLijst", "berichten", "Bericht"),
+    ("OrganisatieLijst", "organisaties", "Organisatie"),
+];
+
+// The text rules of `swf_domain::validation` as ECMA-262 character classes (written out, not
+// `\s`: the validator's `\s` is not Rust's `char::is_whitespace`).
+/// Control characters (`char::is_control`, Unicode Cc): refused in single-line fields.
+const CC: &str = r"\u0000-\u001f\u007f-\u009f";
+/// Control characters other than tab, line feed and carriage return: refused in multi-line text.
+const CC_TEXT: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f";
+/// Control characters and white space (`char::is_whitespace`): what `trim()` removes.
+const CC_WS: &str = r"\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+/// White space only (`char::is_whitespace`).
+const WS: &str =
+    r"\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// The rule a text field of a request follows (see `swf_domain::validation`).
+#[derive(Debug, Clone, Copy)]
+pub enum Tekst {
+    /// `optional_line`: at most n characters, no control characters.
+    Regel(usize),
+    /// `required_line`: as `Regel`, and not empty or only white space.
+    VerplichteRegel(usize),
+    /// `text`: at most n characters, no control characters except tab and line breaks.
+    Tekst(usize),
+    /// `text` with `required`: as `Tekst`, and not empty or only white space.
+    VerplichteTekst(usize),
+    /// `verzoeknummer`: 1-40 letters, digits and '-'.
+    Verzoeknummer,
+    /// An e-mail address (one '@', a dot inside the domain, no white space) or empty.
+    Email,
+}
+
+impl Tekst {
+    pub fn schema(self) -> Value {
+        match self {
+            Tekst::Regel(max) => json!({"maxLength": max, "pattern": format!("^[^{CC}]*$")}),
+            Tekst::VerplichteRegel(max) => json!({
+                "minLength": 1, "maxLength": max,
+                "pattern": format!("^[^{CC}]*[^{CC_WS}][^{CC}]*$"),
+            }),
+            Tekst::Tekst(max) => json!({"maxLength": max, "pattern": format!("^[^{CC_TEXT}]*$")}),
+            Tekst::VerplichteTekst(max) => json!({
+                "minLength": 1, "maxLength": max,
+                "pattern": format!("^[^{CC_TEXT}]*[^{CC_WS}][^{CC_TEXT}]*$"),
+            }),
+            Tekst::Verzoeknummer => {
+                json!({"minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9-]+$"})
+            }
+            Tekst::Email => json!({
+                "maxLength": MAX_KORT,
+                "pattern": format!(
+                    "^(|[^@{CC_WS}]+@[^@.{CC_WS}][^@{CC_WS}]*[.][^@{CC_WS}]*[^@.{CC_WS}])$"
+                ),
+            }),
+        }
     }
 }
 
-fn schema_ref(name: &str) -> Ref {
-    Ref::from_schema_name(name)
+/// The text fields of the request bodies with the rule the service applies to each.
+pub const BODY_RULES: &[(&str, &str, Tekst)] = &[
+    (
+        "SamenwerkingStarten",
+        "titel",
+        Tekst::VerplichteRegel(MAX_TITEL),
+    ),
+    (
+        "SamenwerkingStarten",
+        "beschrijving",
+        Tekst::Tekst(MAX_TEKST),
+    ),
+    ("SamenwerkingStarten", "verzoeknummer", Tekst::Verzoeknummer),
+    ("SamenwerkingStarten", "bronVerzoek", Tekst::Regel(MAX_KORT)),
+    ("SamenwerkingStarten", "typeVerzoek", Tekst::Regel(MAX_KORT)),
+    (
+        "SamenwerkingStarten",
+        "globaleLocatie",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "SamenwerkingStarten",
+        "kenmerkSysteem",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "SamenwerkingStarten",
+        "nummerBinnenSysteem",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "SamenwerkingStarten",
+        "contactpersoonNaam",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "SamenwerkingStarten",
+        "contactpersoonEmailadres",
+        Tekst::Email,
+    ),
+    (
+        "SamenwerkingStarten",
+        "contactpersoonTelefoonnummer",
+        Tekst::Regel(MAX_KORT),
+    ),
+    ("SamenwerkingStarten", "taal", Tekst::Regel(MAX_KORT)),
+    (
+        "SamenwerkingWijzigen",
+        "titel",
+        Tekst::VerplichteRegel(MAX_TITEL),
+    ),
+    (
+        "SamenwerkingWijzigen",
+        "beschrijving",
+        Tekst::Tekst(MAX_TEKST),
+    ),
+    (
+        "SamenwerkingWijzigen",
+        "kenmerkSysteem",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "SamenwerkingWijzigen",
+        "nummerBinnenSysteem",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "SamenwerkingWijzigen",
+        "contactpersoonNaam",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "SamenwerkingWijzigen",
+        "contactpersoonEmailadres",
+        Tekst::Email,
+    ),
+    (
+        "SamenwerkingWijzigen",
+        "contactpersoonTelefoonnummer",
+        Tekst::Regel(MAX_KORT),
+    ),
+    (
+        "ActieverzoekOpstellen",
+        "titel",
+        Tekst::VerplichteRegel(MAX_TITEL),
+    ),
+    (
+        "ActieverzoekOpstellen",
+        "omschrijving",
+        Tekst::VerplichteTekst(MAX_TEKST),
+    ),
+    ("ActieverzoekOpstellen", "productId", Tekst::Regel(MAX_KORT)),
+    (
+        "ActieverzoekWijzigen",
+        "titel",
+        Tekst::VerplichteRegel(MAX_TITEL),
+    ),
+    (
+        "ActieverzoekWijzigen",
+        "omschrijving",
+        Tekst::Tekst(MAX_TEKST),
+    ),
+    ("ActieverzoekWijzigen", "melding", Tekst::Tekst(MAX_TEKST)),
+    ("ActieverzoekWijzigen", "productId", Tekst::Regel(MAX_KORT)),
+    (
+        "BerichtVerzenden",
+        "bericht",
+        Tekst::VerplichteTekst(MAX_TEKST),
+    ),
+    (
+        "DocumentWijzigen",
+        "documentOmschrijving",
+        Tekst::VerplichteRegel(MAX_KORT * 5),
+    ),
+    ("DocumentWijzigen", "kenmerkSysteem", Tekst::Regel(MAX_KORT)),
+    (
+        "DocumentWijzigen",
+        "nummerBinnenSysteem",
+        Tekst::Regel(MAX_KORT),
+    ),
+    ("DocumentWijzigen", "taal", Tekst::Regel(MAX_KORT)),
+];
+
+/// merge-patches that must change something: at least one member that is not null (a patch
+/// without one is refused with 400 `empty-patch`).
+pub const NON_EMPTY_PATCHES: &[&str] = &["SamenwerkingWijzigen", "DocumentWijzigen"];
+
+fn query(name: &str, required: bool, description: &str, schema: Value) -> Value {
+    json!({
+        "name": name, "in": "query", "required": required,
+        "description": description, "schema": schema,
+    })
 }
 
-pub fn document() -> utoipa::openapi::OpenApi {
-    let mut paths = PathsBuilder::new();
-    for op in OPS {
-        let mut b = OperationBuilder::new()
-            .operation_id(Some(op.id))
-            .summary(Some(op.summary));
-        for seg in op.path.split('/').filter(|s| s.starts_with('{')) {
-            let name = seg.trim_matches(|c| c == '{' || c == '}');
-            b = b.parameter(
-                ParameterBuilder::new()
-                    .name(name)
-                    .parameter_in(ParameterIn::Path)
-                    .required(utoipa::openapi::Required::True)
-                    .schema(Some(
-                        utoipa::openapi::ObjectBuilder::new()
-                            .schema_type(utoipa::openapi::schema::Type::String),
-                    )),
-            );
+fn int_range(min: u64, max: u64) -> Value {
+    json!({"type": "integer", "format": "int64", "minimum": min, "maximum": max})
+}
+
+fn wire_enum(values: &[&str]) -> Value {
+    json!({"type": "string", "enum": values})
+}
+
+fn oin_schema() -> Value {
+    json!({"type": "string", "pattern": "^[0-9]{20}$"})
+}
+
+/// `pagina`/`aantal` (or DSO's `page`/`size` for notificaties); only one pair is documented:
+/// the service reads the first valid one of a pair and ignores the other.
+fn paging(page: &str, size: &str) -> Vec<Value> {
+    vec![
+        query(
+            page,
+            false,
+            "Paginanummer, vanaf 0",
+            int_range(0, 1_000_000),
+        ),
+        query(
+            size,
+            false,
+            "Aantal per pagina (standaard 20)",
+            int_range(1, 100),
+        ),
+    ]
+}
+
+fn sort(fields: &[&str]) -> Value {
+    let values: Vec<String> = fields
+        .iter()
+        .flat_map(|f| [f.to_string(), format!("-{f}")])
+        .collect();
+    json!({"type": "string", "enum": values})
+}
+
+/// The query parameters an operation reads.
+fn query_params(op: &Op) -> Vec<Value> {
+    match op.id {
+        "listSamenwerkingen" => {
+            let mut v = vec![
+                query(
+                    "status",
+                    false,
+                    "Alleen samenwerkingen met deze status",
+                    wire_enum(&["INITIALISATIE", "OPEN", "GESLOTEN"]),
+                ),
+                query(
+                    "titel",
+                    false,
+                    "Titel bevat deze tekst",
+                    json!({"type": "string"}),
+                ),
+                query(
+                    "verzoeknummer",
+                    false,
+                    "Met dit verzoeknummer",
+                    json!({"type": "string"}),
+                ),
+                query(
+                    "rol",
+                    false,
+                    "Mijn rol",
+                    wire_enum(&Rol::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+                ),
+                query(
+                    "_sort",
+                    false,
+                    "Sortering; '-' is aflopend",
+                    sort(&["creatieDatumTijd", "titel", "laatstAangepastDatumTijd"]),
+                ),
+            ];
+            v.extend(paging("pagina", "aantal"));
+            v
         }
-        if let Some(body) = op.body {
-            let rb = if body == "multipart" {
-                RequestBodyBuilder::new()
-                    .content("multipart/form-data", ContentBuilder::new().build())
-            } else {
-                let ct = if op.method == "patch" {
-                    "application/merge-patch+json"
-                } else {
-                    "application/json"
-                };
-                RequestBodyBuilder::new().content(
-                    ct,
-                    ContentBuilder::new().schema(Some(schema_ref(body))).build(),
-                )
-            };
-            b = b.request_body(Some(rb.build()));
+        "listDocumenten" => {
+            let mut v = vec![
+                query(
+                    "aangemaaktDoor",
+                    false,
+                    "Toegevoegd door deze organisatie",
+                    oin_schema(),
+                ),
+                query(
+                    "aangemaaktDoor[not]",
+                    false,
+                    "Niet toegevoegd door deze organisatie",
+                    oin_schema(),
+                ),
+                query(
+                    "aangemaaktDoorNaam",
+                    false,
+                    "Naam van de toevoegende organisatie",
+                    json!({"type": "string"}),
+                ),
+                query(
+                    "aangemaaktDoorNaam[not]",
+                    false,
+                    "Niet deze naam",
+                    json!({"type": "string"}),
+                ),
+                query(
+                    "_sort",
+                    false,
+                    "Sortering; '-' is aflopend",
+                    sort(&[
+                        "creatieDatumTijd",
+                        "bestandsNaam",
+                        "laatstAangepastDatumTijd",
+                    ]),
+                ),
+            ];
+            v.extend(paging("pagina", "aantal"));
+            v
         }
-        let ok_status = match (op.method, op.response) {
-            ("delete", None) => "204",
-            ("post", _) if op.id != "koppelDocument" => "201",
-            _ => "200",
+        "voegDocumentToe" => {
+            let mut v = vec![
+                query(
+                    "documentOmschrijving",
+                    true,
+                    "Omschrijving",
+                    json_merge(
+                        json!({"type": "string"}),
+                        Tekst::VerplichteRegel(MAX_KORT * 5).schema(),
+                    ),
+                ),
+                query(
+                    "vertrouwelijkheidsAanduiding",
+                    true,
+                    "RV of SV",
+                    wire_enum(
+                        &Vertrouwelijkheid::ALL
+                            .iter()
+                            .map(|v| v.as_str())
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
+            ];
+            for k in ["kenmerkSysteem", "nummerBinnenSysteem", "taal"] {
+                v.push(query(
+                    k,
+                    false,
+                    k,
+                    json_merge(json!({"type": "string"}), Tekst::Regel(MAX_KORT).schema()),
+                ));
+            }
+            v
+        }
+        "listActieverzoeken" => {
+            let statuses: Vec<&str> = ActieverzoekStatus::ALL.iter().map(|s| s.as_str()).collect();
+            let mut v = vec![
+                query(
+                    "samenwerkingId",
+                    false,
+                    "Alleen van deze samenwerking",
+                    json!({"type": "string"}),
+                ),
+                query("organisatie", false, "Ontvanger", oin_schema()),
+                query("zender", false, "Zender", oin_schema()),
+                query("status", false, "Met deze status", wire_enum(&statuses)),
+                query(
+                    "status[not]",
+                    false,
+                    "Niet met deze status",
+                    wire_enum(&statuses),
+                ),
+            ];
+            v.extend(paging("pagina", "aantal"));
+            v
+        }
+        "listNotificaties" | "listSamenwerkingNotificaties" => {
+            let types = NotificatieType::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join("|");
+            let mut v = vec![
+                query(
+                    "eventDatumTijd[gt]",
+                    false,
+                    "Na dit moment (RFC 3339)",
+                    json!({"type": "string", "format": "date-time"}),
+                ),
+                query(
+                    "eventDatumTijd[lte]",
+                    false,
+                    "Tot en met dit moment (RFC 3339)",
+                    json!({"type": "string", "format": "date-time"}),
+                ),
+                query(
+                    "notificatieType",
+                    false,
+                    "Eén of meer typen, gescheiden door komma's",
+                    json!({
+                        "type": "string",
+                        "pattern": format!("^[{WS}]*({types})[{WS}]*(,[{WS}]*({types})[{WS}]*)*$"),
+                    }),
+                ),
+            ];
+            if op.id == "listNotificaties" {
+                v.push(query(
+                    "samenwerkingId",
+                    false,
+                    "Alleen van deze samenwerking",
+                    json!({"type": "string"}),
+                ));
+            }
+            v.extend(paging("page", "size"));
+            v
+        }
+        "historie" | "listBerichten" => paging("pagina", "aantal"),
+        "leesGebeurtenissen" => vec![
+            query(
+                "na",
+                false,
+                "Volgnummer waarna gelezen wordt; zonder: lege pagina met de kop als 'volgende'",
+                json!({"type": "integer", "format": "int64", "minimum": 0}),
+            ),
+            query(
+                "limit",
+                false,
+                "Hooguit zoveel gebeurtenissen (standaard 100)",
+                int_range(1, 1000),
+            ),
+        ],
+        "zoekOrganisaties" => vec![query(
+            "zoek",
+            false,
+            "Deel van de naam of het OIN",
+            json!({"type": "string", "maxLength": 100}),
+        )],
+        _ => vec![],
+    }
+}
+
+fn json_merge(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn path_param(name: &str) -> Value {
+    let schema = match name {
+        "oin" => oin_schema(),
+        "samenwerkingId" => json!({"type": "string"}),
+        _ => json!({"type": "string", "format": "uuid"}),
+    };
+    json!({"name": name, "in": "path", "required": true, "schema": schema})
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    })
+}
+
+fn content(media: &str, schema: &str) -> Value {
+    json!({media: {"schema": {"$ref": format!("#/components/schemas/{schema}")}}})
+}
+
+/// The media type of an operation's success answer.
+fn success_media(op: &Op) -> &'static str {
+    match op.id {
+        "leesGebeurtenissen" | "aanmelden" | "health" | "openapi" => "application/json",
+        _ => HAL_JSON,
+    }
+}
+
+fn operation(op: &Op) -> Value {
+    let mut o = json!({"operationId": op.id, "summary": op.summary});
+    let mut params: Vec<Value> = op
+        .path
+        .split('/')
+        .filter(|s| s.starts_with('{'))
+        .map(|s| path_param(s.trim_matches(|c| c == '{' || c == '}')))
+        .collect();
+    params.extend(query_params(op));
+    if !params.is_empty() {
+        o["parameters"] = Value::Array(params);
+    }
+    if let Some(body) = op.body {
+        o["requestBody"] = if body == "multipart" {
+            json!({"required": true, "content": {"multipart/form-data": {"schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary",
+                    "description": "Het document; de bestandsnaam van het deel wordt de bestandsnaam"}},
+            }}}})
+        } else if op.method == "patch" {
+            json!({"required": true, "content": content("application/merge-patch+json", body)})
+        } else {
+            json!({"required": true, "content": content("application/json", body)})
         };
-        let mut ok = ResponseBuilder::new().description("Gelukt");
-        if let Some(r) = op.response {
-            ok = ok.content(
-                "application/hal+json",
-                ContentBuilder::new().schema(Some(schema_ref(r))).build(),
-            );
-        }
-        b = b.response(ok_status, ok.build());
-        let problem = ContentBuilder::new()
-            .schema(Some(schema_ref("Problem")))
-            .build();
-        for (code, d) in [
-            ("400", "Ongeldige invoer"),
-            ("401", "Niet aangemeld"),
-            ("403", "Niet toegestaan"),
-            ("404", "Niet gevonden of niet zichtbaar"),
-            ("409", "Conflict met de huidige status"),
-        ] {
-            b = b.response(
-                code,
-                ResponseBuilder::new()
-                    .description(d)
-                    .content("application/problem+json", problem.clone())
-                    .build(),
-            );
-        }
-        if !matches!(op.id, "aanmelden" | "health" | "openapi") {
-            b = b.security(utoipa::openapi::security::SecurityRequirement::new(
-                "bearer",
-                Vec::<String>::new(),
-            ));
-        }
-        let mut operation = b.build();
-        if op.extension {
-            let mut ext = utoipa::openapi::extensions::Extensions::default();
-            ext.insert("x-extension".into(), serde_json::Value::Bool(true));
-            operation.extensions = Some(ext);
-        }
-        paths = paths.path(op.path, PathItem::new(method(op.method), operation));
     }
-    // merge operations that share a path (PathsBuilder::path replaces per method already)
-    let components = ComponentsBuilder::new()
+    let mut responses = Map::new();
+    let ok_status = match (op.method, op.response) {
+        ("delete", None) => "204",
+        ("post", _) if op.id != "koppelDocument" => "201",
+        _ => "200",
+    };
+    let mut ok = json!({"description": "Gelukt"});
+    if let Some(r) = op.response {
+        ok["content"] = content(success_media(op), r);
+    }
+    match op.id {
+        "downloadDocument" => {
+            let bytes = json!({"*/*": {"schema": {"type": "string", "format": "binary"}}});
+            ok["content"] = bytes.clone();
+            responses.insert(
+                "206".into(),
+                json!({"description": "Een deel (Range)", "content": bytes}),
+            );
+            responses.insert("416".into(), problem("Bereik buiten het document"));
+        }
+        "volgGebeurtenissen" => {
+            ok["content"] = json!({"text/event-stream": {"schema": {"type": "string"}}});
+        }
+        "openapi" => ok["content"] = json!({"application/json": {"schema": {"type": "object"}}}),
+        _ => {}
+    }
+    responses.insert(ok_status.into(), ok);
+    let public = matches!(op.id, "aanmelden" | "health" | "openapi");
+    if op.id == "health" {
+        responses.insert("503".into(), problem("De database is niet bereikbaar"));
+    } else if op.id != "openapi" {
+        responses.insert(
+            "400".into(),
+            problem("Ongeldige invoer (invalid-params noemt elk veld)"),
+        );
+        responses.insert(
+            "401".into(),
+            problem("Niet aangemeld, of token onbekend, verlopen of ingetrokken"),
+        );
+        if !public {
+            responses.insert(
+                "403".into(),
+                problem("Niet toegestaan voor uw rol of toegang"),
+            );
+            responses.insert(
+                "404".into(),
+                problem("Niet gevonden of niet zichtbaar voor u"),
+            );
+            responses.insert("409".into(), problem("Conflict met de huidige status"));
+        }
+    }
+    if op.body.is_some() {
+        responses.insert("415".into(), problem("Verkeerd mediatype van de body"));
+    }
+    match op.id {
+        "voegDocumentToe" => {
+            responses.insert(
+                "413".into(),
+                problem("Het document is groter dan toegestaan"),
+            );
+        }
+        "leesGebeurtenissen" | "volgGebeurtenissen" => {
+            responses.insert(
+                "410".into(),
+                problem("De positie is opgeruimd of onbekend: synchroniseer opnieuw volledig"),
+            );
+        }
+        "aanmelden" => {
+            responses.insert(
+                "429".into(),
+                problem("Te veel mislukte pogingen (Retry-After)"),
+            );
+        }
+        _ => {}
+    }
+    o["responses"] = Value::Object(responses);
+    if !public {
+        o["security"] = json!([{"bearer": []}]);
+    }
+    if op.extension {
+        o["x-extension"] = Value::Bool(true);
+    }
+    o
+}
+
+/// The components: the schemas derived from the Rust types, and the security scheme.
+fn components() -> utoipa::openapi::Components {
+    ComponentsBuilder::new()
         .schema_from::<Samenwerking>()
         .schema_from::<SamenwerkingStarten>()
         .schema_from::<SamenwerkingWijzigen>()
@@ -217,7 +707,12 @@ pub fn document() -> utoipa::openapi::OpenApi {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         )
-        .build();
+        .build()
+}
+
+/// The document as JSON: operations from `OPS`, schemas from the Rust types, the HAL lists, the
+/// text rules of the request bodies, and `x-extension: true` on our own schemas and fields.
+pub fn document() -> Value {
     let mut info = InfoBuilder::new()
         .title("Samenwerkruimte — SWF v5-compatibele samenwerkings-API")
         .version(API_VERSION)
@@ -233,12 +728,107 @@ pub fn document() -> utoipa::openapi::OpenApi {
             .email(Some("api@samenwerkruimte.nl"))
             .build(),
     );
-    OpenApiBuilder::new()
+    let api = OpenApiBuilder::new()
         .info(info)
         .servers(Some([ServerBuilder::new().url(BASE_PATH).build()]))
-        .paths(paths.build())
-        .components(Some(components))
-        .build()
+        .components(Some(components()))
+        .build();
+    let Ok(mut doc) = serde_json::to_value(api) else {
+        return json!({});
+    };
+    let mut paths = Map::new();
+    for op in OPS {
+        let item = paths
+            .entry(op.path)
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[op.method] = operation(op);
+    }
+    doc["paths"] = Value::Object(paths);
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|v| v.as_object_mut())
+    else {
+        return doc;
+    };
+    let links =
+        json!({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Link"}});
+    for (name, key, item) in LISTS {
+        schemas.insert(
+            (*name).into(),
+            json!({
+                "type": "object",
+                "description": format!("HAL-lijst van {item}"),
+                "required": ["_embedded", "_links", "page"],
+                "properties": {
+                    "_embedded": {
+                        "type": "object",
+                        "required": [key],
+                        "properties": {*key: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}},
+                    },
+                    "_links": links,
+                    "page": {"$ref": "#/components/schemas/Page"},
+                },
+            }),
+        );
+    }
+    schemas.insert(
+        "MijnOrganisatie".into(),
+        json!({
+            "type": "object",
+            "required": ["organisatie", "gebruikersnaam"],
+            "properties": {
+                "organisatie": {"$ref": "#/components/schemas/Organisatie"},
+                "gebruikersnaam": {"type": ["string", "null"], "description": "null voor een systeemtoken"},
+            },
+        }),
+    );
+    schemas.insert(
+        "Gezondheid".into(),
+        json!({"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok"]}}}),
+    );
+    for (schema, field, rule) in BODY_RULES {
+        if let Some(obj) = schemas
+            .get_mut(*schema)
+            .and_then(|s| s.pointer_mut(&format!("/properties/{field}")))
+            .and_then(|v| v.as_object_mut())
+        {
+            if let Value::Object(rule) = rule.schema() {
+                obj.extend(rule);
+            }
+        }
+    }
+    for name in NON_EMPTY_PATCHES {
+        if let Some(obj) = schemas.get_mut(*name).and_then(|v| v.as_object_mut()) {
+            let fields: Vec<String> = obj
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            let one_of_them: Vec<Value> = fields
+                .iter()
+                .map(|f| json!({"required": [f], "properties": {f: {"not": {"type": "null"}}}}))
+                .collect();
+            obj.insert("minProperties".into(), json!(1));
+            obj.insert("anyOf".into(), Value::Array(one_of_them));
+        }
+    }
+    for name in EXTENSION_SCHEMAS {
+        if let Some(obj) = schemas.get_mut(*name).and_then(|v| v.as_object_mut()) {
+            obj.insert("x-extension".into(), Value::Bool(true));
+        }
+    }
+    for (schema, fields) in EXTENSION_FIELDS {
+        for f in *fields {
+            if let Some(obj) = schemas
+                .get_mut(*schema)
+                .and_then(|s| s.pointer_mut(&format!("/properties/{f}")))
+                .and_then(|v| v.as_object_mut())
+            {
+                obj.insert("x-extension".into(), Value::Bool(true));
+            }
+        }
+    }
+    doc
 }
 
 /// Schemas that exist only in this service.
@@ -262,6 +852,10 @@ pub const EXTENSION_SCHEMAS: &[&str] = &[
     "Privilege",
     "Problem",
     "InvalidParam",
+    "OrganisatieLijst",
+    "HistorieLijst",
+    "MijnOrganisatie",
+    "Gezondheid",
 ];
 
 /// Fields this service adds to DSO's resources.
@@ -279,37 +873,10 @@ pub const EXTENSION_FIELDS: &[(&str, &[&str])] = &[
     ("Actieverzoek", &["versie"]),
 ];
 
-/// The document as JSON, with `x-extension: true` on our own schemas and fields.
+/// The document as served at `/openapi.json`.
 pub fn document_json() -> String {
     static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| {
-        let Ok(mut doc) = serde_json::to_value(document()) else {
-            return "{}".into();
-        };
-        if let Some(schemas) = doc
-            .pointer_mut("/components/schemas")
-            .and_then(|v| v.as_object_mut())
-        {
-            for name in EXTENSION_SCHEMAS {
-                if let Some(obj) = schemas.get_mut(*name).and_then(|v| v.as_object_mut()) {
-                    obj.insert("x-extension".into(), serde_json::Value::Bool(true));
-                }
-            }
-            for (schema, fields) in EXTENSION_FIELDS {
-                for f in *fields {
-                    if let Some(obj) = schemas
-                        .get_mut(*schema)
-                        .and_then(|s| s.pointer_mut(&format!("/properties/{f}")))
-                        .and_then(|v| v.as_object_mut())
-                    {
-                        obj.insert("x-extension".into(), serde_json::Value::Bool(true));
-                    }
-                }
-            }
-        }
-        doc.to_string()
-    })
-    .clone()
+    DOC.get_or_init(|| document().to_string()).clone()
 }
 
 #[cfg(test)]
