@@ -143,6 +143,13 @@ fi
 [ -x "$TARGET/ci-venv/bin/python" ] || python3 -m venv "$TARGET/ci-venv"
 "$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r e2e/requirements.txt
 
+phase "api: schemathesis against /openapi.json"
+# The document must describe the API that is served: schemathesis (pinned in
+# tests/schemathesis/requirements.txt, installed into the venv above) runs all its checks against
+# a live swf-server with a case system's token; zero failures. What it leaves out and why:
+# scripts/api-fuzz.sh.
+SWF_FUZZ_VENV="$TARGET/ci-venv" bash scripts/api-fuzz.sh "$TARGET/e2e/swf-server"
+
 phase "desktop session: real keychain, notifications, end-to-end (Xvfb + private D-Bus)"
 echo "   (every phase above: $SECONDS s in all)"
 export SWF_E2E_APP="$TARGET/e2e/samenwerkruimte" SWF_E2E_SERVER="$TARGET/e2e/swf-server"
