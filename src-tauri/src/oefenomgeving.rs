@@ -89,22 +89,14 @@ impl Service {
             tracing::warn!(error = %e, "could not record the practice port");
         }
         let stop = CancellationToken::new();
-        let (jobs_stop, jobs_rx) = tokio::sync::watch::channel(false);
-        let jobs = tokio::spawn(swf_server::jobs::run_forever(st.clone(), jobs_rx));
-        let streams = st.shutdown.clone();
-        let app = swf_server::http::router(st);
         let wacht = stop.clone();
+        // the same start-up path as `swf-server serve`: limits, jobs, graceful shutdown
         let taak = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                wacht.cancelled().await;
-                // end the live change streams, or graceful shutdown waits for them forever
-                streams.cancel();
-                let _ = jobs_stop.send(true);
-            });
+            let serve =
+                swf_server::serve::run(listener, st, async move { wacht.cancelled().await });
             if let Err(e) = serve.await {
                 tracing::error!(error = %e, "practice service stopped with an error");
             }
-            let _ = jobs.await;
         });
         let url = format!("http://{addr}");
         tracing::info!(%url, data = %data_dir.display(), "practice service started");

@@ -19,6 +19,8 @@ pub struct AppState {
     /// Serialized list pages, valid while the store's write generation is unchanged.
     pub list_cache: Arc<ListCache>,
     pub login_throttle: Arc<crate::auth::LoginThrottle>,
+    /// Password-check slots and revocations for live streams (see `limits`).
+    pub limits: Arc<crate::limits::Limits>,
     /// Cancelled when the service shuts down: live streams end so shutdown is not held up.
     pub shutdown: tokio_util::sync::CancellationToken,
 }

@@ -34,6 +34,10 @@ pub enum Command {
         /// Create two demo organisations with users if they do not exist yet.
         #[arg(long)]
         demo: bool,
+        /// Allow plain HTTP on a non-loopback address: a TLS-terminating proxy is in front
+        /// (configuration: trust_proxy_tls). See docs/operations.md.
+        #[arg(long)]
+        behind_proxy: bool,
     },
     /// Manage organisations.
     Org {
@@ -84,6 +88,21 @@ pub enum UserCmd {
         #[arg(long)]
         oin: String,
     },
+    /// Disable a user: signing in is refused and its tokens stop working at once.
+    Disable {
+        #[arg(long)]
+        gebruikersnaam: String,
+    },
+    /// Enable a disabled user again (it signs in anew).
+    Enable {
+        #[arg(long)]
+        gebruikersnaam: String,
+    },
+    /// Set a new password, read from standard input; the user's tokens stop working.
+    ResetPassword {
+        #[arg(long)]
+        gebruikersnaam: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +117,88 @@ pub enum TokenCmd {
         #[arg(long)]
         dagen: Option<i64>,
     },
+    /// List the system tokens (id, organisation, expiry, description); never the tokens.
+    List {
+        /// Also list the users' sign-in tokens.
+        #[arg(long)]
+        gebruikers: bool,
+    },
+    /// Revoke a token at once (running services notice within their re-check interval).
+    Revoke {
+        /// The id shown by `token list` (or a longer prefix of it).
+        #[arg(long)]
+        id: String,
+    },
+    /// Change when a token expires.
+    Expire {
+        /// The id shown by `token list` (or a longer prefix of it).
+        #[arg(long)]
+        id: String,
+        /// Days from now; 0 expires it now.
+        #[arg(long, conflicts_with = "nooit", required_unless_present = "nooit")]
+        dagen: Option<i64>,
+        /// Never expire.
+        #[arg(long)]
+        nooit: bool,
+    },
+}
+
+/// How `token list` names a token: the start of its hash (the token itself is never stored).
+pub const TOKEN_ID_LEN: usize = 12;
+
+/// The one token whose hash starts with `id` (at least 8 hex digits).
+async fn find_token_by_id(st: &AppState, id: &str) -> Result<crate::store::TokenRow, CliError> {
+    let id = id.trim().to_ascii_lowercase();
+    if id.len() < 8 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(CliError::Invalid(format!(
+            "token-id '{id}': ten minste 8 hexadecimale tekens, zoals 'token list' ze toont"
+        )));
+    }
+    let mut found = Vec::new();
+    for soort in ["systeem", "gebruiker"] {
+        found.extend(
+            st.store
+                .list_tokens(soort)
+                .await?
+                .into_iter()
+                .filter(|t| t.hash.starts_with(&id)),
+        );
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(CliError::Invalid(format!("geen token met id {id}"))),
+        n => Err(CliError::Invalid(format!(
+            "{n} tokens beginnen met {id}; geef meer tekens"
+        ))),
+    }
+}
+
+fn format_time(us: Option<i64>) -> String {
+    match us {
+        Some(v) => crate::app::to_dt(v)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        None => "nooit".into(),
+    }
+}
+
+fn read_password() -> Result<String, CliError> {
+    let mut pw = String::new();
+    std::io::stdin().read_to_string(&mut pw)?;
+    Ok(pw.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn check_password(wachtwoord: &str) -> Result<(), CliError> {
+    if wachtwoord.chars().count() < 6 {
+        return Err(CliError::Invalid("wachtwoord: ten minste 6 tekens".into()));
+    }
+    if wachtwoord.len() > crate::auth::MAX_PASSWORD_BYTES {
+        return Err(CliError::Invalid(format!(
+            "wachtwoord: hooguit {} bytes",
+            crate::auth::MAX_PASSWORD_BYTES
+        )));
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,6 +260,12 @@ pub async fn add_user(
             "organisatie {oin} bestaat niet; voeg haar eerst toe met 'org add'"
         )));
     }
+    if gebruikersnaam.len() > crate::auth::MAX_NAME_BYTES {
+        return Err(CliError::Invalid(format!(
+            "gebruikersnaam: hooguit {} bytes",
+            crate::auth::MAX_NAME_BYTES
+        )));
+    }
     if gebruikersnaam.trim().is_empty()
         || gebruikersnaam
             .chars()
@@ -168,9 +275,7 @@ pub async fn add_user(
             "gebruikersnaam: geen spaties of stuurtekens, niet leeg".into(),
         ));
     }
-    if wachtwoord.chars().count() < 6 {
-        return Err(CliError::Invalid("wachtwoord: ten minste 6 tekens".into()));
-    }
+    check_password(wachtwoord)?;
     let hash = crate::auth::hash_password(wachtwoord).map_err(CliError::Invalid)?;
     st.store
         .insert_gebruiker(
@@ -180,6 +285,7 @@ pub async fn add_user(
                 naam: naam.into(),
                 oin: oin.to_string(),
                 wachtwoord_hash: hash,
+                uitgeschakeld: None,
             },
             now_us(),
         )
@@ -241,10 +347,8 @@ pub async fn run_admin(st: &AppState, cmd: Command) -> Result<(), CliError> {
                     oin,
                 },
         } => {
-            let mut pw = String::new();
-            std::io::stdin().read_to_string(&mut pw)?;
-            let pw = pw.trim_end_matches(['\n', '\r']);
-            add_user(st, &gebruikersnaam, &naam, &oin, pw).await?;
+            let pw = read_password()?;
+            add_user(st, &gebruikersnaam, &naam, &oin, &pw).await?;
             println!("gebruiker {gebruikersnaam} toegevoegd aan {oin}");
         }
         Command::Token {
@@ -268,6 +372,108 @@ pub async fn run_admin(st: &AppState, cmd: Command) -> Result<(), CliError> {
             )
             .await?;
             println!("{token}");
+        }
+        Command::User {
+            cmd: UserCmd::Disable { gebruikersnaam },
+        } => {
+            if !st
+                .store
+                .set_gebruiker_uitgeschakeld(&gebruikersnaam, Some(now_us()))
+                .await?
+            {
+                return Err(CliError::Invalid(format!(
+                    "gebruiker {gebruikersnaam} bestaat niet"
+                )));
+            }
+            println!("gebruiker {gebruikersnaam} uitgeschakeld; zijn tokens werken niet meer");
+        }
+        Command::User {
+            cmd: UserCmd::Enable { gebruikersnaam },
+        } => {
+            if !st
+                .store
+                .set_gebruiker_uitgeschakeld(&gebruikersnaam, None)
+                .await?
+            {
+                return Err(CliError::Invalid(format!(
+                    "gebruiker {gebruikersnaam} bestaat niet"
+                )));
+            }
+            println!("gebruiker {gebruikersnaam} kan weer aanmelden");
+        }
+        Command::User {
+            cmd: UserCmd::ResetPassword { gebruikersnaam },
+        } => {
+            let pw = read_password()?;
+            check_password(&pw)?;
+            let hash = crate::auth::hash_password(&pw).map_err(CliError::Invalid)?;
+            if !st.store.set_wachtwoord_hash(&gebruikersnaam, &hash).await? {
+                return Err(CliError::Invalid(format!(
+                    "gebruiker {gebruikersnaam} bestaat niet"
+                )));
+            }
+            println!("wachtwoord van {gebruikersnaam} gewijzigd; zijn tokens werken niet meer");
+        }
+        Command::Token {
+            cmd: TokenCmd::List { gebruikers },
+        } => {
+            let mut rows = st.store.list_tokens("systeem").await?;
+            if gebruikers {
+                rows.extend(st.store.list_tokens("gebruiker").await?);
+            }
+            let now = now_us();
+            for t in rows {
+                let status = if t.verloopt.is_some_and(|v| v <= now) {
+                    "verlopen"
+                } else {
+                    "geldig"
+                };
+                println!(
+                    "{}  {}  {:<9} {:<8} verloopt {:<20}  {}{}",
+                    t.hash.get(..TOKEN_ID_LEN).unwrap_or(&t.hash),
+                    t.oin,
+                    t.soort,
+                    status,
+                    format_time(t.verloopt),
+                    t.omschrijving,
+                    t.gebruikersnaam
+                        .map(|g| format!(" ({g})"))
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        Command::Token {
+            cmd: TokenCmd::Revoke { id },
+        } => {
+            let t = find_token_by_id(st, &id).await?;
+            st.store.delete_token(&t.hash).await?;
+            println!(
+                "token {} ({}) ingetrokken",
+                t.hash.get(..TOKEN_ID_LEN).unwrap_or(&t.hash),
+                t.omschrijving
+            );
+        }
+        Command::Token {
+            cmd: TokenCmd::Expire { id, dagen, nooit },
+        } => {
+            let t = find_token_by_id(st, &id).await?;
+            let verloopt = match (nooit, dagen) {
+                (true, _) => None,
+                (false, Some(d)) if (0..=36_500).contains(&d) => {
+                    Some(now_us() + chrono::Duration::days(d).num_microseconds().unwrap_or(0))
+                }
+                _ => {
+                    return Err(CliError::Invalid(
+                        "--dagen: 0 tot en met 36500, of --nooit".into(),
+                    ))
+                }
+            };
+            st.store.set_token_verloopt(&t.hash, verloopt).await?;
+            println!(
+                "token {} verloopt {}",
+                t.hash.get(..TOKEN_ID_LEN).unwrap_or(&t.hash),
+                format_time(verloopt)
+            );
         }
         Command::Jobs => {
             let r = crate::jobs::run_once(st)

@@ -28,6 +28,30 @@ pub struct Config {
     pub list_cache: bool,
     /// Days the change feed (`/gebeurtenissen`) keeps events; an older cursor gets 410.
     pub feed_retention_days: i64,
+    /// Most connections served at once; further ones wait in the listen backlog (default 512).
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers, counted from when the connection is
+    /// ready for a request: also how long an idle keep-alive connection stays open (default 15).
+    pub header_read_timeout_secs: u64,
+    /// A request body must arrive at this many bytes per second or more, measured over each
+    /// window of `body_rate_window_secs`; slower bodies are cut off (default 1024).
+    pub body_min_bytes_per_sec: u64,
+    /// The window over which the body rate is measured, in seconds (default 30).
+    pub body_rate_window_secs: u64,
+    /// Longest time a request body may take in total, in seconds (default 3600).
+    pub body_max_secs: u64,
+    /// Seconds graceful shutdown waits for requests in flight before cutting them off (default 30).
+    pub shutdown_deadline_secs: u64,
+    /// Password checks (argon2, 19 MiB each) run at once; 0 picks 2 × cores, at most 8.
+    pub password_checks: usize,
+    /// How long a sign-in waits for a free password check before 503, in milliseconds (default 2000).
+    pub password_check_wait_ms: u64,
+    /// User names the login throttle remembers at most; the oldest are forgotten first (default 20000).
+    pub login_throttle_entries: usize,
+    /// How often an open change stream re-checks its token, in seconds (default 30).
+    pub stream_recheck_secs: u64,
+    /// Serve plain HTTP on a non-loopback address: only behind a TLS-terminating proxy.
+    pub trust_proxy_tls: bool,
 }
 
 impl Default for Config {
@@ -44,6 +68,17 @@ impl Default for Config {
             log_json: false,
             list_cache: true,
             feed_retention_days: 30,
+            max_connections: 512,
+            header_read_timeout_secs: 15,
+            body_min_bytes_per_sec: 1024,
+            body_rate_window_secs: 30,
+            body_max_secs: 3600,
+            shutdown_deadline_secs: 30,
+            password_checks: 0,
+            password_check_wait_ms: 2000,
+            login_throttle_entries: 20_000,
+            stream_recheck_secs: 30,
+            trust_proxy_tls: false,
         }
     }
 }
@@ -110,7 +145,49 @@ impl Config {
         if let Some(v) = get("SWF_LOG_JSON") {
             self.log_json = parse("SWF_LOG_JSON", v)?;
         }
+        if let Some(v) = get("SWF_MAX_CONNECTIONS") {
+            self.max_connections = parse("SWF_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = get("SWF_HEADER_READ_TIMEOUT_SECS") {
+            self.header_read_timeout_secs = parse("SWF_HEADER_READ_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = get("SWF_BODY_MIN_BYTES_PER_SEC") {
+            self.body_min_bytes_per_sec = parse("SWF_BODY_MIN_BYTES_PER_SEC", v)?;
+        }
+        if let Some(v) = get("SWF_BODY_RATE_WINDOW_SECS") {
+            self.body_rate_window_secs = parse("SWF_BODY_RATE_WINDOW_SECS", v)?;
+        }
+        if let Some(v) = get("SWF_BODY_MAX_SECS") {
+            self.body_max_secs = parse("SWF_BODY_MAX_SECS", v)?;
+        }
+        if let Some(v) = get("SWF_SHUTDOWN_DEADLINE_SECS") {
+            self.shutdown_deadline_secs = parse("SWF_SHUTDOWN_DEADLINE_SECS", v)?;
+        }
+        if let Some(v) = get("SWF_PASSWORD_CHECKS") {
+            self.password_checks = parse("SWF_PASSWORD_CHECKS", v)?;
+        }
+        if let Some(v) = get("SWF_PASSWORD_CHECK_WAIT_MS") {
+            self.password_check_wait_ms = parse("SWF_PASSWORD_CHECK_WAIT_MS", v)?;
+        }
+        if let Some(v) = get("SWF_LOGIN_THROTTLE_ENTRIES") {
+            self.login_throttle_entries = parse("SWF_LOGIN_THROTTLE_ENTRIES", v)?;
+        }
+        if let Some(v) = get("SWF_STREAM_RECHECK_SECS") {
+            self.stream_recheck_secs = parse("SWF_STREAM_RECHECK_SECS", v)?;
+        }
+        if let Some(v) = get("SWF_TRUST_PROXY_TLS") {
+            self.trust_proxy_tls = parse("SWF_TRUST_PROXY_TLS", v)?;
+        }
         Ok(())
+    }
+
+    /// Concurrent password checks: the configured number, or 2 × cores capped at 8.
+    pub fn password_check_slots(&self) -> usize {
+        if self.password_checks > 0 {
+            return self.password_checks;
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        (2 * cores).clamp(2, 8)
     }
 
     pub fn database_path(&self) -> PathBuf {

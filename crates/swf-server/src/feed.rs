@@ -133,7 +133,8 @@ struct Live {
 
 /// The live feed as Server-Sent Events: `id` = volgnummer, `event: gebeurtenis`, `data` = the
 /// event as JSON. Resumes after `Last-Event-ID` (or `na`); without either, from now on. Ends
-/// when the service shuts down; the client reconnects with its last id.
+/// when the service shuts down (the client reconnects with its last id) and when the token
+/// stops working (the reconnect then gets 401).
 pub async fn stream(
     State(st): State<AppState>,
     c: Caller,
@@ -149,6 +150,9 @@ pub async fn stream(
     };
     let head = check(&st, na).await?;
     let shutdown = st.shutdown.clone();
+    // the stream ends when its token stops working (sign-out, revocation, expiry, a disabled
+    // user); the client's next request then gets 401
+    let token_ends = crate::limits::token_ends(st.clone(), c.token_hash.clone(), c.verloopt);
     let live = Live {
         changes: st.store.changes(),
         st,
@@ -158,6 +162,7 @@ pub async fn stream(
     };
     let events = stream::unfold(live, next_event);
     let events = futures_util::StreamExt::take_until(events, shutdown.cancelled_owned());
+    let events = futures_util::StreamExt::take_until(events, Box::pin(token_ends));
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())

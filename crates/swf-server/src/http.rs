@@ -1149,35 +1149,13 @@ async fn delete_notificatie(
 
 // ------------------------------------------------------------------ extensions: auth, directory
 
-async fn token(
-    State(st): State<AppState>,
-    JsonBody(req): JsonBody<TokenAanvraag>,
-) -> ApiResult<Response> {
-    if let Some(wait) = st.login_throttle.blocked(&req.gebruikersnaam) {
-        let mut r = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "te-veel-pogingen",
-            "Te veel mislukte pogingen",
-            format!("te veel mislukte aanmeldpogingen voor deze gebruiker; probeer het over {} minuten opnieuw", wait.div_ceil(60)),
-        )
-        .into_response();
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return Ok(r);
-    }
-    let user = auth::login(&st, &req.gebruikersnaam, &req.wachtwoord).await?;
-    match &user {
-        Some(_) => st.login_throttle.succeeded(&req.gebruikersnaam),
-        None => st.login_throttle.failed(&req.gebruikersnaam),
-    }
-    let user = user.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "onjuiste-inlog",
-            "Aanmelden mislukt",
-            "gebruikersnaam of wachtwoord is onjuist",
-        )
-    })?;
+async fn token(State(st): State<AppState>, req: Request) -> ApiResult<Response> {
+    // bounded body and fields, then throttle, then a bounded number of password checks
+    let req = auth::read_sign_in(&st, req).await?;
+    let user = match auth::authenticate(&st, &req).await {
+        Ok(u) => u,
+        Err(answer) => return Ok(answer),
+    };
     let org = st
         .store
         .get_organisatie(&user.oin)
@@ -1227,6 +1205,8 @@ async fn logout(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
     }
     st.store.delete_token(&c.token_hash).await?;
     st.token_cache.write().await.remove(&c.token_hash);
+    // open change streams with this token end now
+    st.limits.token_revoked(&c.token_hash);
     Ok(no_content())
 }
 

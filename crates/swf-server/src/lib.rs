@@ -8,7 +8,9 @@ pub mod error;
 pub mod feed;
 pub mod http;
 pub mod jobs;
+pub mod limits;
 pub mod openapi;
+pub mod serve;
 pub mod service;
 pub mod store;
 
@@ -67,10 +69,11 @@ pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState,
     Ok(AppState {
         store: Arc::new(store),
         blobs,
-        config: Arc::new(config),
         token_cache: Default::default(),
         list_cache: Default::default(),
-        login_throttle: Default::default(),
+        login_throttle: Arc::new(auth::LoginThrottle::new(config.login_throttle_entries)),
+        limits: Arc::new(limits::Limits::new(&config)),
         shutdown: Default::default(),
+        config: Arc::new(config),
     })
 }

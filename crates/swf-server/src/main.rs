@@ -33,11 +33,20 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
     let command = args.command.unwrap_or(Command::Serve {
         listen: None,
         demo: false,
+        behind_proxy: false,
     });
-    if let Command::Serve { listen, demo } = command {
+    if let Command::Serve {
+        listen,
+        demo,
+        behind_proxy,
+    } = command
+    {
         if let Some(l) = listen {
             config.listen = l;
         }
+        // plain HTTP only on loopback, unless a TLS-terminating proxy is in front
+        swf_server::serve::check_listen(config.listen, behind_proxy || config.trust_proxy_tls)
+            .map_err(|e| cli::CliError::Invalid(e.to_string()))?;
         // one service per data folder: a second one would sweep away the first one's uploads
         let _lock = swf_server::lock_data_dir(&config.data_dir)?;
         let st = swf_server::open_state(config.clone(), true).await?;
@@ -48,6 +57,9 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         let addr = listener.local_addr()?;
         // tests and scripts read this line to find the port
         println!("swf-server luistert op http://{addr}");
+        if !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "plain HTTP on a non-loopback address: only behind a TLS-terminating proxy");
+        }
         if demo {
             println!("Demo-omgeving: meld aan met gebruiker 'vergunningverlener' (Gemeente Oefenstad) of 'adviseur' (Veiligheidsregio Oefenland), wachtwoord '{}'.", cli::DEMO_PASSWORD);
             println!("  curl -s -X POST http://{addr}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
@@ -55,19 +67,7 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        let jobs = tokio::spawn(swf_server::jobs::run_forever(st.clone(), rx));
-        let stop_streams = st.shutdown.clone();
-        let app = swf_server::http::router(st);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown_signal().await;
-                tracing::info!("stopping: finishing requests in flight");
-                stop_streams.cancel();
-                let _ = tx.send(true);
-            })
-            .await?;
-        let _ = jobs.await;
+        swf_server::serve::run(listener, st, shutdown_signal()).await?;
         Ok(())
     } else {
         let st = swf_server::open_state(config, false).await?;

@@ -33,6 +33,21 @@ pub struct GebruikerRow {
     pub naam: String,
     pub oin: String,
     pub wachtwoord_hash: String,
+    /// When an administrator disabled the user; `None` while active.
+    #[sqlx(default)]
+    pub uitgeschakeld: Option<i64>,
+}
+
+/// A token as the admin CLI lists it (never the token itself: it is stored only as a hash).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub hash: String,
+    pub oin: String,
+    pub soort: String,
+    pub omschrijving: String,
+    pub gebruikersnaam: Option<String>,
+    pub aangemaakt: i64,
+    pub verloopt: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -309,6 +324,19 @@ pub trait Store: Send + Sync + 'static {
     async fn find_token(&self, hash: &str) -> Result<Option<TokenIdentity>>;
     async fn delete_token(&self, hash: &str) -> Result<()>;
     async fn delete_expired_tokens(&self, now: i64) -> Result<u64>;
+    /// Every token of the given `soort` ("systeem" or "gebruiker"), oldest first.
+    async fn list_tokens(&self, soort: &str) -> Result<Vec<TokenRow>>;
+    /// Set (or clear) a token's expiry; false when there is no such token.
+    async fn set_token_verloopt(&self, hash: &str, verloopt: Option<i64>) -> Result<bool>;
+    /// Disable (`Some(time)`) or enable (`None`) a user; disabling also deletes its tokens.
+    /// False when there is no such user.
+    async fn set_gebruiker_uitgeschakeld(
+        &self,
+        gebruikersnaam: &str,
+        uitgeschakeld: Option<i64>,
+    ) -> Result<bool>;
+    /// Replace a user's password hash and delete its tokens. False when there is no such user.
+    async fn set_wachtwoord_hash(&self, gebruikersnaam: &str, hash: &str) -> Result<bool>;
 
     // --- samenwerkingen
     async fn next_samenwerking_nummer(&self) -> Result<i64>;

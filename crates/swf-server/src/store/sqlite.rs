@@ -254,7 +254,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_gebruiker(&self, gebruikersnaam: &str) -> Result<Option<GebruikerRow>> {
-        Ok(sqlx::query_as("SELECT id, gebruikersnaam, naam, oin, wachtwoord_hash FROM gebruikers WHERE gebruikersnaam = ?")
+        Ok(sqlx::query_as("SELECT id, gebruikersnaam, naam, oin, wachtwoord_hash, uitgeschakeld FROM gebruikers WHERE gebruikersnaam = ?")
             .bind(gebruikersnaam)
             .fetch_optional(&self.reader)
             .await?)
@@ -277,7 +277,8 @@ impl Store for SqliteStore {
     async fn find_token(&self, hash: &str) -> Result<Option<TokenIdentity>> {
         Ok(sqlx::query_as(
             "SELECT t.oin, o.naam AS organisatie_naam, g.gebruikersnaam, t.verloopt FROM tokens t \
-             JOIN organisaties o ON o.oin = t.oin LEFT JOIN gebruikers g ON g.id = t.gebruiker_id WHERE t.hash = ?",
+             JOIN organisaties o ON o.oin = t.oin LEFT JOIN gebruikers g ON g.id = t.gebruiker_id \
+             WHERE t.hash = ? AND (t.gebruiker_id IS NULL OR g.uitgeschakeld IS NULL)",
         )
         .bind(hash)
         .fetch_optional(&self.reader)
@@ -290,6 +291,65 @@ impl Store for SqliteStore {
             .execute(&self.writer)
             .await?;
         Ok(())
+    }
+
+    async fn list_tokens(&self, soort: &str) -> Result<Vec<TokenRow>> {
+        Ok(sqlx::query_as(
+            "SELECT t.hash, t.oin, t.soort, t.omschrijving, g.gebruikersnaam, t.aangemaakt, t.verloopt \
+             FROM tokens t LEFT JOIN gebruikers g ON g.id = t.gebruiker_id \
+             WHERE t.soort = ? ORDER BY t.aangemaakt, t.hash",
+        )
+        .bind(soort)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    async fn set_token_verloopt(&self, hash: &str, verloopt: Option<i64>) -> Result<bool> {
+        Ok(sqlx::query("UPDATE tokens SET verloopt = ? WHERE hash = ?")
+            .bind(verloopt)
+            .bind(hash)
+            .execute(&self.writer)
+            .await?
+            .rows_affected()
+            > 0)
+    }
+
+    async fn set_gebruiker_uitgeschakeld(
+        &self,
+        gebruikersnaam: &str,
+        uitgeschakeld: Option<i64>,
+    ) -> Result<bool> {
+        let mut tx = self.writer.begin().await?;
+        let n = sqlx::query("UPDATE gebruikers SET uitgeschakeld = ? WHERE gebruikersnaam = ?")
+            .bind(uitgeschakeld)
+            .bind(gebruikersnaam)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if uitgeschakeld.is_some() {
+            sqlx::query("DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)")
+                .bind(gebruikersnaam)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    async fn set_wachtwoord_hash(&self, gebruikersnaam: &str, hash: &str) -> Result<bool> {
+        let mut tx = self.writer.begin().await?;
+        let n = sqlx::query("UPDATE gebruikers SET wachtwoord_hash = ? WHERE gebruikersnaam = ?")
+            .bind(hash)
+            .bind(gebruikersnaam)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)")
+            .bind(gebruikersnaam)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n > 0)
     }
 
     async fn delete_expired_tokens(&self, now: i64) -> Result<u64> {

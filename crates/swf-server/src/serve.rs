@@ -1,0 +1,168 @@
+//! Serving HTTP: the one start-up path of `swf-server serve`, the practice environment and the
+//! tests. A bounded number of connections, a deadline for a request's headers (which is also
+//! the idle keep-alive timeout), a pace for request bodies, and a graceful shutdown that ends
+//! at a deadline. Defaults and reasons: `docs/decisions.md`, D29.
+use crate::app::AppState;
+use crate::limits::{pace_bodies, BodyPace};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// After the shutdown deadline, the time requests get to answer once their bodies are cut off,
+/// before their connections are dropped.
+const CUT_GRACE: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListenError {
+    #[error(
+        "{0} is geen loopback-adres: swf-server spreekt zelf alleen HTTP zonder TLS. Zet er een \
+         TLS-afsluitende proxy voor (zie docs/operations.md) en start met --behind-proxy (of \
+         trust_proxy_tls = true), of luister op 127.0.0.1"
+    )]
+    PlainHttpInTheOpen(SocketAddr),
+}
+
+/// Plain HTTP is served on a loopback address, or elsewhere only when the operator says a
+/// TLS-terminating proxy is in front.
+pub fn check_listen(addr: SocketAddr, behind_proxy: bool) -> Result<(), ListenError> {
+    if addr.ip().is_loopback() || behind_proxy {
+        Ok(())
+    } else {
+        Err(ListenError::PlainHttpInTheOpen(addr))
+    }
+}
+
+/// Run the service on `listener` until `stop` resolves: the background jobs and the HTTP
+/// server. Then stop accepting, end the live streams and the jobs, let requests in flight
+/// finish until `shutdown_deadline_secs`, cut off what is still running, and return.
+pub async fn run(
+    listener: TcpListener,
+    st: AppState,
+    stop: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let (jobs_stop, jobs_rx) = tokio::sync::watch::channel(false);
+    let jobs = tokio::spawn(crate::jobs::run_forever(st.clone(), jobs_rx));
+    let streams = st.shutdown.clone();
+    let r = serve(listener, st, async move {
+        stop.await;
+        tracing::info!("stopping: finishing requests in flight");
+        // live change streams end, or they would hold the shutdown to its deadline
+        streams.cancel();
+        let _ = jobs_stop.send(true);
+    })
+    .await;
+    let _ = jobs.await;
+    r
+}
+
+async fn serve(
+    listener: TcpListener,
+    st: AppState,
+    stop: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let config = st.config.clone();
+    let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let graceful = CancellationToken::new();
+    let cut = CancellationToken::new();
+    let pace = BodyPace::new(&config, cut.clone());
+    let app =
+        crate::http::router(st).layer(axum::middleware::from_fn_with_state(pace, pace_bodies));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(config.header_read_timeout_secs.max(1)))
+        .keep_alive(true);
+    let mut tasks = JoinSet::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        // a free connection slot first: while all are taken, new connections wait in the
+        // listen backlog instead of costing a descriptor each
+        let permit = tokio::select! {
+            p = connections.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            _ = &mut stop => break,
+        };
+        let tcp = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    // e.g. out of descriptors: wait a little instead of spinning
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        while tasks.try_join_next().is_some() {}
+        let _ = tcp.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let http = http.clone();
+        let graceful = graceful.clone();
+        tasks.spawn(async move {
+            let _permit = permit;
+            let conn = http.serve_connection(TokioIo::new(tcp), service);
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                }
+                _ = graceful.cancelled() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    drop(listener);
+    graceful.cancel();
+    let deadline = Duration::from_secs(config.shutdown_deadline_secs);
+    if tokio::time::timeout(deadline, drain(&mut tasks))
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = tasks.len(),
+            "shutdown deadline reached: cutting off requests in flight"
+        );
+        cut.cancel();
+        if tokio::time::timeout(CUT_GRACE, drain(&mut tasks))
+            .await
+            .is_err()
+        {
+            tasks.abort_all();
+            drain(&mut tasks).await;
+        }
+    }
+    Ok(())
+}
+
+async fn drain(tasks: &mut JoinSet<()>) {
+    while tasks.join_next().await.is_some() {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_on_loopback_or_behind_a_proxy() {
+        let lo: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let lo6: SocketAddr = "[::1]:8080".parse().unwrap();
+        let open: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert!(check_listen(lo, false).is_ok());
+        assert!(check_listen(lo6, false).is_ok());
+        assert!(check_listen(open, false).is_err());
+        assert!(check_listen(open, true).is_ok());
+    }
+}
