@@ -169,10 +169,8 @@ fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), 
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     };
-    if !types.is_empty()
-        && !types.contains(&kind)
-        && !(kind == "integer" && types.contains(&"number"))
-    {
+    let fits = types.contains(&kind) || (kind == "integer" && types.contains(&"number"));
+    if !types.is_empty() && !fits {
         return Err(format!("{at}: {kind} where the document says {types:?}"));
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
