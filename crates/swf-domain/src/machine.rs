@@ -47,23 +47,22 @@ pub fn any_transition_actor(to: ActieverzoekStatus) -> Option<Party> {
         .map(|(_, _, p)| *p)
 }
 
-/// A v4-style `PATCH status=GEREED` by the receiver means "gereedmelden" (decision D7).
-pub fn normalise_requested_status(
+/// A receiver asking for GEREED on an OPEN or IN_BEHANDELING actieverzoek: in v5 GEREED is the
+/// sender's acceptance, so this is a mistake and is refused, naming the status the receiver may
+/// set instead (decision D7). Returns that status (GEREEDGEMELD), or `None` when the request is
+/// not this mistake.
+pub fn status_meant_instead(
     party: Party,
     current: ActieverzoekStatus,
     requested: ActieverzoekStatus,
-) -> ActieverzoekStatus {
-    if party == Party::Ontvanger
+) -> Option<ActieverzoekStatus> {
+    (party == Party::Ontvanger
         && requested == ActieverzoekStatus::Gereed
         && matches!(
             current,
             ActieverzoekStatus::Open | ActieverzoekStatus::InBehandeling
-        )
-    {
-        ActieverzoekStatus::Gereedgemeld
-    } else {
-        requested
-    }
+        ))
+    .then_some(ActieverzoekStatus::Gereedgemeld)
 }
 
 /// The `_links` relation name for a transition (DSO's for the receiver; ours for the sender).
@@ -115,14 +114,24 @@ mod tests {
     }
 
     #[test]
-    fn v4_gereed_by_receiver_is_gereedmelden() {
+    fn gereed_by_the_receiver_is_a_mistake_naming_gereedgemeld() {
+        for current in [Open, InBehandeling] {
+            assert_eq!(
+                status_meant_instead(Party::Ontvanger, current, Gereed),
+                Some(Gereedgemeld)
+            );
+        }
         assert_eq!(
-            normalise_requested_status(Party::Ontvanger, Open, Gereed),
-            Gereedgemeld
+            status_meant_instead(Party::Ontvanger, Open, Gereedgemeld),
+            None
         );
         assert_eq!(
-            normalise_requested_status(Party::Zender, Gereedgemeld, Gereed),
-            Gereed
+            status_meant_instead(Party::Zender, Gereedgemeld, Gereed),
+            None
+        );
+        assert_eq!(
+            status_meant_instead(Party::Ontvanger, Gereedgemeld, Gereed),
+            None
         );
     }
 

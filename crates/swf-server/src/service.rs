@@ -1741,10 +1741,23 @@ impl<'a> Ctx<'a> {
                 .product_id
                 .as_ref()
                 .is_some_and(|p| Some(p) != r.product_id.as_ref());
-        let target = req
+        // GEREED is the sender's acceptance: a receiver asking for it is told which status it
+        // may set, and nothing changes (decision D7)
+        if let Some(meant) = req
             .status
-            .map(|s| normalise_requested_status(party, current, s))
-            .filter(|s| *s != current);
+            .and_then(|s| status_meant_instead(party, current, s))
+            .filter(|_| a.status.is_active())
+        {
+            let reden = format!(
+                "als ontvanger meldt u het actieverzoek gereed met status {meant}; {} is de acceptatie door de verzender",
+                ActieverzoekStatus::Gereed
+            );
+            return Err(ApiError {
+                invalid_params: vec![InvalidParam::new("status", "gebruik-gereedgemeld", &reden)],
+                ..ApiError::conflict("gebruik-gereedgemeld", reden.clone())
+            });
+        }
+        let target = req.status.filter(|s| *s != current);
         if content_change {
             authorize_actieverzoek(party, ActieverzoekAction::EditContent, a.status, current).map_err(|d| {
                 ApiError::denied(d, "het actieverzoek", "alleen de verzender kan titel, omschrijving en product wijzigen, zolang het verzoek open is")

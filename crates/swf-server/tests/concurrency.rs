@@ -398,3 +398,49 @@ async fn concurrent_metadata_changes_lose_nothing() {
         "one notification per audited change"
     );
 }
+
+/// Decision D7 (issue 10, item 3): GEREED is the sender's acceptance. The receiver asking for
+/// it on an OPEN or IN_BEHANDELING actieverzoek gets 409 naming GEREEDGEMELD, the status it
+/// may set, and nothing changes (no new version, no notification).
+#[tokio::test]
+async fn gereed_asked_by_the_receiver_is_refused_naming_gereedgemeld() {
+    let srv = Server::start(&[]).await;
+    let gemeente = srv.as_org(GEMEENTE);
+    let vrv = srv.as_org(VRV);
+    let sid = gemeente
+        .start("Verkeerde status", &[(VRV, "VOLLEDIGE_TOEGANG")])
+        .await;
+    let id = new_actieverzoek(&gemeente, &sid, "Graag advies").await;
+    let path = format!("/actieverzoeken/{id}");
+    for (round, current) in ["OPEN", "IN_BEHANDELING"].iter().enumerate() {
+        if *current == "IN_BEHANDELING" {
+            vrv.patch(&path, json!({"status": "IN_BEHANDELING"}))
+                .await
+                .ok();
+        }
+        let r = vrv
+            .patch(&path, json!({"status": "GEREED", "melding": "klaar"}))
+            .await;
+        assert_problem(&r, 409, &["gebruik-gereedgemeld"]);
+        assert!(
+            r.json["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("GEREEDGEMELD"),
+            "{}",
+            r.json
+        );
+        assert_eq!(r.json["invalid-params"][0]["name"], "status", "{}", r.json);
+        let now = vrv.get(&path).await.ok();
+        assert_eq!(now["status"], *current);
+        assert_eq!(now["versie"], 1 + round as i64);
+        assert!(now["melding"].is_null(), "{now}");
+    }
+    // the status it may set works
+    let r = vrv
+        .patch(&path, json!({"status": "GEREEDGEMELD"}))
+        .await
+        .ok();
+    assert_eq!(r["status"], "GEREEDGEMELD");
+    assert_eq!(status_notificaties(&gemeente, &id).await.len(), 2);
+}
