@@ -23,6 +23,13 @@ pub enum ClientError {
         "de service is niet bereikbaar ({0}); wat u ziet is de laatst gesynchroniseerde stand"
     )]
     Offline(String),
+    /// The connection was closed or reset by the other side after the request went out, and
+    /// the request may not be repeated (a POST or PATCH): whether the service processed it is
+    /// unknown. Not an outage: the service was reachable a moment ago.
+    #[error(
+        "de verbinding met de service werd verbroken voordat het antwoord binnen was ({0}); het is niet zeker of de opdracht is uitgevoerd: kijk dat na voordat u het opnieuw probeert"
+    )]
+    Interrupted(String),
     /// No valid session: sign in (again).
     #[error("u bent niet (meer) aangemeld; meld u opnieuw aan")]
     Unauthorized,
@@ -87,6 +94,7 @@ impl ClientError {
             ClientError::TooManyRequests(_)
             | ClientError::Server { .. }
             | ClientError::Protocol(_)
+            | ClientError::Interrupted(_)
             | ClientError::Integrity(_)
             | ClientError::Io(_)
             | ClientError::Db(_)

@@ -1057,3 +1057,142 @@ async fn a_peer_that_never_answers_times_out_as_offline() {
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert!(!a.is_reachable());
 }
+
+/// Issue 10, item 1: the service refuses an upload before reading its body (403: strictly
+/// confidential, sent by a partner with limited access). That refusal must never leave a
+/// half-read connection in the client's pool: writes sent at once afterwards, on the same
+/// client, all succeed. Many rounds, each body larger than what the service reads with the
+/// request head, so the service always answers before the body is in; every other body is too
+/// large to be read and discarded before the answer.
+#[tokio::test]
+async fn refused_uploads_never_make_the_next_writes_fail() {
+    let s = Server::start(&[]).await;
+    let g = signed_in(&s, "vergunningverlener").await;
+    let v = signed_in(&s, "adviseur").await;
+    let sid = g
+        .start_samenwerking(&SamenwerkingStarten {
+            deelnemers: vec![DeelnemerUitnodigen {
+                oin: oin(VRV),
+                privilege: Privilege::BeperkteToegang,
+            }],
+            ..starten("Geweigerde uploads")
+        })
+        .await
+        .unwrap()
+        .samenwerking_id;
+    let av = g
+        .stel_actieverzoek_op(
+            &sid,
+            &ActieverzoekOpstellen {
+                titel: "Advies".into(),
+                omschrijving: "Graag advies".into(),
+                ontvanger: oin(VRV),
+                product_id: None,
+                documenten: vec![],
+            },
+        )
+        .await
+        .unwrap()
+        .actieverzoek_id;
+    let dir = tempfile::tempdir().unwrap();
+    // a body the service reads and discards before answering, and one too large for that
+    // (the answer then closes the connection)
+    let groot = dir.path().join("groot.pdf");
+    std::fs::write(&groot, vec![b'x'; 200 * 1024]).unwrap();
+    let reus = dir.path().join("reus.pdf");
+    std::fs::write(&reus, vec![b'x'; 3 * 1024 * 1024]).unwrap();
+    let klein = dir.path().join("klein.pdf");
+    std::fs::write(&klein, b"%PDF-1.4 klein").unwrap();
+
+    let mut failures = Vec::new();
+    for round in 0..25 {
+        let bestand = if round % 2 == 0 { &groot } else { &reus };
+        match v
+            .upload_document(&sid, bestand, Vertrouwelijkheid::Sv, "SV", &|_, _| {})
+            .await
+        {
+            Err(ClientError::Forbidden(_)) => {}
+            other => failures.push(format!("round {round}: SV upload gave {other:?}")),
+        }
+        let (ta, tb) = (format!("bericht {round}a"), format!("bericht {round}b"));
+        let (b1, b2, up, lijst) = tokio::join!(
+            v.verstuur_bericht(av, &ta),
+            v.verstuur_bericht(av, &tb),
+            v.upload_document(&sid, &klein, Vertrouwelijkheid::Rv, "RV", &|_, _| {}),
+            v.documenten(&sid, 0, 5),
+        );
+        for (what, r) in [
+            ("bericht a", b1.err()),
+            ("bericht b", b2.err()),
+            ("RV upload", up.err()),
+            ("documenten", lijst.err()),
+        ] {
+            if let Some(e) = r {
+                failures.push(format!("round {round}: {what} failed: {e:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(v.is_reachable() && !v.breaker_open());
+}
+
+/// A pooled connection the peer closed after its last answer (keep-alive, no
+/// `Connection: close`): the next request on it fails with "connection closed before message
+/// completed". That is no outage. An idempotent call is sent once more, on a new connection,
+/// and succeeds; a POST is not repeated (the peer might have processed it) and is reported as
+/// an interrupted call, not as `Offline`; the breaker stays closed throughout.
+#[tokio::test]
+async fn a_closed_pooled_connection_is_no_outage_and_idempotent_calls_go_again() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+    let rec = requests.clone();
+    // every connection: answer the first request (keep-alive), then read the next request
+    // and close without answering
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let rec = rec.clone();
+            tokio::spawn(async move {
+                let head = read_head(&mut sock).await;
+                rec.lock().unwrap().push(head);
+                let body = MIJN;
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = sock.write_all(resp.as_bytes()).await;
+                let second = read_head(&mut sock).await;
+                if !second.is_empty() {
+                    rec.lock().unwrap().push(second);
+                }
+                drop(sock);
+            });
+        }
+    });
+    let mut c = fast_config(&url);
+    c.retry_attempts = 1; // no ordinary retries: only the one for a closed pooled connection
+    let a = RemoteApi::new(c).unwrap();
+    a.set_token(Some("swf_test".into()));
+    a.mijn_organisatie().await.unwrap();
+    // GET on the pooled connection: closed by the peer, sent again on a new one
+    let m = a.mijn_organisatie().await;
+    assert!(m.is_ok(), "{m:?}");
+    assert_eq!(requests.lock().unwrap().len(), 3);
+    // POST on the pooled connection: not repeated, not Offline
+    let r = a.start_samenwerking(&starten("x")).await;
+    assert!(
+        matches!(&r, Err(e) if !matches!(e, ClientError::Offline(_))),
+        "{r:?}"
+    );
+    assert!(
+        r.as_ref()
+            .err()
+            .is_some_and(|e| e.to_string().contains("niet zeker")),
+        "{r:?}"
+    );
+    assert_eq!(requests.lock().unwrap().len(), 4);
+    assert!(a.is_reachable() && !a.breaker_open());
+}

@@ -1392,6 +1392,9 @@ pub fn router(st: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))
+        // an answer given before the request body was read must not leave a half-read
+        // connection for the client to reuse (issue 10, item 1)
+        .layer(axum::middleware::from_fn(crate::unread_body::settle))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("api-version"),
             HeaderValue::from_static(API_VERSION),

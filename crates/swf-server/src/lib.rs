@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod serve;
 pub mod service;
 pub mod store;
+pub mod unread_body;
 
 use app::AppState;
 use std::collections::HashSet;

@@ -7,6 +7,10 @@
 //! consecutive connection failures a circuit breaker makes calls fail fast with
 //! [`ClientError::Offline`] for a growing cool-down, then lets one probe through.
 //!
+//! A connection the peer closed or reset after the request went out is no outage (decision
+//! D29): an idempotent call is sent once more at once, on a new connection; a POST or PATCH is
+//! not (the service may have processed it) and fails with [`ClientError::Interrupted`].
+//!
 //! Tokens are never logged: they live in a [`Secret`] whose `Debug` prints `***`.
 mod api;
 mod breaker;
@@ -31,6 +35,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
+
+/// Idle pooled connections are dropped after this long.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Ask for this service's extension fields and types on every request.
 const EXTENSIONS_HEADER_VALUE: &str = "true";
@@ -133,6 +140,8 @@ struct Inner {
     retry: RetryPolicy,
     token: RwLock<Option<Secret>>,
     breaker: Mutex<Breaker>,
+    /// The cause of the last connection failure, for calls the open breaker refuses.
+    last_failure: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for RemoteApi {
@@ -213,7 +222,9 @@ impl RemoteApi {
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .tcp_keepalive(Duration::from_secs(30))
-            .pool_idle_timeout(Duration::from_secs(60));
+            // shorter than the service's idle keep-alive (15 s): the pool never hands out a
+            // connection the service is just closing (decision D29)
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT);
         if let Some(p) = config
             .proxy
             .as_deref()
@@ -250,6 +261,7 @@ impl RemoteApi {
                 retry,
                 token: RwLock::new(None),
                 breaker: Mutex::new(breaker),
+                last_failure: Mutex::new(None),
             }),
         })
     }
@@ -313,6 +325,7 @@ impl RemoteApi {
         async {
             let idempotent = retry::is_idempotent(&call.method);
             let mut attempt = 1u32;
+            let mut sent_again = false;
             loop {
                 let started = Instant::now();
                 match self.send_once(call).await {
@@ -325,8 +338,28 @@ impl RemoteApi {
                         );
                         return Ok(resp);
                     }
+                    // The peer closed or reset the connection after the request went out (a
+                    // pooled connection it had just closed, typically). For an idempotent
+                    // method, sending it once more is harmless even if the first one was
+                    // processed (RFC 9110 9.2.2), so it goes again at once, on a new
+                    // connection, without counting as an attempt. A POST or PATCH is not
+                    // repeated: nothing on the wire proves the service did not process it,
+                    // and a second bericht or document is worse than an honest "not sure"
+                    // (decision D29). The cases that do prove a request was never sent are
+                    // already handled below us: hyper re-sends a request whose pooled
+                    // connection turned out closed before any byte was written, and a refused
+                    // connect sends nothing (that one is an outage: `Offline`).
+                    Err(f) if f.dropped && idempotent && !sent_again => {
+                        tracing::debug!(
+                            attempt,
+                            error = %f.error,
+                            "connection closed by the peer; sending once more on a new connection"
+                        );
+                        sent_again = true;
+                    }
                     Err(f) => {
-                        let wait = if idempotent && f.error.is_transient() && !f.fail_fast {
+                        let transient = f.error.is_transient() || f.dropped;
+                        let wait = if idempotent && transient && !f.fail_fast {
                             self.inner
                                 .retry
                                 .delay(attempt, f.retry_after, retry::jitter())
@@ -346,7 +379,14 @@ impl RemoteApi {
                             }
                             None => {
                                 tracing::debug!(attempt, error = %f.error, "failed");
-                                return Err(f.error);
+                                return Err(match f.error {
+                                    // dropped again, also on a new connection: for a call that
+                                    // may be repeated, that is the service not answering
+                                    ClientError::Interrupted(cause) if idempotent => {
+                                        ClientError::Offline(cause)
+                                    }
+                                    e => e,
+                                });
                             }
                         }
                     }
@@ -361,13 +401,18 @@ impl RemoteApi {
     async fn send_once(&self, call: &Call) -> std::result::Result<reqwest::Response, Failure> {
         let admission = self.breaker().admit(Instant::now());
         if let Admission::Reject(left) = admission {
+            // the cause itself, not the breaker's cool-down: a one-off caller retries nothing
+            let cause = lock_clone(&self.inner.last_failure)
+                .unwrap_or_else(|| "eerdere verbindingen mislukten".to_owned());
+            tracing::debug!(
+                cooldown_left_ms = left.as_millis() as u64,
+                "breaker open: failing fast"
+            );
             return Err(Failure {
-                error: ClientError::Offline(format!(
-                    "na herhaalde mislukte verbindingen wordt het over {} s opnieuw geprobeerd",
-                    left.as_secs_f64().ceil() as u64
-                )),
+                error: ClientError::Offline(cause),
                 retry_after: None,
                 fail_fast: true,
+                dropped: false,
             });
         }
         let mut guard = ProbeGuard {
@@ -382,11 +427,12 @@ impl RemoteApi {
                     Ok(r) => r,
                     Err(_) => {
                         guard.armed = false;
-                        self.breaker().failure(Instant::now());
+                        self.connection_failed("time-out");
                         return Err(Failure {
                             error: ClientError::Offline("time-out".into()),
                             retry_after: None,
                             fail_fast: false,
+                            dropped: false,
                         });
                     }
                 }
@@ -407,6 +453,7 @@ impl RemoteApi {
                         error,
                         retry_after,
                         fail_fast: false,
+                        dropped: false,
                     })
                 }
             }
@@ -414,6 +461,7 @@ impl RemoteApi {
                 error: ClientError::Config(error_chain(&e)),
                 retry_after: None,
                 fail_fast: true,
+                dropped: false,
             }),
             // reachable, but its certificate is not trusted: a setting to fix, not an outage
             Err(e) if untrusted_certificate(&e) => Err(Failure {
@@ -425,15 +473,36 @@ impl RemoteApi {
                 )),
                 retry_after: None,
                 fail_fast: true,
+                dropped: false,
+            }),
+            // reached, then closed or reset by the peer: no outage, the breaker does not count it
+            Err(e) if connection_dropped(&e) => Err(Failure {
+                error: ClientError::Interrupted(innermost(&e)),
+                retry_after: None,
+                fail_fast: false,
+                dropped: true,
             }),
             Err(e) => {
-                self.breaker().failure(Instant::now());
+                let error = offline(&e);
+                if let ClientError::Offline(cause) = &error {
+                    self.connection_failed(cause);
+                }
                 Err(Failure {
-                    error: offline(&e),
+                    error,
                     retry_after: None,
                     fail_fast: false,
+                    dropped: false,
                 })
             }
+        }
+    }
+
+    /// A connection-level failure: count it in the breaker and remember its cause.
+    fn connection_failed(&self, cause: &str) {
+        self.breaker().failure(Instant::now());
+        match self.inner.last_failure.lock() {
+            Ok(mut g) => *g = Some(cause.to_owned()),
+            Err(p) => *p.into_inner() = Some(cause.to_owned()),
         }
     }
 
@@ -497,6 +566,13 @@ pub(crate) async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> R
     })
 }
 
+fn lock_clone<T: Clone>(m: &Mutex<Option<T>>) -> Option<T> {
+    match m.lock() {
+        Ok(g) => g.clone(),
+        Err(p) => p.into_inner().clone(),
+    }
+}
+
 fn lock_take<T>(m: &Mutex<Option<T>>) -> Option<T> {
     match m.lock() {
         Ok(mut g) => g.take(),
@@ -523,6 +599,8 @@ struct Failure {
     retry_after: Option<Duration>,
     /// Never retry (breaker open, request could not be built).
     fail_fast: bool,
+    /// The peer closed or reset the connection after the request went out.
+    dropped: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -724,6 +802,35 @@ pub(crate) fn offline(e: &reqwest::Error) -> ClientError {
         innermost(e)
     };
     ClientError::Offline(what)
+}
+
+/// The connection was established and then closed or reset by the peer before the answer was
+/// complete: hyper's "connection closed before message completed", or a reset / broken pipe /
+/// early end of stream. Not a refused or timed-out connect (those are outages).
+fn connection_dropped(e: &reqwest::Error) -> bool {
+    if e.is_connect() || e.is_timeout() || e.is_builder() {
+        return false;
+    }
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            ) {
+                return true;
+            }
+        }
+        // hyper's IncompleteMessage (hyper is not a direct dependency to downcast to)
+        if err.to_string() == "connection closed before message completed" {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// A TLS handshake that failed on the peer's certificate (unknown issuer, expired, wrong name).
