@@ -27,6 +27,20 @@ impl Swf<'_> {
             .expect("run swf")
     }
 
+    /// In a time zone far from UTC (with a half-hour offset), so UTC and local time differ.
+    fn cmd_in_india(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_swf"))
+            .args(args)
+            .env("SWF_HOME", self.home)
+            .env("SWF_TOKEN", &self.token)
+            .env("SWF_SERVICE", &self.url)
+            .env("SWF_SECRETS", "memory")
+            .env("TZ", "Asia/Kolkata")
+            .env_remove("SWF_LOG")
+            .output()
+            .expect("run swf")
+    }
+
     #[track_caller]
     fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd(args);
@@ -216,7 +230,27 @@ async fn not_signed_in_and_bad_tokens_say_what_to_do() {
     };
     let out = swf.cmd(&["sync"]);
     assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("aangemeld"));
+    // a script cannot sign in again: the token is named as the problem
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SWF_TOKEN") && err.contains("token"), "{err}");
+    assert!(!err.contains("meld u opnieuw aan"), "{err}");
+    let out = swf.cmd(&[
+        "--json",
+        "verzoek",
+        "bericht",
+        &uuid::Uuid::new_v4().to_string(),
+        "x",
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["fout"]["code"], "Unauthorized");
+    assert!(
+        v["fout"]["melding"]
+            .as_str()
+            .unwrap_or("")
+            .contains("SWF_TOKEN"),
+        "{v}"
+    );
     // reading an empty mirror is fine and says it was never synced
     let out = swf.cmd(&["ls"]);
     assert!(out.status.success());
@@ -248,4 +282,96 @@ async fn not_signed_in_and_bad_tokens_say_what_to_do() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Issue 10, item 4: a notification shows the same local time everywhere; `swf sync` says only
+/// what concerns the user (not the service-wide feed position); a one-off command that cannot
+/// reach the service says what happened and what to do, without promising a retry it does not
+/// make or pointing at a synchronised state a write does not show.
+#[tokio::test]
+async fn times_sync_and_an_unreachable_service_speak_to_the_user() {
+    let mut srv = Server::start(&[]).await;
+    let g = Raw::new(&srv, GEMEENTE);
+    // activity the adviser does not see moves the service-wide feed position
+    for i in 0..3 {
+        g.send(
+            Method::POST,
+            "/samenwerkingen",
+            Some(json!({"titel": format!("Alleen de gemeente {i}")})),
+        )
+        .await;
+    }
+    let (_, s) = g
+        .send(
+            Method::POST,
+            "/samenwerkingen",
+            Some(json!({"titel": "Tijden", "deelnemers": [{"oin": VRV, "privilege": "VOLLEDIGE_TOEGANG"}]})),
+        )
+        .await;
+    let sid = s["samenwerkingId"].as_str().unwrap().to_owned();
+    let (_, av) = g
+        .send(
+            Method::POST,
+            &format!("/samenwerkingen/{sid}/actieverzoeken"),
+            Some(json!({"titel": "Advies", "omschrijving": "Graag advies", "ontvanger": VRV})),
+        )
+        .await;
+    let avid = av["actieverzoekId"].as_str().unwrap().to_owned();
+
+    let home = tempfile::tempdir().unwrap();
+    let swf = Swf {
+        home: home.path(),
+        url: srv.url.clone(),
+        token: srv.token(VRV),
+    };
+    let out = swf.ok(&["sync"]);
+    assert!(out.contains("gesynchroniseerd"), "{out}");
+    assert!(!out.contains("positie"), "{out}");
+    let again = swf.ok(&["sync"]);
+    assert!(!again.contains("positie"), "{again}");
+
+    // the notification's time, in the user's local time zone, in every command
+    let n = swf.json(&["notificaties", "ls"]);
+    let when = n["items"][0]["eventDatumTijd"].as_str().unwrap().to_owned();
+    let nid = n["items"][0]["notificatieId"].as_str().unwrap().to_owned();
+    let local = chrono::DateTime::parse_from_rfc3339(&when)
+        .unwrap()
+        .with_timezone(&chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap())
+        .format("%d-%m-%Y %H:%M")
+        .to_string();
+    for args in [vec!["show", sid.as_str()], vec!["notificaties", "ls"]] {
+        let out = swf.cmd_in_india(&args);
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.contains(nid.as_str()))
+            .unwrap_or_else(|| panic!("no notification in swf {args:?}:\n{text}"));
+        assert!(
+            line.contains(&local),
+            "swf {args:?} shows {line:?}, expected {local}"
+        );
+    }
+
+    // the service is gone: a write says it was not done and what to do
+    srv.stop();
+    for args in [
+        vec!["verzoek", "bericht", avid.as_str(), "Hallo"],
+        vec!["verzoek", "behandelen", avid.as_str()],
+    ] {
+        let out = swf.cmd(&args);
+        assert_eq!(out.status.code(), Some(3));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("niet bereikbaar"), "{err}");
+        assert!(err.contains("niet uitgevoerd"), "{err}");
+        assert!(err.contains("opnieuw"), "{err}");
+        assert!(!err.contains("opnieuw geprobeerd"), "{err}");
+        assert!(!err.contains("laatst gesynchroniseerde stand"), "{err}");
+    }
+    // a sync says the local copy was not brought up to date
+    let out = swf.cmd(&["sync"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("niet bijgewerkt"), "{err}");
+    assert!(!err.contains("opnieuw geprobeerd"), "{err}");
 }

@@ -354,17 +354,90 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.json;
+    let soort = Soort::of(&cli.command);
+    let met_token = cli.token.is_some();
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            let melding = melding(&e, soort, met_token);
             if json {
-                let v = serde_json::json!({"fout": {"code": e.code(), "melding": e.to_string()}});
+                let v = serde_json::json!({"fout": {"code": e.code(), "melding": melding}});
                 println!("{v}");
             }
-            eprintln!("fout: {e}");
+            eprintln!("fout: {melding}");
             ExitCode::from(exit_code(&e))
         }
     }
+}
+
+/// What a command does at the service, for what its failure means.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Soort {
+    /// Changes something at the service.
+    Schrijven,
+    /// Brings the local copy up to date.
+    Synchroniseren,
+    Anders,
+}
+
+impl Soort {
+    fn of(c: &Command) -> Soort {
+        match c {
+            Command::Verzoek { .. }
+            | Command::Docs {
+                cmd: DocsCmd::Upload { .. },
+            }
+            | Command::Notificaties {
+                cmd: Some(NotifCmd::Verwijder { .. }),
+            } => Soort::Schrijven,
+            Command::Sync { .. } => Soort::Synchroniseren,
+            _ => Soort::Anders,
+        }
+    }
+}
+
+/// The message for a failed one-off command: what happened and what to do. The engine's own
+/// messages speak to the desktop app (which keeps retrying and shows the synchronised state);
+/// a command retries nothing, and a write shows nothing.
+fn melding(e: &ClientError, soort: Soort, met_token: bool) -> String {
+    const CONTROLEER: &str =
+        "Controleer de netwerkverbinding en het adres van de service (`swf status`)";
+    match e {
+        ClientError::Unauthorized if met_token => {
+            "de service weigert het token uit --token of SWF_TOKEN: \
+             het is ongeldig, verlopen of ingetrokken. Vraag de beheerder van de service om een \
+             geldig token, of laat --token en SWF_TOKEN weg en meld u aan met `swf login`"
+                .to_owned()
+        }
+        ClientError::Offline(reden) if reden == "time-out" && soort == Soort::Schrijven => {
+            "de service antwoordde niet op tijd; het is niet zeker of de opdracht is uitgevoerd. \
+             Kijk na `swf sync` (met `swf show`) of het gelukt is voordat u het opnieuw probeert"
+                .to_owned()
+        }
+        ClientError::Offline(reden) => {
+            let gevolg = match soort {
+                Soort::Schrijven => "; de opdracht is niet uitgevoerd.",
+                Soort::Synchroniseren => {
+                    "; de lokale kopie is niet bijgewerkt (`swf ls` en `swf show` tonen de stand \
+                     van de vorige synchronisatie)."
+                }
+                Soort::Anders => ".",
+            };
+            let doe = match soort {
+                Soort::Schrijven => "voer de opdracht opnieuw uit",
+                _ => "probeer het opnieuw",
+            };
+            format!("de service is niet bereikbaar ({reden}){gevolg} {CONTROLEER} en {doe}")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A moment in the user's local time, the same in every command.
+fn lokale_tijd(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
 }
 
 /// Exit codes scripts can branch on.
@@ -458,11 +531,10 @@ async fn dispatch(ctx: &Ctx) -> Result<(), ClientError> {
                 s.engine.cache_offline_documenten().await?;
                 return ctx.out(&r, || {
                     println!(
-                        "gesynchroniseerd{}: {} samenwerkingen gelezen, {} wijzigingen toegepast (positie {})",
+                        "gesynchroniseerd{}: {} samenwerkingen gelezen, {} wijzigingen toegepast",
                         if r.volledig { " (volledig)" } else { "" },
                         r.samenwerkingen,
                         r.gebeurtenissen,
-                        r.cursor.map(|c| c.to_string()).unwrap_or_else(|| "-".into())
                     )
                 });
             }
@@ -636,10 +708,7 @@ async fn dispatch(ctx: &Ctx) -> Result<(), ClientError> {
                         .map(|x| {
                             vec![
                                 x.notificatie.notificatie_id.to_string(),
-                                x.notificatie
-                                    .event_datum_tijd
-                                    .format("%d-%m-%Y %H:%M")
-                                    .to_string(),
+                                lokale_tijd(x.notificatie.event_datum_tijd),
                                 x.notificatie.notificatie_titel.clone(),
                                 if x.gelezen { "ja".into() } else { "".into() },
                             ]
@@ -692,6 +761,9 @@ async fn status(ctx: &Ctx) -> Result<(), ClientError> {
         Ok(s) => match s.engine.remote().gebeurtenissen(None, 1).await {
             Ok(_) => "online".to_owned(),
             Err(ClientError::Offline(_)) => "offline".to_owned(),
+            Err(ClientError::Unauthorized) if ctx.cli.token.is_some() => {
+                "token geweigerd (--token of SWF_TOKEN)".to_owned()
+            }
             Err(ClientError::Unauthorized) => "aanmelding verlopen".to_owned(),
             Err(e) => format!("fout: {e}"),
         },
@@ -944,11 +1016,7 @@ async fn notificaties(ctx: &Ctx, cmd: Option<&NotifCmd>) -> Result<(), ClientErr
                         .map(|x| {
                             vec![
                                 x.notificatie.notificatie_id.to_string(),
-                                x.notificatie
-                                    .event_datum_tijd
-                                    .with_timezone(&chrono::Local)
-                                    .format("%d-%m-%Y %H:%M")
-                                    .to_string(),
+                                lokale_tijd(x.notificatie.event_datum_tijd),
                                 x.notificatie.notificatie_titel.clone(),
                                 x.notificatie.notificatie_tekst.clone(),
                                 if x.gelezen { "ja".into() } else { "".into() },
