@@ -1,6 +1,6 @@
 //! Limits that keep one client from exhausting the service: concurrent password checks, the
 //! pace of request bodies, and the lifetime of a live stream whose token stops being valid.
-//! Defaults and reasons: `docs/decisions.md`, D29.
+//! Defaults and reasons: `docs/decisions.md`, D30.
 use crate::app::{now_us, AppState};
 use crate::config::Config;
 use axum::body::{Body, Bytes};

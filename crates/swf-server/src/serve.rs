@@ -1,7 +1,7 @@
 //! Serving HTTP: the one start-up path of `swf-server serve`, the practice environment and the
 //! tests. A bounded number of connections, a deadline for a request's headers (which is also
 //! the idle keep-alive timeout), a pace for request bodies, and a graceful shutdown that ends
-//! at a deadline. Defaults and reasons: `docs/decisions.md`, D29.
+//! at a deadline. Defaults and reasons: `docs/decisions.md`, D30.
 use crate::app::AppState;
 use crate::limits::{pace_bodies, BodyPace};
 use hyper_util::rt::{TokioIo, TokioTimer};
