@@ -1,5 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the code: schemas from the Rust types (utoipa
 //! derives), operations from the route table below, which a test checks against the router.
+use crate::auth::{MAX_NAME_BYTES, MAX_PASSWORD_BYTES};
 use crate::error::{Problem, PROBLEM_JSON};
 use crate::http::HAL_JSON;
 use serde_json::{json, Map, Value};
@@ -115,6 +116,9 @@ pub enum Tekst {
     Verzoeknummer,
     /// An e-mail address (one '@', a dot inside the domain, no white space) or empty.
     Email,
+    /// At most n bytes of UTF-8: documented as n / 4 characters, which always fit (a longer
+    /// text may still fit, but is not promised).
+    Bytes(usize),
 }
 
 impl Tekst {
@@ -138,6 +142,10 @@ impl Tekst {
                 "pattern": format!(
                     "^(|[^@{CC_WS}]+@[^@.{CC_WS}][^@{CC_WS}]*[.][^@{CC_WS}]*[^@.{CC_WS}])$"
                 ),
+            }),
+            Tekst::Bytes(max) => json!({
+                "maxLength": max / 4,
+                "description": format!("hooguit {max} bytes (UTF-8)"),
             }),
         }
     }
@@ -264,6 +272,16 @@ pub const BODY_RULES: &[(&str, &str, Tekst)] = &[
         Tekst::Regel(MAX_KORT),
     ),
     ("DocumentWijzigen", "taal", Tekst::Regel(MAX_KORT)),
+    (
+        "TokenAanvraag",
+        "gebruikersnaam",
+        Tekst::Bytes(MAX_NAME_BYTES),
+    ),
+    (
+        "TokenAanvraag",
+        "wachtwoord",
+        Tekst::Bytes(MAX_PASSWORD_BYTES),
+    ),
 ];
 
 /// merge-patches that must change something: at least one member that is not null (a patch
@@ -630,6 +648,10 @@ fn operation(op: &Op) -> Value {
     }
     if op.body.is_some() {
         responses.insert("415".into(), problem("Verkeerd mediatype van de body"));
+        responses.insert(
+            "408".into(),
+            problem("De body kwam te traag binnen (te-traag); de verbinding wordt gesloten"),
+        );
     }
     match op.id {
         "voegDocumentToe" => {
@@ -646,8 +668,16 @@ fn operation(op: &Op) -> Value {
         }
         "aanmelden" => {
             responses.insert(
+                "413".into(),
+                problem("Het aanmeldverzoek is groter dan toegestaan"),
+            );
+            responses.insert(
                 "429".into(),
                 problem("Te veel mislukte pogingen (Retry-After)"),
+            );
+            responses.insert(
+                "503".into(),
+                problem("Te veel aanmeldingen tegelijk in controle (Retry-After)"),
             );
         }
         _ => {}
