@@ -461,6 +461,37 @@ pub fn authorize_actieverzoek(
     }
 }
 
+/// What a history line (or a notification, or a feed event) is about, as far as its
+/// visibility goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Onderwerp {
+    /// The document it names or concerns, with its confidentiality *now* (for a deleted
+    /// document: the last it had).
+    pub document: Option<Vertrouwelijkheid>,
+    /// The reader's part in the actieverzoek it is about.
+    pub actieverzoek: Option<Party>,
+}
+
+/// May `actor` see a history line about `o` (decision D4)? A line never shows more than its
+/// subject would: the history at all, the document (an SV one only with full access), and the
+/// actieverzoek (only its sender and receiver). Decided when reading, with the reader's
+/// relation and the document's confidentiality as they are then.
+pub fn historie_zichtbaar(actor: ActorKind, state: SamenwerkingStatus, o: Onderwerp) -> bool {
+    let doc_ok = o.document.is_none_or(|v| {
+        let view = if v == Vertrouwelijkheid::Sv {
+            Action::ViewDocumentSv
+        } else {
+            Action::ViewDocumentRv
+        };
+        authorize(actor, view, state).is_ok()
+    });
+    // View does not depend on the actieverzoek's status
+    let av_ok = o.actieverzoek.is_none_or(|p| {
+        authorize_actieverzoek(p, ActieverzoekAction::View, state, ActieverzoekStatus::Open).is_ok()
+    });
+    authorize(actor, Action::ViewHistorie, state).is_ok() && doc_ok && av_ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -576,6 +607,50 @@ mod tests {
                 Err(Denied::NotVisible)
             );
         }
+    }
+
+    #[test]
+    fn history_lines_show_no_more_than_their_subject() {
+        let sv = Onderwerp {
+            document: Some(Vertrouwelijkheid::Sv),
+            actieverzoek: None,
+        };
+        let rv = Onderwerp {
+            document: Some(Vertrouwelijkheid::Rv),
+            actieverzoek: None,
+        };
+        let av = |p| Onderwerp {
+            document: None,
+            actieverzoek: Some(p),
+        };
+        for s in [Initialisatie, Open, Gesloten] {
+            for actor in [Initiator, PartnerVolledig] {
+                assert!(historie_zichtbaar(actor, s, sv));
+            }
+            assert!(!historie_zichtbaar(PartnerBeperkt, s, sv));
+            assert!(historie_zichtbaar(PartnerBeperkt, s, rv));
+            for actor in [Initiator, PartnerVolledig, PartnerBeperkt] {
+                assert!(historie_zichtbaar(actor, s, Onderwerp::default()));
+                assert!(historie_zichtbaar(actor, s, av(Party::Zender)));
+                assert!(historie_zichtbaar(actor, s, av(Party::Ontvanger)));
+                assert!(!historie_zichtbaar(actor, s, av(Party::Other)));
+            }
+            // a party with limited access does not see the line about an SV document on it
+            let both = Onderwerp {
+                document: Some(Vertrouwelijkheid::Sv),
+                actieverzoek: Some(Party::Ontvanger),
+            };
+            assert!(!historie_zichtbaar(PartnerBeperkt, s, both));
+            assert!(historie_zichtbaar(PartnerVolledig, s, both));
+            for actor in [RemovedPartner, Outsider] {
+                assert!(!historie_zichtbaar(actor, s, Onderwerp::default()));
+            }
+        }
+        assert!(!historie_zichtbaar(
+            Initiator,
+            Verwijderd,
+            Onderwerp::default()
+        ));
     }
 
     #[test]

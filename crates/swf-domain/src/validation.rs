@@ -278,18 +278,32 @@ impl Validate for DocumentWijzigen {
     }
 }
 
-/// Validate a file name from an upload: no path separators, no traversal, no control characters,
-/// not empty, at most 255 bytes. Returns the name to store.
+/// Unicode bidirectional controls (embeddings, overrides, isolates, marks): in a file name they
+/// make `factuur\u{202E}fdp.exe` look like `factuurexe.pdf`.
+pub fn is_richtingteken(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Validate a file name from an upload: trimmed first, then no path separators, no traversal,
+/// no control characters, no bidirectional controls, not empty, at most 255 bytes. Returns the
+/// name to store (the trimmed one, which is the one checked).
 pub fn bestandsnaam(name: &str) -> Result<String, InvalidParam> {
-    let bad = |reason: &str| Err(InvalidParam::new("file", "bestandsnaam", reason));
-    if name.trim().is_empty() {
-        return bad("de bestandsnaam ontbreekt");
+    let bad = |code: &str, reason: &str| Err(InvalidParam::new("file", code, reason));
+    let name = name.trim();
+    if name.is_empty() {
+        return bad("bestandsnaam", "de bestandsnaam ontbreekt");
     }
     if name.len() > 255 {
-        return bad("de bestandsnaam is langer dan 255 bytes");
+        return bad("bestandsnaam", "de bestandsnaam is langer dan 255 bytes");
     }
     if name.chars().any(|c| c.is_control()) {
-        return bad("de bestandsnaam bevat stuurtekens");
+        return bad("bestandsnaam", "de bestandsnaam bevat stuurtekens");
+    }
+    if name.chars().any(is_richtingteken) {
+        return bad(
+            "bestandsnaam-richtingteken",
+            "de bestandsnaam bevat tekens die de schrijfrichting omkeren (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C); daarmee kan een naam zich als een ander soort bestand voordoen",
+        );
     }
     if name.contains('/')
         || name.contains('\\')
@@ -297,12 +311,29 @@ pub fn bestandsnaam(name: &str) -> Result<String, InvalidParam> {
         || name == ".."
         || name.contains(':')
     {
-        return bad("de bestandsnaam mag geen map of schijf bevatten ('/', '\\', ':', '..')");
+        return bad(
+            "bestandsnaam",
+            "de bestandsnaam mag geen map of schijf bevatten ('/', '\\', ':', '..')",
+        );
     }
     if name.starts_with('.') {
-        return bad("de bestandsnaam mag niet met een punt beginnen");
+        return bad(
+            "bestandsnaam",
+            "de bestandsnaam mag niet met een punt beginnen",
+        );
     }
-    Ok(name.trim().to_owned())
+    Ok(name.to_owned())
+}
+
+/// A stored file name as shown and offered for download: control and bidirectional characters
+/// (only in names stored before they were refused) become `_`, as in the ASCII fallback.
+pub fn bestandsnaam_weergave(name: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() || is_richtingteken(c);
+    if name.chars().any(bad) {
+        std::borrow::Cow::Owned(name.chars().map(|c| if bad(c) { '_' } else { c }).collect())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
 }
 
 #[cfg(test)]
@@ -331,6 +362,34 @@ mod tests {
             assert!(bestandsnaam(bad).is_err(), "{bad:?}");
         }
         assert!(bestandsnaam(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn file_names_are_trimmed_before_they_are_checked() {
+        for bad in [" ..", " .hidden", "\t.htaccess ", " . ", "  ..  "] {
+            assert!(bestandsnaam(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            bestandsnaam("  advies.pdf ").as_deref().ok(),
+            Some("advies.pdf")
+        );
+        assert!(bestandsnaam(&format!(" {} ", "a".repeat(255))).is_ok());
+    }
+
+    #[test]
+    fn bidirectional_controls_are_refused_with_their_own_code() {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
+        ] {
+            let name = format!("factuur{c}fdp.exe");
+            let p = bestandsnaam(&name).unwrap_err();
+            assert_eq!(p.code, "bestandsnaam-richtingteken", "{:?}", c);
+            assert_eq!(bestandsnaam_weergave(&name), "factuur_fdp.exe");
+        }
+        // ordinary right-to-left text is a name like any other
+        assert!(bestandsnaam("تقرير.pdf").is_ok());
+        assert_eq!(bestandsnaam_weergave("advies.pdf"), "advies.pdf");
     }
 
     #[test]

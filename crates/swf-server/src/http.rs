@@ -766,6 +766,8 @@ async fn delete_document(
 /// `Content-Disposition` that every client parses: an ASCII fallback in `filename="…"` and the
 /// exact name in `filename*` (RFC 6266 / 8187).
 pub fn content_disposition(name: &str) -> String {
+    // `filename*` as clean as the fallback: no control or bidirectional characters
+    let name = &*validation::bestandsnaam_weergave(name);
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -1175,6 +1177,7 @@ async fn token(State(st): State<AppState>, req: Request) -> ApiResult<Response> 
             omschrijving: "Aangemeld".into(),
             document_id: None,
             alleen_volledig: false,
+            actieverzoek_id: None,
         })
         .await?;
     let body = Token {

@@ -70,6 +70,7 @@ impl<'a> Ctx<'a> {
             omschrijving,
             document_id: document_id.map(str::to_owned),
             alleen_volledig: sv,
+            actieverzoek_id: None,
         }
     }
 
@@ -979,7 +980,8 @@ impl<'a> Ctx<'a> {
         });
         Ok(Document {
             document_id: Uuid::parse_str(&d.id).map_err(|_| ApiError::internal())?,
-            bestands_naam: d.bestandsnaam,
+            // names stored before direction controls were refused are shown without them
+            bestands_naam: validation::bestandsnaam_weergave(&d.bestandsnaam).into_owned(),
             samenwerking_id: d.samenwerking_id,
             kenmerk_systeem: d.kenmerk_systeem,
             nummer_binnen_systeem: d.nummer_binnen_systeem,
@@ -1117,14 +1119,18 @@ impl<'a> Ctx<'a> {
             v == Vertrouwelijkheid::Sv,
             now,
         ));
-        fx.gebeurtenissen = feed(
-            &deelnemers,
-            None,
+        fx.gebeurtenissen = NewGebeurtenis::over_document(
+            feed(
+                &deelnemers,
+                None,
+                v == Vertrouwelijkheid::Sv,
+                GebeurtenisSoort::DocumentGewijzigd,
+                &a.s.id,
+                Some(&d.id),
+                now,
+            ),
+            &d.id,
             v == Vertrouwelijkheid::Sv,
-            GebeurtenisSoort::DocumentGewijzigd,
-            &a.s.id,
-            Some(&d.id),
-            now,
         );
         match self.st.store.insert_document(&d, &fx).await {
             Ok(()) => {}
@@ -1284,26 +1290,36 @@ impl<'a> Ctx<'a> {
             .map(|x| x.oin.as_str())
             .collect();
         let mut ev = Vec::new();
+        // the events about the document itself carry it, so they are hidden from whoever may
+        // not see it when reading; the notice for limited partners that it is gone does not
         match nieuw {
-            None => ev.extend(feed(
-                deelnemers,
-                None,
-                was_sv,
-                GebeurtenisSoort::DocumentVerwijderd,
-                sid,
-                Some(&d.id),
-                now,
-            )),
-            Some(v) => {
-                let is_sv = v == Vertrouwelijkheid::Sv;
-                ev.extend(feed(
+            None => ev.extend(NewGebeurtenis::over_document(
+                feed(
                     deelnemers,
                     None,
-                    is_sv,
-                    GebeurtenisSoort::DocumentGewijzigd,
+                    was_sv,
+                    GebeurtenisSoort::DocumentVerwijderd,
                     sid,
                     Some(&d.id),
                     now,
+                ),
+                &d.id,
+                was_sv,
+            )),
+            Some(v) => {
+                let is_sv = v == Vertrouwelijkheid::Sv;
+                ev.extend(NewGebeurtenis::over_document(
+                    feed(
+                        deelnemers,
+                        None,
+                        is_sv,
+                        GebeurtenisSoort::DocumentGewijzigd,
+                        sid,
+                        Some(&d.id),
+                        now,
+                    ),
+                    &d.id,
+                    is_sv,
                 ));
                 if is_sv && !was_sv {
                     ev.extend(feed(
@@ -1687,17 +1703,20 @@ impl<'a> Ctx<'a> {
             None,
             now,
         ));
-        fx.audit.push(self.audit(
-            Some(sid),
-            "actieverzoek-verstuurd",
-            format!(
-                "Actieverzoek '{}' verstuurd aan {}",
-                row.titel, row.ontvanger_naam
-            ),
-            None,
-            false,
-            now,
-        ));
+        fx.audit.push(
+            self.audit(
+                Some(sid),
+                "actieverzoek-verstuurd",
+                format!(
+                    "Actieverzoek '{}' verstuurd aan {}",
+                    row.titel, row.ontvanger_naam
+                ),
+                None,
+                false,
+                now,
+            )
+            .over_actieverzoek(&row.id),
+        );
         fx.gebeurtenissen = feed(
             &deelnemers,
             Some(&[row.zender.as_str(), row.ontvanger.as_str()]),
@@ -1843,24 +1862,30 @@ impl<'a> Ctx<'a> {
                 None,
                 now,
             ));
-            fx.audit.push(self.audit(
-                Some(&a.s.id),
-                "actieverzoek-status",
-                format!("Actieverzoek '{}': {} → {}", n.titel, current, to),
-                None,
-                false,
-                now,
-            ));
+            fx.audit.push(
+                self.audit(
+                    Some(&a.s.id),
+                    "actieverzoek-status",
+                    format!("Actieverzoek '{}': {} → {}", n.titel, current, to),
+                    None,
+                    false,
+                    now,
+                )
+                .over_actieverzoek(&r.id),
+            );
         }
         if content_change {
-            fx.audit.push(self.audit(
-                Some(&a.s.id),
-                "actieverzoek-gewijzigd",
-                format!("Actieverzoek '{}' gewijzigd", n.titel),
-                None,
-                false,
-                now,
-            ));
+            fx.audit.push(
+                self.audit(
+                    Some(&a.s.id),
+                    "actieverzoek-gewijzigd",
+                    format!("Actieverzoek '{}' gewijzigd", n.titel),
+                    None,
+                    false,
+                    now,
+                )
+                .over_actieverzoek(&r.id),
+            );
         }
         fx.gebeurtenissen = feed(
             &deelnemers,
@@ -1928,28 +1953,48 @@ impl<'a> Ctx<'a> {
                     || d.privilege == Privilege::VolledigeToegang.as_str()
             });
             let docs = self.documents_for(&a, other_sv, &[document_id]).await?;
-            let name = docs
-                .first()
-                .map(|d| d.bestandsnaam.clone())
-                .unwrap_or_default();
-            fx.audit.push(self.audit(
-                Some(&a.s.id),
-                "document-gekoppeld",
-                format!("Document '{name}' gekoppeld aan '{}'", v.a.titel),
-                Some(&did),
-                false,
-                now,
-            ));
+            let doc = docs.first().ok_or_else(ApiError::internal)?;
+            // the line names the document: it is as visible as the document (decision D4)
+            fx.audit.push(
+                self.audit(
+                    Some(&a.s.id),
+                    "document-gekoppeld",
+                    format!(
+                        "Document '{}' gekoppeld aan '{}'",
+                        doc.bestandsnaam, v.a.titel
+                    ),
+                    Some(&did),
+                    doc.vertrouwelijkheid == Vertrouwelijkheid::Sv.as_str(),
+                    now,
+                )
+                .over_actieverzoek(&v.a.id),
+            );
             self.st.store.koppel_document(id, &did, &n, &fx).await?
         } else {
-            fx.audit.push(self.audit(
-                Some(&a.s.id),
-                "document-ontkoppeld",
-                format!("Document ontkoppeld van '{}'", v.a.titel),
-                Some(&did),
-                false,
-                now,
-            ));
+            // a document the caller cannot see (SV with limited access, another samenwerking,
+            // unknown) is not there to detach: 404, nothing changes
+            let doc = self
+                .st
+                .store
+                .get_document(&did)
+                .await?
+                .filter(|d| d.samenwerking_id == a.s.id)
+                .filter(|d| {
+                    d.vertrouwelijkheid == Vertrouwelijkheid::Rv.as_str()
+                        || a.actor.may_see(Vertrouwelijkheid::Sv)
+                })
+                .ok_or_else(|| ApiError::not_found("het gekoppelde document"))?;
+            fx.audit.push(
+                self.audit(
+                    Some(&a.s.id),
+                    "document-ontkoppeld",
+                    format!("Document ontkoppeld van '{}'", v.a.titel),
+                    Some(&did),
+                    doc.vertrouwelijkheid == Vertrouwelijkheid::Sv.as_str(),
+                    now,
+                )
+                .over_actieverzoek(&v.a.id),
+            );
             match self.st.store.ontkoppel_document(id, &did, &n, &fx).await? {
                 Applied::Stale
                     if self
@@ -2060,14 +2105,17 @@ impl<'a> Ctx<'a> {
             None,
             now,
         ));
-        fx.audit.push(self.audit(
-            Some(&a.s.id),
-            "bericht-verstuurd",
-            format!("Bericht over '{}'", r.titel),
-            None,
-            false,
-            now,
-        ));
+        fx.audit.push(
+            self.audit(
+                Some(&a.s.id),
+                "bericht-verstuurd",
+                format!("Bericht over '{}'", r.titel),
+                None,
+                false,
+                now,
+            )
+            .over_actieverzoek(&r.id),
+        );
         fx.gebeurtenissen = feed(
             &deelnemers,
             Some(&[r.zender.as_str(), r.ontvanger.as_str()]),
@@ -2195,6 +2243,8 @@ impl<'a> Ctx<'a> {
                 samenwerking_id: n.samenwerking_id.clone(),
                 object_id: Some(n.id.clone()),
                 tijd: now,
+                document_id: None,
+                alleen_volledig: false,
             }],
         };
         match self.st.store.delete_notificatie(id, self.me(), &fx).await? {
@@ -2208,15 +2258,20 @@ impl<'a> Ctx<'a> {
     pub async fn historie(&self, sid: &str, page: Paging) -> ApiResult<(Vec<HistorieRegel>, Page)> {
         let a = self.access(sid).await?;
         a.check(Action::ViewHistorie, "")?;
+        // a line shows no more than its subject would (decision D4, `historie_zichtbaar`): the
+        // store filters on the document's confidentiality and the actieverzoek's parties now
+        let ziet_sv = historie_zichtbaar(
+            a.actor,
+            a.status,
+            Onderwerp {
+                document: Some(Vertrouwelijkheid::Sv),
+                actieverzoek: None,
+            },
+        );
         let (rows, total) = self
             .st
             .store
-            .list_audit(
-                sid,
-                !a.actor.may_see(Vertrouwelijkheid::Sv),
-                page.offset(),
-                page.size as i64,
-            )
+            .list_audit(sid, self.me(), ziet_sv, page.offset(), page.size as i64)
             .await?;
         let items = rows
             .into_iter()
@@ -2293,6 +2348,8 @@ pub fn feed(
             samenwerking_id: samenwerking_id.to_owned(),
             object_id: object_id.map(str::to_owned),
             tijd: now,
+            document_id: None,
+            alleen_volledig: sv,
         })
         .collect()
 }

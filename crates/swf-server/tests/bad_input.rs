@@ -541,6 +541,65 @@ async fn upload_file_names() {
 }
 
 #[tokio::test]
+async fn upload_file_names_are_trimmed_first_and_may_not_turn_direction() {
+    let f = fixture().await;
+    let (srv, g) = (&f.srv, &f.gemeente);
+    let base = srv.snapshot().await;
+    // checked after trimming: these would be stored as "..", ".hidden", ".htaccess"
+    for name in [" ..", " .hidden", "  .htaccess  ", " . "] {
+        let r = upload_raw(g, &f.sid, multipart_raw("file", name.as_bytes(), DOC)).await;
+        problem(&r, 400, "ongeldige-invoer", &["file"]);
+        assert_eq!(
+            r.json["invalid-params"][0]["code"], "bestandsnaam",
+            "{name:?}"
+        );
+        unchanged(srv, &base, &format!("file name {name:?}")).await;
+    }
+    // bidirectional controls: `factuur<U+202E>fdp.exe` would show as "factuurexe.pdf"
+    for c in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
+    ] {
+        let name = format!("factuur{c}fdp.exe");
+        let r = upload_raw(g, &f.sid, multipart_raw("file", name.as_bytes(), DOC)).await;
+        problem(&r, 400, "ongeldige-invoer", &["file"]);
+        assert_eq!(
+            r.json["invalid-params"][0]["code"], "bestandsnaam-richtingteken",
+            "{c:?}: {}",
+            r.json
+        );
+        unchanged(srv, &base, &format!("file name with {c:?}")).await;
+    }
+    // a name with spaces around it is stored trimmed
+    let r = upload_raw(g, &f.sid, multipart_raw("file", b"  advies.pdf ", DOC)).await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    assert_eq!(r.json["bestandsNaam"], "advies.pdf");
+
+    // a name stored before these rules is shown and offered as cleanly as the ASCII fallback
+    let id = f.doc_id.as_str();
+    let url = format!("sqlite://{}", srv.data().join("swf.db").display());
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE documenten SET bestandsnaam = ? WHERE id = ?")
+        .bind("factuur\u{202E}fdp.exe")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let d = g.get(&format!("/documenten/{id}")).await.ok();
+    assert_eq!(d["bestandsNaam"], "factuur_fdp.exe");
+    let c = g.get(&format!("/documenten/{id}/content")).await;
+    let cd = c.headers["content-disposition"].to_str().unwrap();
+    assert!(cd.contains("filename=\"factuur_fdp.exe\""), "{cd}");
+    assert!(cd.contains("filename*=UTF-8''factuur%5Ffdp%2Eexe"), "{cd}");
+    assert!(!cd.contains("%E2%80%AE"), "{cd}");
+}
+
+#[tokio::test]
 async fn upload_shape_and_size() {
     let f = fixture().await;
     let (srv, g) = (&f.srv, &f.gemeente);

@@ -272,3 +272,47 @@ async fn a_removed_partner_sees_nothing_but_the_removal() {
     .ok();
     assert_eq!(w.get(&format!("/samenwerkingen/{sid}")).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_downgraded_partner_cannot_detach_an_sv_document_it_no_longer_sees() {
+    let srv = Server::start(&[]).await;
+    let g = srv.as_org(GEMEENTE);
+    let v = srv.as_org(VRV);
+    let sid = g.start("Ontkoppelen", &[(VRV, "VOLLEDIGE_TOEGANG")]).await;
+    let sv = g
+        .upload(&sid, "geheim.pdf", b"geheim".to_vec(), "SV")
+        .await
+        .ok();
+    let sv_id = sv["documentId"].as_str().unwrap().to_owned();
+    let av = g
+        .post(
+            &format!("/samenwerkingen/{sid}/actieverzoeken"),
+            json!({"titel": "Advies", "omschrijving": "Graag advies", "ontvanger": VRV,
+                   "documenten": [sv_id]}),
+        )
+        .await
+        .ok();
+    let av_id = av["actieverzoekId"].as_str().unwrap().to_owned();
+    g.patch(
+        &format!("/samenwerkingen/{sid}/deelnemers/{VRV}"),
+        json!({"privilege": "BEPERKTE_TOEGANG"}),
+    )
+    .await
+    .ok();
+    let before = srv.snapshot().await;
+    let r = v
+        .delete(&format!("/actieverzoeken/{av_id}/documenten/{sv_id}"))
+        .await;
+    assert_eq!(r.status, 404, "{}", r.json);
+    assert_eq!(r.json["status"], 404);
+    let after = srv.snapshot().await;
+    assert_eq!(before.0, after.0, "the database did not change");
+    // the link is still there for who may see it
+    let a = g.get(&format!("/actieverzoeken/{av_id}")).await.ok();
+    assert_eq!(a["documenten"][0]["documentId"], sv_id.as_str());
+    // and the initiator can still detach it
+    let r = g
+        .delete(&format!("/actieverzoeken/{av_id}/documenten/{sv_id}"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+}

@@ -274,6 +274,16 @@ pub struct NewAudit {
     pub omschrijving: String,
     pub document_id: Option<String>,
     pub alleen_volledig: bool,
+    /// The actieverzoek the line is about: then only its sender and receiver see it.
+    pub actieverzoek_id: Option<String>,
+}
+
+impl NewAudit {
+    /// Mark the line as being about an actieverzoek (shown to its parties only).
+    pub fn over_actieverzoek(mut self, id: &str) -> Self {
+        self.actieverzoek_id = Some(id.to_owned());
+        self
+    }
 }
 
 /// A change-feed event for one organisation.
@@ -284,6 +294,25 @@ pub struct NewGebeurtenis {
     pub samenwerking_id: String,
     pub object_id: Option<String>,
     pub tijd: i64,
+    /// The document the event is about: hidden when reading from organisations that may not
+    /// see it then (its confidentiality now, or `alleen_volledig` once it is deleted).
+    pub document_id: Option<String>,
+    /// About an SV document (when written): hidden from organisations without full access.
+    pub alleen_volledig: bool,
+}
+
+impl NewGebeurtenis {
+    /// Mark events as being about document `id` with confidentiality `sv`.
+    pub fn over_document(events: Vec<Self>, id: &str, sv: bool) -> Vec<Self> {
+        events
+            .into_iter()
+            .map(|mut e| {
+                e.document_id = Some(id.to_owned());
+                e.alleen_volledig = sv;
+                e
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -482,17 +511,22 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_notificatie(&self, id: &str, oin: &str, fx: &Effects) -> Result<Applied>;
 
     // --- audit
+    /// The history lines `lezer` may see now: without those about a document that is SV now
+    /// (or was when deleted) unless `ziet_sv`, and without those about an actieverzoek of which
+    /// `lezer` is neither sender nor receiver.
     async fn list_audit(
         &self,
         samenwerking_id: &str,
-        alleen_rv: bool,
+        lezer: &str,
+        ziet_sv: bool,
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<AuditRow>, i64)>;
     async fn insert_audit(&self, a: &NewAudit) -> Result<()>;
 
     // --- change feed
-    /// Events of one organisation after `na`, oldest first.
+    /// Events of one organisation after `na`, oldest first; without those about a document
+    /// it may not see now (SV while it has no full access in that samenwerking).
     async fn list_gebeurtenissen(
         &self,
         oin: &str,

@@ -30,14 +30,30 @@ const DOC_COLS: &str = "d.id, d.samenwerking_id, d.bestandsnaam, d.kenmerk_syste
     d.aangemaakt_door, d.aangemaakt_door_naam, d.creatie, d.laatst_aangepast_door, d.laatst_aangepast_door_naam, \
     d.laatst_aangepast, d.omschrijving, d.vertrouwelijkheid, d.taal, d.formaat, d.hash, d.grootte";
 
-/// Notifications an organisation may see: its own copies, minus SV ones while it has limited
-/// access, minus those of samenwerkingen it no longer takes part in (unless meant for that).
+/// Notifications an organisation may see: its own copies, minus those about a document that is
+/// SV now while it has limited access, minus those of samenwerkingen it no longer takes part in
+/// (unless meant for that).
 const NOTIF_VISIBLE: &str = " FROM notificaties n LEFT JOIN deelnemers dn \
     ON dn.samenwerking_id = n.samenwerking_id AND dn.oin = n.ontvanger \
     WHERE n.ontvanger = ";
 const NOTIF_VISIBLE_TAIL: &str =
     " AND (n.na_vertrek = 1 OR (dn.oin IS NOT NULL AND dn.verwijderd IS NULL \
-    AND (n.alleen_volledig = 0 OR dn.privilege = 'VOLLEDIGE_TOEGANG' OR dn.rol = 'INITIATOR')))";
+    AND (NOT COALESCE((SELECT d.vertrouwelijkheid = 'SV' FROM documenten d WHERE d.id = n.document_id), \
+    n.alleen_volledig = 1) OR dn.privilege = 'VOLLEDIGE_TOEGANG' OR dn.rol = 'INITIATOR')))";
+
+/// Whether the row `x` (with `document_id` and `alleen_volledig`) is about an SV document: the
+/// document's confidentiality now, or the last one it had when it is gone (decision D4).
+macro_rules! over_sv {
+    ($x:literal) => {
+        concat!(
+            "COALESCE((SELECT d.vertrouwelijkheid = 'SV' FROM documenten d WHERE d.id = ",
+            $x,
+            ".document_id), ",
+            $x,
+            ".alleen_volledig = 1)"
+        )
+    };
+}
 
 impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self> {
@@ -116,46 +132,39 @@ async fn apply_effects(tx: &mut Transaction<'static, Sqlite>, fx: &Effects) -> R
         insert_audit_in(tx, a).await?;
     }
     for g in &fx.gebeurtenissen {
-        insert_gebeurtenis(
-            tx,
-            &g.oin,
-            g.soort.as_str(),
-            &g.samenwerking_id,
-            g.object_id.as_deref(),
-            g.tijd,
-        )
-        .await?;
+        insert_gebeurtenis(tx, g).await?;
     }
     for n in &fx.notificaties {
-        insert_gebeurtenis(
-            tx,
-            &n.ontvanger,
-            swf_domain::GebeurtenisSoort::NotificatieNieuw.as_str(),
-            &n.samenwerking_id,
-            Some(&n.id),
-            n.event_datum,
-        )
-        .await?;
+        // the announcement of a notification is as visible as the notification
+        let g = NewGebeurtenis {
+            oin: n.ontvanger.clone(),
+            soort: swf_domain::GebeurtenisSoort::NotificatieNieuw,
+            samenwerking_id: n.samenwerking_id.clone(),
+            object_id: Some(n.id.clone()),
+            tijd: n.event_datum,
+            document_id: n.document_id.clone(),
+            alleen_volledig: n.alleen_volledig != 0,
+        };
+        insert_gebeurtenis(tx, &g).await?;
     }
     Ok(())
 }
 
 async fn insert_gebeurtenis(
     tx: &mut Transaction<'static, Sqlite>,
-    oin: &str,
-    soort: &str,
-    samenwerking_id: &str,
-    object_id: Option<&str>,
-    tijd: i64,
+    g: &NewGebeurtenis,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(oin)
-    .bind(soort)
-    .bind(samenwerking_id)
-    .bind(object_id)
-    .bind(tijd)
+    .bind(&g.oin)
+    .bind(g.soort.as_str())
+    .bind(&g.samenwerking_id)
+    .bind(&g.object_id)
+    .bind(g.tijd)
+    .bind(&g.document_id)
+    .bind(g.alleen_volledig as i64)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -163,8 +172,8 @@ async fn insert_gebeurtenis(
 
 async fn insert_audit_in(tx: &mut Transaction<'static, Sqlite>, a: &NewAudit) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit (tijd, oin, organisatie_naam, gebruiker, samenwerking_id, actie, omschrijving, document_id, alleen_volledig) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit (tijd, oin, organisatie_naam, gebruiker, samenwerking_id, actie, omschrijving, document_id, \
+         alleen_volledig, actieverzoek_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(a.tijd)
     .bind(&a.oin)
@@ -175,6 +184,7 @@ async fn insert_audit_in(tx: &mut Transaction<'static, Sqlite>, a: &NewAudit) ->
     .bind(&a.omschrijving)
     .bind(&a.document_id)
     .bind(a.alleen_volledig as i64)
+    .bind(&a.actieverzoek_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -947,6 +957,7 @@ impl Store for SqliteStore {
         for stmt in [
             "UPDATE notificaties SET alleen_volledig = ? WHERE document_id = ?",
             "UPDATE audit SET alleen_volledig = ? WHERE document_id = ?",
+            "UPDATE gebeurtenissen SET alleen_volledig = ? WHERE document_id = ?",
         ] {
             sqlx::query(stmt)
                 .bind(sv)
@@ -961,6 +972,18 @@ impl Store for SqliteStore {
 
     async fn delete_document(&self, id: &str, fx: &Effects) -> Result<Applied> {
         let mut tx = self.begin().await?;
+        // once the document is gone, the flags are all that is left of its confidentiality
+        for stmt in [
+            "UPDATE notificaties SET alleen_volledig = (SELECT vertrouwelijkheid = 'SV' FROM documenten WHERE id = ?) WHERE document_id = ?",
+            "UPDATE audit SET alleen_volledig = (SELECT vertrouwelijkheid = 'SV' FROM documenten WHERE id = ?) WHERE document_id = ?",
+            "UPDATE gebeurtenissen SET alleen_volledig = (SELECT vertrouwelijkheid = 'SV' FROM documenten WHERE id = ?) WHERE document_id = ?",
+        ] {
+            sqlx::query(stmt)
+                .bind(id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let r = sqlx::query("DELETE FROM documenten WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -1292,26 +1315,36 @@ impl Store for SqliteStore {
     async fn list_audit(
         &self,
         samenwerking_id: &str,
-        alleen_rv: bool,
+        lezer: &str,
+        ziet_sv: bool,
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<AuditRow>, i64)> {
-        let cond = if alleen_rv {
-            " AND alleen_volledig = 0"
-        } else {
-            ""
-        };
-        let (total,): (i64,) = sqlx::query_as(&format!(
-            "SELECT COUNT(*) FROM audit WHERE samenwerking_id = ?{cond}"
-        ))
-        .bind(samenwerking_id)
-        .fetch_one(&self.reader)
-        .await?;
+        // decided now, from the document's confidentiality and the actieverzoek's parties
+        // (a line whose actieverzoek could not be identified, '', is its author's only)
+        const WHERE: &str = concat!(
+            " FROM audit a WHERE a.samenwerking_id = ? AND (? OR NOT ",
+            over_sv!("a"),
+            ") AND (a.actieverzoek_id IS NULL OR a.oin = ? OR EXISTS (SELECT 1 FROM actieverzoeken av \
+             WHERE av.id = a.actieverzoek_id AND (av.zender = ? OR av.ontvanger = ?)))"
+        );
+        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*){WHERE}"))
+            .bind(samenwerking_id)
+            .bind(ziet_sv)
+            .bind(lezer)
+            .bind(lezer)
+            .bind(lezer)
+            .fetch_one(&self.reader)
+            .await?;
         let rows = sqlx::query_as(&format!(
-            "SELECT volgnummer, tijd, oin, organisatie_naam, gebruiker, samenwerking_id, actie, omschrijving, document_id, alleen_volledig \
-             FROM audit WHERE samenwerking_id = ?{cond} ORDER BY volgnummer DESC LIMIT ? OFFSET ?"
+            "SELECT a.volgnummer, a.tijd, a.oin, a.organisatie_naam, a.gebruiker, a.samenwerking_id, a.actie, a.omschrijving, \
+             a.document_id, a.alleen_volledig{WHERE} ORDER BY a.volgnummer DESC LIMIT ? OFFSET ?"
         ))
         .bind(samenwerking_id)
+        .bind(ziet_sv)
+        .bind(lezer)
+        .bind(lezer)
+        .bind(lezer)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.reader)
@@ -1332,15 +1365,22 @@ impl Store for SqliteStore {
         na: i64,
         limit: i64,
     ) -> Result<Vec<GebeurtenisRow>> {
-        Ok(sqlx::query_as(
-            "SELECT volgnummer, soort, samenwerking_id, object_id, tijd FROM gebeurtenissen \
-             WHERE oin = ? AND volgnummer > ? ORDER BY volgnummer LIMIT ?",
-        )
-        .bind(oin)
-        .bind(na)
-        .bind(limit)
-        .fetch_all(&self.reader)
-        .await?)
+        // an event about a document is shown only to who may see that document now
+        const SQL: &str = concat!(
+            "SELECT g.volgnummer, g.soort, g.samenwerking_id, g.object_id, g.tijd FROM gebeurtenissen g \
+             WHERE g.oin = ? AND g.volgnummer > ? AND (NOT ",
+            over_sv!("g"),
+            " OR EXISTS (SELECT 1 FROM deelnemers dn WHERE dn.samenwerking_id = g.samenwerking_id \
+             AND dn.oin = g.oin AND dn.verwijderd IS NULL \
+             AND (dn.rol = 'INITIATOR' OR dn.privilege = 'VOLLEDIGE_TOEGANG'))) \
+             ORDER BY g.volgnummer LIMIT ?"
+        );
+        Ok(sqlx::query_as(SQL)
+            .bind(oin)
+            .bind(na)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await?)
     }
 
     async fn feed_bounds(&self) -> Result<(i64, i64)> {
