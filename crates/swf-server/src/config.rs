@@ -42,7 +42,7 @@ pub struct Config {
     pub body_max_secs: u64,
     /// Seconds graceful shutdown waits for requests in flight before cutting them off (default 30).
     pub shutdown_deadline_secs: u64,
-    /// Password checks (argon2, 19 MiB each) run at once; 0 picks 2 × cores, at most 8.
+    /// Password checks (argon2, 19 MiB each) run at once; 0 picks 2 × cores, at most 4.
     pub password_checks: usize,
     /// How long a sign-in waits for a free password check before 503, in milliseconds (default 2000).
     pub password_check_wait_ms: u64,
@@ -181,13 +181,13 @@ impl Config {
         Ok(())
     }
 
-    /// Concurrent password checks: the configured number, or 2 × cores capped at 8.
+    /// Concurrent password checks: the configured number, or 2 × cores capped at 4.
     pub fn password_check_slots(&self) -> usize {
         if self.password_checks > 0 {
             return self.password_checks;
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        (2 * cores).clamp(2, 8)
+        (2 * cores).clamp(2, 4)
     }
 
     pub fn database_path(&self) -> PathBuf {

@@ -82,7 +82,8 @@ fn tmp_files(srv: &Server) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn memory_stays_bounded_under_250_parallel_sign_ins() {
-    let srv = Server::start(&[]).await;
+    // the most slots the default gives (2 x cores, at most 4), whatever this machine has
+    let srv = Server::start(&[("SWF_PASSWORD_CHECKS", "4")]).await;
     add_user(&srv, "vera", "geheim-wachtwoord");
     let pid = pid(&srv);
     let rss_start = proc_status(pid, "VmRSS");
@@ -279,7 +280,12 @@ fn token_id(srv: &Server, omschrijving: &str) -> String {
 
 #[tokio::test]
 async fn a_stream_ends_when_its_token_is_revoked_or_expires() {
-    let srv = Server::start(&[("SWF_STREAM_RECHECK_SECS", "1")]).await;
+    // a short header timeout too: it must not cut a response that is still streaming
+    let srv = Server::start(&[
+        ("SWF_STREAM_RECHECK_SECS", "1"),
+        ("SWF_HEADER_READ_TIMEOUT_SECS", "1"),
+    ])
+    .await;
     add_user(&srv, "vera", "geheim-wachtwoord");
     let http = srv.http.clone();
 
