@@ -599,3 +599,184 @@ async fn nobody_sees_more_of_a_subject_than_the_subject_itself() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Rows written before migration 0005, as the previous build wrote them (the SV document's
+/// link line with flag 0, no actieverzoek references, feed events without document references),
+/// are backfilled so that the same rule holds for them.
+#[tokio::test]
+async fn migration_0005_backfills_rows_written_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // the schema as it was before 0005, applied by sqlx like the service does
+    let old = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for e in std::fs::read_dir(&src).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.as_str() < "0005" {
+            std::fs::copy(e.path(), old.path().join(&name)).unwrap();
+        }
+    }
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("swf.db").display());
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    sqlx::migrate::Migrator::new(old.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let (sid, doc, av) = (
+        "SAM-10001",
+        "3f1c2b1e-0000-4000-8000-00000000d0c1",
+        "3f1c2b1e-0000-4000-8000-0000000000a1",
+    );
+    let mut sql = vec![
+        format!("INSERT INTO organisaties VALUES ('{GEMEENTE}', 'Gemeente', 'GEMEENTE', 0), ('{VRV}', 'VRV', 'VEILIGHEIDSREGIO', 0), ('{BUREAU}', 'Bureau', 'ADVIESBUREAU', 0)"),
+        format!("INSERT INTO samenwerkingen (id, volgnummer, titel, taal, status, aangemaakt_door, aangemaakt_door_naam, creatie, eind, laatst_aangepast_door, laatst_aangepast_door_naam, laatst_aangepast) VALUES ('{sid}', 10001, 'Oud', 'NL', 'OPEN', '{GEMEENTE}', 'Gemeente', 1, 2, '{GEMEENTE}', 'Gemeente', 1)"),
+        // VRV had full access when it was sent the actieverzoek; it has limited access now
+        format!("INSERT INTO deelnemers VALUES ('{sid}', '{GEMEENTE}', 'INITIATOR', 'VOLLEDIGE_TOEGANG', 1, NULL, 10001), ('{sid}', '{VRV}', 'KETENPARTNER', 'BEPERKTE_TOEGANG', 1, NULL, 10001), ('{sid}', '{BUREAU}', 'KETENPARTNER', 'BEPERKTE_TOEGANG', 1, NULL, 10001)"),
+        format!("INSERT INTO documenten VALUES ('{doc}', '{sid}', 'zzgeheim.pdf', NULL, NULL, '{GEMEENTE}', 'Gemeente', 1, '{GEMEENTE}', 'Gemeente', 1, 'x', 'SV', NULL, 'application/pdf', 'h', 1)"),
+        format!("INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, status, zender, zender_naam, ontvanger, ontvanger_naam, creatie, laatst_aangepast, laatst_aangepast_door, laatst_aangepast_door_naam) VALUES ('{av}', '{sid}', 'zzadvies', 'o', 'OPEN', '{GEMEENTE}', 'Gemeente', '{VRV}', 'VRV', 1, 1, '{GEMEENTE}', 'Gemeente')"),
+        format!("INSERT INTO actieverzoek_documenten VALUES ('{av}', '{doc}')"),
+    ];
+    let mut audit = Vec::new();
+    for (oin, actie, oms, d, flag) in [
+        (
+            GEMEENTE,
+            "samenwerking-gestart",
+            "Samenwerking 'Oud' gestart",
+            "NULL",
+            0,
+        ),
+        (
+            GEMEENTE,
+            "document-toegevoegd",
+            "Document 'zzgeheim.pdf' (SV) toegevoegd",
+            doc,
+            1,
+        ),
+        (
+            GEMEENTE,
+            "actieverzoek-verstuurd",
+            "Actieverzoek 'zzadvies' verstuurd aan VRV",
+            "NULL",
+            0,
+        ),
+        // the leak: written with flag 0 by the attach path
+        (
+            GEMEENTE,
+            "document-gekoppeld",
+            "Document 'zzgeheim.pdf' gekoppeld aan 'zzadvies'",
+            doc,
+            0,
+        ),
+        (
+            VRV,
+            "bericht-verstuurd",
+            "Bericht over 'zzadvies'",
+            "NULL",
+            0,
+        ),
+        // its title changed since: cannot be matched, so its author's only
+        (
+            GEMEENTE,
+            "actieverzoek-gewijzigd",
+            "Actieverzoek 'zzanders' gewijzigd",
+            "NULL",
+            0,
+        ),
+    ] {
+        audit.push((oin, actie, oms, (d != "NULL").then_some(d), flag));
+    }
+    // feed: VRV saw the SV document while it had full access; the Bureau was told one is gone
+    // (written now: older ones would be pruned at start-up)
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
+    sql.push(format!("INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd) VALUES ('{VRV}', 'DOCUMENT_GEWIJZIGD', '{sid}', '{doc}', {now}), ('{BUREAU}', 'DOCUMENT_VERWIJDERD', '{sid}', '{doc}', {now})"));
+    for s in sql {
+        sqlx::query(&s).execute(&pool).await.unwrap();
+    }
+    for (oin, actie, oms, d, flag) in audit {
+        sqlx::query(
+            "INSERT INTO audit (tijd, oin, organisatie_naam, samenwerking_id, actie, omschrijving, \
+             document_id, alleen_volledig) VALUES (1, ?, 'x', ?, ?, ?, ?, ?)",
+        )
+        .bind(oin)
+        .bind(sid)
+        .bind(actie)
+        .bind(oms)
+        .bind(d)
+        .bind(flag)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let mut srv = Server {
+        dir,
+        child: None,
+        base: String::new(),
+        env: vec![
+            ("SWF_VERZOEK_OPHALEN_SECS".into(), "100000".into()),
+            ("SWF_JOB_INTERVAL_SECS".into(), "100000".into()),
+        ],
+        http: reqwest::Client::new(),
+    };
+    srv.spawn();
+    srv.wait_healthy().await;
+    let lines = |api: Api| async move {
+        let r = api
+            .get(&format!("/samenwerkingen/{sid}/historie?aantal=100"))
+            .await
+            .ok();
+        let mut v: Vec<String> = r["_embedded"]["historie"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["actie"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        (v, r.to_string())
+    };
+    let (g, text) = lines(srv.as_org(GEMEENTE)).await;
+    assert_eq!(
+        g.len(),
+        6,
+        "the initiator, a party with full access, sees all: {text}"
+    );
+    let (v, text) = lines(srv.as_org(VRV)).await;
+    assert_eq!(
+        v,
+        [
+            "actieverzoek-verstuurd",
+            "bericht-verstuurd",
+            "samenwerking-gestart"
+        ],
+        "the downgraded party: its actieverzoek, not the SV document: {text}"
+    );
+    assert!(!text.contains("zzgeheim"), "{text}");
+    let (b, text) = lines(srv.as_org(BUREAU)).await;
+    assert_eq!(b, ["samenwerking-gestart"], "{text}");
+    let feed = |api: Api| async move {
+        api.get("/gebeurtenissen?na=0").await.ok()["gebeurtenissen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["soort"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        feed(srv.as_org(VRV)).await.is_empty(),
+        "no SV id for the downgraded partner"
+    );
+    assert_eq!(
+        feed(srv.as_org(BUREAU)).await,
+        ["DOCUMENT_VERWIJDERD"],
+        "the notice that a document is gone stays"
+    );
+}
