@@ -666,6 +666,14 @@ fn operation(op: &Op) -> Value {
                 problem("De positie is opgeruimd of onbekend: synchroniseer opnieuw volledig"),
             );
         }
+        "afmelden" => {
+            responses.insert(
+                "403".into(),
+                problem(
+                    "Een systeemtoken (code systeemtoken): dat beheert de beheerder, het blijft geldig",
+                ),
+            );
+        }
         "aanmelden" => {
             responses.insert(
                 "413".into(),
