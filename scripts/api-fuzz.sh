@@ -84,11 +84,11 @@ status=0
   --exclude-operation-id volgGebeurtenissen \
   --max-examples "$MAX_EXAMPLES" "${seed_args[@]}" \
   --workers 1 --request-timeout 10 \
-  --report junit --report-dir "$TARGET/schemathesis" \
+  --report junit --report-junit-path "$TARGET/schemathesis/junit.xml" \
   --generation-database none --no-color || status=$?
 if [ "$status" -ne 0 ]; then
   echo "schemathesis found failures (exit $status); the service's log:" >&2
   tail -n 50 "$WORK/server.err" >&2 || true
-  echo "JUnit report: $TARGET/schemathesis" >&2
+  echo "JUnit report: $TARGET/schemathesis/junit.xml" >&2
 fi
 exit "$status"
