@@ -267,3 +267,54 @@ pub async fn pace_bodies(State(pace): State<BodyPace>, req: Request, next: Next)
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stream_ends_at_its_tokens_expiry_and_at_once_on_revocation() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        // the re-check (30 s) is far away: only the expiry timer or a revocation can end it
+        assert_eq!(config.stream_recheck_secs, 30);
+        let st = crate::open_state(config, false).await.unwrap();
+        let oin = "00000001002220647000";
+        crate::cli::add_org(&st, oin, "Gemeente", "GEMEENTE")
+            .await
+            .unwrap();
+        let soon = Some(chrono::Duration::seconds(1));
+        let (token, verloopt) = crate::auth::issue_token(&st, oin, None, "kort", soon)
+            .await
+            .unwrap();
+        let hash = crate::auth::token_hash(&token);
+        let start = std::time::Instant::now();
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            token_ends(st.clone(), hash, verloopt),
+        )
+        .await
+        .expect("the stream ends when its token expires");
+        assert!(start.elapsed() < Duration::from_secs(3));
+
+        let (token, verloopt) = crate::auth::issue_token(&st, oin, None, "lang", None)
+            .await
+            .unwrap();
+        let hash = crate::auth::token_hash(&token);
+        let ends = tokio::spawn(token_ends(st.clone(), hash.clone(), verloopt));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(!ends.is_finished(), "a valid token's stream goes on");
+        // another token's revocation does not end it; its own does, at once
+        st.limits.token_revoked("iets-anders");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!ends.is_finished());
+        st.limits.token_revoked(&hash);
+        tokio::time::timeout(Duration::from_secs(1), ends)
+            .await
+            .expect("ended at once")
+            .unwrap();
+    }
+}

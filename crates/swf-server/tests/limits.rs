@@ -681,15 +681,33 @@ async fn admin_commands_list_revoke_and_expire_tokens_and_manage_users() {
 #[tokio::test]
 async fn plain_http_on_a_public_address_is_refused_without_the_proxy_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(bin())
+    let mut child = std::process::Command::new(bin())
         .arg("--data")
         .arg(dir.path())
         .args(["serve", "--listen", "0.0.0.0:0"])
         .env("RUST_LOG", "warn")
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    // bounded: a service that does start is stopped after 5 s and the test fails
+    let mut status = None;
+    for _ in 0..50 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "it started: {err}");
+    assert!(
+        status.is_some_and(|s| !s.success()),
+        "it served plain HTTP on 0.0.0.0: {err}"
+    );
     assert!(
         err.contains("TLS") && err.contains("--behind-proxy"),
         "{err}"
