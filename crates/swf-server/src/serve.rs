@@ -68,6 +68,7 @@ async fn serve(
     stop: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let config = st.config.clone();
+    warn_if_descriptors_short(config.max_connections);
     let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
     let graceful = CancellationToken::new();
     let cut = CancellationToken::new();
@@ -147,6 +148,32 @@ async fn serve(
     Ok(())
 }
 
+/// Every connection may hold a socket and an open document (download or upload): warn when the
+/// process's descriptor limit cannot cover `max_connections` of them.
+fn warn_if_descriptors_short(max_connections: usize) {
+    let Some(soft) = descriptor_limit() else {
+        return;
+    };
+    let needed = (max_connections as u64)
+        .saturating_mul(2)
+        .saturating_add(64);
+    if soft < needed {
+        tracing::warn!(
+            max_connections,
+            descriptor_limit = soft,
+            needed,
+            "the descriptor limit is below what max_connections can use: raise it (ulimit -n, LimitNOFILE=) or lower max_connections"
+        );
+    }
+}
+
+/// The soft limit on open files (Linux: /proc/self/limits), if it can be read.
+fn descriptor_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
+
 async fn drain(tasks: &mut JoinSet<()>) {
     while tasks.join_next().await.is_some() {}
 }
@@ -164,5 +191,12 @@ mod tests {
         assert!(check_listen(lo6, false).is_ok());
         assert!(check_listen(open, false).is_err());
         assert!(check_listen(open, true).is_ok());
+    }
+
+    #[test]
+    fn the_descriptor_limit_is_read_where_there_is_one() {
+        if std::path::Path::new("/proc/self/limits").exists() {
+            assert!(descriptor_limit().is_some_and(|n| n > 0));
+        }
     }
 }
