@@ -31,6 +31,7 @@ from selenium.common.exceptions import (
     StaleElementReferenceException,
     WebDriverException,
 )
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
@@ -47,6 +48,12 @@ DRIVER_BIN = Path(
     os.environ.get("SWF_E2E_DRIVER") or TARGET / "ci-tools" / "bin" / "tauri-driver"
 ).resolve()
 DUNST_LOG = os.environ.get("SWF_E2E_DUNST_LOG")
+# axe-core (npm, pinned in ui/package.json; `npm ci --prefix ui` installs it)
+AXE_JS = Path(
+    os.environ.get("SWF_E2E_AXE") or ROOT / "ui" / "node_modules" / "axe-core" / "axe.min.js"
+).resolve()
+# WCAG 2.1 level A and AA: what the app promises (and an outside audit found no violation of)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 API = "/overheid/samenwerken/api/behandelen/v5"
 WACHTWOORD = "oefenen"
@@ -333,6 +340,12 @@ class App:
 
     # -- artifacts -------------------------------------------------------------------------
 
+    def wait_painted(self):
+        """Until the webview has painted what the DOM has now (two animation frames)."""
+        self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done(true)));")
+
     def screenshot(self, name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"
         self.driver.save_screenshot(str(path))
@@ -355,6 +368,88 @@ class App:
         return "\n".join(
             p.read_text(errors="replace") for p in sorted(self.log_dir.glob("**/*")) if p.is_file()
         )
+
+    # -- accessibility ---------------------------------------------------------------------
+
+    _axe_source: str | None = None
+
+    def axe(self, name: str):
+        """Run axe-core on what is on screen now (the page, or an open dialog over it) and fail
+        on any WCAG 2.1 A/AA violation, listing each rule id with the elements (CSS targets)
+        it found. Called by the tests at every screen and dialog they visit; each result is
+        kept in target/e2e-artifacts/axe/<name>.json and summed up in axe.txt."""
+        if App._axe_source is None:
+            if not AXE_JS.is_file():
+                raise FileNotFoundError(f"{AXE_JS} is missing: run npm ci --prefix ui")
+            App._axe_source = AXE_JS.read_text()
+        d = self.driver
+        # WebKitWebDriver evaluates scripts outside the page's CSP, so axe can be injected into
+        # the embedded UI as it is shipped; a page change (reload) loses it, hence the check.
+        if not d.execute_script("return typeof window.axe === 'object' && !!window.axe.run"):
+            d.execute_script(App._axe_source)
+        d.set_script_timeout(120)
+        result = d.execute_async_script("""
+            const tags = arguments[0], done = arguments[arguments.length - 1];
+            window.axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                      resultTypes: ['violations']})
+              .then(r => done({
+                passes: r.passes.length, incomplete: r.incomplete.length,
+                violations: r.violations.map(v => ({
+                  id: v.id, impact: v.impact, help: v.help, tags: v.tags,
+                  nodes: v.nodes.map(n => ({target: n.target, html: n.html,
+                                            summary: n.failureSummary}))}))}))
+              .catch(e => done({error: String(e && e.stack || e)}));
+        """, AXE_TAGS)
+        out = ARTIFACTS / "axe"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        if "error" in result:
+            raise RuntimeError(f"{self.name}: axe-core failed on {name}: {result['error']}")
+        violations = result["violations"]
+        with open(ARTIFACTS / "axe.txt", "a") as f:
+            f.write(f"{name}: {len(violations)} violations, {result['passes']} rules passed, "
+                    f"{result['incomplete']} to review by hand\n")
+        if violations:
+            lines = [f"{self.name}: {name}: {len(violations)} WCAG 2.1 A/AA violation(s) (axe-core):"]
+            for v in violations:
+                lines.append(f"  {v['id']} ({v['impact']}): {v['help']}")
+                for n in v["nodes"]:
+                    lines.append(f"    {' '.join(map(str, n['target']))}  {n['html'][:120]}")
+            self.screenshot(f"axe-{name}")
+            raise AssertionError("\n".join(lines))
+
+    def active_element(self) -> WebElement:
+        return self.driver.switch_to.active_element
+
+    def focused_testid(self) -> str | None:
+        return self.driver.execute_script(
+            "const a = document.activeElement;"
+            "return a && a !== document.body ? (a.getAttribute('data-testid') || a.tagName) : null;")
+
+    def press(self, *keys: str, modifier: str | None = None):
+        """Keys as the user types them, to whatever has the focus (e.g. Escape, or Ctrl and =)."""
+        chain = ActionChains(self.driver)
+        if modifier:
+            chain.key_down(modifier)
+        for k in keys:
+            chain.send_keys(k)
+        if modifier:
+            chain.key_up(modifier)
+        chain.perform()
+
+    def viewport(self) -> dict:
+        """The layout viewport in CSS px and the zoom (devicePixelRatio)."""
+        return self.driver.execute_script(
+            "const e = document.documentElement;"
+            "return {width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio,"
+            "        scrollWidth: e.scrollWidth, clientWidth: e.clientWidth};")
+
+    def in_view(self, el: WebElement) -> bool:
+        """el is fully inside the window (no scrolling needed to see it)."""
+        return self.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight"
+            "       && r.right <= window.innerWidth && r.width > 0;", el)
 
     # -- what the user sees ----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from harness import GEMEENTE, VEILIGHEIDSREGIO, App, SwfServer, wait_until
 
@@ -107,6 +108,23 @@ def notificatie_titels(app: App) -> list[str]:
             for n in app.by_testid("notificatie-*") if n.tag_name == "li"]
 
 
+def focus(app: App) -> dict:
+    """What has the keyboard focus: its data-testid, tag and text, and the title of the
+    actieverzoek card it is in (if any)."""
+    return app.driver.execute_script("""
+        const a = document.activeElement;
+        if (!a || a === document.body) return {testid: null, tag: 'BODY', tekst: '', kaart: null};
+        const k = a.closest('[data-testid^="actieverzoek-"]');
+        const t = k && k.querySelector('.kaart__titel');
+        return {testid: a.getAttribute('data-testid'), tag: a.tagName,
+                tekst: (a.textContent || '').trim().slice(0, 60), kaart: t && t.textContent};
+    """)
+
+
+def dialoog_dicht(app: App, testid: str):
+    app.wait_gone(By.CSS_SELECTOR, f"[data-testid={testid}]", what=f"the dialog {testid}")
+
+
 def downloaden(app: App, bestandsnaam: str, inhoud: bytes):
     """Download as the user does ("Downloaden"), into SWF_E2E_OPSLAAN_MAP, and check the bytes."""
     doel = app.save_dir / bestandsnaam
@@ -125,6 +143,7 @@ def test_oefening_1_vergunningverlener_start_en_vraagt_advies(casus):
     g.aanmelden(casus.server, GEMEENTE, onthouden=True)
     g.wait_testid("leeg")
     g.wait_text("Nog geen samenwerkingen")
+    g.axe("overzicht-leeg")
 
     # start the samenwerking: title, verzoeknummer, the veiligheidsregio found by name
     g.click_testid("samenwerking-starten")
@@ -139,6 +158,7 @@ def test_oefening_1_vergunningverlener_start_en_vraagt_advies(casus):
     # limited access: no confidential (SV) documents for the partner
     beperkt = g.driver.find_element(By.ID, f"toegang-{VEILIGHEIDSREGIO['oin']}-BEPERKTE_TOEGANG")
     assert beperkt.is_selected()
+    g.axe("samenwerking-starten")
     g.click_testid("starten-knop")
 
     samenwerking = g.wait_testid("samenwerking")
@@ -151,6 +171,10 @@ def test_oefening_1_vergunningverlener_start_en_vraagt_advies(casus):
     assert "Initiatiefnemer" in samenvatting.text
     assert g.by_testid("samenwerking-sluiten")
     assert not g.by_testid("samenwerking-verwijderen"), "deleting comes after closing"
+    # where am I: the window title, and the main navigation marks no page as current
+    assert g.driver.title == f"Samenvatting — {TITEL} — Samenwerkruimte"
+    assert not g.driver.find_elements(By.CSS_SELECTOR, "nav [aria-current]")
+    g.axe("samenwerking-samenvatting")
 
     # deelnemers: the gemeente (initiator) and the veiligheidsregio with limited access
     naar_tab(g, "deelnemers")
@@ -162,12 +186,16 @@ def test_oefening_1_vergunningverlener_start_en_vraagt_advies(casus):
         "data-privilege") == "BEPERKTE_TOEGANG"
     assert "Volledige toegang geven aan Veiligheidsregio Oefenland" in vr.text
     g.wait_testid("uitnodigen")
+    assert g.driver.title == f"Deelnemers — {TITEL} — Samenwerkruimte"
+    g.axe("samenwerking-deelnemers-initiatiefnemer")
 
     # a document (the file picker returns bouwtekening.pdf), regular confidential
     naar_tab(g, "documenten")
     g.wait_testid("documenten-leeg")
+    g.axe("samenwerking-documenten-leeg")
     g.click_testid("bestand-kiezen")
     g.wait_testid_text("document-bestand", "Bestand: bouwtekening.pdf")
+    g.axe("samenwerking-document-toevoegen")
     assert g.driver.find_element(By.ID, "doc-vertrouwelijkheid-RV").is_selected()
     g.fill("Omschrijving", "Bouwtekening dakopbouw")
     g.click_testid("document-toevoegen")
@@ -180,6 +208,7 @@ def test_oefening_1_vergunningverlener_start_en_vraagt_advies(casus):
     # a first actieverzoek, withdrawn (wrong question), then the real one with the drawing
     naar_tab(g, "actieverzoeken")
     g.wait_text("Uw organisatie heeft geen actieverzoeken verstuurd.")
+    g.axe("samenwerking-actieverzoeken-leeg")
 
     def versturen(titel: str, vraag: str, met_tekening: bool):
         form = g.wait_testid("actieverzoek-versturen")
@@ -198,14 +227,45 @@ def test_oefening_1_vergunningverlener_start_en_vraagt_advies(casus):
     versturen("Advies bouwfysica", "Graag uw advies over de geluidsisolatie.", met_tekening=False)
     verkeerd = actieverzoek_kaart(g, "Advies bouwfysica", "OPEN")
     assert "Veiligheidsregio Oefenland" in verkeerd.text
+    g.axe("samenwerking-actieverzoeken-verstuurd")
+
+    # the status dialog with the keyboard: Tab stays on its controls (the <dialog> itself is no
+    # tab stop); Escape and Annuleren close it and the focus is back on Intrekken
+    intrekken_knop = {"testid": "status-INGETROKKEN", "kaart": "Advies bouwfysica"}
     g.click_testid("status-INGETROKKEN", within=verkeerd)
     dialoog = g.wait_testid("status-dialoog")
     assert "Actieverzoek intrekken" in dialoog.text
+    g.axe("dialoog-actieverzoek-intrekken")
+    wait_until(lambda: focus(g)["tag"] == "TEXTAREA", 5, "the focus in the dialog's Melding field")
+    stops = []
+    for _ in range(7):
+        g.press(Keys.TAB)
+        stops.append(focus(g))
+    assert all(s["tag"] in ("TEXTAREA", "BUTTON") for s in stops), f"Tab stops in the dialog: {stops}"
+    assert {s["testid"] for s in stops} >= {"status-bevestigen"}, stops
+    g.press(Keys.ESCAPE)
+    dialoog_dicht(g, "status-dialoog")
+    wait_until(lambda: {k: focus(g)[k] for k in ("testid", "kaart")} == intrekken_knop, 5,
+               f"the focus back on Intrekken after Escape (it is on {focus(g)})")
+    # Enter on the focused button opens it again; Annuleren closes it
+    g.press(Keys.ENTER)
+    dialoog = g.wait_testid("status-dialoog")
+    g.click("Annuleren", within=dialoog)
+    dialoog_dicht(g, "status-dialoog")
+    wait_until(lambda: {k: focus(g)[k] for k in ("testid", "kaart")} == intrekken_knop, 5,
+               f"the focus back on Intrekken after Annuleren (it is on {focus(g)})")
+
+    g.click_testid("status-INGETROKKEN", within=verkeerd)
+    dialoog = g.wait_testid("status-dialoog")
     g.fill("Melding", "Verkeerde vraag; u krijgt een nieuw verzoek.", within=dialoog)
     g.click_testid("status-bevestigen", within=dialoog)
     ingetrokken = actieverzoek_kaart(g, "Advies bouwfysica", "INGETROKKEN")
     assert "Ingetrokken" in ingetrokken.text
     assert not g.by_testid("status-*", within=ingetrokken), "a withdrawn request has no actions"
+    # the button that opened the dialog is gone with the new status: the focus is on the card's
+    # title, not lost to the page
+    wait_until(lambda: focus(g)["kaart"] == "Advies bouwfysica" and focus(g)["tag"] == "H4", 5,
+               f"the focus on the withdrawn request's title (it is on {focus(g)})")
 
     versturen(ADVIESVRAAG, "Graag uw advies over de brandveiligheid van de dakopbouw.", met_tekening=True)
     kaart = actieverzoek_kaart(g, ADVIESVRAAG, "OPEN")
@@ -228,6 +288,7 @@ def test_oefening_2_adviseur_geeft_advies(casus):
     assert TITEL in gevraagd.text
     assert "1 actieverzoek aan u" in regel.text and "Gemeente Oefenstad" in regel.text
     assert "Ketenpartner" in regel.text and VERZOEKNUMMER in regel.text
+    a.axe("overzicht-met-gevraagd")
 
     # notifications: invited, new request, new document
     wait_until(lambda: a.by_testid("ongelezen-teller"), 20, "unread notifications counted")
@@ -235,6 +296,8 @@ def test_oefening_2_adviseur_geeft_advies(casus):
     wait_until(lambda: {"Uitnodiging voor een samenwerking", "Nieuw actieverzoek"} <= set(notificatie_titels(a)),
                20, "the invitation and the request among the notifications")
     assert any(TITEL in n.text for n in a.by_testid("notificatie-*"))
+    assert a.driver.title == "Meldingen — Samenwerkruimte"
+    a.axe("meldingen")
 
     # who takes part: read only for a partner
     open_samenwerking(a, sid, "deelnemers")
@@ -244,6 +307,7 @@ def test_oefening_2_adviseur_geeft_advies(casus):
     assert not a.by_testid("uitnodigen"), "only the initiator invites"
     assert not a.by_testid("privilege-wijzigen") and not a.by_testid("deelnemer-verwijderen")
     assert not a.by_testid("samenwerking-sluiten") and not a.by_testid("samenwerking-verwijderen")
+    a.axe("samenwerking-deelnemers-partner")
 
     # the request and its document
     naar_tab(a, "actieverzoeken")
@@ -253,8 +317,10 @@ def test_oefening_2_adviseur_geeft_advies(casus):
     for knop in ("status-IN_BEHANDELING", "status-GEWEIGERD", "status-GEREEDGEMELD"):
         assert a.by_testid(knop, within=kaart), knop
     assert not a.by_testid("status-INGETROKKEN", within=kaart), "only the sender withdraws"
+    a.axe("samenwerking-actieverzoeken-inkomend")
     naar_tab(a, "documenten")
     downloaden(a, "bouwtekening.pdf", TEKENING)
+    a.axe("samenwerking-documenten")
 
     # the advice report (the file picker returns advies-brandveiligheid.pdf)
     a.click_testid("bestand-kiezen")
@@ -270,11 +336,14 @@ def test_oefening_2_adviseur_geeft_advies(casus):
     a.click_testid("status-GEREEDGEMELD", within=kaart)
     dialoog = a.wait_testid("status-dialoog")
     assert "Actieverzoek gereed melden" in dialoog.text
+    a.axe("dialoog-actieverzoek-gereed-melden")
     a.fill("Melding", "Ons advies staat bij de documenten.", within=dialoog)
     a.click_testid("status-bevestigen", within=dialoog)
     kaart = actieverzoek_kaart(a, ADVIESVRAAG, "GEREEDGEMELD")
     assert "Gereed gemeld" in kaart.text and "Ons advies staat bij de documenten." in kaart.text
     assert not a.by_testid("status-*", within=kaart), "nothing left for the receiver to do"
+    wait_until(lambda: focus(a)["kaart"] == ADVIESVRAAG and focus(a)["tag"] == "H4", 5,
+               f"the focus on the request's title after Gereed melden (it is on {focus(a)})")
     a.screenshot("oefening-2")
 
 
@@ -300,6 +369,7 @@ def test_oefening_3_vergunningverlener_accepteert_en_sluit(casus):
     assert "Gereed gemeld" in kaart.text and "Ons advies staat bij de documenten." in kaart.text
     for knop in ("status-GEREED", "status-TERUGSTUREN", "status-INGETROKKEN"):
         assert g.by_testid(knop, within=kaart), knop
+    g.axe("samenwerking-actieverzoeken-gereedgemeld")
     g.click_testid("status-GEREED", within=kaart)
     kaart = actieverzoek_kaart(g, ADVIESVRAAG, "GEREED")
     assert not g.by_testid("status-*", within=kaart)
@@ -309,12 +379,14 @@ def test_oefening_3_vergunningverlener_accepteert_en_sluit(casus):
     g.click_testid("samenwerking-sluiten")
     dialoog = g.wait_testid("sluiten-bevestiging")
     assert "Samenwerking sluiten?" in dialoog.text
+    g.axe("dialoog-samenwerking-sluiten")
     g.click("Ja, sluiten", within=dialoog)
     g.wait_text("De samenwerking is gesloten.")
     wait_until(lambda: samenwerking_status(g) == "GESLOTEN", 20, "the samenwerking to be Gesloten")
     g.wait_testid("gesloten-melding")
     assert not g.by_testid("samenwerking-sluiten")
     assert g.by_testid("samenwerking-verwijderen"), "the initiator can still delete it"
+    g.axe("samenwerking-gesloten")
     g.screenshot("oefening-3")
 
 
@@ -335,6 +407,7 @@ def test_oefening_4_adviseur_ziet_gesloten_en_archiveert(casus):
     # read only now: no adding, changing or deleting
     assert not a.by_testid("bestand-kiezen") and not a.by_testid("dropzone")
     assert not a.by_testid("document-wijzigen") and not a.by_testid("document-verwijderen")
+    a.axe("samenwerking-gesloten-documenten")
     # archive in the own system: the advice report and the drawing, byte for byte
     downloaden(a, "advies-brandveiligheid.pdf", ADVIES)
     downloaden(a, "bouwtekening.pdf", TEKENING)
@@ -358,9 +431,11 @@ def test_oefening_5_vergunningverlener_archiveert_en_verwijdert(casus):
     dialoog = g.wait_testid("verwijder-bevestiging")
     assert "Samenwerking verwijderen?" in dialoog.text and TITEL in dialoog.text
     # not without confirming that it was archived
+    g.axe("dialoog-samenwerking-verwijderen")
     g.click_testid("verwijderen-bevestigen", within=dialoog)
     g.wait_text("Bevestig eerst dat u de samenwerking hebt gearchiveerd.")
     assert g.by_testid("samenwerking")
+    g.axe("dialoog-samenwerking-verwijderen-met-fout")
     box = g.field("Ja, ik heb de samenwerking gearchiveerd in ons eigen systeem", within=dialoog)
     box.click()
     wait_until(box.is_selected, 5, "the archive box ticked")
@@ -369,6 +444,7 @@ def test_oefening_5_vergunningverlener_archiveert_en_verwijdert(casus):
     g.wait_text(f"De samenwerking '{TITEL}' is verwijderd.")
     g.wait_testid("leeg")
     assert not g.by_testid(f"samenwerking-{sid}")
+    g.axe("overzicht-na-verwijderen")
     g.screenshot("oefening-5")
 
     # nobody can see it any more: it disappears from the adviseur's open app too

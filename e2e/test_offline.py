@@ -38,11 +38,13 @@ def test_offline_banner_met_laatste_stand_en_terug_online(new_server, new_app):
     assert not app.by_testid("samenwerking-starten")[0].is_enabled()
     assert not app.by_testid("live-indicator")
     app.screenshot("offline")
+    app.axe("overzicht-offline")
     # the samenwerking itself opens from the local copy too
     app.click_link(TITEL)
     app.wait_testid_text("samenvatting", "Gemeente Oefenstad")
     app.click_testid("tab-deelnemers")
     app.wait_testid(f"deelnemer-{VEILIGHEIDSREGIO['oin']}")
+    app.axe("samenwerking-offline-deelnemers")
 
     server.start()  # same port, same data folder
     app.wait_gone(By.CSS_SELECTOR, "[data-testid=offline-banner]", timeout=90, what="the offline banner")

@@ -16,15 +16,20 @@ def test_app_start_op_het_aanmeldscherm(new_app):
     app.wait_text("Vul uw gebruikersnaam in.")
     app.wait_text("Vul uw wachtwoord in.")
     app.screenshot("aanmelden")
+    app.axe("aanmelden-met-foutmeldingen")
 
 
 def test_oefenomgeving_vanaf_het_aanmeldscherm(new_app):
     app = new_app("oefenomgeving").start()
     app.wait_testid("oefenomgeving")
+    app.axe("aanmelden")
     app.click_testid("oefenomgeving-starten")
     app.wait_text("De oefenomgeving draait.", timeout=60)
+    app.axe("aanmelden-oefenomgeving-gestart")
     app.click_testid("oefengebruiker-adviseur")
     app.wait_testid_text("organisatie-naam", "Veiligheidsregio Oefenland")
     app.wait_text("Mijn samenwerkingen")
+    # the header names the user as the sign-in button did
+    assert app.wait_testid("gebruikersnaam").text == "Adriaan Adviseur"
     service = app.driver.find_element(By.CSS_SELECTOR, "[data-testid=sync-status]")
     assert service.get_attribute("data-verbinding") in ("online", "syncing")
