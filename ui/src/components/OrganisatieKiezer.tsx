@@ -44,7 +44,10 @@ export function OrganisatieKiezer({
   const [resultaat, setResultaat] = useState<{ zoek: string; lijst: Organisatie[] } | null>(null);
   const [zoekFout, setZoekFout] = useState<IpcError | null>(null);
 
-  const zoeken = zoek.length >= 2 && !disabled;
+  // The debounced term lags the field: once the field is emptied (a partner chosen, or cleared by
+  // hand) the results and their status go at once, not 300 ms later — a late disappearance moves
+  // everything below (the submit button) under the user's pointer.
+  const zoeken = zoek.length >= 2 && invoer.trim().length >= 2 && !disabled;
   useEffect(() => {
     if (!zoeken) return;
     let weg = false;

@@ -68,6 +68,20 @@ describe("Samenwerking starten", () => {
     expect(window.location.hash).toBe("#/samenwerking/SAM-NIEUW/samenvatting");
   });
 
+  it("removes the search results as soon as a partner is chosen, so nothing below moves later", async () => {
+    api.organisatiesZoeken.mockResolvedValue([
+      { oin: fx.OIN_VR, naam: "Veiligheidsregio Haaglanden", soort: "VEILIGHEIDSREGIO" },
+    ]);
+    const { user } = await renderApp({ hash: "#/starten" });
+    const zoek = await screen.findByRole("searchbox", { name: "Organisatie zoeken (naam of OIN)" });
+    await user.type(zoek, "veilig");
+    await user.click(await screen.findByRole("button", { name: "Veiligheidsregio Haaglanden toevoegen" }));
+    // synchronously after the click: no list, no "1 organisatie gevonden" waiting for the debounce
+    expect(screen.queryByTestId("partner-zoeken-resultaten")).not.toBeInTheDocument();
+    expect(screen.queryByText("1 organisatie gevonden")).not.toBeInTheDocument();
+    expect(screen.getByTestId(`partner-${fx.OIN_VR}`)).toBeInTheDocument();
+  });
+
   it("sends no verzoeknummer when it is left empty and shows the service's error", async () => {
     api.samenwerkingStarten.mockRejectedValue(fout("Validation", "De titel is te lang (maximaal 200 tekens)."));
     const { user } = await renderApp({ hash: "#/starten" });
