@@ -493,6 +493,10 @@ pub struct Token {
     pub verloopt_op: DateTime<Utc>,
     pub organisatie: Organisatie,
     pub gebruikersnaam: String,
+    /// The user's human name ("Vera Vergunningverlener"), for display. Absent from older
+    /// services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naam: Option<String>,
 }
 
 #[cfg(test)]

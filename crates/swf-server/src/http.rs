@@ -1186,6 +1186,7 @@ async fn token(State(st): State<AppState>, req: Request) -> ApiResult<Response> 
         verloopt_op: crate::app::to_dt(verloopt.unwrap_or_default()),
         organisatie: organisatie(org)?,
         gebruikersnaam: user.gebruikersnaam,
+        naam: Some(user.naam),
     };
     Ok((
         StatusCode::CREATED,
@@ -1259,9 +1260,14 @@ async fn mijn_organisatie(State(st): State<AppState>, c: Caller) -> ApiResult<Re
         .get_organisatie(c.oin.as_str())
         .await?
         .ok_or_else(ApiError::internal)?;
+    // a system token has no person: no user name, no human name
+    let naam = match &c.gebruiker {
+        Some(g) => st.store.find_gebruiker(g).await?.map(|u| u.naam),
+        None => None,
+    };
     Ok(hal(
         StatusCode::OK,
-        &json!({ "organisatie": organisatie(o)?, "gebruikersnaam": c.gebruiker }),
+        &json!({ "organisatie": organisatie(o)?, "gebruikersnaam": c.gebruiker, "naam": naam }),
     ))
 }
 

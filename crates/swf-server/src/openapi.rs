@@ -813,10 +813,11 @@ pub fn document() -> Value {
         "MijnOrganisatie".into(),
         json!({
             "type": "object",
-            "required": ["organisatie", "gebruikersnaam"],
+            "required": ["organisatie", "gebruikersnaam", "naam"],
             "properties": {
                 "organisatie": {"$ref": "#/components/schemas/Organisatie"},
                 "gebruikersnaam": {"type": ["string", "null"], "description": "null voor een systeemtoken"},
+                "naam": {"type": ["string", "null"], "description": "de naam van de gebruiker (om te tonen); null voor een systeemtoken"},
             },
         }),
     );

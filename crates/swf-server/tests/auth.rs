@@ -70,6 +70,41 @@ async fn sign_in_use_the_token_and_sign_out() {
     );
 }
 
+/// Issue 10, item 6: the app shows "Vera Vergunningverlener", not the sign-in name; the service
+/// is the one that knows it. A system token acts for no person: no name.
+#[tokio::test]
+async fn the_token_and_mijn_organisatie_carry_the_users_name() {
+    let srv = Server::start(&[]).await;
+    admin(
+        &srv.data(),
+        &[
+            "user",
+            "add",
+            "--gebruikersnaam",
+            "vergunningverlener",
+            "--naam",
+            "Vera Vergunningverlener",
+            "--oin",
+            GEMEENTE,
+        ],
+        Some("geheim-wachtwoord\n"),
+    );
+    let r = login(&srv, "vergunningverlener", "geheim-wachtwoord").await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    assert_eq!(r.json["gebruikersnaam"], "vergunningverlener");
+    assert_eq!(r.json["naam"], "Vera Vergunningverlener");
+    let token = r.json["accessToken"].as_str().unwrap().to_owned();
+    let me = with_token(&srv, &token)
+        .get("/organisaties/mijn")
+        .await
+        .ok();
+    assert_eq!(me["gebruikersnaam"], "vergunningverlener");
+    assert_eq!(me["naam"], "Vera Vergunningverlener");
+    let sys = srv.as_org(VRV).get("/organisaties/mijn").await.ok();
+    assert_eq!(sys["gebruikersnaam"], serde_json::Value::Null);
+    assert_eq!(sys["naam"], serde_json::Value::Null);
+}
+
 #[tokio::test]
 async fn wrong_passwords_are_refused_and_then_throttled() {
     let srv = Server::start(&[]).await;

@@ -372,3 +372,23 @@ async fn signing_out_does_not_revoke_a_system_token() {
     );
     assert_eq!(system.get("/organisaties/mijn").await.status, 200);
 }
+
+/// The user's human name (issue 10, item 6): optional in the sign-in answer (absent from older
+/// services), always present (null for a system token) in `/organisaties/mijn`.
+#[test]
+fn the_users_name_is_documented() {
+    let doc = document();
+    let token = &doc["components"]["schemas"]["Token"];
+    assert!(token["properties"]["naam"].is_object(), "{token}");
+    assert!(!token["required"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|f| f == "naam")));
+    let mijn = &doc["components"]["schemas"]["MijnOrganisatie"];
+    assert_eq!(
+        mijn["properties"]["naam"]["type"],
+        serde_json::json!(["string", "null"])
+    );
+    assert!(mijn["required"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|f| f == "naam")));
+}

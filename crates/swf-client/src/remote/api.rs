@@ -21,6 +21,9 @@ pub struct MijnOrganisatie {
     pub organisatie: Organisatie,
     #[serde(default)]
     pub gebruikersnaam: Option<String>,
+    /// The user's human name, for display; `None` for a system token (and older services).
+    #[serde(default)]
+    pub naam: Option<String>,
 }
 
 /// Filters of `GET /samenwerkingen`.
