@@ -225,6 +225,7 @@ async fn run() {
     m.set_account(&Account {
         service_url: "https://swf.example.nl/".into(),
         gebruikersnaam: Some("bench".into()),
+        naam: None,
         oin: Oin::parse(IK).expect("oin"),
         organisatie_naam: "Gemeente Oefenstad".into(),
         remember: false,

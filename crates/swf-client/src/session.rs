@@ -72,6 +72,7 @@ pub async fn login(
     let account = Account {
         service_url,
         gebruikersnaam: Some(token.gebruikersnaam.clone()),
+        naam: token.naam.clone(),
         oin: token.organisatie.oin.clone(),
         organisatie_naam: token.organisatie.naam.clone(),
         remember,
@@ -115,6 +116,7 @@ pub async fn with_token(
         Ok(me) => Account {
             service_url,
             gebruikersnaam: me.gebruikersnaam,
+            naam: me.naam,
             oin: me.organisatie.oin,
             organisatie_naam: me.organisatie.naam,
             remember: false,
@@ -141,7 +143,7 @@ pub async fn restore(
     configure: impl FnOnce(&str) -> RemoteConfig,
     sync: SyncConfig,
 ) -> Result<Option<Session>> {
-    let Some(account) = mirror.account().await? else {
+    let Some(mut account) = mirror.account().await? else {
         return Ok(None);
     };
     if !account.remember {
@@ -152,8 +154,40 @@ pub async fn restore(
     };
     let remote = RemoteApi::new(configure(&account.service_url))?;
     remote.set_token(Some(token.expose().to_owned()));
+    if account.naam.is_none() && account.gebruikersnaam.is_some() {
+        naam_ophalen(mirror, &remote, &mut account).await?;
+    }
     let engine = Engine::new(remote, mirror.clone(), sync);
     Ok(Some(Session { account, engine }))
+}
+
+/// How long a restore waits for the service to tell the user's name; the start does not wait
+/// longer for a nicety (offline, the sign-in name is shown until the next restore or sign-in).
+const NAAM_WACHTTIJD: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// An account remembered before the service told names (or by an older app) has none: ask the
+/// service once (`GET /organisaties/mijn`) and keep it. Any failure leaves the account as it is:
+/// the token is checked by the first sync, not here.
+async fn naam_ophalen(mirror: &Mirror, remote: &RemoteApi, account: &mut Account) -> Result<()> {
+    match tokio::time::timeout(NAAM_WACHTTIJD, remote.mijn_organisatie()).await {
+        Ok(Ok(me))
+            if me.organisatie.oin == account.oin
+                && me.gebruikersnaam == account.gebruikersnaam
+                && me.naam.is_some() =>
+        {
+            account.naam = me.naam;
+            mirror.set_account(account).await
+        }
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "the user's name could not be fetched");
+            Ok(())
+        }
+        Err(_) => {
+            tracing::debug!("the user's name did not come in time");
+            Ok(())
+        }
+    }
 }
 
 /// Sign out: revoke the token at the service (when reachable), forget it in the keychain, and

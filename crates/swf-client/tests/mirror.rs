@@ -129,6 +129,7 @@ fn account() -> Account {
     Account {
         service_url: "https://swf.example.nl/".into(),
         gebruikersnaam: Some("vergunningverlener".into()),
+        naam: Some("Vera Vergunningverlener".into()),
         oin: Oin::parse(IK).unwrap(),
         organisatie_naam: naam(IK).into(),
         remember: true,
@@ -1166,6 +1167,7 @@ async fn local_state_account_settings_offline() {
     let mut other = account();
     other.remember = false;
     other.gebruikersnaam = None;
+    other.naam = None;
     m.set_account(&other).await.unwrap();
     assert_eq!(m.account().await.unwrap(), Some(other));
     m.clear_account().await.unwrap();

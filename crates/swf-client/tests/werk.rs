@@ -364,3 +364,70 @@ async fn a_status_change_made_meanwhile_is_refused_not_overwritten() {
     );
     assert!(s.actieverzoeken[0].statussen.is_empty());
 }
+
+/// Issue 10, item 6: the account keeps the user's human name from the sign-in, across a restart
+/// (restore from the keychain), and an account remembered without one (by an older app) gets it
+/// from the service at the next restore. A system token's account has none.
+#[tokio::test]
+async fn the_account_keeps_the_users_name_across_a_restart() {
+    let srv = Server::start(&[]).await;
+    admin(
+        &srv.data(),
+        &srv.env,
+        &[
+            "user",
+            "add",
+            "--gebruikersnaam",
+            "vera",
+            "--naam",
+            "Vera Vergunningverlener",
+            "--oin",
+            GEMEENTE,
+        ],
+        Some(WACHTWOORD),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = swf_client::secrets::MemoryStore::new();
+    let vera = Some("Vera Vergunningverlener".to_owned());
+    {
+        let mirror = Mirror::open(dir.path()).await.unwrap().0;
+        let (s, _) = session::login(
+            &mirror,
+            &secrets,
+            config(&srv.url),
+            SyncConfig::default(),
+            "vera",
+            WACHTWOORD,
+            true,
+        )
+        .await
+        .expect("sign-in");
+        assert_eq!(s.account.naam, vera);
+        assert_eq!(s.account.gebruikersnaam.as_deref(), Some("vera"));
+    }
+    // a restart: a new mirror handle on the same files, the session from the keychain
+    let mirror = Mirror::open(dir.path()).await.unwrap().0;
+    assert_eq!(mirror.account().await.unwrap().unwrap().naam, vera);
+    let s = session::restore(&mirror, &secrets, config, SyncConfig::default())
+        .await
+        .unwrap()
+        .expect("remembered");
+    assert_eq!(s.account.naam, vera);
+
+    // remembered without a name (an older app): the restore asks the service and keeps it
+    let mut zonder = mirror.account().await.unwrap().unwrap();
+    zonder.naam = None;
+    mirror.set_account(&zonder).await.unwrap();
+    let s = session::restore(&mirror, &secrets, config, SyncConfig::default())
+        .await
+        .unwrap()
+        .expect("remembered");
+    assert_eq!(s.account.naam, vera);
+    assert_eq!(mirror.account().await.unwrap().unwrap().naam, vera);
+
+    // a case system's token acts for no person
+    let sys_dir = tempfile::tempdir().unwrap();
+    let sys = session_for(&srv, sys_dir.path(), VRV).await;
+    assert_eq!(sys.account.naam, None);
+    assert_eq!(sys.account.gebruikersnaam, None);
+}

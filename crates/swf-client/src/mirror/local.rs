@@ -9,17 +9,20 @@ use uuid::Uuid;
 
 impl Mirror {
     pub async fn account(&self) -> Result<Option<Account>> {
-        let row: Option<(String, Option<String>, String, String, bool)> = sqlx::query_as(
-            "SELECT service_url, gebruikersnaam, oin, organisatie_naam, remember \
-             FROM lokaal.account WHERE id = 1",
-        )
-        .fetch_optional(self.pool())
-        .await?;
+        #[allow(clippy::type_complexity)]
+        let row: Option<(String, Option<String>, Option<String>, String, String, bool)> =
+            sqlx::query_as(
+                "SELECT service_url, gebruikersnaam, naam, oin, organisatie_naam, remember \
+                 FROM lokaal.account WHERE id = 1",
+            )
+            .fetch_optional(self.pool())
+            .await?;
         row.map(
-            |(service_url, gebruikersnaam, oin, organisatie_naam, remember)| {
+            |(service_url, gebruikersnaam, naam, oin, organisatie_naam, remember)| {
                 Ok(Account {
                     service_url,
                     gebruikersnaam,
+                    naam,
                     oin: Oin::parse(&oin).map_err(|e| decode_error(format!("oin {oin:?}: {e}")))?,
                     organisatie_naam,
                     remember,
@@ -31,14 +34,15 @@ impl Mirror {
 
     pub async fn set_account(&self, account: &Account) -> Result<()> {
         sqlx::query(
-            "INSERT INTO lokaal.account (id, service_url, gebruikersnaam, oin, organisatie_naam, remember) \
-             VALUES (1, ?, ?, ?, ?, ?) \
+            "INSERT INTO lokaal.account (id, service_url, gebruikersnaam, naam, oin, organisatie_naam, remember) \
+             VALUES (1, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET service_url = excluded.service_url, \
-               gebruikersnaam = excluded.gebruikersnaam, oin = excluded.oin, \
+               gebruikersnaam = excluded.gebruikersnaam, naam = excluded.naam, oin = excluded.oin, \
                organisatie_naam = excluded.organisatie_naam, remember = excluded.remember",
         )
         .bind(&account.service_url)
         .bind(&account.gebruikersnaam)
+        .bind(&account.naam)
         .bind(account.oin.as_str())
         .bind(&account.organisatie_naam)
         .bind(account.remember)

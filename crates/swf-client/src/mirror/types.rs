@@ -353,6 +353,9 @@ pub struct MirrorStats {
 pub struct Account {
     pub service_url: String,
     pub gebruikersnaam: Option<String>,
+    /// The user's human name as the service gives it ("Vera Vergunningverlener"), for display;
+    /// `None` for a system token or when the service has not told us (yet).
+    pub naam: Option<String>,
     pub oin: Oin,
     pub organisatie_naam: String,
     /// Keep the session in the keychain across restarts.
