@@ -29,7 +29,7 @@ def test_oefenomgeving_vanaf_het_aanmeldscherm(new_app):
     app.click_testid("oefengebruiker-adviseur")
     app.wait_testid_text("organisatie-naam", "Veiligheidsregio Oefenland")
     app.wait_text("Mijn samenwerkingen")
-    # the header names the user as the sign-in button did
+    # the header names the user as the service knows them, which is what the sign-in button said
     assert app.wait_testid("gebruikersnaam").text == "Adriaan Adviseur"
     service = app.driver.find_element(By.CSS_SELECTOR, "[data-testid=sync-status]")
     assert service.get_attribute("data-verbinding") in ("online", "syncing")

@@ -55,7 +55,7 @@ def test_eerste_keer_in_het_standaardvenster(new_app):
     assert "Vera Vergunningverlener" in knop_tekst
     app.click_testid("oefengebruiker-vergunningverlener")
     app.wait_text("Mijn samenwerkingen")
-    # the header names the user as the button did
+    # the header names the user as the service knows them (the account's name), as the button did
     assert app.wait_testid("gebruikersnaam").text == "Vera Vergunningverlener"
     assert app.driver.title == "Mijn samenwerkingen — Samenwerkruimte"
     assert huidige_nav(app) == ["nav-overzicht"]

@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 import { useFormat, useT } from "../i18n";
 import { useApp } from "../state/app";
 import { routeHref } from "../state/router";
-import { weergavenaam } from "../state/weergavenaam";
 import type { Route } from "../state/router";
 import { ConfirmDialog } from "./ui";
 
@@ -95,7 +94,8 @@ export function Layout({
   // the user is).
   const actief = route.naam === "samenwerking" || route.naam === "starten" ? null : route.naam;
   const account = sessie.account;
-  const gebruiker = account.gebruikersnaam ? weergavenaam(account.serviceUrl, account.gebruikersnaam) : null;
+  // the user's own name as the service gives it ("Vera Vergunningverlener"), else the sign-in name
+  const gebruiker = account.naam || account.gebruikersnaam;
 
   return (
     <div className="app">

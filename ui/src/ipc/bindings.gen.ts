@@ -313,7 +313,12 @@ syncStatus: "sync-status"
 /**
  * The signed-in account of this installation (no secrets: tokens are in the OS keychain).
  */
-export type Account = { serviceUrl: string; gebruikersnaam: string | null; oin: Oin; organisatieNaam: string; 
+export type Account = { serviceUrl: string; gebruikersnaam: string | null; 
+/**
+ * The user's human name as the service gives it ("Vera Vergunningverlener"), for display;
+ * `None` for a system token or when the service has not told us (yet).
+ */
+naam: string | null; oin: Oin; organisatieNaam: string; 
 /**
  * Keep the session in the keychain across restarts.
  */

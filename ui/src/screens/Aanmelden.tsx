@@ -8,7 +8,6 @@ import { useT } from "../i18n";
 import { api, IpcError } from "../ipc";
 import type { AppInfo, OefenGebruiker, Oefenomgeving, SessieInfo } from "../ipc";
 import { useTaal } from "../state/app";
-import { onthoudWeergavenaam } from "../state/weergavenaam";
 
 const LAATSTE = "samenwerkruimte.laatsteAanmelding";
 
@@ -59,7 +58,7 @@ export function Aanmelden({
     if (oefen) eersteOefengebruikerRef.current?.focus();
   }, [oefen]);
 
-  async function aanmelden(url: string, naam: string, ww: string, weergave?: string) {
+  async function aanmelden(url: string, naam: string, ww: string) {
     setBezig(true);
     setFout(null);
     try {
@@ -69,7 +68,6 @@ export function Aanmelden({
       } catch {
         // ignore
       }
-      if (weergave) onthoudWeergavenaam(sessie.account.serviceUrl, naam.trim(), weergave);
       onAangemeld(sessie);
     } catch (e) {
       setFout(IpcError.from(e));
@@ -111,7 +109,7 @@ export function Aanmelden({
     setGebruikersnaam(g.gebruikersnaam);
     setWachtwoord(o.wachtwoord);
     setFouten({});
-    void aanmelden(o.serviceUrl, g.gebruikersnaam, o.wachtwoord, g.naam);
+    void aanmelden(o.serviceUrl, g.gebruikersnaam, o.wachtwoord);
   }
 
   return (

@@ -35,6 +35,7 @@ export function sessie(over: Partial<SessieInfo> = {}): SessieInfo {
     account: {
       serviceUrl: "https://swf.example.nl",
       gebruikersnaam: "petra",
+      naam: null,
       oin: OIN_GEMEENTE,
       organisatieNaam: "Gemeente Westland",
       remember: false,

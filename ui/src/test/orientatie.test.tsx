@@ -139,13 +139,14 @@ describe("the actieverzoek status dialog gives the focus back", () => {
 });
 
 describe("sign-in with the practice environment", () => {
-  it("moves the focus to the practice sign-in buttons, and the header shows the name the button showed", async () => {
+  it("moves the focus to the practice sign-in buttons, and the header shows the account's name", async () => {
     api.appInfo.mockResolvedValue(fx.appInfo({ oefenomgevingBeschikbaar: true }));
     api.aanmelden.mockResolvedValue(
       fx.sessie({
         account: {
           serviceUrl: "http://127.0.0.1:41234",
           gebruikersnaam: "vergunningverlener",
+          naam: "Petra Verlener",
           oin: fx.OIN_GEMEENTE,
           organisatieNaam: "Gemeente Westland",
           remember: false,
@@ -165,7 +166,14 @@ describe("sign-in with the practice environment", () => {
     expect(screen.getByTestId("gebruikersnaam")).toHaveTextContent("Petra Verlener");
   });
 
-  it("an ordinary sign-in shows the sign-in name", async () => {
+  it("a restored session shows the account's name, not the sign-in name", async () => {
+    await renderApp({ sessie: fx.sessie({ account: { ...fx.sessie().account, naam: "Petra de Vries" } }) });
+    await screen.findByRole("heading", { name: "Mijn samenwerkingen" });
+    expect(screen.getByTestId("gebruikersnaam")).toHaveTextContent("Petra de Vries");
+    expect(screen.getByTestId("gebruikersnaam")).not.toHaveTextContent("petra");
+  });
+
+  it("without a name from the service the header shows the sign-in name", async () => {
     await renderApp();
     await screen.findByRole("heading", { name: "Mijn samenwerkingen" });
     expect(screen.getByTestId("gebruikersnaam")).toHaveTextContent("petra");
