@@ -151,12 +151,18 @@ impl ApiError {
     }
 }
 
+/// The problem code of an answer (`ApiError::into_response` sets it), for the request log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemCode(pub &'static str);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.to_problem()).unwrap_or_default();
         let mut r = (self.status, body).into_response();
         r.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        // for the request log: an expected overload answer is not a fault of the service
+        r.extensions_mut().insert(ProblemCode(self.code));
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
