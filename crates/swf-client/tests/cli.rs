@@ -375,3 +375,42 @@ async fn times_sync_and_an_unreachable_service_speak_to_the_user() {
     assert!(err.contains("niet bijgewerkt"), "{err}");
     assert!(!err.contains("opnieuw geprobeerd"), "{err}");
 }
+
+/// `swf logout` with a case system's token: the service refuses (403 `systeemtoken`, D1) and
+/// the command says plainly why and who revokes it, exits 5, and changes nothing: the token
+/// still works and the local copy is still there.
+#[tokio::test]
+async fn logout_with_a_system_token_says_the_administrator_revokes_it() {
+    let srv = Server::start(&[]).await;
+    let g = Raw::new(&srv, GEMEENTE);
+    let (st, _) = g
+        .send(
+            Method::POST,
+            "/samenwerkingen",
+            Some(json!({"titel": "Aanbouw Dorpsstraat 2", "deelnemers": [{"oin": VRV, "privilege": "VOLLEDIGE_TOEGANG"}]})),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let home = tempfile::tempdir().unwrap();
+    let swf = Swf {
+        home: home.path(),
+        url: srv.url.clone(),
+        token: srv.token(VRV),
+    };
+    swf.ok(&["sync"]);
+    let before = swf.json(&["ls"]);
+
+    let out = swf.cmd(&["logout"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("systeemtoken"), "{err}");
+    assert!(err.contains("swf-server token revoke"), "{err}");
+    assert!(!err.contains("afgemeld"), "{err}");
+    let out = swf.cmd(&["--json", "logout"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["fout"]["code"], "Forbidden", "{v}");
+
+    // nothing changed: the token works, the local copy is kept
+    assert_eq!(swf.json(&["ls"]), before);
+    swf.ok(&["sync"]);
+}

@@ -377,6 +377,8 @@ enum Soort {
     Schrijven,
     /// Brings the local copy up to date.
     Synchroniseren,
+    /// `swf logout`.
+    Afmelden,
     Anders,
 }
 
@@ -391,6 +393,7 @@ impl Soort {
                 cmd: Some(NotifCmd::Verwijder { .. }),
             } => Soort::Schrijven,
             Command::Sync { .. } => Soort::Synchroniseren,
+            Command::Logout => Soort::Afmelden,
             _ => Soort::Anders,
         }
     }
@@ -409,6 +412,14 @@ fn melding(e: &ClientError, soort: Soort, met_token: bool) -> String {
              geldig token, of laat --token en SWF_TOKEN weg en meld u aan met `swf login`"
                 .to_owned()
         }
+        // the only refusal of `DELETE /auth/token`: a case system's token (D1)
+        ClientError::Forbidden(_) if met_token && soort == Soort::Afmelden => {
+            "het token uit --token of SWF_TOKEN is een systeemtoken van een zaaksysteem; dat \
+             meldt u niet af met `swf logout`. Het blijft geldig: de beheerder van de service \
+             trekt het in met `swf-server token revoke`. Er is niets gewijzigd, ook de lokale \
+             kopie niet"
+                .to_owned()
+        }
         ClientError::Offline(reden) if reden == "time-out" && soort == Soort::Schrijven => {
             "de service antwoordde niet op tijd; het is niet zeker of de opdracht is uitgevoerd. \
              Kijk na `swf sync` (met `swf show`) of het gelukt is voordat u het opnieuw probeert"
@@ -421,7 +432,7 @@ fn melding(e: &ClientError, soort: Soort, met_token: bool) -> String {
                     "; de lokale kopie is niet bijgewerkt (`swf ls` en `swf show` tonen de stand \
                      van de vorige synchronisatie)."
                 }
-                Soort::Anders => ".",
+                Soort::Afmelden | Soort::Anders => ".",
             };
             let doe = match soort {
                 Soort::Schrijven => "voer de opdracht opnieuw uit",
@@ -519,6 +530,13 @@ async fn dispatch(ctx: &Ctx) -> Result<(), ClientError> {
         }
         Command::Logout => {
             let s = ctx.session().await.ok();
+            // with --token the service may refuse (a system token is the administrator's to
+            // revoke, D1): then stop here, before anything local is wiped
+            if let (Some(s), Some(_)) = (&s, &ctx.cli.token) {
+                if let Err(e @ ClientError::Forbidden(_)) = s.engine.remote().logout().await {
+                    return Err(e);
+                }
+            }
             session::logout(&ctx.mirror, ctx.secrets.as_ref(), s.as_ref()).await?;
             ctx.say("afgemeld; de lokale kopie is gewist");
             ctx.out(&serde_json::json!({"afgemeld": true}), || {})
