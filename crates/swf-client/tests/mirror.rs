@@ -1396,3 +1396,42 @@ async fn sweep_removes_files_without_a_row() {
     assert!(!m.document_cache_path(id(2)).exists());
     assert_eq!(m.sweep_documents().await.unwrap(), 0);
 }
+
+/// The user's name is kept with the account across a reopen; an older app (which does not know
+/// the column) signing in as someone else over the stored account does not leave the previous
+/// person's name behind.
+#[tokio::test]
+async fn the_accounts_name_survives_a_reopen_but_not_another_user() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let m = open(dir.path()).await;
+        m.set_account(&account()).await.unwrap();
+    }
+    let m = open(dir.path()).await;
+    let a = m.account().await.unwrap().unwrap();
+    assert_eq!(a.naam.as_deref(), Some("Vera Vergunningverlener"));
+    // the same person signing in again with an older app keeps the name
+    let mut c = raw(&dir.path().join("local.sqlite")).await;
+    sqlx::query(
+        "INSERT INTO account (id, service_url, gebruikersnaam, oin, organisatie_naam, remember) \
+         VALUES (1, ?, 'vergunningverlener', ?, 'x', 1) ON CONFLICT (id) DO UPDATE SET \
+         service_url = excluded.service_url, gebruikersnaam = excluded.gebruikersnaam, \
+         oin = excluded.oin, organisatie_naam = excluded.organisatie_naam",
+    )
+    .bind(&a.service_url)
+    .bind(IK)
+    .execute(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(m.account().await.unwrap().unwrap().naam, a.naam);
+    // someone else: the name goes
+    sqlx::query("UPDATE account SET gebruikersnaam = 'adviseur' WHERE id = 1")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let b = m.account().await.unwrap().unwrap();
+    assert_eq!(
+        (b.gebruikersnaam.as_deref(), b.naam),
+        (Some("adviseur"), None)
+    );
+}
