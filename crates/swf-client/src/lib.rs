@@ -7,6 +7,7 @@
 //! - [`secrets::SecretStore`]: the OS keychain (and a fake for tests).
 //! - [`werk`]: one function per use case for the app (writes, then sync) and the screen model
 //!   with the actions `swf-domain` allows now.
+pub mod archive;
 pub mod error;
 pub mod mirror;
 pub mod remote;
