@@ -782,3 +782,15 @@ async fn kill_mid_archive_or_a_dropped_job_leaves_nothing_complete() {
     );
     validate_externally(&a.pad);
 }
+
+/// The app runs the export as a spawned task: the future must be `Send`.
+#[allow(dead_code)]
+fn the_export_future_is_send(
+    mirror: &Mirror,
+    engine: &swf_client::sync::Engine,
+    o: &ArchiefOpties,
+) {
+    fn send<T: Send>(_: T) {}
+    let melden = |_: Voortgang| {};
+    send(archive::archiveer(mirror, Some(engine), o, &melden));
+}
