@@ -30,7 +30,7 @@ apt_pkgs=(
   build-essential pkg-config curl wget file git libssl-dev libxdo-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst gnome-keyring
-  python3 python3-venv lld
+  python3 python3-venv lld libxml2-utils
 )
 need_apt=()
 for p in "${apt_pkgs[@]}"; do
@@ -105,6 +105,14 @@ phase "build + clippy -D warnings (every target: libs, bins, tests, benches)"
 # --all-targets compiles (and so lints) what `cargo clippy --all-targets` would; the benchmarks
 # are built, not run (they are long: bench/).
 cargo test "${WS[@]}" --all-targets --no-run -q
+phase "python tools: bagit (archive validator) in the run's venv"
+# The archive tests validate every bag with bagit.py and every MDTO sidecar with xmllint
+# (libxml2-utils, above) against tests/archive/MDTO-XML1.0.1.xsd; required, not skipped, here.
+[ -x "$TARGET/ci-venv/bin/python" ] || python3 -m venv "$TARGET/ci-venv"
+"$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r tests/archive/requirements.txt
+export SWF_TEST_BAGIT="$TARGET/ci-venv/bin/bagit.py" SWF_TEST_XMLLINT="$(command -v xmllint)"
+export SWF_TEST_VALIDATORS=required
+
 phase "tests"
 # Tests marked #[ignore] need the desktop session (a Secret Service, a notification daemon):
 # they are skipped here and run by scripts/session-tests.sh below.
