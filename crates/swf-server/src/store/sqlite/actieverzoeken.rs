@@ -1,0 +1,265 @@
+//! Actieverzoeken, their linked documents and their berichten.
+use super::*;
+
+const AV_COLS: &str = "a.id, a.samenwerking_id, a.titel, a.omschrijving, a.melding, a.product_id, a.status, a.zender, \
+    a.zender_naam, a.ontvanger, a.ontvanger_naam, a.creatie, a.laatst_aangepast, a.laatst_aangepast_door, \
+    a.laatst_aangepast_door_naam, a.versie, (SELECT COUNT(*) FROM berichten b WHERE b.actieverzoek_id = a.id) AS aantal_berichten";
+
+pub(super) async fn insert_actieverzoek(
+    db: &SqliteStore,
+    a: &ActieverzoekRow,
+    documenten: &[String],
+    fx: &Effects,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, melding, product_id, status, zender, zender_naam, \
+         ontvanger, ontvanger_naam, creatie, laatst_aangepast, laatst_aangepast_door, laatst_aangepast_door_naam, versie) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&a.id)
+    .bind(&a.samenwerking_id)
+    .bind(&a.titel)
+    .bind(&a.omschrijving)
+    .bind(&a.melding)
+    .bind(&a.product_id)
+    .bind(&a.status)
+    .bind(&a.zender)
+    .bind(&a.zender_naam)
+    .bind(&a.ontvanger)
+    .bind(&a.ontvanger_naam)
+    .bind(a.creatie)
+    .bind(a.laatst_aangepast)
+    .bind(&a.laatst_aangepast_door)
+    .bind(&a.laatst_aangepast_door_naam)
+    .bind(a.versie)
+    .execute(&mut *tx)
+    .await?;
+    for d in documenten {
+        sqlx::query(
+            "INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES (?, ?)",
+        )
+        .bind(&a.id)
+        .bind(d)
+        .execute(&mut *tx)
+        .await?;
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(())
+}
+
+pub(super) async fn get_actieverzoek(
+    db: &SqliteStore,
+    id: &str,
+) -> Result<Option<ActieverzoekView>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {AV_COLS} FROM actieverzoeken a WHERE a.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&db.reader)
+    .await?)
+}
+
+pub(super) async fn list_actieverzoeken(
+    db: &SqliteStore,
+    oin: &str,
+    f: &ActieverzoekFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<ActieverzoekView>, i64)> {
+    fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &ActieverzoekFilter) {
+        // only samenwerkingen the caller still takes part in
+        q.push(" FROM actieverzoeken a JOIN deelnemers d ON d.samenwerking_id = a.samenwerking_id AND d.oin = ")
+            .push_bind(oin.to_owned())
+            .push(" AND d.verwijderd IS NULL WHERE (a.zender = ")
+            .push_bind(oin.to_owned())
+            .push(" OR a.ontvanger = ")
+            .push_bind(oin.to_owned())
+            .push(")");
+        if let Some(v) = &f.samenwerking_id {
+            q.push(" AND a.samenwerking_id = ").push_bind(v.clone());
+        }
+        if let Some(v) = &f.ontvanger {
+            q.push(" AND a.ontvanger = ").push_bind(v.clone());
+        }
+        if let Some(v) = &f.zender {
+            q.push(" AND a.zender = ").push_bind(v.clone());
+        }
+        if let Some(v) = &f.status {
+            q.push(" AND a.status = ").push_bind(v.clone());
+        }
+        if let Some(v) = &f.status_not {
+            q.push(" AND a.status <> ").push_bind(v.clone());
+        }
+    }
+    let mut c = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    filters(&mut c, oin, f);
+    let (total,): (i64,) = c.build_query_as().fetch_one(&db.reader).await?;
+    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {AV_COLS}"));
+    filters(&mut q, oin, f);
+    q.push(" ORDER BY a.creatie DESC, a.id LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    Ok((q.build_query_as().fetch_all(&db.reader).await?, total))
+}
+
+pub(super) async fn update_actieverzoek(
+    db: &SqliteStore,
+    a: &ActieverzoekRow,
+    fx: &Effects,
+) -> Result<Applied> {
+    let mut tx = db.begin().await?;
+    let r = sqlx::query(
+        "UPDATE actieverzoeken SET titel = ?, omschrijving = ?, melding = ?, product_id = ?, status = ?, laatst_aangepast = ?, \
+         laatst_aangepast_door = ?, laatst_aangepast_door_naam = ?, versie = ? WHERE id = ? AND versie = ?",
+    )
+    .bind(&a.titel)
+    .bind(&a.omschrijving)
+    .bind(&a.melding)
+    .bind(&a.product_id)
+    .bind(&a.status)
+    .bind(a.laatst_aangepast)
+    .bind(&a.laatst_aangepast_door)
+    .bind(&a.laatst_aangepast_door_naam)
+    .bind(a.versie)
+    .bind(&a.id)
+    .bind(a.versie - 1)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}
+
+pub(super) async fn koppel_document(
+    db: &SqliteStore,
+    actieverzoek_id: &str,
+    document_id: &str,
+    a: &ActieverzoekRow,
+    fx: &Effects,
+) -> Result<Applied> {
+    let mut tx = db.begin().await?;
+    let bumped = sqlx::query("UPDATE actieverzoeken SET versie = ?, laatst_aangepast = ?, laatst_aangepast_door = ?, laatst_aangepast_door_naam = ? WHERE id = ? AND versie = ?")
+        .bind(a.versie)
+        .bind(a.laatst_aangepast)
+        .bind(&a.laatst_aangepast_door)
+        .bind(&a.laatst_aangepast_door_naam)
+        .bind(actieverzoek_id)
+        .bind(a.versie - 1)
+        .execute(&mut *tx)
+        .await?;
+    if bumped.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    let r = sqlx::query("INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        .bind(actieverzoek_id)
+        .bind(document_id)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() != 1 {
+        return Err(StoreError::Conflict("document is al gekoppeld".into()));
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}
+
+pub(super) async fn ontkoppel_document(
+    db: &SqliteStore,
+    actieverzoek_id: &str,
+    document_id: &str,
+    a: &ActieverzoekRow,
+    fx: &Effects,
+) -> Result<Applied> {
+    let mut tx = db.begin().await?;
+    let r = sqlx::query(
+        "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id = ? AND document_id = ?",
+    )
+    .bind(actieverzoek_id)
+    .bind(document_id)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    let bumped = sqlx::query("UPDATE actieverzoeken SET versie = ?, laatst_aangepast = ?, laatst_aangepast_door = ?, laatst_aangepast_door_naam = ? WHERE id = ? AND versie = ?")
+        .bind(a.versie)
+        .bind(a.laatst_aangepast)
+        .bind(&a.laatst_aangepast_door)
+        .bind(&a.laatst_aangepast_door_naam)
+        .bind(actieverzoek_id)
+        .bind(a.versie - 1)
+        .execute(&mut *tx)
+        .await?;
+    if bumped.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}
+
+pub(super) async fn insert_bericht(db: &SqliteStore, b: &BerichtRow, fx: &Effects) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO berichten (id, actieverzoek_id, samenwerking_id, creatie, inhoud, zender, zender_naam, ontvanger, ontvanger_naam) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&b.id)
+    .bind(&b.actieverzoek_id)
+    .bind(&b.samenwerking_id)
+    .bind(b.creatie)
+    .bind(&b.inhoud)
+    .bind(&b.zender)
+    .bind(&b.zender_naam)
+    .bind(&b.ontvanger)
+    .bind(&b.ontvanger_naam)
+    .execute(&mut *tx)
+    .await?;
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(())
+}
+
+pub(super) async fn list_berichten(
+    db: &SqliteStore,
+    actieverzoek_id: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<BerichtRow>, i64)> {
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM berichten WHERE actieverzoek_id = ?")
+            .bind(actieverzoek_id)
+            .fetch_one(&db.reader)
+            .await?;
+    let rows = sqlx::query_as(
+        "SELECT id, actieverzoek_id, samenwerking_id, creatie, inhoud, zender, zender_naam, ontvanger, ontvanger_naam \
+         FROM berichten WHERE actieverzoek_id = ? ORDER BY creatie, id LIMIT ? OFFSET ?",
+    )
+    .bind(actieverzoek_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.reader)
+    .await?;
+    Ok((rows, total))
+}
+
+pub(super) async fn actieverzoeken_met_document(
+    db: &SqliteStore,
+    document_id: &str,
+) -> Result<Vec<ActieverzoekRow>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.samenwerking_id, a.titel, a.omschrijving, a.melding, a.product_id, a.status, a.zender, \
+         a.zender_naam, a.ontvanger, a.ontvanger_naam, a.creatie, a.laatst_aangepast, a.laatst_aangepast_door, \
+         a.laatst_aangepast_door_naam, a.versie FROM actieverzoeken a \
+         JOIN actieverzoek_documenten k ON k.actieverzoek_id = a.id WHERE k.document_id = ?",
+    )
+    .bind(document_id)
+    .fetch_all(&db.reader)
+    .await?)
+}

@@ -1,0 +1,196 @@
+//! Organisaties, gebruikers and tokens: who may call the server at all.
+use super::*;
+
+pub(super) async fn insert_organisatie(
+    db: &SqliteStore,
+    o: &OrganisatieRow,
+    now: i64,
+) -> Result<()> {
+    let r =
+        sqlx::query("INSERT INTO organisaties (oin, naam, soort, aangemaakt) VALUES (?, ?, ?, ?)")
+            .bind(&o.oin)
+            .bind(&o.naam)
+            .bind(&o.soort)
+            .bind(now)
+            .execute(&db.writer)
+            .await;
+    match r {
+        Err(e) if is_unique_violation(&e) => {
+            Err(StoreError::Conflict(format!("organisatie {}", o.oin)))
+        }
+        r => r.map(|_| ()).map_err(Into::into),
+    }
+}
+
+pub(super) async fn get_organisatie(db: &SqliteStore, oin: &str) -> Result<Option<OrganisatieRow>> {
+    Ok(
+        sqlx::query_as("SELECT oin, naam, soort FROM organisaties WHERE oin = ?")
+            .bind(oin)
+            .fetch_optional(&db.reader)
+            .await?,
+    )
+}
+
+pub(super) async fn search_organisaties(
+    db: &SqliteStore,
+    zoek: &str,
+    limit: i64,
+) -> Result<Vec<OrganisatieRow>> {
+    let like = format!(
+        "%{}%",
+        zoek.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    Ok(sqlx::query_as(
+        "SELECT oin, naam, soort FROM organisaties WHERE LOWER(naam) LIKE ? ESCAPE '\\' OR oin LIKE ? ESCAPE '\\' \
+         ORDER BY naam LIMIT ?",
+    )
+    .bind(&like)
+    .bind(&like)
+    .bind(limit)
+    .fetch_all(&db.reader)
+    .await?)
+}
+
+pub(super) async fn insert_gebruiker(db: &SqliteStore, g: &GebruikerRow, now: i64) -> Result<()> {
+    let r = sqlx::query(
+        "INSERT INTO gebruikers (id, gebruikersnaam, naam, oin, wachtwoord_hash, aangemaakt) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&g.id)
+    .bind(&g.gebruikersnaam)
+    .bind(&g.naam)
+    .bind(&g.oin)
+    .bind(&g.wachtwoord_hash)
+    .bind(now)
+    .execute(&db.writer)
+    .await;
+    match r {
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(format!(
+            "gebruiker {}",
+            g.gebruikersnaam
+        ))),
+        r => r.map(|_| ()).map_err(Into::into),
+    }
+}
+
+pub(super) async fn find_gebruiker(
+    db: &SqliteStore,
+    gebruikersnaam: &str,
+) -> Result<Option<GebruikerRow>> {
+    Ok(sqlx::query_as("SELECT id, gebruikersnaam, naam, oin, wachtwoord_hash, uitgeschakeld FROM gebruikers WHERE gebruikersnaam = ?")
+        .bind(gebruikersnaam)
+        .fetch_optional(&db.reader)
+        .await?)
+}
+
+pub(super) async fn insert_token(db: &SqliteStore, t: &NewToken) -> Result<()> {
+    sqlx::query("INSERT INTO tokens (hash, oin, gebruiker_id, soort, omschrijving, aangemaakt, verloopt) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(&t.hash)
+        .bind(&t.oin)
+        .bind(&t.gebruiker_id)
+        .bind(t.soort)
+        .bind(&t.omschrijving)
+        .bind(t.aangemaakt)
+        .bind(t.verloopt)
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn find_token(db: &SqliteStore, hash: &str) -> Result<Option<TokenIdentity>> {
+    Ok(sqlx::query_as(
+        "SELECT t.oin, o.naam AS organisatie_naam, g.gebruikersnaam, t.verloopt FROM tokens t \
+         JOIN organisaties o ON o.oin = t.oin LEFT JOIN gebruikers g ON g.id = t.gebruiker_id \
+         WHERE t.hash = ? AND (t.gebruiker_id IS NULL OR g.uitgeschakeld IS NULL)",
+    )
+    .bind(hash)
+    .fetch_optional(&db.reader)
+    .await?)
+}
+
+pub(super) async fn delete_token(db: &SqliteStore, hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM tokens WHERE hash = ?")
+        .bind(hash)
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn list_tokens(db: &SqliteStore, soort: &str) -> Result<Vec<TokenRow>> {
+    Ok(sqlx::query_as(
+        "SELECT t.hash, t.oin, t.soort, t.omschrijving, g.gebruikersnaam, t.aangemaakt, t.verloopt \
+         FROM tokens t LEFT JOIN gebruikers g ON g.id = t.gebruiker_id \
+         WHERE t.soort = ? ORDER BY t.aangemaakt, t.hash",
+    )
+    .bind(soort)
+    .fetch_all(&db.reader)
+    .await?)
+}
+
+pub(super) async fn set_token_verloopt(
+    db: &SqliteStore,
+    hash: &str,
+    verloopt: Option<i64>,
+) -> Result<bool> {
+    Ok(sqlx::query("UPDATE tokens SET verloopt = ? WHERE hash = ?")
+        .bind(verloopt)
+        .bind(hash)
+        .execute(&db.writer)
+        .await?
+        .rows_affected()
+        > 0)
+}
+
+pub(super) async fn set_gebruiker_uitgeschakeld(
+    db: &SqliteStore,
+    gebruikersnaam: &str,
+    uitgeschakeld: Option<i64>,
+) -> Result<bool> {
+    let mut tx = db.writer.begin().await?;
+    let n = sqlx::query("UPDATE gebruikers SET uitgeschakeld = ? WHERE gebruikersnaam = ?")
+        .bind(uitgeschakeld)
+        .bind(gebruikersnaam)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if uitgeschakeld.is_some() {
+        sqlx::query("DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)")
+            .bind(gebruikersnaam)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(n > 0)
+}
+
+pub(super) async fn set_wachtwoord_hash(
+    db: &SqliteStore,
+    gebruikersnaam: &str,
+    hash: &str,
+) -> Result<bool> {
+    let mut tx = db.writer.begin().await?;
+    let n = sqlx::query("UPDATE gebruikers SET wachtwoord_hash = ? WHERE gebruikersnaam = ?")
+        .bind(hash)
+        .bind(gebruikersnaam)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)")
+        .bind(gebruikersnaam)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(n > 0)
+}
+
+pub(super) async fn delete_expired_tokens(db: &SqliteStore, now: i64) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM tokens WHERE verloopt IS NOT NULL AND verloopt < ?")
+            .bind(now)
+            .execute(&db.writer)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -1,0 +1,118 @@
+//! Deelnemers: who takes part in a samenwerking, with which role and privilege.
+use super::*;
+
+pub(super) async fn list_deelnemers(
+    db: &SqliteStore,
+    samenwerking_id: &str,
+) -> Result<Vec<DeelnemerRow>> {
+    Ok(sqlx::query_as(
+        "SELECT d.samenwerking_id, d.oin, o.naam, d.rol, d.privilege, d.toegevoegd, d.verwijderd FROM deelnemers d \
+         JOIN organisaties o ON o.oin = d.oin WHERE d.samenwerking_id = ? AND d.verwijderd IS NULL \
+         ORDER BY CASE d.rol WHEN 'INITIATOR' THEN 0 ELSE 1 END, d.toegevoegd, d.oin",
+    )
+    .bind(samenwerking_id)
+    .fetch_all(&db.reader)
+    .await?)
+}
+
+pub(super) async fn get_deelnemer(
+    db: &SqliteStore,
+    samenwerking_id: &str,
+    oin: &str,
+) -> Result<Option<DeelnemerRow>> {
+    Ok(sqlx::query_as(
+        "SELECT d.samenwerking_id, d.oin, o.naam, d.rol, d.privilege, d.toegevoegd, d.verwijderd FROM deelnemers d \
+         JOIN organisaties o ON o.oin = d.oin WHERE d.samenwerking_id = ? AND d.oin = ?",
+    )
+    .bind(samenwerking_id)
+    .bind(oin)
+    .fetch_optional(&db.reader)
+    .await?)
+}
+
+pub(super) async fn upsert_deelnemer(
+    db: &SqliteStore,
+    d: &DeelnemerRow,
+    fx: &Effects,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let existing: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT verwijderd FROM deelnemers WHERE samenwerking_id = ? AND oin = ?")
+            .bind(&d.samenwerking_id)
+            .bind(&d.oin)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match existing {
+        Some((None,)) => return Err(StoreError::Conflict(format!("deelnemer {}", d.oin))),
+        Some((Some(_),)) => {
+            sqlx::query("UPDATE deelnemers SET verwijderd = NULL, privilege = ?, toegevoegd = ? WHERE samenwerking_id = ? AND oin = ?")
+                .bind(&d.privilege)
+                .bind(d.toegevoegd)
+                .bind(&d.samenwerking_id)
+                .bind(&d.oin)
+                .execute(&mut *tx)
+                .await?;
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO deelnemers (samenwerking_id, oin, rol, privilege, toegevoegd, volgnummer) \
+                 SELECT ?, ?, ?, ?, ?, volgnummer FROM samenwerkingen WHERE id = ?",
+            )
+            .bind(&d.samenwerking_id)
+            .bind(&d.oin)
+            .bind(&d.rol)
+            .bind(&d.privilege)
+            .bind(d.toegevoegd)
+            .bind(&d.samenwerking_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(())
+}
+
+pub(super) async fn set_privilege(
+    db: &SqliteStore,
+    samenwerking_id: &str,
+    oin: &str,
+    privilege: &str,
+    fx: &Effects,
+) -> Result<Applied> {
+    let mut tx = db.begin().await?;
+    let r = sqlx::query("UPDATE deelnemers SET privilege = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'")
+        .bind(privilege)
+        .bind(samenwerking_id)
+        .bind(oin)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}
+
+pub(super) async fn remove_deelnemer(
+    db: &SqliteStore,
+    samenwerking_id: &str,
+    oin: &str,
+    now: i64,
+    fx: &Effects,
+) -> Result<Applied> {
+    let mut tx = db.begin().await?;
+    let r = sqlx::query("UPDATE deelnemers SET verwijderd = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'")
+        .bind(now)
+        .bind(samenwerking_id)
+        .bind(oin)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}

@@ -1,0 +1,72 @@
+//! Historie: the audit log of a samenwerking.
+use super::*;
+
+pub(super) async fn insert_audit_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    a: &NewAudit,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit (tijd, oin, organisatie_naam, gebruiker, samenwerking_id, actie, omschrijving, document_id, \
+         alleen_volledig, actieverzoek_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(a.tijd)
+    .bind(&a.oin)
+    .bind(&a.organisatie_naam)
+    .bind(&a.gebruiker)
+    .bind(&a.samenwerking_id)
+    .bind(&a.actie)
+    .bind(&a.omschrijving)
+    .bind(&a.document_id)
+    .bind(a.alleen_volledig as i64)
+    .bind(&a.actieverzoek_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn list_audit(
+    db: &SqliteStore,
+    samenwerking_id: &str,
+    lezer: &str,
+    ziet_sv: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AuditRow>, i64)> {
+    // decided now, from the document's confidentiality and the actieverzoek's parties
+    // (a line whose actieverzoek could not be identified, '', is its author's only)
+    const WHERE: &str = concat!(
+        " FROM audit a WHERE a.samenwerking_id = ? AND (? OR NOT ",
+        over_sv!("a"),
+        ") AND (a.actieverzoek_id IS NULL OR a.oin = ? OR EXISTS (SELECT 1 FROM actieverzoeken av \
+         WHERE av.id = a.actieverzoek_id AND (av.zender = ? OR av.ontvanger = ?)))"
+    );
+    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*){WHERE}"))
+        .bind(samenwerking_id)
+        .bind(ziet_sv)
+        .bind(lezer)
+        .bind(lezer)
+        .bind(lezer)
+        .fetch_one(&db.reader)
+        .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT a.volgnummer, a.tijd, a.oin, a.organisatie_naam, a.gebruiker, a.samenwerking_id, a.actie, a.omschrijving, \
+         a.document_id, a.alleen_volledig{WHERE} ORDER BY a.volgnummer DESC LIMIT ? OFFSET ?"
+    ))
+    .bind(samenwerking_id)
+    .bind(ziet_sv)
+    .bind(lezer)
+    .bind(lezer)
+    .bind(lezer)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.reader)
+    .await?;
+    Ok((rows, total))
+}
+
+pub(super) async fn insert_audit(db: &SqliteStore, a: &NewAudit) -> Result<()> {
+    let mut tx = db.begin().await?;
+    insert_audit_in(&mut tx, a).await?;
+    db.commit(tx).await?;
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Notificaties: reading and deleting an organisation's copies (they are written by
+//! [`apply_effects`](super::apply_effects)).
+use super::*;
+
+pub(super) async fn list_notificaties(
+    db: &SqliteStore,
+    oin: &str,
+    f: &NotificatieFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<NotificatieRow>, i64)> {
+    fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &NotificatieFilter) {
+        q.push(NOTIF_VISIBLE)
+            .push_bind(oin.to_owned())
+            .push(NOTIF_VISIBLE_TAIL);
+        if let Some(v) = &f.samenwerking_id {
+            q.push(" AND n.samenwerking_id = ").push_bind(v.clone());
+        }
+        if let Some(v) = f.gt {
+            q.push(" AND n.event_datum > ").push_bind(v);
+        }
+        if let Some(v) = f.lte {
+            q.push(" AND n.event_datum <= ").push_bind(v);
+        }
+        if let Some(types) = &f.types {
+            q.push(" AND n.type IN (");
+            let mut sep = q.separated(", ");
+            for t in types {
+                sep.push_bind(t.clone());
+            }
+            q.push(")");
+        }
+    }
+    let mut c = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    filters(&mut c, oin, f);
+    let (total,): (i64,) = c.build_query_as().fetch_one(&db.reader).await?;
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT n.id, n.ontvanger, n.ontvanger_naam, n.samenwerking_id, n.type, n.titel, n.tekst, n.event_initiator, \
+         n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek",
+    );
+    filters(&mut q, oin, f);
+    q.push(" ORDER BY n.event_datum DESC, n.id DESC LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    Ok((q.build_query_as().fetch_all(&db.reader).await?, total))
+}
+
+pub(super) async fn get_notificatie(
+    db: &SqliteStore,
+    id: &str,
+    oin: &str,
+) -> Result<Option<NotificatieRow>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT n.id, n.ontvanger, n.ontvanger_naam, n.samenwerking_id, n.type, n.titel, n.tekst, n.event_initiator, \
+         n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek",
+    );
+    q.push(NOTIF_VISIBLE)
+        .push_bind(oin.to_owned())
+        .push(NOTIF_VISIBLE_TAIL)
+        .push(" AND n.id = ")
+        .push_bind(id.to_owned());
+    Ok(q.build_query_as().fetch_optional(&db.reader).await?)
+}
+
+pub(super) async fn delete_notificatie(
+    db: &SqliteStore,
+    id: &str,
+    oin: &str,
+    fx: &Effects,
+) -> Result<Applied> {
+    let mut tx = db.begin().await?;
+    let r = sqlx::query("DELETE FROM notificaties WHERE id = ? AND ontvanger = ?")
+        .bind(id)
+        .bind(oin)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}
+
+pub(super) async fn notificaties_over_document(
+    db: &SqliteStore,
+    document_id: &str,
+) -> Result<Vec<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, ontvanger FROM notificaties WHERE document_id = ?")
+            .bind(document_id)
+            .fetch_all(&db.reader)
+            .await?,
+    )
+}

@@ -1,0 +1,337 @@
+//! Samenwerkingen: the aggregate root, its life cycle (open, close, announce, delete) and listing.
+use super::*;
+
+const SAM_COLS: &str = "s.id, s.volgnummer, s.verzoeknummer, s.olo_verzoeknummer, s.bron_verzoek, s.type_verzoek, \
+    s.globale_locatie, s.titel, s.beschrijving, s.taal, s.status, s.aangemaakt_door, s.aangemaakt_door_naam, s.creatie, \
+    s.eind, s.laatst_aangepast_door, s.laatst_aangepast_door_naam, s.laatst_aangepast, s.kenmerk_systeem, \
+    s.nummer_binnen_systeem, s.contactpersoon_naam, s.contactpersoon_emailadres, s.contactpersoon_telefoonnummer, \
+    s.gesloten, s.verwijder_na, s.versie";
+
+pub(super) async fn next_samenwerking_nummer(db: &SqliteStore) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'samenwerking' RETURNING waarde",
+    )
+    .fetch_one(&db.writer)
+    .await?;
+    Ok(n)
+}
+
+pub(super) async fn create_samenwerking(
+    db: &SqliteStore,
+    s: &SamenwerkingRow,
+    deelnemers: &[DeelnemerRow],
+    fx: &Effects,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO samenwerkingen (id, volgnummer, verzoeknummer, olo_verzoeknummer, bron_verzoek, type_verzoek, \
+         globale_locatie, titel, beschrijving, taal, status, aangemaakt_door, aangemaakt_door_naam, creatie, eind, \
+         laatst_aangepast_door, laatst_aangepast_door_naam, laatst_aangepast, kenmerk_systeem, nummer_binnen_systeem, \
+         contactpersoon_naam, contactpersoon_emailadres, contactpersoon_telefoonnummer, versie) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&s.id)
+    .bind(s.volgnummer)
+    .bind(&s.verzoeknummer)
+    .bind(&s.olo_verzoeknummer)
+    .bind(&s.bron_verzoek)
+    .bind(&s.type_verzoek)
+    .bind(&s.globale_locatie)
+    .bind(&s.titel)
+    .bind(&s.beschrijving)
+    .bind(&s.taal)
+    .bind(&s.status)
+    .bind(&s.aangemaakt_door)
+    .bind(&s.aangemaakt_door_naam)
+    .bind(s.creatie)
+    .bind(s.eind)
+    .bind(&s.laatst_aangepast_door)
+    .bind(&s.laatst_aangepast_door_naam)
+    .bind(s.laatst_aangepast)
+    .bind(&s.kenmerk_systeem)
+    .bind(&s.nummer_binnen_systeem)
+    .bind(&s.contactpersoon_naam)
+    .bind(&s.contactpersoon_emailadres)
+    .bind(&s.contactpersoon_telefoonnummer)
+    .bind(s.versie)
+    .execute(&mut *tx)
+    .await?;
+    for d in deelnemers {
+        sqlx::query(
+            "INSERT INTO deelnemers (samenwerking_id, oin, rol, privilege, toegevoegd, volgnummer) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&d.samenwerking_id)
+        .bind(&d.oin)
+        .bind(&d.rol)
+        .bind(&d.privilege)
+        .bind(d.toegevoegd)
+        .bind(s.volgnummer)
+        .execute(&mut *tx)
+        .await?;
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(())
+}
+
+pub(super) async fn get_samenwerking(
+    db: &SqliteStore,
+    id: &str,
+) -> Result<Option<SamenwerkingRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&db.reader)
+    .await?)
+}
+
+pub(super) async fn get_samenwerking_view(
+    db: &SqliteStore,
+    id: &str,
+    oin: &str,
+) -> Result<Option<SamenwerkingView>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SAM_COLS}, d.rol AS mijn_rol, d.privilege AS mijn_privilege, \
+         (SELECT COUNT(*) FROM actieverzoeken a WHERE a.samenwerking_id = s.id AND (a.zender = d.oin OR a.ontvanger = d.oin)) AS aantal_actieverzoeken, \
+         (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties \
+         FROM samenwerkingen s JOIN deelnemers d ON d.samenwerking_id = s.id \
+         WHERE s.id = ? AND d.oin = ? AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'"
+    ))
+    .bind(id)
+    .bind(oin)
+    .fetch_optional(&db.reader)
+    .await?)
+}
+
+pub(super) async fn list_samenwerkingen(
+    db: &SqliteStore,
+    oin: &str,
+    f: &SamenwerkingFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<SamenwerkingView>, i64)> {
+    fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &SamenwerkingFilter) {
+        q.push(
+            " FROM deelnemers d JOIN samenwerkingen s ON s.id = d.samenwerking_id WHERE d.oin = ",
+        )
+        .push_bind(oin.to_owned())
+        .push(" AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'");
+        if let Some(st) = &f.status {
+            q.push(" AND s.status = ").push_bind(st.clone());
+        }
+        if let Some(t) = &f.titel {
+            q.push(" AND LOWER(s.titel) LIKE ")
+                .push_bind(format!("%{}%", t.to_lowercase()));
+        }
+        if let Some(v) = &f.verzoeknummer {
+            q.push(" AND s.verzoeknummer = ").push_bind(v.clone());
+        }
+        if let Some(r) = &f.rol {
+            q.push(" AND d.rol = ").push_bind(r.clone());
+        }
+    }
+    let unfiltered =
+        f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
+    let total: i64 = if unfiltered {
+        // deleted samenwerkingen have no deelnemers left, so no join is needed
+        sqlx::query_scalar("SELECT COUNT(*) FROM deelnemers WHERE oin = ? AND verwijderd IS NULL")
+            .bind(oin)
+            .fetch_one(&db.reader)
+            .await?
+    } else {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        filters(&mut count, oin, f);
+        count
+            .build_query_as::<(i64,)>()
+            .fetch_one(&db.reader)
+            .await?
+            .0
+    };
+    if total <= offset {
+        return Ok((Vec::new(), total));
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {SAM_COLS}, d.rol AS mijn_rol, d.privilege AS mijn_privilege, \
+         (SELECT COUNT(*) FROM actieverzoeken a WHERE a.samenwerking_id = s.id AND (a.zender = d.oin OR a.ontvanger = d.oin)) AS aantal_actieverzoeken, \
+         (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties"
+    ));
+    filters(&mut q, oin, f);
+    let sort = if f.sort.is_empty() {
+        "d.volgnummer"
+    } else {
+        f.sort
+    };
+    q.push(format!(
+        " ORDER BY {sort} {}{} LIMIT ",
+        if f.desc { "DESC" } else { "ASC" },
+        if sort == "d.volgnummer" {
+            ""
+        } else {
+            ", d.volgnummer DESC"
+        }
+    ))
+    .push_bind(limit)
+    .push(" OFFSET ")
+    .push_bind(offset);
+    let rows = q.build_query_as().fetch_all(&db.reader).await?;
+    Ok((rows, total))
+}
+
+pub(super) async fn update_samenwerking(
+    db: &SqliteStore,
+    s: &SamenwerkingRow,
+    fx: &Effects,
+) -> Result<Applied> {
+    let mut tx = db.begin().await?;
+    let r = sqlx::query(
+        "UPDATE samenwerkingen SET titel = ?, beschrijving = ?, status = ?, laatst_aangepast_door = ?, \
+         laatst_aangepast_door_naam = ?, laatst_aangepast = ?, kenmerk_systeem = ?, nummer_binnen_systeem = ?, \
+         contactpersoon_naam = ?, contactpersoon_emailadres = ?, contactpersoon_telefoonnummer = ?, gesloten = ?, \
+         verwijder_na = ?, versie = ? WHERE id = ? AND versie = ?",
+    )
+    .bind(&s.titel)
+    .bind(&s.beschrijving)
+    .bind(&s.status)
+    .bind(&s.laatst_aangepast_door)
+    .bind(&s.laatst_aangepast_door_naam)
+    .bind(s.laatst_aangepast)
+    .bind(&s.kenmerk_systeem)
+    .bind(&s.nummer_binnen_systeem)
+    .bind(&s.contactpersoon_naam)
+    .bind(&s.contactpersoon_emailadres)
+    .bind(&s.contactpersoon_telefoonnummer)
+    .bind(s.gesloten)
+    .bind(s.verwijder_na)
+    .bind(s.versie)
+    .bind(&s.id)
+    .bind(s.versie - 1)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}
+
+pub(super) async fn delete_samenwerking(
+    db: &SqliteStore,
+    id: &str,
+    by: &str,
+    now: i64,
+    fx: &Effects,
+) -> Result<Option<Vec<String>>> {
+    let mut tx = db.begin().await?;
+    let r = sqlx::query(
+        "UPDATE samenwerkingen SET status = 'VERWIJDERD', verwijderd = ?, verwijderd_door = ?, titel = '', \
+         beschrijving = NULL, verzoeknummer = NULL, olo_verzoeknummer = NULL, type_verzoek = NULL, globale_locatie = NULL, \
+         kenmerk_systeem = NULL, nummer_binnen_systeem = NULL, contactpersoon_naam = NULL, contactpersoon_emailadres = NULL, \
+         contactpersoon_telefoonnummer = NULL, versie = versie + 1 WHERE id = ? AND status = 'GESLOTEN'",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let docs: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM documenten WHERE samenwerking_id = ?")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for stmt in [
+        "DELETE FROM berichten WHERE samenwerking_id = ?",
+        "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id IN (SELECT id FROM actieverzoeken WHERE samenwerking_id = ?)",
+        "DELETE FROM actieverzoeken WHERE samenwerking_id = ?",
+        "DELETE FROM documenten WHERE samenwerking_id = ?",
+        "DELETE FROM deelnemers WHERE samenwerking_id = ?",
+        "DELETE FROM notificaties WHERE samenwerking_id = ?",
+        // the audit log keeps who did what when, but no content any more
+        "UPDATE audit SET omschrijving = actie, document_id = NULL WHERE samenwerking_id = ?",
+    ] {
+        sqlx::query(stmt).bind(id).execute(&mut *tx).await?;
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Some(docs.into_iter().map(|(d,)| d).collect()))
+}
+
+pub(super) async fn samenwerkingen_in_status_before(
+    db: &SqliteStore,
+    status: &str,
+    creatie_before: i64,
+    limit: i64,
+) -> Result<Vec<SamenwerkingRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = ? AND s.creatie <= ? ORDER BY s.creatie LIMIT ?"))
+        .bind(status)
+        .bind(creatie_before)
+        .bind(limit)
+        .fetch_all(&db.reader)
+        .await?)
+}
+
+pub(super) async fn samenwerkingen_due_for_deletion(
+    db: &SqliteStore,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<SamenwerkingRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ? ORDER BY s.verwijder_na LIMIT ?"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&db.reader)
+    .await?)
+}
+
+pub(super) async fn samenwerkingen_to_announce(
+    db: &SqliteStore,
+    until: i64,
+    days: i64,
+    limit: i64,
+) -> Result<Vec<SamenwerkingRow>> {
+    let col = if days <= 7 {
+        "aankondiging_7"
+    } else {
+        "aankondiging_30"
+    };
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ? AND s.{col} = 0 \
+         ORDER BY s.verwijder_na LIMIT ?"
+    ))
+    .bind(until)
+    .bind(limit)
+    .fetch_all(&db.reader)
+    .await?)
+}
+
+pub(super) async fn mark_announced(
+    db: &SqliteStore,
+    id: &str,
+    days: i64,
+    fx: &Effects,
+) -> Result<Applied> {
+    let col = if days <= 7 {
+        "aankondiging_7"
+    } else {
+        "aankondiging_30"
+    };
+    let mut tx = db.begin().await?;
+    // claim: only one instance wins the 0 -> 1 change and sends the notifications
+    let r = sqlx::query(&format!(
+        "UPDATE samenwerkingen SET {col} = 1 WHERE id = ? AND {col} = 0 AND status = 'GESLOTEN'"
+    ))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(Applied::Stale);
+    }
+    apply_effects(&mut tx, fx).await?;
+    db.commit(tx).await?;
+    Ok(Applied::Yes)
+}
