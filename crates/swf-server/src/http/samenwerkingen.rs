@@ -1,0 +1,129 @@
+//! Samenwerkingen: start, list, read, change and end a samenwerking.
+use super::{enum_param, hal, hal_bytes, hal_list_bytes, no_content, paging, wires, JsonBody, Q};
+use crate::app::{href, AppState, Caller};
+use crate::error::{ApiError, ApiResult};
+use crate::service::Ctx;
+use crate::store::SamenwerkingFilter;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::Response;
+use swf_domain::*;
+
+pub(super) async fn start_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    JsonBody(req): JsonBody<SamenwerkingStarten>,
+) -> ApiResult<Response> {
+    let s = Ctx::new(&st, &c).start(req).await?;
+    let mut r = hal(StatusCode::CREATED, &s);
+    if let Ok(v) = HeaderValue::from_str(&href(&format!("/samenwerkingen/{}", s.samenwerking_id))) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
+}
+
+pub(super) async fn list_samenwerkingen(
+    State(st): State<AppState>,
+    c: Caller,
+    uri: Uri,
+    Q(q): Q,
+) -> ApiResult<Response> {
+    // the overview is read far more often than anything changes: serve a rendered page while
+    // no write has been committed since it was rendered
+    let key = format!("{}|{}|{}", c.oin, c.extensions, uri.query().unwrap_or(""));
+    let generation = st.store.generation().await?;
+    if let Some(body) = st
+        .list_cache
+        .get(&key, generation)
+        .filter(|_| st.config.list_cache)
+    {
+        return Ok(hal_bytes(body));
+    }
+    let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
+    let mut problems = Vec::new();
+    let status = enum_param(
+        &q,
+        "status",
+        SamenwerkingStatus::from_wire,
+        &["INITIALISATIE", "OPEN", "GESLOTEN"],
+        &mut problems,
+    )
+    .filter(|s| *s != SamenwerkingStatus::Verwijderd)
+    .map(|s| s.as_str().to_owned());
+    let rol = enum_param(
+        &q,
+        "rol",
+        Rol::from_wire,
+        &wires(Rol::ALL, Rol::as_str),
+        &mut problems,
+    )
+    .map(|r| r.as_str().to_owned());
+    let (sort, desc) = match q.get("_sort").map(String::as_str) {
+        None | Some("-creatieDatumTijd") => ("d.volgnummer", true),
+        Some("creatieDatumTijd") => ("d.volgnummer", false),
+        Some("titel") => ("s.titel", false),
+        Some("-titel") => ("s.titel", true),
+        Some("laatstAangepastDatumTijd") => ("s.laatst_aangepast", false),
+        Some("-laatstAangepastDatumTijd") => ("s.laatst_aangepast", true),
+        Some(_) => {
+            problems.push(InvalidParam::new(
+                "_sort",
+                "onbekende-waarde",
+                "toegestaan: [-]creatieDatumTijd, [-]titel, [-]laatstAangepastDatumTijd",
+            ));
+            ("", false)
+        }
+    };
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems));
+    }
+    let f = SamenwerkingFilter {
+        status,
+        titel: q.get("titel").cloned().filter(|t| !t.is_empty()),
+        verzoeknummer: q.get("verzoeknummer").cloned(),
+        rol,
+        sort,
+        desc,
+    };
+    let (items, p) = Ctx::new(&st, &c).list_samenwerkingen(&f, page).await?;
+    let page_key = if q.contains_key("page") {
+        "page"
+    } else {
+        "pagina"
+    };
+    let body = axum::body::Bytes::from(hal_list_bytes("samenwerkingen", &items, p, &uri, page_key));
+    st.list_cache.put(key, generation, body.clone());
+    Ok(hal_bytes(body))
+}
+
+pub(super) async fn get_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).get_samenwerking(&id).await?,
+    ))
+}
+
+pub(super) async fn patch_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<SamenwerkingWijzigen>,
+) -> ApiResult<Response> {
+    Ok(hal(
+        StatusCode::OK,
+        &Ctx::new(&st, &c).change_samenwerking(&id, req).await?,
+    ))
+}
+
+pub(super) async fn delete_samenwerking(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ctx::new(&st, &c).delete_samenwerking(&id).await?;
+    Ok(no_content())
+}
