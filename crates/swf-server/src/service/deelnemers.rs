@@ -1,0 +1,308 @@
+//! Deelnemers of a samenwerking: show, list, invite, change privilege, remove.
+use super::*;
+
+impl<'a> Ctx<'a> {
+    pub fn present_deelnemer(&self, a: &Access, d: DeelnemerRow) -> ApiResult<Deelnemer> {
+        let rol = parse_enum(&d.rol, Rol::from_wire)?;
+        let self_href = href(&format!(
+            "/samenwerkingen/{}/deelnemers/{}",
+            d.samenwerking_id, d.oin
+        ));
+        let manage = self.caller.extensions && rol == Rol::Ketenpartner;
+        Ok(Deelnemer {
+            oin: oin(&d.oin)?,
+            naam: d.naam,
+            rol,
+            privilege: parse_enum(&d.privilege, Privilege::from_wire)?,
+            samenwerking_id: d.samenwerking_id,
+            toegevoegd_datum_tijd: to_dt(d.toegevoegd),
+            links: links([
+                ("self", Some(self_href.clone())),
+                (
+                    "wijzigen",
+                    (manage && a.may(Action::ChangePrivilege)).then(|| self_href.clone()),
+                ),
+                (
+                    "verwijderen",
+                    (manage && a.may(Action::RemoveDeelnemer)).then(|| self_href.clone()),
+                ),
+            ]),
+        })
+    }
+
+    /// A current (not removed) deelnemer, or 404.
+    async fn active_deelnemer(&self, id: &str, oin: &str) -> ApiResult<DeelnemerRow> {
+        self.st
+            .store
+            .get_deelnemer(id, oin)
+            .await?
+            .filter(|d| d.verwijderd.is_none())
+            .ok_or_else(|| ApiError::not_found("de deelnemer"))
+    }
+
+    pub async fn list_deelnemers(&self, id: &str) -> ApiResult<Vec<Deelnemer>> {
+        let a = self.access(id).await?;
+        a.check(Action::ListDeelnemers, "")?;
+        self.st
+            .store
+            .list_deelnemers(id)
+            .await?
+            .into_iter()
+            .map(|d| self.present_deelnemer(&a, d))
+            .collect()
+    }
+
+    pub async fn get_deelnemer(&self, id: &str, partner: &str) -> ApiResult<Deelnemer> {
+        let a = self.access(id).await?;
+        a.check(Action::ListDeelnemers, "")?;
+        let d = self.active_deelnemer(id, partner).await?;
+        self.present_deelnemer(&a, d)
+    }
+
+    pub async fn invite(&self, id: &str, req: DeelnemerUitnodigen) -> ApiResult<Deelnemer> {
+        let a = self.access(id).await?;
+        a.check(
+            Action::InviteDeelnemer,
+            "alleen de initiator kan ketenpartners uitnodigen",
+        )?;
+        if req.oin == self.caller.oin {
+            return Err(ApiError::invalid_param(
+                "oin",
+                "zelf",
+                "uw eigen organisatie is al initiator",
+            ));
+        }
+        let org = self
+            .st
+            .store
+            .get_organisatie(req.oin.as_str())
+            .await?
+            .ok_or_else(|| {
+                ApiError::invalid_param(
+                    "oin",
+                    "onbekende-organisatie",
+                    format!("organisatie {} is niet bekend bij deze service", req.oin),
+                )
+            })?;
+        if let Some(d) = self.st.store.get_deelnemer(id, req.oin.as_str()).await? {
+            if d.verwijderd.is_none() {
+                return Err(ApiError::conflict(
+                    "bestaat-al",
+                    format!("{} neemt al deel", org.naam),
+                ));
+            }
+        }
+        let now = now_us();
+        let row = DeelnemerRow {
+            samenwerking_id: id.to_owned(),
+            oin: org.oin.clone(),
+            naam: org.naam.clone(),
+            rol: Rol::Ketenpartner.as_str().into(),
+            privilege: req.privilege.as_str().into(),
+            toegevoegd: now,
+            verwijderd: None,
+        };
+        let mut deelnemers = self.st.store.list_deelnemers(id).await?;
+        deelnemers.push(row.clone());
+        let mut fx = Effects::default();
+        fx.notificaties.extend(self.invitation(
+            &deelnemers,
+            &a.s,
+            &org.oin,
+            &org.naam,
+            req.privilege,
+            now,
+        ));
+        fx.audit.push(self.audit(
+            Some(id),
+            "deelnemer-uitgenodigd",
+            format!("{} uitgenodigd met {}", org.naam, req.privilege),
+            None,
+            false,
+            now,
+        ));
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
+            now,
+        );
+        self.st.store.upsert_deelnemer(&row, &fx).await?;
+        self.get_deelnemer(id, &org.oin).await
+    }
+
+    pub async fn change_privilege(
+        &self,
+        id: &str,
+        partner: &str,
+        req: DeelnemerWijzigen,
+    ) -> ApiResult<Deelnemer> {
+        let a = self.access(id).await?;
+        a.check(
+            Action::ChangePrivilege,
+            "alleen de initiator kan de toegang van ketenpartners wijzigen",
+        )?;
+        let d = self.active_deelnemer(id, partner).await?;
+        if d.rol == Rol::Initiator.as_str() {
+            return Err(ApiError::conflict(
+                "initiator",
+                "de initiator heeft altijd volledige toegang",
+            ));
+        }
+        if d.privilege == req.privilege.as_str() {
+            return self.present_deelnemer(&a, d);
+        }
+        let now = now_us();
+        let deelnemers = self.st.store.list_deelnemers(id).await?;
+        let mut props = Map::new();
+        props.insert("deelnemer".into(), json!(d.oin));
+        props.insert("deelnemerNaam".into(), json!(d.naam));
+        props.insert("privilege".into(), json!(req.privilege.as_str()));
+        props.insert("toegangsNiveau".into(), json!(req.privilege.as_str()));
+        props.insert(
+            "beschrijvendeRechten".into(),
+            json!(privilege_tekst(req.privilege)),
+        );
+        let mut fx = Effects::default();
+        fx.notificaties.extend(self.notify(
+            &deelnemers,
+            None,
+            &a.s,
+            NotificatieType::PrivilegeGewijzigd,
+            "Toegang gewijzigd".into(),
+            format!(
+                "{} heeft nu {} in samenwerking '{}'.",
+                d.naam,
+                privilege_tekst(req.privilege),
+                a.s.titel
+            ),
+            props,
+            None,
+            now,
+        ));
+        fx.audit.push(self.audit(
+            Some(id),
+            "privilege-gewijzigd",
+            format!("Toegang van {} gewijzigd naar {}", d.naam, req.privilege),
+            None,
+            false,
+            now,
+        ));
+        // the partner re-reads all it may now see; the others only the deelnemer list
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            Some(&[partner]),
+            false,
+            GebeurtenisSoort::ToegangGewijzigd,
+            id,
+            None,
+            now,
+        );
+        let others: Vec<&str> = deelnemers
+            .iter()
+            .map(|x| x.oin.as_str())
+            .filter(|o| *o != partner)
+            .collect();
+        fx.gebeurtenissen.extend(feed(
+            &deelnemers,
+            Some(&others),
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
+            now,
+        ));
+        match self
+            .st
+            .store
+            .set_privilege(id, partner, req.privilege.as_str(), &fx)
+            .await?
+        {
+            Applied::Yes => self.get_deelnemer(id, partner).await,
+            Applied::Stale => Err(ApiError::stale()),
+        }
+    }
+
+    pub async fn remove_deelnemer(&self, id: &str, partner: &str) -> ApiResult<()> {
+        let a = self.access(id).await?;
+        a.check(
+            Action::RemoveDeelnemer,
+            "alleen de initiator kan ketenpartners verwijderen",
+        )?;
+        let d = self.active_deelnemer(id, partner).await?;
+        if d.rol == Rol::Initiator.as_str() {
+            return Err(ApiError::conflict(
+                "initiator",
+                "de initiator kan niet worden verwijderd",
+            ));
+        }
+        let now = now_us();
+        let deelnemers = self.st.store.list_deelnemers(id).await?;
+        let mut props = Map::new();
+        props.insert("deelnemer".into(), json!(d.oin));
+        props.insert("deelnemerNaam".into(), json!(d.naam));
+        let mut fx = Effects::default();
+        let mut notifs = self.notify(
+            &deelnemers,
+            None,
+            &a.s,
+            NotificatieType::DeelnemerVerwijderd,
+            "Ketenpartner verwijderd".into(),
+            format!(
+                "{} neemt niet meer deel aan samenwerking '{}'.",
+                d.naam, a.s.titel
+            ),
+            props,
+            None,
+            now,
+        );
+        // the removed partner keeps this one notification, and nothing else of the samenwerking
+        for n in notifs.iter_mut().filter(|n| n.ontvanger == d.oin) {
+            n.na_vertrek = 1;
+        }
+        fx.notificaties.extend(notifs);
+        fx.audit.push(self.audit(
+            Some(id),
+            "deelnemer-verwijderd",
+            format!("{} verwijderd", d.naam),
+            None,
+            false,
+            now,
+        ));
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            Some(&[partner]),
+            false,
+            GebeurtenisSoort::ToegangIngetrokken,
+            id,
+            None,
+            now,
+        );
+        let others: Vec<&str> = deelnemers
+            .iter()
+            .map(|x| x.oin.as_str())
+            .filter(|o| *o != partner)
+            .collect();
+        fx.gebeurtenissen.extend(feed(
+            &deelnemers,
+            Some(&others),
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
+            now,
+        ));
+        match self
+            .st
+            .store
+            .remove_deelnemer(id, partner, now, &fx)
+            .await?
+        {
+            Applied::Yes => Ok(()),
+            Applied::Stale => Err(ApiError::stale()),
+        }
+    }
+}

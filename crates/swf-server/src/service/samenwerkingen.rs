@@ -1,0 +1,504 @@
+//! Samenwerkingen: start, show, list, change and delete one, and purge a closed one.
+use super::*;
+
+impl<'a> Ctx<'a> {
+    pub async fn start(&self, req: SamenwerkingStarten) -> ApiResult<Samenwerking> {
+        let mut problems = req.validate();
+        let mut partners = Vec::new();
+        for (i, d) in req.deelnemers.iter().enumerate() {
+            if d.oin == self.caller.oin {
+                problems.push(InvalidParam::new(
+                    &format!("deelnemers[{i}].oin"),
+                    "zelf",
+                    "uw eigen organisatie is al initiator",
+                ));
+                continue;
+            }
+            match self.st.store.get_organisatie(d.oin.as_str()).await? {
+                Some(o) => partners.push((o, d.privilege)),
+                None => problems.push(InvalidParam::new(
+                    &format!("deelnemers[{i}].oin"),
+                    "onbekende-organisatie",
+                    format!("organisatie {} is niet bekend bij deze service", d.oin),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ApiError::invalid(problems));
+        }
+        let now = now_us();
+        let nummer = self.st.store.next_samenwerking_nummer().await?;
+        let status = if req.verzoeknummer.is_some() {
+            SamenwerkingStatus::Initialisatie
+        } else {
+            SamenwerkingStatus::Open
+        };
+        let me = self.me().to_owned();
+        let naam = self.caller.organisatie_naam.clone();
+        let s = SamenwerkingRow {
+            id: format!("SAM-{nummer}"),
+            volgnummer: nummer,
+            verzoeknummer: req.verzoeknummer.clone(),
+            olo_verzoeknummer: None,
+            bron_verzoek: req
+                .bron_verzoek
+                .clone()
+                .or_else(|| req.verzoeknummer.as_ref().map(|_| "DSO_LV".to_owned())),
+            type_verzoek: req.type_verzoek,
+            globale_locatie: req.globale_locatie,
+            titel: req.titel.trim().to_owned(),
+            beschrijving: req.beschrijving,
+            taal: req.taal.unwrap_or_else(|| "NL".into()),
+            status: status.as_str().into(),
+            aangemaakt_door: me.clone(),
+            aangemaakt_door_naam: naam.clone(),
+            creatie: now,
+            eind: now + self.st.config.eind_jaren * 365 * 86_400 * 1_000_000,
+            laatst_aangepast_door: me.clone(),
+            laatst_aangepast_door_naam: naam.clone(),
+            laatst_aangepast: now,
+            kenmerk_systeem: req.kenmerk_systeem,
+            nummer_binnen_systeem: req.nummer_binnen_systeem,
+            contactpersoon_naam: req.contactpersoon_naam,
+            contactpersoon_emailadres: req.contactpersoon_emailadres,
+            contactpersoon_telefoonnummer: req.contactpersoon_telefoonnummer,
+            gesloten: None,
+            verwijder_na: None,
+            versie: 1,
+        };
+        let mut deelnemers = vec![DeelnemerRow {
+            samenwerking_id: s.id.clone(),
+            oin: me.clone(),
+            naam: naam.clone(),
+            rol: Rol::Initiator.as_str().into(),
+            privilege: Privilege::VolledigeToegang.as_str().into(),
+            toegevoegd: now,
+            verwijderd: None,
+        }];
+        for (o, p) in &partners {
+            deelnemers.push(DeelnemerRow {
+                samenwerking_id: s.id.clone(),
+                oin: o.oin.clone(),
+                naam: o.naam.clone(),
+                rol: Rol::Ketenpartner.as_str().into(),
+                privilege: p.as_str().into(),
+                toegevoegd: now,
+                verwijderd: None,
+            });
+        }
+        let mut fx = Effects::default();
+        fx.audit.push(self.audit(
+            Some(&s.id),
+            "samenwerking-gestart",
+            format!("Samenwerking '{}' gestart", s.titel),
+            None,
+            false,
+            now,
+        ));
+        for (o, p) in &partners {
+            fx.notificaties
+                .extend(self.invitation(&deelnemers, &s, &o.oin, &o.naam, *p, now));
+            fx.audit.push(self.audit(
+                Some(&s.id),
+                "deelnemer-uitgenodigd",
+                format!("{} uitgenodigd met {}", o.naam, p),
+                None,
+                false,
+                now,
+            ));
+        }
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            &s.id,
+            None,
+            now,
+        );
+        self.st
+            .store
+            .create_samenwerking(&s, &deelnemers, &fx)
+            .await?;
+        self.get_samenwerking(&s.id).await
+    }
+
+    pub(super) fn invitation(
+        &self,
+        deelnemers: &[DeelnemerRow],
+        s: &SamenwerkingRow,
+        oin: &str,
+        naam: &str,
+        p: Privilege,
+        now: i64,
+    ) -> Vec<NotificatieRow> {
+        let mut props = Map::new();
+        props.insert("deelnemer".into(), json!(oin));
+        props.insert("deelnemerNaam".into(), json!(naam));
+        props.insert("privilege".into(), json!(p.as_str()));
+        props.insert("toegangsNiveau".into(), json!(p.as_str()));
+        self.notify(
+            deelnemers,
+            None,
+            s,
+            NotificatieType::UitnodigingKetenpartner,
+            "Uitnodiging voor een samenwerking".into(),
+            format!(
+                "{} is uitgenodigd voor samenwerking '{}' ({}).",
+                naam,
+                s.titel,
+                privilege_tekst(p)
+            ),
+            props,
+            None,
+            now,
+        )
+    }
+
+    pub async fn get_samenwerking(&self, id: &str) -> ApiResult<Samenwerking> {
+        let v = self
+            .st
+            .store
+            .get_samenwerking_view(id, self.me())
+            .await?
+            .ok_or_else(|| ApiError::not_found("de samenwerking"))?;
+        self.present_samenwerking(v)
+    }
+
+    pub async fn list_samenwerkingen(
+        &self,
+        f: &SamenwerkingFilter,
+        page: Paging,
+    ) -> ApiResult<(Vec<Samenwerking>, Page)> {
+        let (rows, total) = self
+            .st
+            .store
+            .list_samenwerkingen(self.me(), f, page.offset(), page.size as i64)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(|v| self.present_samenwerking(v))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok((items, page.page(total)))
+    }
+
+    pub fn present_samenwerking(&self, v: SamenwerkingView) -> ApiResult<Samenwerking> {
+        let status = parse_enum(&v.s.status, SamenwerkingStatus::from_wire)?;
+        let rol = parse_enum(&v.mijn_rol, Rol::from_wire)?;
+        let privilege = parse_enum(&v.mijn_privilege, Privilege::from_wire)?;
+        let actor = ActorKind::from_participation(rol == Rol::Initiator, Some(privilege), false);
+        let may = |a: Action| authorize(actor, a, status).is_ok();
+        let id = &v.s.id;
+        let self_href = href(&format!("/samenwerkingen/{id}"));
+        let ext = self.caller.extensions;
+        let l = links([
+            ("self", Some(self_href.clone())),
+            (
+                "documentToevoegen",
+                may(Action::UploadDocumentRv)
+                    .then(|| href(&format!("/samenwerkingen/{id}/documenten"))),
+            ),
+            (
+                "actieverzoekOpstellen",
+                may(Action::CreateActieverzoek)
+                    .then(|| href(&format!("/samenwerkingen/{id}/actieverzoeken"))),
+            ),
+            (
+                "actieverzoeken",
+                Some(href(&format!("/actieverzoeken?samenwerkingId={id}"))),
+            ),
+            (
+                "documenten",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/documenten"))),
+            ),
+            (
+                "deelnemers",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/deelnemers"))),
+            ),
+            (
+                "notificaties",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/notificaties"))),
+            ),
+            (
+                "historie",
+                ext.then(|| href(&format!("/samenwerkingen/{id}/historie"))),
+            ),
+            (
+                "deelnemerUitnodigen",
+                (ext && may(Action::InviteDeelnemer))
+                    .then(|| href(&format!("/samenwerkingen/{id}/deelnemers"))),
+            ),
+            (
+                "wijzigen",
+                (ext && may(Action::ChangeMetadata)).then(|| self_href.clone()),
+            ),
+            (
+                "sluiten",
+                (ext && may(Action::Close)).then(|| self_href.clone()),
+            ),
+            (
+                "verwijderen",
+                (ext && may(Action::Delete)).then(|| self_href.clone()),
+            ),
+        ]);
+        let s = v.s;
+        Ok(Samenwerking {
+            samenwerking_id: s.id,
+            verzoeknummer: s.verzoeknummer,
+            olo_verzoeknummer: s.olo_verzoeknummer,
+            bron_verzoek: s.bron_verzoek,
+            type_verzoek: s.type_verzoek,
+            globale_locatie: s.globale_locatie,
+            titel: s.titel,
+            beschrijving: s.beschrijving,
+            taal: s.taal,
+            samenwerk_vorm: SamenwerkVorm::SamenwerkenAanBehandelen,
+            samenwerk_doel: SamenwerkDoel::Behandelen,
+            status: StatusObject { status },
+            aangemaakt_door: oin(&s.aangemaakt_door)?,
+            aangemaakt_door_naam: s.aangemaakt_door_naam,
+            creatie_datum_tijd: to_dt(s.creatie),
+            eind_datum_tijd: to_dt(s.eind),
+            laatst_aangepast_door: oin(&s.laatst_aangepast_door)?,
+            laatst_aangepast_door_naam: s.laatst_aangepast_door_naam,
+            laatst_aangepast_datum_tijd: to_dt(s.laatst_aangepast),
+            kenmerk_systeem: s.kenmerk_systeem,
+            nummer_binnen_systeem: s.nummer_binnen_systeem,
+            contactpersoon_naam: s.contactpersoon_naam,
+            contactpersoon_emailadres: s.contactpersoon_emailadres,
+            contactpersoon_telefoonnummer: s.contactpersoon_telefoonnummer,
+            aantal_actieverzoeken: v.aantal_actieverzoeken.max(0) as u64,
+            aantal_notificaties: v.aantal_notificaties.max(0) as u64,
+            sluit_datum_tijd: s.gesloten.map(to_dt),
+            verwijder_datum_tijd: s.verwijder_na.map(to_dt),
+            mijn_rol: Some(rol),
+            mijn_privilege: Some(privilege),
+            links: l,
+        })
+    }
+
+    pub async fn change_samenwerking(
+        &self,
+        id: &str,
+        req: SamenwerkingWijzigen,
+    ) -> ApiResult<Samenwerking> {
+        let problems = req.validate();
+        if !problems.is_empty() {
+            return Err(ApiError::invalid(problems));
+        }
+        let a = self.access(id).await?;
+        // any `status` in the patch is a lifecycle request: initiator only, while active
+        let closing = match req.status.map(|s| s.status) {
+            None => false,
+            Some(target) => {
+                a.check(
+                    Action::Close,
+                    "alleen de initiator beheert de status van de samenwerking",
+                )?;
+                match target {
+                    t if t == a.status => false,
+                    // users only close; the other transitions belong to the system
+                    SamenwerkingStatus::Gesloten
+                        if samenwerking_transition_allowed(a.status, target) =>
+                    {
+                        true
+                    }
+                    other => {
+                        return Err(ApiError::conflict(
+                            "ongeldige-statusovergang",
+                            format!(
+                                "van {} naar {} kan niet; alleen sluiten (GESLOTEN) is mogelijk",
+                                a.status, other
+                            ),
+                        ))
+                    }
+                }
+            }
+        };
+        if req.changes_metadata() {
+            a.check(
+                Action::ChangeMetadata,
+                "alleen de initiator wijzigt de gegevens van de samenwerking",
+            )?;
+        }
+        if !closing && !req.changes_metadata() {
+            return self.get_samenwerking(id).await;
+        }
+        let now = now_us();
+        let mut s = a.s.clone();
+        let mut changed = Vec::new();
+        macro_rules! set {
+            ($field:ident, $name:literal) => {
+                if let Some(v) = req.$field.clone() {
+                    changed.push($name);
+                    s.$field = Some(v).filter(|x: &String| !x.is_empty());
+                }
+            };
+        }
+        if let Some(t) = &req.titel {
+            changed.push("titel");
+            s.titel = t.trim().to_owned();
+        }
+        set!(beschrijving, "beschrijving");
+        set!(kenmerk_systeem, "kenmerkSysteem");
+        set!(nummer_binnen_systeem, "nummerBinnenSysteem");
+        set!(contactpersoon_naam, "contactpersoonNaam");
+        set!(contactpersoon_emailadres, "contactpersoonEmailadres");
+        set!(
+            contactpersoon_telefoonnummer,
+            "contactpersoonTelefoonnummer"
+        );
+        s.laatst_aangepast = now;
+        s.laatst_aangepast_door = self.me().to_owned();
+        s.laatst_aangepast_door_naam = self.caller.organisatie_naam.clone();
+        s.versie += 1;
+        let deelnemers = self.st.store.list_deelnemers(id).await?;
+        let mut fx = Effects::default();
+        if !changed.is_empty() {
+            fx.audit.push(self.audit(
+                Some(id),
+                "samenwerking-gewijzigd",
+                format!("Gewijzigd: {}", changed.join(", ")),
+                None,
+                false,
+                now,
+            ));
+            fx.notificaties.extend(self.notify(
+                &deelnemers,
+                None,
+                &s,
+                NotificatieType::SamenwerkingGewijzigd,
+                "Samenwerking gewijzigd".into(),
+                format!(
+                    "{} heeft de gegevens van samenwerking '{}' gewijzigd.",
+                    self.caller.organisatie_naam, s.titel
+                ),
+                Map::new(),
+                None,
+                now,
+            ));
+        }
+        if closing {
+            s.status = SamenwerkingStatus::Gesloten.as_str().into();
+            s.gesloten = Some(now);
+            let verwijder_na = now + self.st.config.retention_days * 86_400 * 1_000_000;
+            s.verwijder_na = Some(verwijder_na);
+            let mut props = Map::new();
+            props.insert("sluitDatum".into(), json!(to_dt(now)));
+            props.insert("verwijderDatum".into(), json!(to_dt(verwijder_na)));
+            fx.audit.push(self.audit(
+                Some(id),
+                "samenwerking-gesloten",
+                "Samenwerking gesloten".into(),
+                None,
+                false,
+                now,
+            ));
+            fx.notificaties.extend(self.notify(
+                &deelnemers,
+                None,
+                &s,
+                NotificatieType::SamenwerkingGesloten,
+                "Samenwerking gesloten".into(),
+                format!(
+                    "{} heeft samenwerking '{}' gesloten. U kunt haar nog inzien; archiveer wat u nodig heeft vóór {}.",
+                    self.caller.organisatie_naam,
+                    s.titel,
+                    to_dt(verwijder_na).format("%d-%m-%Y")
+                ),
+                props,
+                None,
+                now,
+            ));
+        }
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingGewijzigd,
+            id,
+            None,
+            now,
+        );
+        match self.st.store.update_samenwerking(&s, &fx).await? {
+            Applied::Yes => self.get_samenwerking(id).await,
+            Applied::Stale => Err(ApiError::stale()),
+        }
+    }
+
+    pub async fn delete_samenwerking(&self, id: &str) -> ApiResult<()> {
+        let a = self.access(id).await?;
+        a.check(
+            Action::Delete,
+            "alleen de initiator kan de samenwerking verwijderen, en pas als zij gesloten is",
+        )?;
+        self.purge(&a.s, false).await
+    }
+
+    /// Delete a GESLOTEN samenwerking with everything in it; keep a tombstone.
+    pub async fn purge(&self, s: &SamenwerkingRow, automatic: bool) -> ApiResult<()> {
+        let now = now_us();
+        let deelnemers = self.st.store.list_deelnemers(&s.id).await?;
+        let mut fx = Effects::default();
+        let tekst = if automatic {
+            format!(
+                "Samenwerking '{}' is automatisch verwijderd, een jaar na het sluiten.",
+                s.titel
+            )
+        } else {
+            format!(
+                "{} heeft samenwerking '{}' verwijderd.",
+                self.caller.organisatie_naam, s.titel
+            )
+        };
+        let mut notifs = self.notify(
+            &deelnemers,
+            None,
+            s,
+            NotificatieType::SamenwerkingVerwijderd,
+            "Samenwerking verwijderd".into(),
+            tekst,
+            Map::new(),
+            None,
+            now,
+        );
+        for n in &mut notifs {
+            n.na_vertrek = 1;
+        }
+        fx.notificaties.extend(notifs);
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            None,
+            false,
+            GebeurtenisSoort::SamenwerkingVerwijderd,
+            &s.id,
+            None,
+            now,
+        );
+        fx.audit.push(self.audit(
+            Some(&s.id),
+            if automatic {
+                "samenwerking-automatisch-verwijderd"
+            } else {
+                "samenwerking-verwijderd"
+            },
+            "Samenwerking verwijderd".into(),
+            None,
+            false,
+            now,
+        ));
+        let docs = self
+            .st
+            .store
+            .delete_samenwerking(&s.id, self.me(), now, &fx)
+            .await?
+            .ok_or_else(ApiError::stale)?;
+        for d in docs {
+            if let Err(e) = self.st.blobs.delete(&d).await {
+                // the row is gone, so nobody can reach the bytes; the start-up sweep removes them
+                tracing::warn!(document = %d, error = %e, "could not remove document bytes");
+            }
+        }
+        Ok(())
+    }
+}
