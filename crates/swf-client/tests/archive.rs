@@ -18,37 +18,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use swf_client::archive::{self, ArchiefFout, ArchiefOpties, Voortgang};
 use swf_client::mirror::{Batch, Mirror, MirrorOp};
-use swf_client::remote::RemoteConfig;
-use swf_client::session::{self, Session};
-use swf_client::sync::SyncConfig;
+use swf_client::session::Session;
 use swf_client::werk::{NieuwActieverzoek, NieuwePartner, NieuweSamenwerking};
 use swf_domain::{ActieverzoekStatus as S, Privilege, Vertrouwelijkheid};
 use uuid::Uuid;
-
-fn config(url: &str) -> RemoteConfig {
-    let mut c = RemoteConfig::new(url);
-    c.retry_attempts = 1;
-    c.connect_timeout = Duration::from_secs(2);
-    c
-}
-
-async fn session_for(srv: &Server, dir: &Path, oin: &str) -> Session {
-    let mirror = Mirror::open(dir).await.expect("mirror opens").0;
-    let s = session::with_token(
-        &mirror,
-        config(&srv.url),
-        SyncConfig::default(),
-        &srv.token(oin),
-    )
-    .await
-    .expect("session");
-    s.engine.sync_once().await.expect("first sync");
-    s
-}
-
-fn no_progress() -> impl Fn(u64, Option<u64>) + Send + Sync {
-    |_, _| {}
-}
 
 /// Validators are required in CI and under scripts/test.sh (`SWF_TEST_VALIDATORS=required`,
 /// which installs them); elsewhere a missing one is reported and its check skipped.

@@ -4,42 +4,14 @@
 //! as soon as the call returns (it syncs once afterwards).
 mod common;
 use common::*;
-use std::path::Path;
-use std::time::Duration;
 use swf_client::mirror::{Mirror, OverviewFilter};
-use swf_client::remote::RemoteConfig;
-use swf_client::session::{self, Session};
+use swf_client::session;
 use swf_client::sync::SyncConfig;
 use swf_client::werk::{
     NieuwActieverzoek, NieuwePartner, NieuweSamenwerking, Partij, SamenwerkingActies,
 };
 use swf_client::{ClientError, ErrorCode};
 use swf_domain::{ActieverzoekStatus as S, Privilege, SamenwerkingStatus, Vertrouwelijkheid};
-
-fn config(url: &str) -> RemoteConfig {
-    let mut c = RemoteConfig::new(url);
-    c.retry_attempts = 1;
-    c.connect_timeout = Duration::from_secs(2);
-    c
-}
-
-async fn session_for(srv: &Server, dir: &Path, oin: &str) -> Session {
-    let mirror = Mirror::open(dir).await.expect("mirror opens").0;
-    let s = session::with_token(
-        &mirror,
-        config(&srv.url),
-        SyncConfig::default(),
-        &srv.token(oin),
-    )
-    .await
-    .expect("session");
-    s.engine.sync_once().await.expect("first sync");
-    s
-}
-
-fn no_progress() -> impl Fn(u64, Option<u64>) + Send + Sync {
-    |_, _| {}
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_exercises_through_the_use_cases_with_the_right_buttons_at_every_step() {
