@@ -46,7 +46,7 @@ if [ "${1:-}" != --in-session ]; then
   [ -x "$TARGET/ci-tools/bin/tauri-driver" ] ||
     cargo install -q tauri-driver --version '^2' --locked --root "$TARGET/ci-tools"
   [ -x "$TARGET/ci-venv/bin/python" ] || python3 -m venv "$TARGET/ci-venv"
-  "$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r e2e/requirements.txt
+  "$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r tests/e2e/requirements.txt
   exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash "$0" --in-session
 fi
 

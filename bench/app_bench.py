@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Cold start and idle memory of the desktop app (run by bench/app.sh inside Xvfb + a private
-D-Bus session with an unlocked gnome-keyring; uses the e2e harness in e2e/harness.py).
+D-Bus session with an unlocked gnome-keyring; uses the e2e harness in tests/e2e/harness.py).
 
   app_bench.py app --service URL --rows N [--runs 5] [--idle 10]
   app_bench.py reference --binary HELLO [--runs 5] [--idle 10]
@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from harness import GEMEENTE, App, wait_until  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 

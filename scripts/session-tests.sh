@@ -9,7 +9,7 @@
 # then runs
 #   1. every #[ignore]d Rust test of the workspace (the convention: #[ignore] means "needs the
 #      desktop session"; today the real-keyring tests of swf-client),
-#   2. the end-to-end suite e2e/ (pytest + Selenium → tauri-driver → WebKitWebDriver → the app),
+#   2. the end-to-end suite tests/e2e/ (pytest + Selenium → tauri-driver → WebKitWebDriver → the app),
 #      which starts its own swf-server and tauri-driver processes.
 # and stops everything it started.
 # The e2e part needs the binaries test.sh builds; it finds them through SWF_E2E_APP,
@@ -49,7 +49,7 @@ cargo nextest run --workspace --locked ${SWF_CARGO_FEATURES:+--features "$SWF_CA
   --run-ignored only --no-fail-fast --failure-output final --status-level fail \
   -E 'not test(=kind_archiveert_langzaam)'
 
-echo "== end-to-end: the desktop app through the five exercises (e2e/)"
+echo "== end-to-end: the desktop app through the five exercises (tests/e2e/)"
 export SWF_E2E_APP="${SWF_E2E_APP:-$TARGET/e2e/samenwerkruimte}"
 export SWF_E2E_SERVER="${SWF_E2E_SERVER:-$TARGET/e2e/swf-server}"
 export SWF_E2E_DRIVER="${SWF_E2E_DRIVER:-$TARGET/ci-tools/bin/tauri-driver}"
@@ -59,4 +59,4 @@ for f in "$SWF_E2E_APP" "$SWF_E2E_SERVER" "$SWF_E2E_DRIVER" "${SWF_E2E_PYTHON:=$
 done
 # pytest's exit status 5 ("no tests collected") is a failure too: set -e sees any non-zero.
 # Its summary line ("N passed in …") is the last line of the run.
-"$SWF_E2E_PYTHON" -m pytest e2e
+"$SWF_E2E_PYTHON" -m pytest tests/e2e

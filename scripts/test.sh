@@ -149,7 +149,7 @@ if [ ! -x "$TARGET/ci-tools/bin/tauri-driver" ]; then
     cargo install tauri-driver --version '^2' --locked --root "$TARGET/ci-tools" -q
 fi
 [ -x "$TARGET/ci-venv/bin/python" ] || python3 -m venv "$TARGET/ci-venv"
-"$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r e2e/requirements.txt
+"$TARGET/ci-venv/bin/pip" install -q --disable-pip-version-check -r tests/e2e/requirements.txt
 
 phase "api: schemathesis against /openapi.json"
 # The document must describe the API that is served: schemathesis (pinned in

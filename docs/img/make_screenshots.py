@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "e2e"))
+sys.path.insert(0, str(HERE.parents[1] / "tests" / "e2e"))
 
 from harness import API, GEMEENTE, VEILIGHEIDSREGIO, App, SwfServer, wait_until  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402

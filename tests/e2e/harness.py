@@ -1,4 +1,5 @@
-"""End-to-end harness: the real desktop app against a real swf-server (used by e2e/ and bench/app.sh).
+"""End-to-end harness: the real desktop app against a real swf-server (used by tests/e2e/,
+bench/app.sh and docs/img/make_screenshots.py).
 
 Each app instance is the e2e build of the app (target/e2e/samenwerkruimte: embedded UI, test
 identifier) driven by Selenium through its *own* tauri-driver, which starts WebKitWebDriver,
@@ -39,7 +40,18 @@ from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.remote.webelement import WebElement
 
-ROOT = Path(__file__).resolve().parents[1]
+
+def _repo_root() -> Path:
+    """The repository root: the nearest folder above this file with the workspace's Cargo.lock
+    (the suite lives in tests/e2e/)."""
+    here = Path(__file__).resolve().parent
+    for d in (here, *here.parents):
+        if (d / "Cargo.lock").is_file():
+            return d
+    raise RuntimeError(f"no Cargo.lock above {here}: is this the Samenwerkruimte repository?")
+
+
+ROOT = _repo_root()
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 ARTIFACTS = Path(os.environ.get("SWF_E2E_ARTIFACTS") or TARGET / "e2e-artifacts")
 APP_BIN = Path(os.environ.get("SWF_E2E_APP") or TARGET / "e2e" / "samenwerkruimte").resolve()
