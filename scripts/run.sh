@@ -11,6 +11,9 @@
 # Usage: bash scripts/run.sh              (the desktop app if there is a display, else the service)
 #        bash scripts/run.sh --service    (the service, also on a desktop)
 #        SWF_LISTEN=127.0.0.1:9000 SWF_DATA_DIR=elders bash scripts/run.sh --service
+#        SWF_APP_DATA_DIR=elders bash scripts/run.sh --app
+# SWF_DATA_DIR is the service's data folder (default ./data); the app's own folders are
+# SWF_APP_DATA_DIR and SWF_APP_LOG_DIR (default: the platform's, see docs/desktop-shell.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never DEBIAN_FRONTEND=noninteractive

@@ -4,6 +4,7 @@ use crate::events::{self, MirrorGewijzigd, SyncStatusGewijzigd};
 use crate::ipc_error::IpcError;
 use crate::oefenomgeving::{self, OefenFout};
 use crate::types::{Oefenomgeving as OefenInfo, SessieInfo};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -18,9 +19,16 @@ use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::{broadcast, Mutex, RwLock};
 use tokio_util::sync::CancellationToken;
 
-/// Environment variables the shell reads (tests and e2e).
-pub const ENV_DATA_DIR: &str = "SWF_DATA_DIR";
-pub const ENV_LOG_DIR: &str = "SWF_LOG_DIR";
+// Environment variables the shell reads (tests and e2e).
+/// The app's data folder (mirror, practice service, opened copies) instead of the platform's.
+pub const ENV_APP_DATA_DIR: &str = "SWF_APP_DATA_DIR";
+/// The app's log folder instead of the platform's.
+pub const ENV_APP_LOG_DIR: &str = "SWF_APP_LOG_DIR";
+/// Old name of [`ENV_APP_DATA_DIR`], still read when that is not set (with a warning): it is
+/// also the name of the service's data folder (`swf-server`), a different folder.
+pub const ENV_LEGACY_DATA_DIR: &str = "SWF_DATA_DIR";
+/// Old name of [`ENV_APP_LOG_DIR`], still read when that is not set (with a warning).
+pub const ENV_LEGACY_LOG_DIR: &str = "SWF_LOG_DIR";
 /// Paths (separated by `:`) that `bestand_kiezen` returns instead of opening a dialog.
 pub const ENV_E2E_BESTANDEN: &str = "SWF_E2E_BESTANDEN";
 /// Folder `document_opslaan` saves into (under the document's name) instead of asking.
@@ -40,21 +48,37 @@ pub struct Opties {
     pub e2e_bestanden: Option<Vec<PathBuf>>,
     pub e2e_opslaan_map: Option<PathBuf>,
     pub sync: SyncConfig,
+    /// Old environment variable names that were used, as (old, new): [`AppState::open`] logs
+    /// a warning for each, once, when the log is running.
+    pub legacy_env: Vec<(&'static str, &'static str)>,
 }
 
 impl Opties {
     pub fn from_env() -> Opties {
-        let pad = |k: &str| {
-            std::env::var_os(k)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
+        Opties::from_lookup(|k| std::env::var_os(k))
+    }
+
+    /// [`Opties::from_env`] with `get` for the environment (tests).
+    fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Opties {
+        let pad = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let mut legacy_env = Vec::new();
+        // the new name wins; the old one alone still works, with a warning
+        let mut map = |nieuw: &'static str, oud: &'static str| {
+            pad(nieuw).or_else(|| {
+                let p = pad(oud)?;
+                legacy_env.push((oud, nieuw));
+                Some(p)
+            })
         };
+        let data_dir = map(ENV_APP_DATA_DIR, ENV_LEGACY_DATA_DIR);
+        let log_dir = map(ENV_APP_LOG_DIR, ENV_LEGACY_LOG_DIR);
         Opties {
-            data_dir: pad(ENV_DATA_DIR),
-            log_dir: pad(ENV_LOG_DIR),
+            data_dir,
+            log_dir,
+            legacy_env,
             logboek: true,
             secrets: None,
-            e2e_bestanden: std::env::var_os(ENV_E2E_BESTANDEN).map(|v| {
+            e2e_bestanden: get(ENV_E2E_BESTANDEN).map(|v| {
                 std::env::split_paths(&v)
                     .filter(|p| !p.as_os_str().is_empty())
                     .collect()
@@ -97,6 +121,12 @@ impl AppState {
         secrets: Arc<dyn SecretStore>,
         opties: &Opties,
     ) -> Result<AppState, ClientError> {
+        for (oud, nieuw) in &opties.legacy_env {
+            tracing::warn!(
+                "{oud} is an old name for the app's folder: use {nieuw} ({oud} also names the \
+                 service's data folder)"
+            );
+        }
         let (mirror, report) = Mirror::open(&data_dir.join("spiegel")).await?;
         if report.mirror_rebuilt || report.local_rebuilt {
             tracing::warn!(
@@ -347,5 +377,62 @@ impl AppState {
             stop,
             generatie,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn opties(env: &[(&str, &str)]) -> Opties {
+        let env: HashMap<String, OsString> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        Opties::from_lookup(|k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn new_folder_names_win_over_the_old_ones() {
+        let o = opties(&[
+            ("SWF_APP_DATA_DIR", "/nieuw/data"),
+            ("SWF_APP_LOG_DIR", "/nieuw/log"),
+            ("SWF_DATA_DIR", "/oud/data"),
+            ("SWF_LOG_DIR", "/oud/log"),
+        ]);
+        assert_eq!(o.data_dir, Some(PathBuf::from("/nieuw/data")));
+        assert_eq!(o.log_dir, Some(PathBuf::from("/nieuw/log")));
+        assert!(o.legacy_env.is_empty(), "{:?}", o.legacy_env);
+    }
+
+    #[test]
+    fn old_folder_names_alone_still_work_with_a_warning() {
+        let o = opties(&[("SWF_DATA_DIR", "/oud/data"), ("SWF_LOG_DIR", "/oud/log")]);
+        assert_eq!(o.data_dir, Some(PathBuf::from("/oud/data")));
+        assert_eq!(o.log_dir, Some(PathBuf::from("/oud/log")));
+        assert_eq!(
+            o.legacy_env,
+            vec![
+                ("SWF_DATA_DIR", "SWF_APP_DATA_DIR"),
+                ("SWF_LOG_DIR", "SWF_APP_LOG_DIR")
+            ]
+        );
+    }
+
+    #[test]
+    fn each_folder_chooses_on_its_own_and_empty_counts_as_unset() {
+        let o = opties(&[
+            ("SWF_APP_DATA_DIR", ""),
+            ("SWF_DATA_DIR", "/oud/data"),
+            ("SWF_APP_LOG_DIR", "/nieuw/log"),
+        ]);
+        assert_eq!(o.data_dir, Some(PathBuf::from("/oud/data")));
+        assert_eq!(o.log_dir, Some(PathBuf::from("/nieuw/log")));
+        assert_eq!(o.legacy_env, vec![("SWF_DATA_DIR", "SWF_APP_DATA_DIR")]);
+
+        let o = opties(&[]);
+        assert_eq!((o.data_dir, o.log_dir), (None, None));
+        assert!(o.legacy_env.is_empty());
     }
 }

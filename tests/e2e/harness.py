@@ -4,8 +4,9 @@ bench/app.sh and docs/img/make_screenshots.py).
 Each app instance is the e2e build of the app (target/e2e/samenwerkruimte: embedded UI, test
 identifier) driven by Selenium through its *own* tauri-driver, which starts WebKitWebDriver,
 which starts the app. The app inherits tauri-driver's environment, so one driver per instance is
-how each instance gets its own SWF_DATA_DIR, SWF_LOG_DIR, file-picker and save-folder overrides.
-Ports are picked free on 127.0.0.1, so two instances (two organisations) run side by side.
+how each instance gets its own SWF_APP_DATA_DIR, SWF_APP_LOG_DIR, file-picker and save-folder
+overrides. Ports are picked free on 127.0.0.1, so two instances (two organisations) run side by
+side.
 
 Run inside the desktop session (scripts/session-tests.sh does): an X display and a private
 session bus with an unlocked Secret Service. Artifacts go to target/e2e-artifacts: a screenshot
@@ -204,8 +205,8 @@ class SwfServer:
 class App:
     """One instance of the desktop app with its own folders and its own tauri-driver.
 
-    Folders under home/: data (SWF_DATA_DIR: the mirror), logs (SWF_LOG_DIR), xdg (WebKit's own
-    storage), bestanden (files the file picker "chooses": SWF_E2E_BESTANDEN), opgeslagen (where
+    Folders under home/: data (SWF_APP_DATA_DIR: the mirror), logs (SWF_APP_LOG_DIR), xdg
+    (WebKit's own storage), bestanden (files the file picker "chooses": SWF_E2E_BESTANDEN), opgeslagen (where
     "save" writes: SWF_E2E_OPSLAAN_MAP). stop() and start() again keep them: a restart of the
     app on the same computer."""
 
@@ -233,8 +234,8 @@ class App:
         xdg = self.home / "xdg"
         env = dict(os.environ)
         env.update(
-            SWF_DATA_DIR=str(self.data_dir),
-            SWF_LOG_DIR=str(self.log_dir),
+            SWF_APP_DATA_DIR=str(self.data_dir),
+            SWF_APP_LOG_DIR=str(self.log_dir),
             SWF_E2E_OPSLAAN_MAP=str(self.save_dir),
             XDG_DATA_HOME=str(xdg / "data"),
             XDG_CACHE_HOME=str(xdg / "cache"),
