@@ -11,7 +11,7 @@ references. Any other 400 to a request the document allows is still a failure.
 
 import schemathesis
 
-# The invalid-params codes of a reference that names nothing usable (see service.rs).
+# The invalid-params codes of a reference that names nothing usable (see swf-server's service/).
 REFERENCE_CODES = {
     "onbekende-organisatie",  # no such organisation
     "zelf",  # the caller's own organisation

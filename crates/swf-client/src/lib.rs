@@ -7,6 +7,8 @@
 //! - [`secrets::SecretStore`]: the OS keychain (and a fake for tests).
 //! - [`werk`]: one function per use case for the app (writes, then sync) and the screen model
 //!   with the actions `swf-domain` allows now.
+//! - [`session`]: sign in and out, restore a remembered sign-in; [`error`]: the one error type.
+//! - [`archive`]: a samenwerking from the mirror to a BagIt + MDTO archive on disk.
 pub mod archive;
 pub mod error;
 pub mod mirror;

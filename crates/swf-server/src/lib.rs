@@ -1,4 +1,17 @@
 //! Samenwerkruimte collaboration service: an SWF v5-compatible REST API.
+//!
+//! Three layers (docs/architecture.md has the picture):
+//! - [`http`]: the router and one module of handlers per resource (extract, call the service,
+//!   shape the answer; sign-in and -out, the health check, the organisation directory and the
+//!   document bytes still use the store and blob store directly);
+//! - [`service`]: one function per use case: load, authorise with `swf-domain`, compute the
+//!   change with its notificaties, audit lines and feed events, hand it to the store;
+//! - [`store`]: the `Store` trait (one transaction per use case) with its SQLite implementation,
+//!   and [`blob`] for document bytes on disk.
+//!
+//! Beside them: [`feed`] (the change feed and its SSE stream), [`jobs`] (background jobs),
+//! [`auth`], [`openapi`], and [`serve`], the one start-up path used by `swf-server serve`, the
+//! desktop app's practice environment and the tests.
 pub mod app;
 pub mod auth;
 pub mod blob;
