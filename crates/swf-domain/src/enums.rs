@@ -43,7 +43,26 @@ macro_rules! wire_enum {
                 f.write_str(self.as_str())
             }
         }
+        /// The wire spelling, e.g. as stored in a database column (a storage layer can decode
+        /// the column straight into the enum: `#[sqlx(try_from = "String")]`).
+        impl TryFrom<String> for $name {
+            type Error = UnknownWireValue;
+            fn try_from(s: String) -> Result<Self, UnknownWireValue> {
+                $name::from_wire(&s).ok_or(UnknownWireValue {
+                    enumeration: stringify!($name),
+                    value: s,
+                })
+            }
+        }
     };
+}
+
+/// A value that is not the wire spelling of any variant of `enumeration`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a {enumeration} value")]
+pub struct UnknownWireValue {
+    pub enumeration: &'static str,
+    pub value: String,
 }
 
 wire_enum!(
@@ -217,6 +236,16 @@ mod tests {
             NotificatieType::ALL.iter().filter(|t| t.is_dso()).count(),
             7
         );
+    }
+
+    #[test]
+    fn stored_spellings_convert_back_or_say_what_is_wrong() {
+        assert_eq!(
+            Vertrouwelijkheid::try_from("SV".to_owned()),
+            Ok(Vertrouwelijkheid::Sv)
+        );
+        let e = SamenwerkingStatus::try_from("open".to_owned()).unwrap_err();
+        assert_eq!(e.to_string(), "\"open\" is not a SamenwerkingStatus value");
     }
 
     #[test]
