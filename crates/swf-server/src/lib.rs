@@ -5,7 +5,6 @@ pub mod blob;
 pub mod cli;
 pub mod config;
 pub mod error;
-pub mod feed;
 pub mod http;
 pub mod jobs;
 pub mod limits;

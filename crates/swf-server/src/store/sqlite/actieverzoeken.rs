@@ -23,7 +23,7 @@ pub(super) async fn insert_actieverzoek(
     .bind(&a.omschrijving)
     .bind(&a.melding)
     .bind(&a.product_id)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .bind(&a.zender)
     .bind(&a.zender_naam)
     .bind(&a.ontvanger)
@@ -87,10 +87,10 @@ pub(super) async fn list_actieverzoeken(
             q.push(" AND a.zender = ").push_bind(v.clone());
         }
         if let Some(v) = &f.status {
-            q.push(" AND a.status = ").push_bind(v.clone());
+            q.push(" AND a.status = ").push_bind(v.as_str());
         }
         if let Some(v) = &f.status_not {
-            q.push(" AND a.status <> ").push_bind(v.clone());
+            q.push(" AND a.status <> ").push_bind(v.as_str());
         }
     }
     let mut c = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
@@ -119,7 +119,7 @@ pub(super) async fn update_actieverzoek(
     .bind(&a.omschrijving)
     .bind(&a.melding)
     .bind(&a.product_id)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .bind(a.laatst_aangepast)
     .bind(&a.laatst_aangepast_door)
     .bind(&a.laatst_aangepast_door_naam)

@@ -46,7 +46,7 @@ pub(super) async fn upsert_deelnemer(
         Some((None,)) => return Err(StoreError::Conflict(format!("deelnemer {}", d.oin))),
         Some((Some(_),)) => {
             sqlx::query("UPDATE deelnemers SET verwijderd = NULL, privilege = ?, toegevoegd = ? WHERE samenwerking_id = ? AND oin = ?")
-                .bind(&d.privilege)
+                .bind(d.privilege.as_str())
                 .bind(d.toegevoegd)
                 .bind(&d.samenwerking_id)
                 .bind(&d.oin)
@@ -60,8 +60,8 @@ pub(super) async fn upsert_deelnemer(
             )
             .bind(&d.samenwerking_id)
             .bind(&d.oin)
-            .bind(&d.rol)
-            .bind(&d.privilege)
+            .bind(d.rol.as_str())
+            .bind(d.privilege.as_str())
             .bind(d.toegevoegd)
             .bind(&d.samenwerking_id)
             .execute(&mut *tx)
@@ -77,12 +77,12 @@ pub(super) async fn set_privilege(
     db: &SqliteStore,
     samenwerking_id: &str,
     oin: &str,
-    privilege: &str,
+    privilege: Privilege,
     fx: &Effects,
 ) -> Result<Applied> {
     let mut tx = db.begin().await?;
     let r = sqlx::query("UPDATE deelnemers SET privilege = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'")
-        .bind(privilege)
+        .bind(privilege.as_str())
         .bind(samenwerking_id)
         .bind(oin)
         .execute(&mut *tx)

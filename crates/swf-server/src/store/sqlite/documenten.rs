@@ -24,7 +24,7 @@ pub(super) async fn insert_document(db: &SqliteStore, d: &DocumentRow, fx: &Effe
     .bind(&d.laatst_aangepast_door_naam)
     .bind(d.laatst_aangepast)
     .bind(&d.omschrijving)
-    .bind(&d.vertrouwelijkheid)
+    .bind(d.vertrouwelijkheid.as_str())
     .bind(&d.taal)
     .bind(&d.formaat)
     .bind(&d.hash)
@@ -50,7 +50,7 @@ pub(super) async fn insert_document(db: &SqliteStore, d: &DocumentRow, fx: &Effe
     match entitled {
         None => return Err(StoreError::NoLongerAllowed),
         Some((rol, privilege))
-            if d.vertrouwelijkheid == "SV"
+            if d.vertrouwelijkheid == Vertrouwelijkheid::Sv
                 && rol != "INITIATOR"
                 && privilege != "VOLLEDIGE_TOEGANG" =>
         {
@@ -105,14 +105,14 @@ pub(super) async fn list_documenten(
     let (total,): (i64,) = c.build_query_as().fetch_one(&db.reader).await?;
     let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {DOC_COLS}"));
     filters(&mut q, samenwerking_id, f);
-    let sort = if f.sort.is_empty() {
-        "d.creatie"
-    } else {
-        f.sort
+    let column = match f.sort.key {
+        DocumentSortKey::Creatie => "d.creatie",
+        DocumentSortKey::Bestandsnaam => "d.bestandsnaam",
+        DocumentSortKey::LaatstAangepast => "d.laatst_aangepast",
     };
     q.push(format!(
-        " ORDER BY {sort} {}, d.id LIMIT ",
-        if f.desc { "DESC" } else { "ASC" }
+        " ORDER BY {column} {}, d.id LIMIT ",
+        direction(f.sort.desc)
     ))
     .push_bind(limit)
     .push(" OFFSET ")
@@ -152,7 +152,7 @@ pub(super) async fn update_document(
          WHERE id = ? AND laatst_aangepast = ?",
     )
     .bind(&d.omschrijving)
-    .bind(&d.vertrouwelijkheid)
+    .bind(d.vertrouwelijkheid.as_str())
     .bind(&d.kenmerk_systeem)
     .bind(&d.nummer_binnen_systeem)
     .bind(&d.taal)
@@ -167,7 +167,7 @@ pub(super) async fn update_document(
         return Ok(Applied::Stale);
     }
     // earlier notifications and history lines follow the document's confidentiality
-    let sv = (d.vertrouwelijkheid == "SV") as i64;
+    let sv = (d.vertrouwelijkheid == Vertrouwelijkheid::Sv) as i64;
     for stmt in [
         "UPDATE notificaties SET alleen_volledig = ? WHERE document_id = ?",
         "UPDATE audit SET alleen_volledig = ? WHERE document_id = ?",

@@ -123,7 +123,7 @@ async fn apply_effects(tx: &mut Transaction<'static, Sqlite>, fx: &Effects) -> R
         .bind(&n.ontvanger)
         .bind(&n.ontvanger_naam)
         .bind(&n.samenwerking_id)
-        .bind(&n.soort)
+        .bind(n.soort.as_str())
         .bind(&n.titel)
         .bind(&n.tekst)
         .bind(&n.event_initiator)
@@ -156,6 +156,14 @@ async fn apply_effects(tx: &mut Transaction<'static, Sqlite>, fx: &Effects) -> R
         feed::insert_gebeurtenis(tx, &g).await?;
     }
     Ok(())
+}
+
+fn direction(desc: bool) -> &'static str {
+    if desc {
+        "DESC"
+    } else {
+        "ASC"
+    }
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -267,7 +275,7 @@ impl Store for SqliteStore {
 
     async fn samenwerkingen_in_status_before(
         &self,
-        status: &str,
+        status: SamenwerkingStatus,
         creatie_before: i64,
         limit: i64,
     ) -> Result<Vec<SamenwerkingRow>> {
@@ -315,7 +323,7 @@ impl Store for SqliteStore {
         &self,
         samenwerking_id: &str,
         oin: &str,
-        privilege: &str,
+        privilege: Privilege,
         fx: &Effects,
     ) -> Result<Applied> {
         deelnemers::set_privilege(self, samenwerking_id, oin, privilege, fx).await

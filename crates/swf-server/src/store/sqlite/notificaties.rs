@@ -26,7 +26,7 @@ pub(super) async fn list_notificaties(
             q.push(" AND n.type IN (");
             let mut sep = q.separated(", ");
             for t in types {
-                sep.push_bind(t.clone());
+                sep.push_bind(t.as_str());
             }
             q.push(")");
         }

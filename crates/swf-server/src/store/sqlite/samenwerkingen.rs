@@ -40,7 +40,7 @@ pub(super) async fn create_samenwerking(
     .bind(&s.titel)
     .bind(&s.beschrijving)
     .bind(&s.taal)
-    .bind(&s.status)
+    .bind(s.status.as_str())
     .bind(&s.aangemaakt_door)
     .bind(&s.aangemaakt_door_naam)
     .bind(s.creatie)
@@ -62,8 +62,8 @@ pub(super) async fn create_samenwerking(
         )
         .bind(&d.samenwerking_id)
         .bind(&d.oin)
-        .bind(&d.rol)
-        .bind(&d.privilege)
+        .bind(d.rol.as_str())
+        .bind(d.privilege.as_str())
         .bind(d.toegevoegd)
         .bind(s.volgnummer)
         .execute(&mut *tx)
@@ -118,7 +118,7 @@ pub(super) async fn list_samenwerkingen(
         .push_bind(oin.to_owned())
         .push(" AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'");
         if let Some(st) = &f.status {
-            q.push(" AND s.status = ").push_bind(st.clone());
+            q.push(" AND s.status = ").push_bind(st.as_str());
         }
         if let Some(t) = &f.titel {
             q.push(" AND LOWER(s.titel) LIKE ")
@@ -128,7 +128,7 @@ pub(super) async fn list_samenwerkingen(
             q.push(" AND s.verzoeknummer = ").push_bind(v.clone());
         }
         if let Some(r) = &f.rol {
-            q.push(" AND d.rol = ").push_bind(r.clone());
+            q.push(" AND d.rol = ").push_bind(r.as_str());
         }
     }
     let unfiltered =
@@ -157,19 +157,15 @@ pub(super) async fn list_samenwerkingen(
          (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties"
     ));
     filters(&mut q, oin, f);
-    let sort = if f.sort.is_empty() {
-        "d.volgnummer"
-    } else {
-        f.sort
+    // ties in another column: newest membership first
+    let (column, ties) = match f.sort.key {
+        SamenwerkingSortKey::Creatie => ("d.volgnummer", ""),
+        SamenwerkingSortKey::Titel => ("s.titel", ", d.volgnummer DESC"),
+        SamenwerkingSortKey::LaatstAangepast => ("s.laatst_aangepast", ", d.volgnummer DESC"),
     };
     q.push(format!(
-        " ORDER BY {sort} {}{} LIMIT ",
-        if f.desc { "DESC" } else { "ASC" },
-        if sort == "d.volgnummer" {
-            ""
-        } else {
-            ", d.volgnummer DESC"
-        }
+        " ORDER BY {column} {}{ties} LIMIT ",
+        direction(f.sort.desc)
     ))
     .push_bind(limit)
     .push(" OFFSET ")
@@ -192,7 +188,7 @@ pub(super) async fn update_samenwerking(
     )
     .bind(&s.titel)
     .bind(&s.beschrijving)
-    .bind(&s.status)
+    .bind(s.status.as_str())
     .bind(&s.laatst_aangepast_door)
     .bind(&s.laatst_aangepast_door_naam)
     .bind(s.laatst_aangepast)
@@ -262,12 +258,12 @@ pub(super) async fn delete_samenwerking(
 
 pub(super) async fn samenwerkingen_in_status_before(
     db: &SqliteStore,
-    status: &str,
+    status: SamenwerkingStatus,
     creatie_before: i64,
     limit: i64,
 ) -> Result<Vec<SamenwerkingRow>> {
     Ok(sqlx::query_as(&format!("SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = ? AND s.creatie <= ? ORDER BY s.creatie LIMIT ?"))
-        .bind(status)
+        .bind(status.as_str())
         .bind(creatie_before)
         .bind(limit)
         .fetch_all(&db.reader)
