@@ -72,8 +72,9 @@ pub struct NewToken {
     pub verloopt: Option<i64>,
 }
 
-// Rows carry the domain's enumerations, decoded from their wire spelling once, here: a column
-// holding anything else is a decoding error (`StoreError::Db`, logged, 500), never a panic.
+// Rows carry the domain's enumerations, decoded from their wire spelling by sqlx (the enums'
+// `sqlx` feature in swf-domain): a column holding anything else is a decoding error that names
+// the column, the enum and the value (`StoreError::Db`, logged, 500), never a panic.
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SamenwerkingRow {
@@ -87,7 +88,6 @@ pub struct SamenwerkingRow {
     pub titel: String,
     pub beschrijving: Option<String>,
     pub taal: String,
-    #[sqlx(try_from = "String")]
     pub status: SamenwerkingStatus,
     pub aangemaakt_door: String,
     pub aangemaakt_door_naam: String,
@@ -111,9 +111,7 @@ pub struct SamenwerkingRow {
 pub struct SamenwerkingView {
     #[sqlx(flatten)]
     pub s: SamenwerkingRow,
-    #[sqlx(try_from = "String")]
     pub mijn_rol: Rol,
-    #[sqlx(try_from = "String")]
     pub mijn_privilege: Privilege,
     pub aantal_actieverzoeken: i64,
     pub aantal_notificaties: i64,
@@ -159,9 +157,7 @@ pub struct DeelnemerRow {
     pub samenwerking_id: String,
     pub oin: String,
     pub naam: String,
-    #[sqlx(try_from = "String")]
     pub rol: Rol,
-    #[sqlx(try_from = "String")]
     pub privilege: Privilege,
     pub toegevoegd: i64,
     pub verwijderd: Option<i64>,
@@ -181,7 +177,6 @@ pub struct DocumentRow {
     pub laatst_aangepast_door_naam: String,
     pub laatst_aangepast: i64,
     pub omschrijving: String,
-    #[sqlx(try_from = "String")]
     pub vertrouwelijkheid: Vertrouwelijkheid,
     pub taal: Option<String>,
     pub formaat: String,
@@ -215,7 +210,6 @@ pub struct ActieverzoekRow {
     pub omschrijving: String,
     pub melding: Option<String>,
     pub product_id: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: ActieverzoekStatus,
     pub zender: String,
     pub zender_naam: String,
@@ -264,7 +258,7 @@ pub struct NotificatieRow {
     pub ontvanger: String,
     pub ontvanger_naam: String,
     pub samenwerking_id: String,
-    #[sqlx(rename = "type", try_from = "String")]
+    #[sqlx(rename = "type")]
     pub soort: NotificatieType,
     pub titel: String,
     pub tekst: String,
