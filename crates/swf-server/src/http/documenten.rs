@@ -246,7 +246,7 @@ pub(super) async fn delete_document(
 
 /// `Content-Disposition` that every client parses: an ASCII fallback in `filename="…"` and the
 /// exact name in `filename*` (RFC 6266 / 8187).
-pub fn content_disposition(name: &str) -> String {
+fn content_disposition(name: &str) -> String {
     // `filename*` as clean as the fallback: no control or bidirectional characters
     let name = &*validation::bestandsnaam_weergave(name);
     let ascii: String = name
@@ -266,9 +266,9 @@ pub fn content_disposition(name: &str) -> String {
 /// Parse a single `bytes=` range against `size`. `Ok(None)`: serve the whole file.
 /// The requested range lies outside the document.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Unsatisfiable;
+struct Unsatisfiable;
 
-pub fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
+fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
     let Some(spec) = h.trim().strip_prefix("bytes=") else {
         return Ok(None);
     };

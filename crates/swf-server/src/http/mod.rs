@@ -1,10 +1,10 @@
 //! HTTP layer, one module per resource: the handlers of `samenwerkingen`, `deelnemers`,
-//! `documenten`, `actieverzoeken`, `notificaties`, `historie`, `organisaties` and `auth` live
-//! in their own files; the change feed (`/gebeurtenissen`) is `crate::feed`. This file holds
-//! what they share: the router with every route, the extractors (`JsonBody`, `Q`), query and
-//! HAL list helpers, problem answers for unknown paths and methods, the security headers and
-//! the request log. Handlers parse, call the service (some read the store directly), and shape
-//! the response.
+//! `documenten`, `actieverzoeken`, `notificaties`, `historie`, `organisaties`, `auth` and
+//! `gebeurtenissen` (the change feed) live in their own files. This file holds what they share:
+//! the router with every route, the extractors (`JsonBody`, `Q`), query helpers (paging, enums,
+//! OINs, `_sort`), HAL list helpers, problem answers for unknown paths and methods, the security
+//! headers and the request log. Handlers parse, call the service, and shape the response; the
+//! store and the blob store are the service's alone.
 mod actieverzoeken;
 mod auth;
 mod deelnemers;
@@ -15,14 +15,14 @@ mod notificaties;
 mod organisaties;
 mod samenwerkingen;
 
-pub use documenten::{content_disposition, parse_range, Unsatisfiable};
-
 use actieverzoeken::{
     create_actieverzoek, get_actieverzoek, koppel, list_actieverzoeken, list_berichten, ontkoppel,
     patch_actieverzoek, post_bericht,
 };
 use auth::{logout, token};
-use deelnemers::{delete_deelnemer, get_deelnemer, invite, list_deelnemers, patch_deelnemer};
+use deelnemers::{
+    deelnemer_uitnodigen, delete_deelnemer, get_deelnemer, list_deelnemers, patch_deelnemer,
+};
 use documenten::{
     delete_document, download, get_document, list_documenten, patch_document, upload,
 };
@@ -501,7 +501,7 @@ pub fn router(st: AppState) -> Router {
         )
         .route(
             "/samenwerkingen/{id}/deelnemers",
-            get(list_deelnemers).post(invite),
+            get(list_deelnemers).post(deelnemer_uitnodigen),
         )
         .route(
             "/samenwerkingen/{id}/deelnemers/{oin}",

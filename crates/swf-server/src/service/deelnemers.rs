@@ -1,4 +1,5 @@
-//! Deelnemers of a samenwerking: show, list, invite, change privilege, remove.
+//! Deelnemers of a samenwerking: show, list, invite (`deelnemer_uitnodigen`), change privilege,
+//! remove.
 use super::*;
 
 impl<'a> Ctx<'a> {
@@ -59,7 +60,11 @@ impl<'a> Ctx<'a> {
         self.present_deelnemer(&a, d)
     }
 
-    pub async fn invite(&self, id: &str, req: DeelnemerUitnodigen) -> ApiResult<Deelnemer> {
+    pub async fn deelnemer_uitnodigen(
+        &self,
+        id: &str,
+        req: DeelnemerUitnodigen,
+    ) -> ApiResult<Deelnemer> {
         let a = self.access(id).await?;
         a.check(
             Action::InviteDeelnemer,
@@ -105,7 +110,7 @@ impl<'a> Ctx<'a> {
         let mut deelnemers = self.st.store.list_deelnemers(id).await?;
         deelnemers.push(row.clone());
         let mut fx = Effects::default();
-        fx.notificaties.extend(self.invitation(
+        fx.notificaties.extend(self.uitnodiging(
             &deelnemers,
             &a.s,
             &org.oin,

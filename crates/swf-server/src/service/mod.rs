@@ -3,9 +3,11 @@
 //! to the store as one transaction.
 //!
 //! One module per resource, each with its own `impl Ctx` block: `samenwerkingen`, `deelnemers`,
-//! `documenten`, `actieverzoeken`, `berichten`, `notificaties` and `historie`. This file holds what
-//! they share: `Ctx` with its access check and the `audit`/`notify` builders, `Access`, `Paging`,
-//! the change-feed builder `feed` and the text helpers.
+//! `documenten`, `actieverzoeken`, `berichten`, `notificaties`, `historie`, `organisaties`,
+//! `gebeurtenissen` (the change feed) and `auth` (signing in and out). This file holds what they
+//! share: `Ctx` with its access check and the effect builders `audit` ([`AuditRegel`]) and
+//! `notify` ([`NieuweNotificatie`]), the change-feed builder [`feed`] ([`FeedGebeurtenis`]),
+//! `Access`, `Paging` and the text helpers.
 use crate::app::{href, links, now_us, to_dt, AppState, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::store::*;

@@ -98,7 +98,7 @@ impl<'a> Ctx<'a> {
         ));
         for (o, p) in &partners {
             fx.notificaties
-                .extend(self.invitation(&deelnemers, &s, &o.oin, &o.naam, *p, now));
+                .extend(self.uitnodiging(&deelnemers, &s, &o.oin, &o.naam, *p, now));
             fx.audit.push(self.audit(
                 now,
                 AuditRegel {
@@ -127,7 +127,8 @@ impl<'a> Ctx<'a> {
         self.get_samenwerking(&s.id).await
     }
 
-    pub(super) fn invitation(
+    /// The UITNODIGING_KETENPARTNER notifications when organisation `oin` joins with `p`.
+    pub(super) fn uitnodiging(
         &self,
         deelnemers: &[DeelnemerRow],
         s: &SamenwerkingRow,
