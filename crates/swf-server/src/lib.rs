@@ -18,8 +18,16 @@ use app::AppState;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub use serve::{serve, Handle};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("{0}")]
+    Listen(#[from] serve::ListenError),
+    #[error("kan niet luisteren op {0}: {1}")]
+    Bind(std::net::SocketAddr, std::io::Error),
+    #[error("{0}")]
+    Demo(String),
     #[error("{0}")]
     Store(#[from] store::StoreError),
     #[error("{0}")]
