@@ -71,13 +71,7 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
             gebeurtenissen: feed(
                 &deelnemers,
                 now,
-                FeedGebeurtenis {
-                    soort: GebeurtenisSoort::SamenwerkingGewijzigd,
-                    samenwerking_id: &s.id,
-                    object_id: None,
-                    alleen_voor: None,
-                    document: None,
-                },
+                FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, &s.id),
             ),
         };
         if st.store.update_samenwerking(&n, &fx).await? == Applied::Yes {

@@ -130,13 +130,7 @@ impl<'a> Ctx<'a> {
         fx.gebeurtenissen = feed(
             &deelnemers,
             now,
-            FeedGebeurtenis {
-                soort: GebeurtenisSoort::SamenwerkingGewijzigd,
-                samenwerking_id: id,
-                object_id: None,
-                alleen_voor: None,
-                document: None,
-            },
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, id),
         );
         self.st.store.upsert_deelnemer(&row, &fx).await?;
         self.get_deelnemer(id, &org.oin).await

@@ -232,9 +232,7 @@ impl<'a> Ctx<'a> {
         let now = d.creatie;
         let v = d.vertrouwelijkheid;
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
-        let mut props = Map::new();
-        props.insert("documentId".into(), json!(d.id));
-        props.insert("documentNaam".into(), json!(d.bestandsnaam));
+        let props = document_props(&d);
         let mut fx = Effects::default();
         fx.notificaties.extend(self.notify(
             &deelnemers,
@@ -339,9 +337,7 @@ impl<'a> Ctx<'a> {
         n.laatst_aangepast_door = self.me().to_owned();
         n.laatst_aangepast_door_naam = self.caller.organisatie_naam.clone();
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
-        let mut props = Map::new();
-        props.insert("documentId".into(), json!(d.id));
-        props.insert("documentNaam".into(), json!(d.bestandsnaam));
+        let props = document_props(&d);
         let mut fx = Effects::default();
         // A document that becomes SV is, for limited-access partners, simply gone: tell them it
         // was removed (without details), and tell full-access partners it changed.
@@ -524,9 +520,7 @@ impl<'a> Ctx<'a> {
         )?;
         let now = now_us();
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
-        let mut props = Map::new();
-        props.insert("documentId".into(), json!(d.id));
-        props.insert("documentNaam".into(), json!(d.bestandsnaam));
+        let props = document_props(&d);
         let mut fx = Effects::default();
         fx.notificaties.extend(self.notify(
             &deelnemers,
@@ -566,4 +560,12 @@ impl<'a> Ctx<'a> {
             Applied::Stale => Err(ApiError::not_found("het document")),
         }
     }
+}
+
+/// The `properties` every notification about a document has.
+fn document_props(d: &DocumentRow) -> Map<String, Value> {
+    let mut props = Map::new();
+    props.insert("documentId".into(), json!(d.id));
+    props.insert("documentNaam".into(), json!(d.bestandsnaam));
+    props
 }

@@ -198,6 +198,19 @@ pub struct FeedGebeurtenis<'a> {
     pub document: Option<(&'a str, Vertrouwelijkheid)>,
 }
 
+impl<'a> FeedGebeurtenis<'a> {
+    /// An event about the samenwerking itself, for every deelnemer.
+    pub fn samenwerking(soort: GebeurtenisSoort, samenwerking_id: &'a str) -> Self {
+        FeedGebeurtenis {
+            soort,
+            samenwerking_id,
+            object_id: None,
+            alleen_voor: None,
+            document: None,
+        }
+    }
+}
+
 pub fn privilege_tekst(p: Privilege) -> &'static str {
     match p {
         Privilege::BeperkteToegang => "beperkte toegang (geen strikt vertrouwelijke documenten)",

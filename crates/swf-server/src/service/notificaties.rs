@@ -72,13 +72,17 @@ impl<'a> Ctx<'a> {
         ))
     }
 
-    pub async fn get_notificatie(&self, id: &str) -> ApiResult<Notificatie> {
-        let n = self
-            .st
+    /// The caller's own copy of a notification, if it may see it now; else 404.
+    async fn visible_notificatie(&self, id: &str) -> ApiResult<NotificatieRow> {
+        self.st
             .store
             .get_notificatie(id, self.me())
             .await?
-            .ok_or_else(|| ApiError::not_found("de notificatie"))?;
+            .ok_or_else(|| ApiError::not_found("de notificatie"))
+    }
+
+    pub async fn get_notificatie(&self, id: &str) -> ApiResult<Notificatie> {
+        let n = self.visible_notificatie(id).await?;
         if !self.caller.extensions && !n.soort.is_dso() {
             return Err(ApiError::not_found("de notificatie"));
         }
@@ -87,12 +91,7 @@ impl<'a> Ctx<'a> {
 
     pub async fn delete_notificatie(&self, id: &str) -> ApiResult<()> {
         // only a copy the caller can see may be deleted
-        let n = self
-            .st
-            .store
-            .get_notificatie(id, self.me())
-            .await?
-            .ok_or_else(|| ApiError::not_found("de notificatie"))?;
+        let n = self.visible_notificatie(id).await?;
         // an entry in the service's audit log, not in the samenwerking's history: it concerns
         // only the caller's own inbox
         let now = now_us();

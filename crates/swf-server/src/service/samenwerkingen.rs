@@ -112,13 +112,7 @@ impl<'a> Ctx<'a> {
         fx.gebeurtenissen = feed(
             &deelnemers,
             now,
-            FeedGebeurtenis {
-                soort: GebeurtenisSoort::SamenwerkingGewijzigd,
-                samenwerking_id: &s.id,
-                object_id: None,
-                alleen_voor: None,
-                document: None,
-            },
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, &s.id),
         );
         self.st
             .store
@@ -425,13 +419,7 @@ impl<'a> Ctx<'a> {
         fx.gebeurtenissen = feed(
             &deelnemers,
             now,
-            FeedGebeurtenis {
-                soort: GebeurtenisSoort::SamenwerkingGewijzigd,
-                samenwerking_id: id,
-                object_id: None,
-                alleen_voor: None,
-                document: None,
-            },
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, id),
         );
         match self.st.store.update_samenwerking(&s, &fx).await? {
             Applied::Yes => self.get_samenwerking(id).await,
@@ -484,13 +472,7 @@ impl<'a> Ctx<'a> {
         fx.gebeurtenissen = feed(
             &deelnemers,
             now,
-            FeedGebeurtenis {
-                soort: GebeurtenisSoort::SamenwerkingVerwijderd,
-                samenwerking_id: &s.id,
-                object_id: None,
-                alleen_voor: None,
-                document: None,
-            },
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingVerwijderd, &s.id),
         );
         fx.audit.push(self.audit(
             now,
