@@ -32,8 +32,9 @@ pub(super) async fn list_samenwerkingen(
 ) -> ApiResult<Response> {
     // the overview is read far more often than anything changes: serve a rendered page while
     // no write has been committed since it was rendered
+    let ctx = Ctx::new(&st, &c);
     let key = format!("{}|{}|{}", c.oin, c.extensions, uri.query().unwrap_or(""));
-    let generation = st.store.generation().await?;
+    let generation = ctx.write_generation().await?;
     if let Some(body) = st
         .list_cache
         .get(&key, generation)
@@ -85,7 +86,7 @@ pub(super) async fn list_samenwerkingen(
         rol,
         sort,
     };
-    let (items, p) = Ctx::new(&st, &c).list_samenwerkingen(&f, page).await?;
+    let (items, p) = ctx.list_samenwerkingen(&f, page).await?;
     let page_key = if q.contains_key("page") {
         "page"
     } else {

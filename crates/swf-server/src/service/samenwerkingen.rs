@@ -166,6 +166,12 @@ impl<'a> Ctx<'a> {
         self.present_samenwerking(v)
     }
 
+    /// Increases with every committed write (any process): a page rendered at the same value
+    /// is still current.
+    pub async fn write_generation(&self) -> ApiResult<i64> {
+        Ok(self.st.store.generation().await?)
+    }
+
     pub async fn list_samenwerkingen(
         &self,
         f: &SamenwerkingFilter,
