@@ -4,7 +4,6 @@ use crate::types::{OefenGebruiker, Oefenomgeving as OefenInfo};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use swf_server::cli::{DEMO, DEMO_PASSWORD};
-use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OefenFout {
@@ -19,6 +18,9 @@ impl From<swf_server::StartError> for OefenFout {
     fn from(e: swf_server::StartError) -> Self {
         match e {
             swf_server::StartError::Locked(_) => OefenFout::AlInGebruik,
+            swf_server::StartError::Bind(_, e) => {
+                OefenFout::Start(format!("geen poort vrij op 127.0.0.1: {e}"))
+            }
             e => OefenFout::Start(e.to_string()),
         }
     }
@@ -46,10 +48,7 @@ fn vorige_poort(data_dir: &Path) -> Option<u16> {
 /// until then.
 pub struct Service {
     pub url: String,
-    stop: CancellationToken,
-    taak: tokio::task::JoinHandle<()>,
-    /// The data folder's service lock, held as long as the service runs.
-    _lock: std::fs::File,
+    service: swf_server::Handle,
 }
 
 impl Service {
@@ -57,55 +56,32 @@ impl Service {
     /// free, else on any free port. The demo organisations and users are added when missing;
     /// what was practised before stays.
     pub async fn start(data_dir: &Path) -> Result<Service, OefenFout> {
-        let lock = swf_server::lock_data_dir(data_dir)?;
-        let listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        let config = swf_server::config::Config {
-            listen,
+        let config = |port: u16| swf_server::config::Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], port)),
             data_dir: PathBuf::from(data_dir),
             // a new samenwerking opens within a second or two instead of a minute
             job_interval_secs: 1,
+            demo: true,
             ..swf_server::config::Config::default()
         };
-        let st = swf_server::open_state(config, true).await?;
-        swf_server::cli::seed_demo(&st)
-            .await
-            .map_err(|e| OefenFout::Start(e.to_string()))?;
-        let vorige = vorige_poort(data_dir).map(|p| SocketAddr::from(([127, 0, 0, 1], p)));
-        let listener = match vorige {
-            Some(a) => match tokio::net::TcpListener::bind(a).await {
-                Ok(l) => Ok(l),
-                Err(e) => {
-                    tracing::info!(error = %e, port = a.port(), "the practice port of last time is taken");
-                    tokio::net::TcpListener::bind(listen).await
+        // the same start-up path as `swf-server serve`: lock, limits, jobs, graceful shutdown
+        let service = match vorige_poort(data_dir) {
+            Some(poort) => match swf_server::serve(config(poort)).await {
+                Err(swf_server::StartError::Bind(_, e)) => {
+                    tracing::info!(error = %e, port = poort, "the practice port of last time is taken");
+                    swf_server::serve(config(0)).await
                 }
+                r => r,
             },
-            None => tokio::net::TcpListener::bind(listen).await,
-        }
-        .map_err(|e| OefenFout::Start(format!("geen poort vrij op 127.0.0.1: {e}")))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| OefenFout::Start(e.to_string()))?;
+            None => swf_server::serve(config(0)).await,
+        }?;
+        let addr = service.local_addr();
         if let Err(e) = std::fs::write(data_dir.join(POORT), addr.port().to_string()) {
             tracing::warn!(error = %e, "could not record the practice port");
         }
-        let stop = CancellationToken::new();
-        let wacht = stop.clone();
-        // the same start-up path as `swf-server serve`: limits, jobs, graceful shutdown
-        let taak = tokio::spawn(async move {
-            let serve =
-                swf_server::serve::run(listener, st, async move { wacht.cancelled().await });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "practice service stopped with an error");
-            }
-        });
         let url = format!("http://{addr}");
         tracing::info!(%url, data = %data_dir.display(), "practice service started");
-        Ok(Service {
-            url,
-            stop,
-            taak,
-            _lock: lock,
-        })
+        Ok(Service { url, service })
     }
 
     /// What the UI shows on the sign-in screen.
@@ -127,10 +103,40 @@ impl Service {
     /// Finish requests in flight, end the live streams and the background jobs, release the
     /// folder. Waits at most `grens`.
     pub async fn stop(self, grens: std::time::Duration) {
-        self.stop.cancel();
-        match tokio::time::timeout(grens, self.taak).await {
-            Ok(_) => tracing::info!("practice service stopped"),
+        match tokio::time::timeout(grens, self.service.shutdown()).await {
+            Ok(Ok(())) => tracing::info!("practice service stopped"),
+            Ok(Err(e)) => tracing::error!(error = %e, "practice service stopped with an error"),
             Err(_) => tracing::warn!("practice service did not stop in time"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A second window of the app finds the practice folder in use (its Conflict), and after a
+    /// stop the service starts again on the port it had.
+    #[tokio::test]
+    async fn a_second_start_is_refused_and_a_restart_keeps_the_port() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let eerste = Service::start(dir.path())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let tweede = Service::start(dir.path()).await;
+        assert!(
+            matches!(tweede, Err(OefenFout::AlInGebruik)),
+            "{:?}",
+            tweede.err()
+        );
+        let url = eerste.url.clone();
+        assert_eq!(vorige_url(dir.path()).as_deref(), Some(url.as_str()));
+        eerste.stop(Duration::from_secs(10)).await;
+        let weer = Service::start(dir.path())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(weer.url, url, "the same port as before");
+        weer.stop(Duration::from_secs(10)).await;
     }
 }

@@ -1356,6 +1356,64 @@ async fn local_state_from_a_newer_app_is_kept() {
     assert_eq!(m.stats().await.unwrap().samenwerkingen, 5);
 }
 
+/// Local state written before migration 0003 (which drops the unused `jobs` table) still opens
+/// as it was, without the table, and keeps what it held.
+#[tokio::test]
+async fn local_state_from_before_the_jobs_table_went_migrates() {
+    use sqlx::migrate::Migrator;
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.sqlite");
+    let all = sqlx::migrate!("./migrations/local");
+    let before = Migrator {
+        migrations: all
+            .migrations
+            .iter()
+            .filter(|m| m.version < 3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..all
+    };
+    {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+        before.run(&mut c).await.unwrap();
+        sqlx::query(
+            "INSERT INTO jobs (soort, payload, aangemaakt, bijgewerkt) VALUES ('upload', '{}', 'nu', 'nu')",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO offline_beschikbaar (samenwerking_id, sinds) VALUES ('s1', 'nu')")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    }
+    let m = open(dir.path()).await;
+    m.close().await;
+    let mut c = raw(&path).await;
+    let jobs: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'jobs%'")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+    assert_eq!(jobs, 0, "the table and its index are gone");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offline_beschikbaar")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(kept, 1, "local state stays");
+    let newest: i64 = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(newest, 3);
+}
+
 #[tokio::test]
 async fn corrupt_local_state_is_set_aside_and_reported_never_deleted() {
     let dir = tempfile::tempdir().unwrap();

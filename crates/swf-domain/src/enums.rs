@@ -43,7 +43,47 @@ macro_rules! wire_enum {
                 f.write_str(self.as_str())
             }
         }
+        /// Stored as its wire spelling in a text column: a row decodes straight into the
+        /// enum, and a value that is no wire spelling is a decoding error that names both.
+        #[cfg(feature = "sqlx")]
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+        #[cfg(feature = "sqlx")]
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let s = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+                $name::from_wire(s).ok_or_else(|| {
+                    UnknownWireValue {
+                        enumeration: stringify!($name),
+                        value: s.to_owned(),
+                    }
+                    .into()
+                })
+            }
+        }
     };
+}
+
+/// A value that is not the wire spelling of any variant of `enumeration`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a {enumeration} value")]
+pub struct UnknownWireValue {
+    pub enumeration: &'static str,
+    pub value: String,
 }
 
 wire_enum!(

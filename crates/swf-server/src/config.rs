@@ -52,6 +52,10 @@ pub struct Config {
     pub stream_recheck_secs: u64,
     /// Serve plain HTTP on a non-loopback address: only behind a TLS-terminating proxy.
     pub trust_proxy_tls: bool,
+    /// Add the demo organisations and users at start-up when they are missing: set by
+    /// `serve --demo` and the practice environment, never read from a file or the environment.
+    #[serde(skip)]
+    pub demo: bool,
 }
 
 impl Default for Config {
@@ -79,6 +83,7 @@ impl Default for Config {
             login_throttle_entries: 20_000,
             stream_recheck_secs: 30,
             trust_proxy_tls: false,
+            demo: false,
         }
     }
 }

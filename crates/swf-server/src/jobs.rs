@@ -3,7 +3,7 @@
 //! expired tokens. Every step is a guarded update, so several instances may run it at once:
 //! only one wins each change and sends its notifications.
 use crate::app::{now_us, to_dt, AppState, Caller};
-use crate::service::{feed, Ctx};
+use crate::service::{feed, Ctx, FeedGebeurtenis, NieuweNotificatie};
 use crate::store::{Applied, Effects};
 use serde_json::{json, Map};
 use swf_domain::{GebeurtenisSoort, NotificatieType, Oin, SamenwerkingStatus};
@@ -42,38 +42,36 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
     let cutoff = now - st.config.verzoek_ophalen_secs * 1_000_000;
     for s in st
         .store
-        .samenwerkingen_in_status_before(SamenwerkingStatus::Initialisatie.as_str(), cutoff, BATCH)
+        .samenwerkingen_in_status_before(SamenwerkingStatus::Initialisatie, cutoff, BATCH)
         .await?
     {
         let mut n = s.clone();
-        n.status = SamenwerkingStatus::Open.as_str().into();
+        n.status = SamenwerkingStatus::Open;
         n.versie += 1;
         let deelnemers = st.store.list_deelnemers(&s.id).await?;
         let fx = Effects {
             notificaties: ctx.notify(
                 &deelnemers,
-                None,
                 &s,
-                NotificatieType::VerzoekOphalenGeslaagd,
-                "Verzoek opgehaald".into(),
-                format!(
-                    "Verzoek {} is in het dossier van '{}' geplaatst.",
-                    s.verzoeknummer.as_deref().unwrap_or("-"),
-                    s.titel
-                ),
-                Map::new(),
-                None,
                 now,
+                NieuweNotificatie {
+                    soort: NotificatieType::VerzoekOphalenGeslaagd,
+                    titel: "Verzoek opgehaald".into(),
+                    tekst: format!(
+                        "Verzoek {} is in het dossier van '{}' geplaatst.",
+                        s.verzoeknummer.as_deref().unwrap_or("-"),
+                        s.titel
+                    ),
+                    properties: Map::new(),
+                    alleen_voor: None,
+                    document: None,
+                },
             ),
             audit: vec![],
             gebeurtenissen: feed(
                 &deelnemers,
-                None,
-                false,
-                GebeurtenisSoort::SamenwerkingGewijzigd,
-                &s.id,
-                None,
                 now,
+                FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, &s.id),
             ),
         };
         if st.store.update_samenwerking(&n, &fx).await? == Applied::Yes {
@@ -96,18 +94,20 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
             let fx = Effects {
                 notificaties: ctx.notify(
                     &deelnemers,
-                    None,
                     &s,
-                    NotificatieType::VerwijderingGepland,
-                    "Samenwerking wordt verwijderd".into(),
-                    format!(
-                        "Samenwerking '{}' wordt op {} verwijderd. Archiveer vóór die datum wat u nodig heeft.",
-                        s.titel,
-                        when.format("%d-%m-%Y")
-                    ),
-                    props,
-                    None,
                     now,
+                    NieuweNotificatie {
+                        soort: NotificatieType::VerwijderingGepland,
+                        titel: "Samenwerking wordt verwijderd".into(),
+                        tekst: format!(
+                            "Samenwerking '{}' wordt op {} verwijderd. Archiveer vóór die datum wat u nodig heeft.",
+                            s.titel,
+                            when.format("%d-%m-%Y")
+                        ),
+                        properties: props,
+                        alleen_voor: None,
+                        document: None,
+                    },
                 ),
                 audit: vec![],
                 gebeurtenissen: vec![],

@@ -18,7 +18,6 @@ pub mod blob;
 pub mod cli;
 pub mod config;
 pub mod error;
-pub mod feed;
 pub mod http;
 pub mod jobs;
 pub mod limits;
@@ -32,8 +31,16 @@ use app::AppState;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub use serve::{serve, Handle};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("{0}")]
+    Listen(#[from] serve::ListenError),
+    #[error("kan niet luisteren op {0}: {1}")]
+    Bind(std::net::SocketAddr, std::io::Error),
+    #[error("{0}")]
+    Demo(String),
     #[error("{0}")]
     Store(#[from] store::StoreError),
     #[error("{0}")]

@@ -45,21 +45,12 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
             config.listen = l;
         }
         // plain HTTP only on loopback, unless a TLS-terminating proxy is in front
-        swf_server::serve::check_listen(config.listen, behind_proxy || config.trust_proxy_tls)
-            .map_err(|e| cli::CliError::Invalid(e.to_string()))?;
-        // one service per data folder: a second one would sweep away the first one's uploads
-        let _lock = swf_server::lock_data_dir(&config.data_dir)?;
-        let st = swf_server::open_state(config.clone(), true).await?;
-        if demo {
-            cli::seed_demo(&st).await?;
-        }
-        let listener = tokio::net::TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
+        config.trust_proxy_tls |= behind_proxy;
+        config.demo = demo;
+        let service = swf_server::serve(config).await?;
+        let addr = service.local_addr();
         // tests and scripts read this line to find the port
         println!("swf-server luistert op http://{addr}");
-        if !addr.ip().is_loopback() {
-            tracing::warn!(%addr, "plain HTTP on a non-loopback address: only behind a TLS-terminating proxy");
-        }
         if demo {
             println!("Demo-omgeving: meld aan met gebruiker 'vergunningverlener' (Gemeente Oefenstad) of 'adviseur' (Veiligheidsregio Oefenland), wachtwoord '{}'.", cli::DEMO_PASSWORD);
             println!("  curl -s -X POST http://{addr}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
@@ -67,7 +58,8 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        swf_server::serve::run(listener, st, shutdown_signal()).await?;
+        shutdown_signal().await;
+        service.shutdown().await?;
         Ok(())
     } else {
         let st = swf_server::open_state(config, false).await?;

@@ -1,9 +1,13 @@
-//! Serving HTTP: the one start-up path of `swf-server serve`, the practice environment and the
-//! tests. A bounded number of connections, a deadline for a request's headers (which is also
-//! the idle keep-alive timeout), a pace for request bodies, and a graceful shutdown that ends
-//! at a deadline. Defaults and reasons: `docs/decisions.md`, D30.
+//! Serving HTTP: the one start-up path of `swf-server serve`, the practice environment and
+//! in-process tests. [`serve`] takes the data folder's lock, listens, opens the data folder
+//! and starts [`run`]: a bounded number of connections, a deadline for a request's headers
+//! (which is also the idle keep-alive timeout), a pace for request bodies, the background jobs,
+//! and a graceful shutdown that ends at a deadline. Defaults and reasons: `docs/decisions.md`,
+//! D30.
 use crate::app::AppState;
+use crate::config::Config;
 use crate::limits::{pace_bodies, BodyPace};
+use crate::StartError;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
@@ -39,6 +43,83 @@ pub fn check_listen(addr: SocketAddr, behind_proxy: bool) -> Result<(), ListenEr
     }
 }
 
+/// A running service (see [`serve`]). Dropping it stops the service too, without waiting.
+pub struct Handle {
+    addr: SocketAddr,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Handle {
+    /// The address the service listens on (the port is known here when the configuration
+    /// asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Ask the service to stop; returns at once. [`Handle::join`] waits for it.
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+
+    /// Stop: end the live streams and the jobs, let requests in flight finish (until the
+    /// shutdown deadline), then release the data folder. Returns when all that is done.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        self.stop();
+        self.wait().await
+    }
+
+    /// Wait until the service has stopped (after [`Handle::stop`], or a fatal error).
+    pub async fn join(mut self) -> std::io::Result<()> {
+        self.wait().await
+    }
+
+    async fn wait(&mut self) -> std::io::Result<()> {
+        match (&mut self.task).await {
+            Ok(r) => r,
+            Err(e) => Err(std::io::Error::other(e)),
+        }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// Start the service described by `config`: take the data folder's lock (one service per
+/// folder: a second one would sweep away the first one's uploads), listen on `config.listen`
+/// (plain HTTP only on loopback unless `trust_proxy_tls`), open the data folder and clean up
+/// after an interrupted run, add the demo organisations when `config.demo`, and serve until
+/// the returned [`Handle`] stops it. The lock is held until the service has stopped.
+pub async fn serve(config: Config) -> Result<Handle, StartError> {
+    check_listen(config.listen, config.trust_proxy_tls)?;
+    let lock = crate::lock_data_dir(&config.data_dir)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| StartError::Bind(config.listen, e))?;
+    let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "plain HTTP on a non-loopback address: only behind a TLS-terminating proxy");
+    }
+    let demo = config.demo;
+    let st = crate::open_state(config, true).await?;
+    if demo {
+        crate::cli::seed_demo(&st)
+            .await
+            .map_err(|e| StartError::Demo(e.to_string()))?;
+    }
+    let stop = CancellationToken::new();
+    let stopped = stop.clone();
+    let task = tokio::spawn(async move {
+        let r = run(listener, st, stopped.cancelled_owned()).await;
+        drop(lock);
+        r
+    });
+    Ok(Handle { addr, stop, task })
+}
+
 /// Run the service on `listener` until `stop` resolves: the background jobs and the HTTP
 /// server. Then stop accepting, end the live streams and the jobs, let requests in flight
 /// finish until `shutdown_deadline_secs`, cut off what is still running, and return.
@@ -50,7 +131,7 @@ pub async fn run(
     let (jobs_stop, jobs_rx) = tokio::sync::watch::channel(false);
     let jobs = tokio::spawn(crate::jobs::run_forever(st.clone(), jobs_rx));
     let streams = st.shutdown.clone();
-    let r = serve(listener, st, async move {
+    let r = serve_http(listener, st, async move {
         stop.await;
         tracing::info!("stopping: finishing requests in flight");
         // live change streams end, or they would hold the shutdown to its deadline
@@ -62,7 +143,7 @@ pub async fn run(
     r
 }
 
-async fn serve(
+async fn serve_http(
     listener: TcpListener,
     st: AppState,
     stop: impl Future<Output = ()> + Send,

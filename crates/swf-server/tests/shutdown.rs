@@ -89,3 +89,47 @@ async fn a_second_service_on_the_same_data_folder_refuses_to_start() {
     srv.wait_healthy().await;
     assert!(srv.token(GEMEENTE).starts_with("swf_"));
 }
+
+/// The start-up path in-process (`swf_server::serve`, as the practice environment uses it): the
+/// handle knows the port it got, a second service on the folder and a taken port are refused
+/// with their own errors, and `shutdown` returns only when the folder is free again.
+#[tokio::test]
+async fn serve_in_process_reports_its_address_and_shutdown_frees_the_folder() {
+    use swf_server::config::Config;
+    use swf_server::StartError;
+    let dir = tempfile::tempdir().unwrap();
+    let config = |listen: &str, data: &std::path::Path| Config {
+        listen: listen.parse().unwrap(),
+        data_dir: data.to_path_buf(),
+        job_interval_secs: 100_000,
+        ..Config::default()
+    };
+    let service = swf_server::serve(config("127.0.0.1:0", dir.path()))
+        .await
+        .unwrap();
+    let addr = service.local_addr();
+    assert_ne!(addr.port(), 0);
+    let health = format!("http://{addr}{BASE}/health");
+    assert_eq!(reqwest::get(&health).await.unwrap().status(), 200);
+
+    let second = swf_server::serve(config("127.0.0.1:0", dir.path())).await;
+    assert!(
+        matches!(second.as_ref().err(), Some(StartError::Locked(_))),
+        "{:?}",
+        second.err()
+    );
+    let other = tempfile::tempdir().unwrap();
+    let taken = swf_server::serve(config(&addr.to_string(), other.path())).await;
+    assert!(
+        matches!(taken.as_ref().err(), Some(StartError::Bind(a, _)) if *a == addr),
+        "{:?}",
+        taken.err()
+    );
+
+    service.shutdown().await.unwrap();
+    assert!(reqwest::get(&health).await.is_err(), "no longer listening");
+    let again = swf_server::serve(config("127.0.0.1:0", dir.path()))
+        .await
+        .unwrap();
+    again.shutdown().await.unwrap();
+}

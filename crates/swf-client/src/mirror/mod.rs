@@ -7,8 +7,9 @@
 //!   was migrated by a newer app, it is moved aside to `mirror.sqlite.kapot-<unix-ts>` and
 //!   recreated empty; a full sync fills it again.
 //! - `local.sqlite`: local-only state (account, settings, read marks, notified actieverzoeken,
-//!   "available offline", jobs). Precious: when corrupt it is moved aside (never deleted) and the
-//!   [`OpenReport`] says so. Its migrations are additive; unknown newer ones are ignored.
+//!   "available offline"). Precious: when corrupt it is moved aside (never deleted) and the
+//!   [`OpenReport`] says so. Its migrations only add (0003 dropped the never-used `jobs`
+//!   table); unknown newer ones are ignored.
 //! - `documenten/<document-id>`: cached document bytes, one file per document.
 //!
 //! One pool of connections to `mirror.sqlite` with `local.sqlite` attached as schema `lokaal`, so

@@ -42,16 +42,14 @@ pub(super) async fn list_actieverzoeken(
             ActieverzoekStatus::from_wire,
             &all,
             &mut problems,
-        )
-        .map(|s| s.as_str().to_owned()),
+        ),
         status_not: enum_param(
             &q,
             "status[not]",
             ActieverzoekStatus::from_wire,
             &all,
             &mut problems,
-        )
-        .map(|s| s.as_str().to_owned()),
+        ),
     };
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));

@@ -1,4 +1,4 @@
-//! Deelnemers of a samenwerking: list, invite, read, change, remove.
+//! Deelnemers of a samenwerking: list, invite (`deelnemer_uitnodigen`), read, change, remove.
 use super::{hal, hal_list, no_content, JsonBody};
 use crate::app::{AppState, Caller};
 use crate::error::ApiResult;
@@ -25,7 +25,7 @@ pub(super) async fn list_deelnemers(
     ))
 }
 
-pub(super) async fn invite(
+pub(super) async fn deelnemer_uitnodigen(
     State(st): State<AppState>,
     c: Caller,
     Path(id): Path<String>,
@@ -33,7 +33,7 @@ pub(super) async fn invite(
 ) -> ApiResult<Response> {
     Ok(hal(
         StatusCode::CREATED,
-        &Ctx::new(&st, &c).invite(&id, req).await?,
+        &Ctx::new(&st, &c).deelnemer_uitnodigen(&id, req).await?,
     ))
 }
 

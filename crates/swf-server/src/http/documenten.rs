@@ -1,16 +1,17 @@
 //! Documenten: list, upload (streamed multipart), metadata, delete and download (with
 //! ranges and a safe `Content-Disposition`).
-use super::{enum_param, hal, hal_list, no_content, oin_param, paging, uuid_path, JsonBody, Q};
-use crate::app::{href, now_us, AppState, Caller};
+use super::{
+    enum_param, hal, hal_list, no_content, oin_param, paging, sort_param, uuid_path, JsonBody, Q,
+};
+use crate::app::{href, AppState, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::service::Ctx;
-use crate::store::{DocumentFilter, DocumentRow};
+use crate::service::{Ctx, NieuwDocument};
+use crate::store::{DocumentFilter, DocumentSortKey, Sort};
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use swf_domain::*;
-use uuid::Uuid;
 
 pub(super) async fn list_documenten(
     State(st): State<AppState>,
@@ -27,20 +28,17 @@ pub(super) async fn list_documenten(
         aangemaakt_door_not: oin_param(&q, "aangemaaktDoor[not]", &mut problems),
         aangemaakt_door_naam: q.get("aangemaaktDoorNaam").cloned(),
         aangemaakt_door_naam_not: q.get("aangemaaktDoorNaam[not]").cloned(),
-        sort: match q.get("_sort").map(|s| s.trim_start_matches('-')) {
-            None | Some("creatieDatumTijd") => "d.creatie",
-            Some("bestandsNaam") => "d.bestandsnaam",
-            Some("laatstAangepastDatumTijd") => "d.laatst_aangepast",
-            Some(_) => {
-                problems.push(InvalidParam::new(
-                    "_sort",
-                    "onbekende-waarde",
-                    "toegestaan: [-]creatieDatumTijd, [-]bestandsNaam, [-]laatstAangepastDatumTijd",
-                ));
-                ""
-            }
-        },
-        desc: q.get("_sort").is_some_and(|s| s.starts_with('-')),
+        sort: sort_param(
+            &q,
+            &[
+                ("creatieDatumTijd", DocumentSortKey::Creatie),
+                ("bestandsNaam", DocumentSortKey::Bestandsnaam),
+                ("laatstAangepastDatumTijd", DocumentSortKey::LaatstAangepast),
+            ],
+            // oldest first
+            Sort::default(),
+            &mut problems,
+        ),
     };
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
@@ -178,59 +176,36 @@ pub(super) async fn upload(
                 "het mediatype van het deel 'file' is ongeldig",
             ));
         }
-        let pending = st.blobs.write_temp(Box::pin(field), limit).await?;
+        let bytes = ctx.receive_document_bytes(Box::pin(field), limit).await?;
         match mp.next_field().await {
             Ok(None) => {}
             Ok(Some(f)) => {
-                st.blobs.discard(pending).await;
+                ctx.discard_document_bytes(bytes).await;
                 return Err(other_parts(vec![f.name().unwrap_or("").to_owned()]));
             }
             Err(e) => {
-                st.blobs.discard(pending).await;
+                ctx.discard_document_bytes(bytes).await;
                 return Err(ApiError::bad_request(
                     "ongeldige-multipart",
                     format!("de multipart-body is ongeldig: {e}"),
                 ));
             }
         }
-        let doc_id = Uuid::new_v4().to_string();
-        let now = now_us();
-        let row = DocumentRow {
-            id: doc_id.clone(),
-            samenwerking_id: id.clone(),
+        let nieuw = NieuwDocument {
             bestandsnaam: naam,
-            kenmerk_systeem: q.get("kenmerkSysteem").cloned().filter(|s| !s.is_empty()),
-            nummer_binnen_systeem: q
-                .get("nummerBinnenSysteem")
-                .cloned()
-                .filter(|s| !s.is_empty()),
-            aangemaakt_door: c.oin.to_string(),
-            aangemaakt_door_naam: c.organisatie_naam.clone(),
-            creatie: now,
-            laatst_aangepast_door: c.oin.to_string(),
-            laatst_aangepast_door_naam: c.organisatie_naam.clone(),
-            laatst_aangepast: now,
-            omschrijving: omschrijving.trim().to_owned(),
-            vertrouwelijkheid: v.as_str().into(),
-            taal: q.get("taal").cloned().filter(|s| !s.is_empty()),
             formaat,
-            hash: pending.sha256.clone(),
-            grootte: pending.size as i64,
+            omschrijving,
+            vertrouwelijkheid: v,
+            kenmerk_systeem: q.get("kenmerkSysteem").cloned(),
+            nummer_binnen_systeem: q.get("nummerBinnenSysteem").cloned(),
+            taal: q.get("taal").cloned(),
         };
-        st.blobs.commit(pending, &doc_id).await?;
-        return match ctx.record_document(&access, row).await {
-            Ok(d) => {
-                let mut r = hal(StatusCode::CREATED, &d);
-                if let Ok(h) = HeaderValue::from_str(&href(&format!("/documenten/{doc_id}"))) {
-                    r.headers_mut().insert(header::LOCATION, h);
-                }
-                Ok(r)
-            }
-            Err(e) => {
-                let _ = st.blobs.delete(&doc_id).await;
-                Err(e)
-            }
-        };
+        let d = ctx.add_document(&access, nieuw, bytes).await?;
+        let mut r = hal(StatusCode::CREATED, &d);
+        if let Ok(h) = HeaderValue::from_str(&href(&format!("/documenten/{}", d.document_id))) {
+            r.headers_mut().insert(header::LOCATION, h);
+        }
+        return Ok(r);
     }
 }
 
@@ -271,7 +246,7 @@ pub(super) async fn delete_document(
 
 /// `Content-Disposition` that every client parses: an ASCII fallback in `filename="…"` and the
 /// exact name in `filename*` (RFC 6266 / 8187).
-pub fn content_disposition(name: &str) -> String {
+fn content_disposition(name: &str) -> String {
     // `filename*` as clean as the fallback: no control or bidirectional characters
     let name = &*validation::bestandsnaam_weergave(name);
     let ascii: String = name
@@ -291,9 +266,9 @@ pub fn content_disposition(name: &str) -> String {
 /// Parse a single `bytes=` range against `size`. `Ok(None)`: serve the whole file.
 /// The requested range lies outside the document.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Unsatisfiable;
+struct Unsatisfiable;
 
-pub fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
+fn parse_range(h: &str, size: u64) -> Result<Option<(u64, u64)>, Unsatisfiable> {
     let Some(spec) = h.trim().strip_prefix("bytes=") else {
         return Ok(None);
     };
@@ -333,14 +308,9 @@ pub(super) async fn download(
 ) -> ApiResult<Response> {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let id = uuid_path(&id, "het document")?;
-    let (_, d, _) = Ctx::new(&st, &c).document_access(&id).await?;
-    let mut file = tokio::fs::File::open(st.blobs.path_of(&d.id))
-        .await
-        .map_err(|e| {
-            tracing::error!(document = %d.id, error = %e, "document bytes missing");
-            ApiError::internal()
-        })?;
-    let size = d.grootte.max(0) as u64;
+    let d = Ctx::new(&st, &c).document_content(&id).await?;
+    let mut file = d.file;
+    let size = d.grootte;
     let etag = format!("\"{}\"", d.hash);
     let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         None => None,

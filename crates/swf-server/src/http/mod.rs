@@ -1,27 +1,28 @@
 //! HTTP layer, one module per resource: the handlers of `samenwerkingen`, `deelnemers`,
-//! `documenten`, `actieverzoeken`, `notificaties`, `historie`, `organisaties` and `auth` live
-//! in their own files; the change feed (`/gebeurtenissen`) is `crate::feed`. This file holds
-//! what they share: the router with every route, the extractors (`JsonBody`, `Q`), query and
-//! HAL list helpers, problem answers for unknown paths and methods, the security headers and
-//! the request log. Handlers parse, call the service (some read the store directly), and shape
-//! the response.
+//! `documenten`, `actieverzoeken`, `notificaties`, `historie`, `organisaties`, `auth` and
+//! `gebeurtenissen` (the change feed) live in their own files. This file holds what they share:
+//! the router with every route, the extractors (`JsonBody`, `Q`), query helpers (paging, enums,
+//! OINs, `_sort`), HAL list helpers, problem answers for unknown paths and methods, the security
+//! headers and the request log. Handlers parse, call the service, and shape the response; the
+//! store and the blob store are the service's alone.
 mod actieverzoeken;
 mod auth;
 mod deelnemers;
 mod documenten;
+mod gebeurtenissen;
 mod historie;
 mod notificaties;
 mod organisaties;
 mod samenwerkingen;
-
-pub use documenten::{content_disposition, parse_range, Unsatisfiable};
 
 use actieverzoeken::{
     create_actieverzoek, get_actieverzoek, koppel, list_actieverzoeken, list_berichten, ontkoppel,
     patch_actieverzoek, post_bericht,
 };
 use auth::{logout, token};
-use deelnemers::{delete_deelnemer, get_deelnemer, invite, list_deelnemers, patch_deelnemer};
+use deelnemers::{
+    deelnemer_uitnodigen, delete_deelnemer, get_deelnemer, list_deelnemers, patch_deelnemer,
+};
 use documenten::{
     delete_document, download, get_document, list_documenten, patch_document, upload,
 };
@@ -38,6 +39,7 @@ use samenwerkingen::{
 use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::service::Paging;
+use crate::store::Sort;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
@@ -200,6 +202,35 @@ fn enum_param<T>(
         ));
     }
     r
+}
+
+/// The DSO `_sort` parameter: one of `fields` (the wire names), with `-` in front for
+/// descending; absent: `default`. Anything else is a problem that lists what is allowed.
+fn sort_param<K: Copy>(
+    q: &Params,
+    fields: &[(&str, K)],
+    default: Sort<K>,
+    problems: &mut Vec<InvalidParam>,
+) -> Sort<K> {
+    let Some(v) = q.get("_sort") else {
+        return default;
+    };
+    let (name, desc) = match v.strip_prefix('-') {
+        Some(name) => (name, true),
+        None => (v.as_str(), false),
+    };
+    match fields.iter().find(|(f, _)| *f == name) {
+        Some((_, key)) => Sort { key: *key, desc },
+        None => {
+            let allowed: Vec<String> = fields.iter().map(|(f, _)| format!("[-]{f}")).collect();
+            problems.push(InvalidParam::new(
+                "_sort",
+                "onbekende-waarde",
+                format!("toegestaan: {}", allowed.join(", ")),
+            ));
+            default
+        }
+    }
 }
 
 fn oin_param(q: &Params, key: &str, problems: &mut Vec<InvalidParam>) -> Option<String> {
@@ -408,14 +439,14 @@ fn log_failure(
 }
 
 async fn health(State(st): State<AppState>) -> Response {
-    match st.store.ping().await {
-        Ok(()) => (
+    match crate::service::database_reachable(&st).await {
+        true => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
             r#"{"status":"ok"}"#,
         )
             .into_response(),
-        Err(_) => ApiError::new(
+        false => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "niet-beschikbaar",
             "Niet beschikbaar",
@@ -470,7 +501,7 @@ pub fn router(st: AppState) -> Router {
         )
         .route(
             "/samenwerkingen/{id}/deelnemers",
-            get(list_deelnemers).post(invite),
+            get(list_deelnemers).post(deelnemer_uitnodigen),
         )
         .route(
             "/samenwerkingen/{id}/deelnemers/{oin}",
@@ -520,8 +551,8 @@ pub fn router(st: AppState) -> Router {
             get(get_notificatie).delete(delete_notificatie),
         )
         .route("/auth/token", post(token).delete(logout))
-        .route("/gebeurtenissen", get(crate::feed::list))
-        .route("/gebeurtenissen/stream", get(crate::feed::stream))
+        .route("/gebeurtenissen", get(gebeurtenissen::list))
+        .route("/gebeurtenissen/stream", get(gebeurtenissen::stream))
         .route("/organisaties", get(zoek_organisaties))
         .route("/organisaties/mijn", get(mijn_organisatie))
         .route("/openapi.json", get(openapi))

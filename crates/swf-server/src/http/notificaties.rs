@@ -32,7 +32,7 @@ fn notificatie_filter(q: &Params, samenwerking_id: Option<String>) -> ApiResult<
             let mut out = Vec::new();
             for t in v.split(',') {
                 match NotificatieType::from_wire(t.trim()) {
-                    Some(t) => out.push(t.as_str().to_owned()),
+                    Some(t) => out.push(t),
                     None => problems.push(InvalidParam::new(
                         "notificatieType",
                         "onbekende-waarde",

@@ -2,24 +2,19 @@
 use super::{hal, hal_list, Q};
 use crate::app::{AppState, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::store::OrganisatieRow;
+use crate::service::Ctx;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde_json::json;
 use swf_domain::*;
 
-pub(super) fn organisatie(o: OrganisatieRow) -> ApiResult<Organisatie> {
-    Ok(Organisatie {
-        oin: Oin::parse(&o.oin).map_err(|_| ApiError::internal())?,
-        naam: o.naam,
-        soort: OrganisatieSoort::from_wire(&o.soort).unwrap_or(OrganisatieSoort::Overig),
-    })
-}
+/// Most organisations one search answers with.
+const MAX_GEVONDEN: i64 = 50;
 
 pub(super) async fn zoek_organisaties(
     State(st): State<AppState>,
-    _c: Caller,
+    c: Caller,
     uri: Uri,
     Q(q): Q,
 ) -> ApiResult<Response> {
@@ -34,34 +29,23 @@ pub(super) async fn zoek_organisaties(
             "hooguit 100 tekens",
         ));
     }
-    let rows = st.store.search_organisaties(&zoek, 50).await?;
-    let items = rows
-        .into_iter()
-        .map(organisatie)
-        .collect::<ApiResult<Vec<_>>>()?;
+    let items = Ctx::new(&st, &c)
+        .zoek_organisaties(&zoek, MAX_GEVONDEN)
+        .await?;
     let n = items.len() as u64;
     Ok(hal_list(
         "organisaties",
         items,
-        Page::new(0, 50, n),
+        Page::new(0, MAX_GEVONDEN as u64, n),
         &uri,
         "pagina",
     ))
 }
 
 pub(super) async fn mijn_organisatie(State(st): State<AppState>, c: Caller) -> ApiResult<Response> {
-    let o = st
-        .store
-        .get_organisatie(c.oin.as_str())
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    // a system token has no person: no user name, no human name
-    let naam = match &c.gebruiker {
-        Some(g) => st.store.find_gebruiker(g).await?.map(|u| u.naam),
-        None => None,
-    };
+    let (organisatie, naam) = Ctx::new(&st, &c).mijn_organisatie().await?;
     Ok(hal(
         StatusCode::OK,
-        &json!({ "organisatie": organisatie(o)?, "gebruikersnaam": c.gebruiker, "naam": naam }),
+        &json!({ "organisatie": organisatie, "gebruikersnaam": c.gebruiker, "naam": naam }),
     ))
 }

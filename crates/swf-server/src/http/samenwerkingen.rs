@@ -1,9 +1,11 @@
 //! Samenwerkingen: start, list, read, change and end a samenwerking.
-use super::{enum_param, hal, hal_bytes, hal_list_bytes, no_content, paging, wires, JsonBody, Q};
+use super::{
+    enum_param, hal, hal_bytes, hal_list_bytes, no_content, paging, sort_param, wires, JsonBody, Q,
+};
 use crate::app::{href, AppState, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::service::Ctx;
-use crate::store::SamenwerkingFilter;
+use crate::store::{SamenwerkingFilter, SamenwerkingSortKey, Sort};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
@@ -30,8 +32,9 @@ pub(super) async fn list_samenwerkingen(
 ) -> ApiResult<Response> {
     // the overview is read far more often than anything changes: serve a rendered page while
     // no write has been committed since it was rendered
+    let ctx = Ctx::new(&st, &c);
     let key = format!("{}|{}|{}", c.oin, c.extensions, uri.query().unwrap_or(""));
-    let generation = st.store.generation().await?;
+    let generation = ctx.write_generation().await?;
     if let Some(body) = st
         .list_cache
         .get(&key, generation)
@@ -48,32 +51,31 @@ pub(super) async fn list_samenwerkingen(
         &["INITIALISATIE", "OPEN", "GESLOTEN"],
         &mut problems,
     )
-    .filter(|s| *s != SamenwerkingStatus::Verwijderd)
-    .map(|s| s.as_str().to_owned());
+    .filter(|s| *s != SamenwerkingStatus::Verwijderd);
     let rol = enum_param(
         &q,
         "rol",
         Rol::from_wire,
         &wires(Rol::ALL, Rol::as_str),
         &mut problems,
-    )
-    .map(|r| r.as_str().to_owned());
-    let (sort, desc) = match q.get("_sort").map(String::as_str) {
-        None | Some("-creatieDatumTijd") => ("d.volgnummer", true),
-        Some("creatieDatumTijd") => ("d.volgnummer", false),
-        Some("titel") => ("s.titel", false),
-        Some("-titel") => ("s.titel", true),
-        Some("laatstAangepastDatumTijd") => ("s.laatst_aangepast", false),
-        Some("-laatstAangepastDatumTijd") => ("s.laatst_aangepast", true),
-        Some(_) => {
-            problems.push(InvalidParam::new(
-                "_sort",
-                "onbekende-waarde",
-                "toegestaan: [-]creatieDatumTijd, [-]titel, [-]laatstAangepastDatumTijd",
-            ));
-            ("", false)
-        }
-    };
+    );
+    let sort = sort_param(
+        &q,
+        &[
+            ("creatieDatumTijd", SamenwerkingSortKey::Creatie),
+            ("titel", SamenwerkingSortKey::Titel),
+            (
+                "laatstAangepastDatumTijd",
+                SamenwerkingSortKey::LaatstAangepast,
+            ),
+        ],
+        // newest first
+        Sort {
+            key: SamenwerkingSortKey::Creatie,
+            desc: true,
+        },
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
@@ -83,9 +85,8 @@ pub(super) async fn list_samenwerkingen(
         verzoeknummer: q.get("verzoeknummer").cloned(),
         rol,
         sort,
-        desc,
     };
-    let (items, p) = Ctx::new(&st, &c).list_samenwerkingen(&f, page).await?;
+    let (items, p) = ctx.list_samenwerkingen(&f, page).await?;
     let page_key = if q.contains_key("page") {
         "page"
     } else {

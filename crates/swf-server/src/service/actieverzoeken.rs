@@ -27,7 +27,7 @@ impl<'a> Ctx<'a> {
             }
         })?;
         let party = self.party(&v.a);
-        let st = parse_enum(&v.a.status, ActieverzoekStatus::from_wire)?;
+        let st = v.a.status;
         authorize_actieverzoek(party, ActieverzoekAction::View, a.status, st).map_err(|_| nf())?;
         Ok((a, v, party, st))
     }
@@ -61,7 +61,7 @@ impl<'a> Ctx<'a> {
         linked: Vec<DocumentRow>,
     ) -> ApiResult<Actieverzoek> {
         let party = self.party(&v.a);
-        let st = parse_enum(&v.a.status, ActieverzoekStatus::from_wire)?;
+        let st = v.a.status;
         let may = |act| authorize_actieverzoek(party, act, a.status, st).is_ok();
         let id = v.a.id.clone();
         let self_href = href(&format!("/actieverzoeken/{id}"));
@@ -103,7 +103,7 @@ impl<'a> Ctx<'a> {
         let see_sv = a.actor.may_see(Vertrouwelijkheid::Sv);
         let docs = linked
             .into_iter()
-            .filter(|d| see_sv || d.vertrouwelijkheid == Vertrouwelijkheid::Rv.as_str())
+            .filter(|d| see_sv || d.vertrouwelijkheid == Vertrouwelijkheid::Rv)
             .map(|d| self.present_document(a, d, Some((&id, may_detach))))
             .collect::<ApiResult<Vec<_>>>()?;
         let r = v.a;
@@ -181,10 +181,10 @@ impl<'a> Ctx<'a> {
             match self.st.store.get_document(&id.to_string()).await? {
                 Some(d)
                     if d.samenwerking_id == a.s.id
-                        && (d.vertrouwelijkheid == "RV"
+                        && (d.vertrouwelijkheid == Vertrouwelijkheid::Rv
                             || a.actor.may_see(Vertrouwelijkheid::Sv)) =>
                 {
-                    if d.vertrouwelijkheid == "SV" && !ontvanger_ziet_sv {
+                    if d.vertrouwelijkheid == Vertrouwelijkheid::Sv && !ontvanger_ziet_sv {
                         problems.push(InvalidParam::new(
                             &name,
                             "strikt-vertrouwelijk",
@@ -239,8 +239,7 @@ impl<'a> Ctx<'a> {
                     "de ontvanger neemt niet deel aan deze samenwerking",
                 )
             })?;
-        let ontvanger_ziet_sv = ontvanger.rol == Rol::Initiator.as_str()
-            || ontvanger.privilege == Privilege::VolledigeToegang.as_str();
+        let ontvanger_ziet_sv = sees_sv(&ontvanger);
         let mut ids: Vec<Uuid> = req.documenten.iter().map(|d| d.id()).collect();
         ids.dedup();
         let docs = self.documents_for(&a, ontvanger_ziet_sv, &ids).await?;
@@ -252,7 +251,7 @@ impl<'a> Ctx<'a> {
             omschrijving: req.omschrijving,
             melding: None,
             product_id: req.product_id,
-            status: ActieverzoekStatus::Open.as_str().into(),
+            status: ActieverzoekStatus::Open,
             zender: self.me().to_owned(),
             zender_naam: self.caller.organisatie_naam.clone(),
             ontvanger: ontvanger.oin.clone(),
@@ -272,41 +271,34 @@ impl<'a> Ctx<'a> {
         let mut fx = Effects::default();
         fx.notificaties.extend(self.notify(
             &deelnemers,
-            Some(&[ontvanger.oin.as_str()]),
             &a.s,
-            NotificatieType::StatusActieverzoekGewijzigd,
-            "Nieuw actieverzoek".into(),
-            format!(
-                "{} vraagt u: '{}' (samenwerking '{}').",
-                self.caller.organisatie_naam, row.titel, a.s.titel
-            ),
-            props,
-            None,
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::StatusActieverzoekGewijzigd,
+                titel: "Nieuw actieverzoek".into(),
+                tekst: format!(
+                    "{} vraagt u: '{}' (samenwerking '{}').",
+                    self.caller.organisatie_naam, row.titel, a.s.titel
+                ),
+                properties: props,
+                alleen_voor: Some(&[ontvanger.oin.as_str()]),
+                document: None,
+            },
         ));
-        fx.audit.push(
-            self.audit(
-                Some(sid),
-                "actieverzoek-verstuurd",
-                format!(
+        fx.audit.push(self.audit(
+            now,
+            AuditRegel {
+                samenwerking_id: Some(sid),
+                actie: "actieverzoek-verstuurd",
+                omschrijving: format!(
                     "Actieverzoek '{}' verstuurd aan {}",
                     row.titel, row.ontvanger_naam
                 ),
-                None,
-                false,
-                now,
-            )
-            .over_actieverzoek(&row.id),
-        );
-        fx.gebeurtenissen = feed(
-            &deelnemers,
-            Some(&[row.zender.as_str(), row.ontvanger.as_str()]),
-            false,
-            GebeurtenisSoort::ActieverzoekGewijzigd,
-            sid,
-            Some(&row.id),
-            now,
-        );
+                actieverzoek_id: Some(&row.id),
+                ..AuditRegel::default()
+            },
+        ));
+        fx.gebeurtenissen = actieverzoek_feed(&deelnemers, &row, now);
         let doc_ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
         self.st
             .store
@@ -404,7 +396,7 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(to) = target {
-            n.status = to.as_str().into();
+            n.status = to;
             n.melding = req.melding.clone().filter(|m| !m.trim().is_empty());
         }
         n.laatst_aangepast = now;
@@ -429,54 +421,46 @@ impl<'a> Ctx<'a> {
             }
             fx.notificaties.extend(self.notify(
                 &deelnemers,
-                Some(&[other.as_str()]),
                 &a.s,
-                NotificatieType::StatusActieverzoekGewijzigd,
-                format!("Actieverzoek {}", status_tekst(to)),
-                format!(
-                    "{} heeft actieverzoek '{}' {}.",
-                    self.caller.organisatie_naam,
-                    n.titel,
-                    status_tekst(to)
-                ),
-                props,
-                None,
                 now,
+                NieuweNotificatie {
+                    soort: NotificatieType::StatusActieverzoekGewijzigd,
+                    titel: format!("Actieverzoek {}", status_tekst(to)),
+                    tekst: format!(
+                        "{} heeft actieverzoek '{}' {}.",
+                        self.caller.organisatie_naam,
+                        n.titel,
+                        status_tekst(to)
+                    ),
+                    properties: props,
+                    alleen_voor: Some(&[other.as_str()]),
+                    document: None,
+                },
             ));
-            fx.audit.push(
-                self.audit(
-                    Some(&a.s.id),
-                    "actieverzoek-status",
-                    format!("Actieverzoek '{}': {} → {}", n.titel, current, to),
-                    None,
-                    false,
-                    now,
-                )
-                .over_actieverzoek(&r.id),
-            );
+            fx.audit.push(self.audit(
+                now,
+                AuditRegel {
+                    samenwerking_id: Some(&a.s.id),
+                    actie: "actieverzoek-status",
+                    omschrijving: format!("Actieverzoek '{}': {} → {}", n.titel, current, to),
+                    actieverzoek_id: Some(&r.id),
+                    ..AuditRegel::default()
+                },
+            ));
         }
         if content_change {
-            fx.audit.push(
-                self.audit(
-                    Some(&a.s.id),
-                    "actieverzoek-gewijzigd",
-                    format!("Actieverzoek '{}' gewijzigd", n.titel),
-                    None,
-                    false,
-                    now,
-                )
-                .over_actieverzoek(&r.id),
-            );
+            fx.audit.push(self.audit(
+                now,
+                AuditRegel {
+                    samenwerking_id: Some(&a.s.id),
+                    actie: "actieverzoek-gewijzigd",
+                    omschrijving: format!("Actieverzoek '{}' gewijzigd", n.titel),
+                    actieverzoek_id: Some(&r.id),
+                    ..AuditRegel::default()
+                },
+            ));
         }
-        fx.gebeurtenissen = feed(
-            &deelnemers,
-            Some(&[n.zender.as_str(), n.ontvanger.as_str()]),
-            false,
-            GebeurtenisSoort::ActieverzoekGewijzigd,
-            &a.s.id,
-            Some(&n.id),
-            now,
-        );
+        fx.gebeurtenissen = actieverzoek_feed(&deelnemers, &n, now);
         match self.st.store.update_actieverzoek(&n, &fx).await? {
             Applied::Yes => self.get_actieverzoek(id).await,
             Applied::Stale => Err(ApiError::stale()),
@@ -510,15 +494,7 @@ impl<'a> Ctx<'a> {
         n.laatst_aangepast_door_naam = self.caller.organisatie_naam.clone();
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
         let mut fx = Effects {
-            gebeurtenissen: feed(
-                &deelnemers,
-                Some(&[n.zender.as_str(), n.ontvanger.as_str()]),
-                false,
-                GebeurtenisSoort::ActieverzoekGewijzigd,
-                &a.s.id,
-                Some(&n.id),
-                now,
-            ),
+            gebeurtenissen: actieverzoek_feed(&deelnemers, &n, now),
             ..Effects::default()
         };
         let did = document_id.to_string();
@@ -529,27 +505,24 @@ impl<'a> Ctx<'a> {
                 &v.a.zender
             };
             let od = self.st.store.get_deelnemer(&a.s.id, other).await?;
-            let other_sv = od.is_some_and(|d| {
-                d.rol == Rol::Initiator.as_str()
-                    || d.privilege == Privilege::VolledigeToegang.as_str()
-            });
+            let other_sv = od.is_some_and(|d| sees_sv(&d));
             let docs = self.documents_for(&a, other_sv, &[document_id]).await?;
             let doc = docs.first().ok_or_else(ApiError::internal)?;
             // the line names the document: it is as visible as the document (decision D4)
-            fx.audit.push(
-                self.audit(
-                    Some(&a.s.id),
-                    "document-gekoppeld",
-                    format!(
+            fx.audit.push(self.audit(
+                now,
+                AuditRegel {
+                    samenwerking_id: Some(&a.s.id),
+                    actie: "document-gekoppeld",
+                    omschrijving: format!(
                         "Document '{}' gekoppeld aan '{}'",
                         doc.bestandsnaam, v.a.titel
                     ),
-                    Some(&did),
-                    doc.vertrouwelijkheid == Vertrouwelijkheid::Sv.as_str(),
-                    now,
-                )
-                .over_actieverzoek(&v.a.id),
-            );
+                    document_id: Some(&did),
+                    alleen_volledig: doc.vertrouwelijkheid == Vertrouwelijkheid::Sv,
+                    actieverzoek_id: Some(&v.a.id),
+                },
+            ));
             self.st.store.koppel_document(id, &did, &n, &fx).await?
         } else {
             // a document the caller cannot see (SV with limited access, another samenwerking,
@@ -561,21 +534,21 @@ impl<'a> Ctx<'a> {
                 .await?
                 .filter(|d| d.samenwerking_id == a.s.id)
                 .filter(|d| {
-                    d.vertrouwelijkheid == Vertrouwelijkheid::Rv.as_str()
+                    d.vertrouwelijkheid == Vertrouwelijkheid::Rv
                         || a.actor.may_see(Vertrouwelijkheid::Sv)
                 })
                 .ok_or_else(|| ApiError::not_found("het gekoppelde document"))?;
-            fx.audit.push(
-                self.audit(
-                    Some(&a.s.id),
-                    "document-ontkoppeld",
-                    format!("Document ontkoppeld van '{}'", v.a.titel),
-                    Some(&did),
-                    doc.vertrouwelijkheid == Vertrouwelijkheid::Sv.as_str(),
-                    now,
-                )
-                .over_actieverzoek(&v.a.id),
-            );
+            fx.audit.push(self.audit(
+                now,
+                AuditRegel {
+                    samenwerking_id: Some(&a.s.id),
+                    actie: "document-ontkoppeld",
+                    omschrijving: format!("Document ontkoppeld van '{}'", v.a.titel),
+                    document_id: Some(&did),
+                    alleen_volledig: doc.vertrouwelijkheid == Vertrouwelijkheid::Sv,
+                    actieverzoek_id: Some(&v.a.id),
+                },
+            ));
             match self.st.store.ontkoppel_document(id, &did, &n, &fx).await? {
                 Applied::Stale
                     if self
@@ -595,4 +568,23 @@ impl<'a> Ctx<'a> {
             Applied::Stale => Err(ApiError::stale()),
         }
     }
+}
+
+/// ACTIEVERZOEK_GEWIJZIGD for its two parties (only they see an actieverzoek).
+pub(super) fn actieverzoek_feed(
+    deelnemers: &[DeelnemerRow],
+    a: &ActieverzoekRow,
+    now: i64,
+) -> Vec<NewGebeurtenis> {
+    feed(
+        deelnemers,
+        now,
+        FeedGebeurtenis {
+            soort: GebeurtenisSoort::ActieverzoekGewijzigd,
+            samenwerking_id: &a.samenwerking_id,
+            object_id: Some(&a.id),
+            alleen_voor: Some(&[a.zender.as_str(), a.ontvanger.as_str()]),
+            document: None,
+        },
+    )
 }

@@ -1,4 +1,5 @@
 //! Berichten on an actieverzoek: show, list, send.
+use super::actieverzoeken::actieverzoek_feed;
 use super::*;
 
 impl<'a> Ctx<'a> {
@@ -80,38 +81,31 @@ impl<'a> Ctx<'a> {
         let mut fx = Effects::default();
         fx.notificaties.extend(self.notify(
             &deelnemers,
-            Some(&[ontvanger.as_str()]),
             &a.s,
-            NotificatieType::NieuwBericht,
-            "Nieuw bericht".into(),
-            format!(
-                "{} stuurde een bericht over '{}'.",
-                self.caller.organisatie_naam, r.titel
-            ),
-            props,
-            None,
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::NieuwBericht,
+                titel: "Nieuw bericht".into(),
+                tekst: format!(
+                    "{} stuurde een bericht over '{}'.",
+                    self.caller.organisatie_naam, r.titel
+                ),
+                properties: props,
+                alleen_voor: Some(&[ontvanger.as_str()]),
+                document: None,
+            },
         ));
-        fx.audit.push(
-            self.audit(
-                Some(&a.s.id),
-                "bericht-verstuurd",
-                format!("Bericht over '{}'", r.titel),
-                None,
-                false,
-                now,
-            )
-            .over_actieverzoek(&r.id),
-        );
-        fx.gebeurtenissen = feed(
-            &deelnemers,
-            Some(&[r.zender.as_str(), r.ontvanger.as_str()]),
-            false,
-            GebeurtenisSoort::ActieverzoekGewijzigd,
-            &a.s.id,
-            Some(&r.id),
+        fx.audit.push(self.audit(
             now,
-        );
+            AuditRegel {
+                samenwerking_id: Some(&a.s.id),
+                actie: "bericht-verstuurd",
+                omschrijving: format!("Bericht over '{}'", r.titel),
+                actieverzoek_id: Some(&r.id),
+                ..AuditRegel::default()
+            },
+        ));
+        fx.gebeurtenissen = actieverzoek_feed(&deelnemers, r, now);
         self.st.store.insert_bericht(&b, &fx).await?;
         self.present_bericht(b)
     }

@@ -1,9 +1,10 @@
-//! Deelnemers of a samenwerking: show, list, invite, change privilege, remove.
+//! Deelnemers of a samenwerking: show, list, invite (`deelnemer_uitnodigen`), change privilege,
+//! remove.
 use super::*;
 
 impl<'a> Ctx<'a> {
     pub fn present_deelnemer(&self, a: &Access, d: DeelnemerRow) -> ApiResult<Deelnemer> {
-        let rol = parse_enum(&d.rol, Rol::from_wire)?;
+        let rol = d.rol;
         let self_href = href(&format!(
             "/samenwerkingen/{}/deelnemers/{}",
             d.samenwerking_id, d.oin
@@ -13,7 +14,7 @@ impl<'a> Ctx<'a> {
             oin: oin(&d.oin)?,
             naam: d.naam,
             rol,
-            privilege: parse_enum(&d.privilege, Privilege::from_wire)?,
+            privilege: d.privilege,
             samenwerking_id: d.samenwerking_id,
             toegevoegd_datum_tijd: to_dt(d.toegevoegd),
             links: links([
@@ -59,7 +60,11 @@ impl<'a> Ctx<'a> {
         self.present_deelnemer(&a, d)
     }
 
-    pub async fn invite(&self, id: &str, req: DeelnemerUitnodigen) -> ApiResult<Deelnemer> {
+    pub async fn deelnemer_uitnodigen(
+        &self,
+        id: &str,
+        req: DeelnemerUitnodigen,
+    ) -> ApiResult<Deelnemer> {
         let a = self.access(id).await?;
         a.check(
             Action::InviteDeelnemer,
@@ -97,15 +102,15 @@ impl<'a> Ctx<'a> {
             samenwerking_id: id.to_owned(),
             oin: org.oin.clone(),
             naam: org.naam.clone(),
-            rol: Rol::Ketenpartner.as_str().into(),
-            privilege: req.privilege.as_str().into(),
+            rol: Rol::Ketenpartner,
+            privilege: req.privilege,
             toegevoegd: now,
             verwijderd: None,
         };
         let mut deelnemers = self.st.store.list_deelnemers(id).await?;
         deelnemers.push(row.clone());
         let mut fx = Effects::default();
-        fx.notificaties.extend(self.invitation(
+        fx.notificaties.extend(self.uitnodiging(
             &deelnemers,
             &a.s,
             &org.oin,
@@ -114,21 +119,18 @@ impl<'a> Ctx<'a> {
             now,
         ));
         fx.audit.push(self.audit(
-            Some(id),
-            "deelnemer-uitgenodigd",
-            format!("{} uitgenodigd met {}", org.naam, req.privilege),
-            None,
-            false,
             now,
+            AuditRegel {
+                samenwerking_id: Some(id),
+                actie: "deelnemer-uitgenodigd",
+                omschrijving: format!("{} uitgenodigd met {}", org.naam, req.privilege),
+                ..AuditRegel::default()
+            },
         ));
         fx.gebeurtenissen = feed(
             &deelnemers,
-            None,
-            false,
-            GebeurtenisSoort::SamenwerkingGewijzigd,
-            id,
-            None,
             now,
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, id),
         );
         self.st.store.upsert_deelnemer(&row, &fx).await?;
         self.get_deelnemer(id, &org.oin).await
@@ -146,13 +148,13 @@ impl<'a> Ctx<'a> {
             "alleen de initiator kan de toegang van ketenpartners wijzigen",
         )?;
         let d = self.active_deelnemer(id, partner).await?;
-        if d.rol == Rol::Initiator.as_str() {
+        if d.rol == Rol::Initiator {
             return Err(ApiError::conflict(
                 "initiator",
                 "de initiator heeft altijd volledige toegang",
             ));
         }
-        if d.privilege == req.privilege.as_str() {
+        if d.privilege == req.privilege {
             return self.present_deelnemer(&a, d);
         }
         let now = now_us();
@@ -169,56 +171,43 @@ impl<'a> Ctx<'a> {
         let mut fx = Effects::default();
         fx.notificaties.extend(self.notify(
             &deelnemers,
-            None,
             &a.s,
-            NotificatieType::PrivilegeGewijzigd,
-            "Toegang gewijzigd".into(),
-            format!(
-                "{} heeft nu {} in samenwerking '{}'.",
-                d.naam,
-                privilege_tekst(req.privilege),
-                a.s.titel
-            ),
-            props,
-            None,
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::PrivilegeGewijzigd,
+                titel: "Toegang gewijzigd".into(),
+                tekst: format!(
+                    "{} heeft nu {} in samenwerking '{}'.",
+                    d.naam,
+                    privilege_tekst(req.privilege),
+                    a.s.titel
+                ),
+                properties: props,
+                alleen_voor: None,
+                document: None,
+            },
         ));
         fx.audit.push(self.audit(
-            Some(id),
-            "privilege-gewijzigd",
-            format!("Toegang van {} gewijzigd naar {}", d.naam, req.privilege),
-            None,
-            false,
             now,
+            AuditRegel {
+                samenwerking_id: Some(id),
+                actie: "privilege-gewijzigd",
+                omschrijving: format!("Toegang van {} gewijzigd naar {}", d.naam, req.privilege),
+                ..AuditRegel::default()
+            },
         ));
         // the partner re-reads all it may now see; the others only the deelnemer list
-        fx.gebeurtenissen = feed(
+        fx.gebeurtenissen = partner_and_others_feed(
             &deelnemers,
-            Some(&[partner]),
-            false,
-            GebeurtenisSoort::ToegangGewijzigd,
             id,
-            None,
+            partner,
+            GebeurtenisSoort::ToegangGewijzigd,
             now,
         );
-        let others: Vec<&str> = deelnemers
-            .iter()
-            .map(|x| x.oin.as_str())
-            .filter(|o| *o != partner)
-            .collect();
-        fx.gebeurtenissen.extend(feed(
-            &deelnemers,
-            Some(&others),
-            false,
-            GebeurtenisSoort::SamenwerkingGewijzigd,
-            id,
-            None,
-            now,
-        ));
         match self
             .st
             .store
-            .set_privilege(id, partner, req.privilege.as_str(), &fx)
+            .set_privilege(id, partner, req.privilege, &fx)
             .await?
         {
             Applied::Yes => self.get_deelnemer(id, partner).await,
@@ -233,7 +222,7 @@ impl<'a> Ctx<'a> {
             "alleen de initiator kan ketenpartners verwijderen",
         )?;
         let d = self.active_deelnemer(id, partner).await?;
-        if d.rol == Rol::Initiator.as_str() {
+        if d.rol == Rol::Initiator {
             return Err(ApiError::conflict(
                 "initiator",
                 "de initiator kan niet worden verwijderd",
@@ -247,17 +236,19 @@ impl<'a> Ctx<'a> {
         let mut fx = Effects::default();
         let mut notifs = self.notify(
             &deelnemers,
-            None,
             &a.s,
-            NotificatieType::DeelnemerVerwijderd,
-            "Ketenpartner verwijderd".into(),
-            format!(
-                "{} neemt niet meer deel aan samenwerking '{}'.",
-                d.naam, a.s.titel
-            ),
-            props,
-            None,
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::DeelnemerVerwijderd,
+                titel: "Ketenpartner verwijderd".into(),
+                tekst: format!(
+                    "{} neemt niet meer deel aan samenwerking '{}'.",
+                    d.naam, a.s.titel
+                ),
+                properties: props,
+                alleen_voor: None,
+                document: None,
+            },
         );
         // the removed partner keeps this one notification, and nothing else of the samenwerking
         for n in notifs.iter_mut().filter(|n| n.ontvanger == d.oin) {
@@ -265,36 +256,21 @@ impl<'a> Ctx<'a> {
         }
         fx.notificaties.extend(notifs);
         fx.audit.push(self.audit(
-            Some(id),
-            "deelnemer-verwijderd",
-            format!("{} verwijderd", d.naam),
-            None,
-            false,
             now,
+            AuditRegel {
+                samenwerking_id: Some(id),
+                actie: "deelnemer-verwijderd",
+                omschrijving: format!("{} verwijderd", d.naam),
+                ..AuditRegel::default()
+            },
         ));
-        fx.gebeurtenissen = feed(
+        fx.gebeurtenissen = partner_and_others_feed(
             &deelnemers,
-            Some(&[partner]),
-            false,
-            GebeurtenisSoort::ToegangIngetrokken,
             id,
-            None,
+            partner,
+            GebeurtenisSoort::ToegangIngetrokken,
             now,
         );
-        let others: Vec<&str> = deelnemers
-            .iter()
-            .map(|x| x.oin.as_str())
-            .filter(|o| *o != partner)
-            .collect();
-        fx.gebeurtenissen.extend(feed(
-            &deelnemers,
-            Some(&others),
-            false,
-            GebeurtenisSoort::SamenwerkingGewijzigd,
-            id,
-            None,
-            now,
-        ));
         match self
             .st
             .store
@@ -305,4 +281,44 @@ impl<'a> Ctx<'a> {
             Applied::Stale => Err(ApiError::stale()),
         }
     }
+}
+
+/// After a change to one partner's participation: `voor_partner` for that partner (it re-reads
+/// all it may now see, or drops the samenwerking), SAMENWERKING_GEWIJZIGD for the others (they
+/// re-read the deelnemer list).
+fn partner_and_others_feed(
+    deelnemers: &[DeelnemerRow],
+    samenwerking_id: &str,
+    partner: &str,
+    voor_partner: GebeurtenisSoort,
+    now: i64,
+) -> Vec<NewGebeurtenis> {
+    let others: Vec<&str> = deelnemers
+        .iter()
+        .map(|x| x.oin.as_str())
+        .filter(|o| *o != partner)
+        .collect();
+    let mut events = feed(
+        deelnemers,
+        now,
+        FeedGebeurtenis {
+            soort: voor_partner,
+            samenwerking_id,
+            object_id: None,
+            alleen_voor: Some(&[partner]),
+            document: None,
+        },
+    );
+    events.extend(feed(
+        deelnemers,
+        now,
+        FeedGebeurtenis {
+            soort: GebeurtenisSoort::SamenwerkingGewijzigd,
+            samenwerking_id,
+            object_id: None,
+            alleen_voor: Some(&others),
+            document: None,
+        },
+    ));
+    events
 }

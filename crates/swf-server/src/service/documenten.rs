@@ -1,6 +1,28 @@
 //! Documenten: access, show, list, allow and record an upload, change, delete, and the feed
 //! events after a change.
 use super::*;
+use crate::blob::PendingBlob;
+
+/// The metadata of an upload, as the uploader gives it (already validated).
+pub struct NieuwDocument {
+    pub bestandsnaam: String,
+    pub formaat: String,
+    pub omschrijving: String,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
+    pub kenmerk_systeem: Option<String>,
+    pub nummer_binnen_systeem: Option<String>,
+    pub taal: Option<String>,
+}
+
+/// A document's bytes, opened for reading, and what describes them.
+pub struct DocumentInhoud {
+    pub file: tokio::fs::File,
+    pub grootte: u64,
+    /// SHA-256 of the bytes, hex: also the ETag.
+    pub hash: String,
+    pub formaat: String,
+    pub bestandsnaam: String,
+}
 
 impl<'a> Ctx<'a> {
     pub fn present_document(
@@ -36,10 +58,7 @@ impl<'a> Ctx<'a> {
             laatst_aangepast_door_naam: d.laatst_aangepast_door_naam,
             laatst_aangepast_datum_tijd: to_dt(d.laatst_aangepast),
             document_omschrijving: d.omschrijving,
-            vertrouwelijkheids_aanduiding: parse_enum(
-                &d.vertrouwelijkheid,
-                Vertrouwelijkheid::from_wire,
-            )?,
+            vertrouwelijkheids_aanduiding: d.vertrouwelijkheid,
             taal: d.taal,
             formaat: d.formaat,
             document_hash: d.hash,
@@ -63,7 +82,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Load a document the caller may see (SV documents do not exist for limited access).
-    pub async fn document_access(
+    async fn document_access(
         &self,
         document_id: &str,
     ) -> ApiResult<(Access, DocumentRow, Vertrouwelijkheid)> {
@@ -80,7 +99,7 @@ impl<'a> Ctx<'a> {
                 e
             }
         })?;
-        let v = parse_enum(&d.vertrouwelijkheid, Vertrouwelijkheid::from_wire)?;
+        let v = d.vertrouwelijkheid;
         let view = if v == Vertrouwelijkheid::Sv {
             Action::ViewDocumentSv
         } else {
@@ -89,6 +108,24 @@ impl<'a> Ctx<'a> {
         authorize(a.actor, view, a.status)
             .map_err(|den| ApiError::denied(den, "het document", ""))?;
         Ok((a, d, v))
+    }
+
+    /// A document's bytes for download, with what the answer needs to describe them.
+    pub async fn document_content(&self, document_id: &str) -> ApiResult<DocumentInhoud> {
+        let (_, d, _) = self.document_access(document_id).await?;
+        let file = tokio::fs::File::open(self.st.blobs.path_of(&d.id))
+            .await
+            .map_err(|e| {
+                tracing::error!(document = %d.id, error = %e, "document bytes missing");
+                ApiError::internal()
+            })?;
+        Ok(DocumentInhoud {
+            file,
+            grootte: d.grootte.max(0) as u64,
+            hash: d.hash,
+            formaat: d.formaat,
+            bestandsnaam: d.bestandsnaam,
+        })
     }
 
     pub async fn get_document(&self, document_id: &str) -> ApiResult<Document> {
@@ -132,49 +169,108 @@ impl<'a> Ctx<'a> {
         Ok(a)
     }
 
+    /// Receive an upload's bytes into a temporary file (hashed, fsynced, not visible yet), at
+    /// most `limit` bytes.
+    pub async fn receive_document_bytes<S, E>(
+        &self,
+        chunks: S,
+        limit: u64,
+    ) -> ApiResult<PendingBlob>
+    where
+        S: futures_util::Stream<Item = std::result::Result<crate::blob::bytes_like::Bytes, E>>
+            + Unpin,
+        E: std::fmt::Display,
+    {
+        Ok(self.st.blobs.write_temp(chunks, limit).await?)
+    }
+
+    /// Throw away received bytes that will not become a document.
+    pub async fn discard_document_bytes(&self, bytes: PendingBlob) {
+        self.st.blobs.discard(bytes).await
+    }
+
+    /// Add a document to the samenwerking of `a` (checked with [`Ctx::upload_allowed`]): its
+    /// bytes become durable under a new id first, then the row is written; when that fails the
+    /// bytes are removed again.
+    pub async fn add_document(
+        &self,
+        a: &Access,
+        nieuw: NieuwDocument,
+        bytes: PendingBlob,
+    ) -> ApiResult<Document> {
+        let id = Uuid::new_v4().to_string();
+        let now = now_us();
+        let row = DocumentRow {
+            id: id.clone(),
+            samenwerking_id: a.s.id.clone(),
+            bestandsnaam: nieuw.bestandsnaam,
+            kenmerk_systeem: nieuw.kenmerk_systeem.filter(|s| !s.is_empty()),
+            nummer_binnen_systeem: nieuw.nummer_binnen_systeem.filter(|s| !s.is_empty()),
+            aangemaakt_door: self.me().to_owned(),
+            aangemaakt_door_naam: self.caller.organisatie_naam.clone(),
+            creatie: now,
+            laatst_aangepast_door: self.me().to_owned(),
+            laatst_aangepast_door_naam: self.caller.organisatie_naam.clone(),
+            laatst_aangepast: now,
+            omschrijving: nieuw.omschrijving.trim().to_owned(),
+            vertrouwelijkheid: nieuw.vertrouwelijkheid,
+            taal: nieuw.taal.filter(|s| !s.is_empty()),
+            formaat: nieuw.formaat,
+            hash: bytes.sha256.clone(),
+            grootte: bytes.size as i64,
+        };
+        self.st.blobs.commit(bytes, &id).await?;
+        let recorded = self.record_document(a, row).await;
+        if recorded.is_err() {
+            let _ = self.st.blobs.delete(&id).await;
+        }
+        recorded
+    }
+
     /// Record an uploaded document whose bytes are already committed under `d.id`.
-    pub async fn record_document(&self, a: &Access, d: DocumentRow) -> ApiResult<Document> {
+    async fn record_document(&self, a: &Access, d: DocumentRow) -> ApiResult<Document> {
         let now = d.creatie;
-        let v = parse_enum(&d.vertrouwelijkheid, Vertrouwelijkheid::from_wire)?;
+        let v = d.vertrouwelijkheid;
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
-        let mut props = Map::new();
-        props.insert("documentId".into(), json!(d.id));
-        props.insert("documentNaam".into(), json!(d.bestandsnaam));
+        let props = document_props(&d);
         let mut fx = Effects::default();
         fx.notificaties.extend(self.notify(
             &deelnemers,
-            None,
             &a.s,
-            NotificatieType::DocumentToegevoegd,
-            "Document toegevoegd".into(),
-            format!(
-                "{} heeft document '{}' toegevoegd aan '{}'.",
-                self.caller.organisatie_naam, d.bestandsnaam, a.s.titel
-            ),
-            props,
-            Some((&d.id, v)),
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::DocumentToegevoegd,
+                titel: "Document toegevoegd".into(),
+                tekst: format!(
+                    "{} heeft document '{}' toegevoegd aan '{}'.",
+                    self.caller.organisatie_naam, d.bestandsnaam, a.s.titel
+                ),
+                properties: props,
+                alleen_voor: None,
+                document: Some((&d.id, v)),
+            },
         ));
         fx.audit.push(self.audit(
-            Some(&a.s.id),
-            "document-toegevoegd",
-            format!("Document '{}' ({}) toegevoegd", d.bestandsnaam, v),
-            Some(&d.id),
-            v == Vertrouwelijkheid::Sv,
             now,
+            AuditRegel {
+                samenwerking_id: Some(&a.s.id),
+                actie: "document-toegevoegd",
+                omschrijving: format!("Document '{}' ({}) toegevoegd", d.bestandsnaam, v),
+                document_id: Some(&d.id),
+                alleen_volledig: v == Vertrouwelijkheid::Sv,
+                ..AuditRegel::default()
+            },
         ));
-        fx.gebeurtenissen = NewGebeurtenis::over_document(
-            feed(
-                &deelnemers,
-                None,
-                v == Vertrouwelijkheid::Sv,
-                GebeurtenisSoort::DocumentGewijzigd,
-                &a.s.id,
-                Some(&d.id),
-                now,
-            ),
-            &d.id,
-            v == Vertrouwelijkheid::Sv,
+        fx.gebeurtenissen = feed(
+            &deelnemers,
+            now,
+            FeedGebeurtenis {
+                soort: GebeurtenisSoort::DocumentGewijzigd,
+                samenwerking_id: &a.s.id,
+                object_id: Some(&d.id),
+                alleen_voor: None,
+                document: Some((&d.id, v)),
+            },
         );
         match self.st.store.insert_document(&d, &fx).await {
             Ok(()) => {}
@@ -227,7 +323,7 @@ impl<'a> Ctx<'a> {
         if let Some(o) = req.document_omschrijving {
             n.omschrijving = o.trim().to_owned();
         }
-        n.vertrouwelijkheid = new_v.as_str().into();
+        n.vertrouwelijkheid = new_v;
         if let Some(k) = req.kenmerk_systeem {
             n.kenmerk_systeem = Some(k).filter(|x| !x.is_empty());
         }
@@ -241,9 +337,7 @@ impl<'a> Ctx<'a> {
         n.laatst_aangepast_door = self.me().to_owned();
         n.laatst_aangepast_door_naam = self.caller.organisatie_naam.clone();
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
-        let mut props = Map::new();
-        props.insert("documentId".into(), json!(d.id));
-        props.insert("documentNaam".into(), json!(d.bestandsnaam));
+        let props = document_props(&d);
         let mut fx = Effects::default();
         // A document that becomes SV is, for limited-access partners, simply gone: tell them it
         // was removed (without details), and tell full-access partners it changed.
@@ -253,58 +347,62 @@ impl<'a> Ctx<'a> {
         );
         fx.notificaties.extend(self.notify(
             &deelnemers,
-            None,
             &a.s,
-            NotificatieType::DocumentGewijzigd,
-            "Document gewijzigd".into(),
-            format!(
-                "{} heeft document '{}' gewijzigd.",
-                self.caller.organisatie_naam, d.bestandsnaam
-            ),
-            props.clone(),
-            Some((
-                &d.id,
-                if stays_visible {
-                    Vertrouwelijkheid::Rv
-                } else {
-                    Vertrouwelijkheid::Sv
-                },
-            )),
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::DocumentGewijzigd,
+                titel: "Document gewijzigd".into(),
+                tekst: format!(
+                    "{} heeft document '{}' gewijzigd.",
+                    self.caller.organisatie_naam, d.bestandsnaam
+                ),
+                properties: props.clone(),
+                alleen_voor: None,
+                document: Some((
+                    &d.id,
+                    if stays_visible {
+                        Vertrouwelijkheid::Rv
+                    } else {
+                        Vertrouwelijkheid::Sv
+                    },
+                )),
+            },
         ));
         if gone_for_limited {
             let limited: Vec<&str> = deelnemers
                 .iter()
-                .filter(|x| {
-                    x.rol == Rol::Ketenpartner.as_str()
-                        && x.privilege == Privilege::BeperkteToegang.as_str()
-                })
+                .filter(|x| x.rol == Rol::Ketenpartner && x.privilege == Privilege::BeperkteToegang)
                 .map(|x| x.oin.as_str())
                 .collect();
             let mut gone = Map::new();
             gone.insert("documentId".into(), json!(d.id));
             fx.notificaties.extend(self.notify(
                 &deelnemers,
-                Some(&limited),
                 &a.s,
-                NotificatieType::DocumentVerwijderd,
-                "Document niet meer beschikbaar".into(),
-                "Een document is niet meer voor uw organisatie beschikbaar.".into(),
-                gone,
-                None,
                 now,
+                NieuweNotificatie {
+                    soort: NotificatieType::DocumentVerwijderd,
+                    titel: "Document niet meer beschikbaar".into(),
+                    tekst: "Een document is niet meer voor uw organisatie beschikbaar.".into(),
+                    properties: gone,
+                    alleen_voor: Some(&limited),
+                    document: None,
+                },
             ));
         }
         fx.audit.push(self.audit(
-            Some(&a.s.id),
-            "document-gewijzigd",
-            format!(
-                "Document '{}' gewijzigd ({} → {})",
-                d.bestandsnaam, v, new_v
-            ),
-            Some(&d.id),
-            v == Vertrouwelijkheid::Sv || new_v == Vertrouwelijkheid::Sv,
             now,
+            AuditRegel {
+                samenwerking_id: Some(&a.s.id),
+                actie: "document-gewijzigd",
+                omschrijving: format!(
+                    "Document '{}' gewijzigd ({} → {})",
+                    d.bestandsnaam, v, new_v
+                ),
+                document_id: Some(&d.id),
+                alleen_volledig: v == Vertrouwelijkheid::Sv || new_v == Vertrouwelijkheid::Sv,
+                ..AuditRegel::default()
+            },
         ));
         fx.gebeurtenissen = self
             .document_feed(&deelnemers, &d, Some(new_v), now)
@@ -326,54 +424,47 @@ impl<'a> Ctx<'a> {
         now: i64,
     ) -> ApiResult<Vec<NewGebeurtenis>> {
         let sid = d.samenwerking_id.as_str();
-        let oud = parse_enum(&d.vertrouwelijkheid, Vertrouwelijkheid::from_wire)?;
+        let oud = d.vertrouwelijkheid;
         let was_sv = oud == Vertrouwelijkheid::Sv;
         let limited: Vec<&str> = deelnemers
             .iter()
             .filter(|x| !sees_sv(x))
             .map(|x| x.oin.as_str())
             .collect();
-        let mut ev = Vec::new();
         // the events about the document itself carry it, so they are hidden from whoever may
         // not see it when reading; the notice for limited partners that it is gone does not
+        let over_document = |soort, v| FeedGebeurtenis {
+            soort,
+            samenwerking_id: sid,
+            object_id: Some(&d.id),
+            alleen_voor: None,
+            document: Some((&d.id, v)),
+        };
+        let mut ev = Vec::new();
         match nieuw {
-            None => ev.extend(NewGebeurtenis::over_document(
-                feed(
-                    deelnemers,
-                    None,
-                    was_sv,
-                    GebeurtenisSoort::DocumentVerwijderd,
-                    sid,
-                    Some(&d.id),
-                    now,
-                ),
-                &d.id,
-                was_sv,
+            None => ev.extend(feed(
+                deelnemers,
+                now,
+                over_document(GebeurtenisSoort::DocumentVerwijderd, oud),
             )),
             Some(v) => {
                 let is_sv = v == Vertrouwelijkheid::Sv;
-                ev.extend(NewGebeurtenis::over_document(
-                    feed(
-                        deelnemers,
-                        None,
-                        is_sv,
-                        GebeurtenisSoort::DocumentGewijzigd,
-                        sid,
-                        Some(&d.id),
-                        now,
-                    ),
-                    &d.id,
-                    is_sv,
+                ev.extend(feed(
+                    deelnemers,
+                    now,
+                    over_document(GebeurtenisSoort::DocumentGewijzigd, v),
                 ));
                 if is_sv && !was_sv {
                     ev.extend(feed(
                         deelnemers,
-                        Some(&limited),
-                        false,
-                        GebeurtenisSoort::DocumentVerwijderd,
-                        sid,
-                        Some(&d.id),
                         now,
+                        FeedGebeurtenis {
+                            soort: GebeurtenisSoort::DocumentVerwijderd,
+                            samenwerking_id: sid,
+                            object_id: Some(&d.id),
+                            alleen_voor: Some(&limited),
+                            document: None,
+                        },
                     ));
                 }
                 if is_sv != was_sv {
@@ -386,12 +477,14 @@ impl<'a> Ctx<'a> {
                         if limited.contains(&ontvanger.as_str()) {
                             ev.extend(feed(
                                 deelnemers,
-                                Some(&[ontvanger.as_str()]),
-                                false,
-                                soort,
-                                sid,
-                                Some(&nid),
                                 now,
+                                FeedGebeurtenis {
+                                    soort,
+                                    samenwerking_id: sid,
+                                    object_id: Some(&nid),
+                                    alleen_voor: Some(&[ontvanger.as_str()]),
+                                    document: None,
+                                },
                             ));
                         }
                     }
@@ -401,12 +494,14 @@ impl<'a> Ctx<'a> {
         for av in self.st.store.actieverzoeken_met_document(&d.id).await? {
             ev.extend(feed(
                 deelnemers,
-                Some(&[av.zender.as_str(), av.ontvanger.as_str()]),
-                false,
-                GebeurtenisSoort::ActieverzoekGewijzigd,
-                sid,
-                Some(&av.id),
                 now,
+                FeedGebeurtenis {
+                    soort: GebeurtenisSoort::ActieverzoekGewijzigd,
+                    samenwerking_id: sid,
+                    object_id: Some(&av.id),
+                    alleen_voor: Some(&[av.zender.as_str(), av.ontvanger.as_str()]),
+                    document: None,
+                },
             ));
         }
         Ok(ev)
@@ -425,31 +520,34 @@ impl<'a> Ctx<'a> {
         )?;
         let now = now_us();
         let deelnemers = self.st.store.list_deelnemers(&a.s.id).await?;
-        let mut props = Map::new();
-        props.insert("documentId".into(), json!(d.id));
-        props.insert("documentNaam".into(), json!(d.bestandsnaam));
+        let props = document_props(&d);
         let mut fx = Effects::default();
         fx.notificaties.extend(self.notify(
             &deelnemers,
-            None,
             &a.s,
-            NotificatieType::DocumentVerwijderd,
-            "Document verwijderd".into(),
-            format!(
-                "{} heeft document '{}' verwijderd.",
-                self.caller.organisatie_naam, d.bestandsnaam
-            ),
-            props,
-            Some((&d.id, v)),
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::DocumentVerwijderd,
+                titel: "Document verwijderd".into(),
+                tekst: format!(
+                    "{} heeft document '{}' verwijderd.",
+                    self.caller.organisatie_naam, d.bestandsnaam
+                ),
+                properties: props,
+                alleen_voor: None,
+                document: Some((&d.id, v)),
+            },
         ));
         fx.audit.push(self.audit(
-            Some(&a.s.id),
-            "document-verwijderd",
-            format!("Document '{}' verwijderd", d.bestandsnaam),
-            Some(&d.id),
-            v == Vertrouwelijkheid::Sv,
             now,
+            AuditRegel {
+                samenwerking_id: Some(&a.s.id),
+                actie: "document-verwijderd",
+                omschrijving: format!("Document '{}' verwijderd", d.bestandsnaam),
+                document_id: Some(&d.id),
+                alleen_volledig: v == Vertrouwelijkheid::Sv,
+                ..AuditRegel::default()
+            },
         ));
         fx.gebeurtenissen = self.document_feed(&deelnemers, &d, None, now).await?;
         match self.st.store.delete_document(document_id, &fx).await? {
@@ -462,4 +560,12 @@ impl<'a> Ctx<'a> {
             Applied::Stale => Err(ApiError::not_found("het document")),
         }
     }
+}
+
+/// The `properties` every notification about a document has.
+fn document_props(d: &DocumentRow) -> Map<String, Value> {
+    let mut props = Map::new();
+    props.insert("documentId".into(), json!(d.id));
+    props.insert("documentNaam".into(), json!(d.bestandsnaam));
+    props
 }

@@ -3,9 +3,11 @@
 //! to the store as one transaction.
 //!
 //! One module per resource, each with its own `impl Ctx` block: `samenwerkingen`, `deelnemers`,
-//! `documenten`, `actieverzoeken`, `berichten`, `notificaties` and `historie`. This file holds what
-//! they share: `Ctx` with its access check and the `audit`/`notify` builders, `Access`, `Paging`,
-//! the change-feed builder `feed` and the text helpers.
+//! `documenten`, `actieverzoeken`, `berichten`, `notificaties`, `historie`, `organisaties`,
+//! `gebeurtenissen` (the change feed) and `auth` (signing in and out). This file holds what they
+//! share: `Ctx` with its access check and the effect builders `audit` ([`AuditRegel`]) and
+//! `notify` ([`NieuweNotificatie`]), the change-feed builder [`feed`] ([`FeedGebeurtenis`]),
+//! `Access`, `Paging` and the text helpers.
 use crate::app::{href, links, now_us, to_dt, AppState, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::store::*;
@@ -15,23 +17,23 @@ use swf_domain::*;
 use uuid::Uuid;
 
 mod actieverzoeken;
+mod auth;
 mod berichten;
 mod deelnemers;
 mod documenten;
+mod gebeurtenissen;
 mod historie;
 mod notificaties;
+mod organisaties;
 mod samenwerkingen;
+
+pub use auth::sign_in;
+pub use documenten::{DocumentInhoud, NieuwDocument};
+pub use gebeurtenissen::FeedReader;
 
 pub struct Ctx<'a> {
     pub st: &'a AppState,
     pub caller: &'a Caller,
-}
-
-fn parse_enum<T>(v: &str, f: impl Fn(&str) -> Option<T>) -> ApiResult<T> {
-    f(v).ok_or_else(|| {
-        tracing::error!(value = v, "unknown enum value in database");
-        ApiError::internal()
-    })
 }
 
 fn oin(v: &str) -> ApiResult<Oin> {
@@ -55,6 +57,11 @@ impl Access {
     }
 }
 
+/// Whether the database answers (`GET /health`).
+pub async fn database_reachable(st: &AppState) -> bool {
+    st.store.ping().await.is_ok()
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(st: &'a AppState, caller: &'a Caller) -> Self {
         Ctx { st, caller }
@@ -64,26 +71,19 @@ impl<'a> Ctx<'a> {
         self.caller.oin.as_str()
     }
 
-    fn audit(
-        &self,
-        sid: Option<&str>,
-        actie: &str,
-        omschrijving: String,
-        document_id: Option<&str>,
-        sv: bool,
-        now: i64,
-    ) -> NewAudit {
+    /// A history line by the caller.
+    fn audit(&self, now: i64, r: AuditRegel<'_>) -> NewAudit {
         NewAudit {
             tijd: now,
             oin: self.me().to_owned(),
             organisatie_naam: self.caller.organisatie_naam.clone(),
             gebruiker: self.caller.gebruiker.clone(),
-            samenwerking_id: sid.map(str::to_owned),
-            actie: actie.to_owned(),
-            omschrijving,
-            document_id: document_id.map(str::to_owned),
-            alleen_volledig: sv,
-            actieverzoek_id: None,
+            samenwerking_id: r.samenwerking_id.map(str::to_owned),
+            actie: r.actie.to_owned(),
+            omschrijving: r.omschrijving,
+            document_id: r.document_id.map(str::to_owned),
+            alleen_volledig: r.alleen_volledig,
+            actieverzoek_id: r.actieverzoek_id.map(str::to_owned),
         }
     }
 
@@ -96,13 +96,13 @@ impl<'a> Ctx<'a> {
             .get_samenwerking(id)
             .await?
             .ok_or_else(|| ApiError::not_found("de samenwerking"))?;
-        let status = parse_enum(&s.status, SamenwerkingStatus::from_wire)?;
+        let status = s.status;
         let d = self.st.store.get_deelnemer(id, self.me()).await?;
         let actor = match &d {
             None => ActorKind::Outsider,
             Some(d) => ActorKind::from_participation(
-                d.rol == Rol::Initiator.as_str(),
-                Privilege::from_wire(&d.privilege),
+                d.rol == Rol::Initiator,
+                Some(d.privilege),
                 d.verwijderd.is_some(),
             ),
         };
@@ -111,20 +111,15 @@ impl<'a> Ctx<'a> {
         Ok(a)
     }
 
-    /// Notifications for each entitled participant except the caller.
-    #[allow(clippy::too_many_arguments)]
+    /// Notifications about samenwerking `s` for each entitled deelnemer except the caller.
     pub(crate) fn notify(
         &self,
         deelnemers: &[DeelnemerRow],
-        only: Option<&[&str]>,
         s: &SamenwerkingRow,
-        soort: NotificatieType,
-        titel: String,
-        tekst: String,
-        mut props: Map<String, Value>,
-        document: Option<(&str, Vertrouwelijkheid)>,
         now: i64,
+        n: NieuweNotificatie<'_>,
     ) -> Vec<NotificatieRow> {
+        let mut props = n.properties;
         props.insert("samenwerkingNaam".into(), json!(s.titel));
         props.insert(
             "eventInitiatorNaam".into(),
@@ -133,33 +128,86 @@ impl<'a> Ctx<'a> {
         if let Some(v) = &s.verzoeknummer {
             props.insert("verzoeknummer".into(), json!(v));
         }
-        let sv = document.is_some_and(|(_, v)| v == Vertrouwelijkheid::Sv);
+        let sv = n.document.is_some_and(|(_, v)| v == Vertrouwelijkheid::Sv);
         let properties = Value::Object(props).to_string();
         deelnemers
             .iter()
             .filter(|d| d.verwijderd.is_none() && d.oin != self.me())
-            .filter(|d| only.is_none_or(|o| o.contains(&d.oin.as_str())))
-            .filter(|d| {
-                !sv || d.rol == Rol::Initiator.as_str()
-                    || d.privilege == Privilege::VolledigeToegang.as_str()
-            })
+            .filter(|d| n.alleen_voor.is_none_or(|o| o.contains(&d.oin.as_str())))
+            .filter(|d| !sv || sees_sv(d))
             .map(|d| NotificatieRow {
                 id: Uuid::now_v7().to_string(),
                 ontvanger: d.oin.clone(),
                 ontvanger_naam: d.naam.clone(),
                 samenwerking_id: s.id.clone(),
-                soort: soort.as_str().to_owned(),
-                titel: titel.clone(),
-                tekst: tekst.clone(),
+                soort: n.soort,
+                titel: n.titel.clone(),
+                tekst: n.tekst.clone(),
                 event_initiator: self.me().to_owned(),
                 event_initiator_naam: self.caller.organisatie_naam.clone(),
                 event_datum: now,
                 properties: properties.clone(),
-                document_id: document.map(|(id, _)| id.to_owned()),
+                document_id: n.document.map(|(id, _)| id.to_owned()),
                 alleen_volledig: sv as i64,
                 na_vertrek: 0,
             })
             .collect()
+    }
+}
+
+/// A notification to write (see [`Ctx::notify`]).
+pub(crate) struct NieuweNotificatie<'a> {
+    pub soort: NotificatieType,
+    pub titel: String,
+    pub tekst: String,
+    /// The type's own `properties`; the samenwerking's name, the initiator's name and the
+    /// verzoeknummer are added to them.
+    pub properties: Map<String, Value>,
+    /// Only these organisations (of the deelnemers); `None`: every deelnemer but the caller.
+    pub alleen_voor: Option<&'a [&'a str]>,
+    /// The document it is about, with the confidentiality that decides who receives it (and
+    /// later: who still sees it).
+    pub document: Option<(&'a str, Vertrouwelijkheid)>,
+}
+
+/// A history line (see [`Ctx::audit`]); the caller and the time are added.
+#[derive(Default)]
+pub(crate) struct AuditRegel<'a> {
+    /// `None`: a line in the service's own log (e.g. about the caller's inbox).
+    pub samenwerking_id: Option<&'a str>,
+    pub actie: &'a str,
+    pub omschrijving: String,
+    /// The document the line names: it is as visible as the document.
+    pub document_id: Option<&'a str>,
+    /// The line is (also) about an SV document: hidden from who may not see those.
+    pub alleen_volledig: bool,
+    /// The actieverzoek the line is about: only its sender and receiver see it.
+    pub actieverzoek_id: Option<&'a str>,
+}
+
+/// A change-feed event to write (see [`feed`]).
+pub struct FeedGebeurtenis<'a> {
+    pub soort: GebeurtenisSoort,
+    pub samenwerking_id: &'a str,
+    /// What changed inside the samenwerking (document, actieverzoek, notificatie), if anything.
+    pub object_id: Option<&'a str>,
+    /// Only these organisations (of the deelnemers); `None`: every deelnemer.
+    pub alleen_voor: Option<&'a [&'a str]>,
+    /// The document the event is about: it carries it, so a reader that may not see that
+    /// document (now) does not get it; an SV document's event goes only to who may see SV.
+    pub document: Option<(&'a str, Vertrouwelijkheid)>,
+}
+
+impl<'a> FeedGebeurtenis<'a> {
+    /// An event about the samenwerking itself, for every deelnemer.
+    pub fn samenwerking(soort: GebeurtenisSoort, samenwerking_id: &'a str) -> Self {
+        FeedGebeurtenis {
+            soort,
+            samenwerking_id,
+            object_id: None,
+            alleen_voor: None,
+            document: None,
+        }
     }
 }
 
@@ -198,34 +246,27 @@ impl Paging {
 }
 
 /// Change-feed events for every active deelnemer (the caller's own organisation included: its
-/// other devices must learn of the change too), optionally only `only`, and only those who may
-/// see strictly confidential documents when `sv`.
-pub fn feed(
-    deelnemers: &[DeelnemerRow],
-    only: Option<&[&str]>,
-    sv: bool,
-    soort: GebeurtenisSoort,
-    samenwerking_id: &str,
-    object_id: Option<&str>,
-    now: i64,
-) -> Vec<NewGebeurtenis> {
+/// other devices must learn of the change too), or only `alleen_voor`, and only those who may
+/// see strictly confidential documents when the event is about an SV document.
+pub fn feed(deelnemers: &[DeelnemerRow], now: i64, g: FeedGebeurtenis<'_>) -> Vec<NewGebeurtenis> {
+    let sv = g.document.is_some_and(|(_, v)| v == Vertrouwelijkheid::Sv);
     deelnemers
         .iter()
         .filter(|d| d.verwijderd.is_none())
-        .filter(|d| only.is_none_or(|o| o.contains(&d.oin.as_str())))
+        .filter(|d| g.alleen_voor.is_none_or(|o| o.contains(&d.oin.as_str())))
         .filter(|d| !sv || sees_sv(d))
         .map(|d| NewGebeurtenis {
             oin: d.oin.clone(),
-            soort,
-            samenwerking_id: samenwerking_id.to_owned(),
-            object_id: object_id.map(str::to_owned),
+            soort: g.soort,
+            samenwerking_id: g.samenwerking_id.to_owned(),
+            object_id: g.object_id.map(str::to_owned),
             tijd: now,
-            document_id: None,
+            document_id: g.document.map(|(id, _)| id.to_owned()),
             alleen_volledig: sv,
         })
         .collect()
 }
 
 fn sees_sv(d: &DeelnemerRow) -> bool {
-    d.rol == Rol::Initiator.as_str() || d.privilege == Privilege::VolledigeToegang.as_str()
+    d.rol == Rol::Initiator || d.privilege == Privilege::VolledigeToegang
 }

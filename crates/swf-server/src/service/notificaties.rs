@@ -11,7 +11,7 @@ impl<'a> Ctx<'a> {
         let ext = self.caller.extensions;
         Ok(Notificatie {
             notificatie_id: Uuid::parse_str(&n.id).map_err(|_| ApiError::internal())?,
-            notificatie_type: parse_enum(&n.soort, NotificatieType::from_wire)?,
+            notificatie_type: n.soort,
             samenwerking_id: n.samenwerking_id.clone(),
             samenwerk_vorm: SamenwerkVorm::SamenwerkenAanBehandelen,
             notificatie_titel: n.titel,
@@ -36,10 +36,10 @@ impl<'a> Ctx<'a> {
 
     fn dso_types(&self, mut f: NotificatieFilter) -> NotificatieFilter {
         if !self.caller.extensions {
-            let dso: Vec<String> = NotificatieType::ALL
+            let dso: Vec<NotificatieType> = NotificatieType::ALL
                 .iter()
+                .copied()
                 .filter(|t| t.is_dso())
-                .map(|t| t.as_str().to_owned())
                 .collect();
             f.types = Some(match f.types {
                 Some(t) => t.into_iter().filter(|x| dso.contains(x)).collect(),
@@ -72,15 +72,18 @@ impl<'a> Ctx<'a> {
         ))
     }
 
-    pub async fn get_notificatie(&self, id: &str) -> ApiResult<Notificatie> {
-        let n = self
-            .st
+    /// The caller's own copy of a notification, if it may see it now; else 404.
+    async fn visible_notificatie(&self, id: &str) -> ApiResult<NotificatieRow> {
+        self.st
             .store
             .get_notificatie(id, self.me())
             .await?
-            .ok_or_else(|| ApiError::not_found("de notificatie"))?;
-        let dso_ok = NotificatieType::from_wire(&n.soort).is_some_and(|t| t.is_dso());
-        if !self.caller.extensions && !dso_ok {
+            .ok_or_else(|| ApiError::not_found("de notificatie"))
+    }
+
+    pub async fn get_notificatie(&self, id: &str) -> ApiResult<Notificatie> {
+        let n = self.visible_notificatie(id).await?;
+        if !self.caller.extensions && !n.soort.is_dso() {
             return Err(ApiError::not_found("de notificatie"));
         }
         self.present_notificatie(n)
@@ -88,24 +91,20 @@ impl<'a> Ctx<'a> {
 
     pub async fn delete_notificatie(&self, id: &str) -> ApiResult<()> {
         // only a copy the caller can see may be deleted
-        let n = self
-            .st
-            .store
-            .get_notificatie(id, self.me())
-            .await?
-            .ok_or_else(|| ApiError::not_found("de notificatie"))?;
+        let n = self.visible_notificatie(id).await?;
         // an entry in the service's audit log, not in the samenwerking's history: it concerns
         // only the caller's own inbox
         let now = now_us();
         let fx = Effects {
             notificaties: Vec::new(),
             audit: vec![self.audit(
-                None,
-                "notificatie-verwijderd",
-                format!("Notificatie {} ({}) verwijderd", n.id, n.soort),
-                None,
-                false,
                 now,
+                AuditRegel {
+                    samenwerking_id: None,
+                    actie: "notificatie-verwijderd",
+                    omschrijving: format!("Notificatie {} ({}) verwijderd", n.id, n.soort),
+                    ..AuditRegel::default()
+                },
             )],
             // the organisation's other devices drop it too
             gebeurtenissen: vec![NewGebeurtenis {

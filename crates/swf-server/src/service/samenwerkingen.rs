@@ -49,7 +49,7 @@ impl<'a> Ctx<'a> {
             titel: req.titel.trim().to_owned(),
             beschrijving: req.beschrijving,
             taal: req.taal.unwrap_or_else(|| "NL".into()),
-            status: status.as_str().into(),
+            status,
             aangemaakt_door: me.clone(),
             aangemaakt_door_naam: naam.clone(),
             creatie: now,
@@ -70,8 +70,8 @@ impl<'a> Ctx<'a> {
             samenwerking_id: s.id.clone(),
             oin: me.clone(),
             naam: naam.clone(),
-            rol: Rol::Initiator.as_str().into(),
-            privilege: Privilege::VolledigeToegang.as_str().into(),
+            rol: Rol::Initiator,
+            privilege: Privilege::VolledigeToegang,
             toegevoegd: now,
             verwijderd: None,
         }];
@@ -80,41 +80,39 @@ impl<'a> Ctx<'a> {
                 samenwerking_id: s.id.clone(),
                 oin: o.oin.clone(),
                 naam: o.naam.clone(),
-                rol: Rol::Ketenpartner.as_str().into(),
-                privilege: p.as_str().into(),
+                rol: Rol::Ketenpartner,
+                privilege: *p,
                 toegevoegd: now,
                 verwijderd: None,
             });
         }
         let mut fx = Effects::default();
         fx.audit.push(self.audit(
-            Some(&s.id),
-            "samenwerking-gestart",
-            format!("Samenwerking '{}' gestart", s.titel),
-            None,
-            false,
             now,
+            AuditRegel {
+                samenwerking_id: Some(&s.id),
+                actie: "samenwerking-gestart",
+                omschrijving: format!("Samenwerking '{}' gestart", s.titel),
+                ..AuditRegel::default()
+            },
         ));
         for (o, p) in &partners {
             fx.notificaties
-                .extend(self.invitation(&deelnemers, &s, &o.oin, &o.naam, *p, now));
+                .extend(self.uitnodiging(&deelnemers, &s, &o.oin, &o.naam, *p, now));
             fx.audit.push(self.audit(
-                Some(&s.id),
-                "deelnemer-uitgenodigd",
-                format!("{} uitgenodigd met {}", o.naam, p),
-                None,
-                false,
                 now,
+                AuditRegel {
+                    samenwerking_id: Some(&s.id),
+                    actie: "deelnemer-uitgenodigd",
+                    omschrijving: format!("{} uitgenodigd met {}", o.naam, p),
+                    ..AuditRegel::default()
+                },
             ));
         }
         fx.gebeurtenissen = feed(
             &deelnemers,
-            None,
-            false,
-            GebeurtenisSoort::SamenwerkingGewijzigd,
-            &s.id,
-            None,
             now,
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, &s.id),
         );
         self.st
             .store
@@ -123,7 +121,8 @@ impl<'a> Ctx<'a> {
         self.get_samenwerking(&s.id).await
     }
 
-    pub(super) fn invitation(
+    /// The UITNODIGING_KETENPARTNER notifications when organisation `oin` joins with `p`.
+    pub(super) fn uitnodiging(
         &self,
         deelnemers: &[DeelnemerRow],
         s: &SamenwerkingRow,
@@ -139,19 +138,21 @@ impl<'a> Ctx<'a> {
         props.insert("toegangsNiveau".into(), json!(p.as_str()));
         self.notify(
             deelnemers,
-            None,
             s,
-            NotificatieType::UitnodigingKetenpartner,
-            "Uitnodiging voor een samenwerking".into(),
-            format!(
-                "{} is uitgenodigd voor samenwerking '{}' ({}).",
-                naam,
-                s.titel,
-                privilege_tekst(p)
-            ),
-            props,
-            None,
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::UitnodigingKetenpartner,
+                titel: "Uitnodiging voor een samenwerking".into(),
+                tekst: format!(
+                    "{} is uitgenodigd voor samenwerking '{}' ({}).",
+                    naam,
+                    s.titel,
+                    privilege_tekst(p)
+                ),
+                properties: props,
+                alleen_voor: None,
+                document: None,
+            },
         )
     }
 
@@ -163,6 +164,12 @@ impl<'a> Ctx<'a> {
             .await?
             .ok_or_else(|| ApiError::not_found("de samenwerking"))?;
         self.present_samenwerking(v)
+    }
+
+    /// Increases with every committed write (any process): a page rendered at the same value
+    /// is still current.
+    pub async fn write_generation(&self) -> ApiResult<i64> {
+        Ok(self.st.store.generation().await?)
     }
 
     pub async fn list_samenwerkingen(
@@ -183,9 +190,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn present_samenwerking(&self, v: SamenwerkingView) -> ApiResult<Samenwerking> {
-        let status = parse_enum(&v.s.status, SamenwerkingStatus::from_wire)?;
-        let rol = parse_enum(&v.mijn_rol, Rol::from_wire)?;
-        let privilege = parse_enum(&v.mijn_privilege, Privilege::from_wire)?;
+        let (status, rol, privilege) = (v.s.status, v.mijn_rol, v.mijn_privilege);
         let actor = ActorKind::from_participation(rol == Rol::Initiator, Some(privilege), false);
         let may = |a: Action| authorize(actor, a, status).is_ok();
         let id = &v.s.id;
@@ -356,30 +361,33 @@ impl<'a> Ctx<'a> {
         let mut fx = Effects::default();
         if !changed.is_empty() {
             fx.audit.push(self.audit(
-                Some(id),
-                "samenwerking-gewijzigd",
-                format!("Gewijzigd: {}", changed.join(", ")),
-                None,
-                false,
                 now,
+                AuditRegel {
+                    samenwerking_id: Some(id),
+                    actie: "samenwerking-gewijzigd",
+                    omschrijving: format!("Gewijzigd: {}", changed.join(", ")),
+                    ..AuditRegel::default()
+                },
             ));
             fx.notificaties.extend(self.notify(
                 &deelnemers,
-                None,
                 &s,
-                NotificatieType::SamenwerkingGewijzigd,
-                "Samenwerking gewijzigd".into(),
-                format!(
-                    "{} heeft de gegevens van samenwerking '{}' gewijzigd.",
-                    self.caller.organisatie_naam, s.titel
-                ),
-                Map::new(),
-                None,
                 now,
+                NieuweNotificatie {
+                    soort: NotificatieType::SamenwerkingGewijzigd,
+                    titel: "Samenwerking gewijzigd".into(),
+                    tekst: format!(
+                        "{} heeft de gegevens van samenwerking '{}' gewijzigd.",
+                        self.caller.organisatie_naam, s.titel
+                    ),
+                    properties: Map::new(),
+                    alleen_voor: None,
+                    document: None,
+                },
             ));
         }
         if closing {
-            s.status = SamenwerkingStatus::Gesloten.as_str().into();
+            s.status = SamenwerkingStatus::Gesloten;
             s.gesloten = Some(now);
             let verwijder_na = now + self.st.config.retention_days * 86_400 * 1_000_000;
             s.verwijder_na = Some(verwijder_na);
@@ -387,38 +395,37 @@ impl<'a> Ctx<'a> {
             props.insert("sluitDatum".into(), json!(to_dt(now)));
             props.insert("verwijderDatum".into(), json!(to_dt(verwijder_na)));
             fx.audit.push(self.audit(
-                Some(id),
-                "samenwerking-gesloten",
-                "Samenwerking gesloten".into(),
-                None,
-                false,
                 now,
+                AuditRegel {
+                    samenwerking_id: Some(id),
+                    actie: "samenwerking-gesloten",
+                    omschrijving: "Samenwerking gesloten".into(),
+                    ..AuditRegel::default()
+                },
             ));
             fx.notificaties.extend(self.notify(
                 &deelnemers,
-                None,
                 &s,
-                NotificatieType::SamenwerkingGesloten,
-                "Samenwerking gesloten".into(),
-                format!(
-                    "{} heeft samenwerking '{}' gesloten. U kunt haar nog inzien; archiveer wat u nodig heeft vóór {}.",
-                    self.caller.organisatie_naam,
-                    s.titel,
-                    to_dt(verwijder_na).format("%d-%m-%Y")
-                ),
-                props,
-                None,
                 now,
+                NieuweNotificatie {
+                    soort: NotificatieType::SamenwerkingGesloten,
+                    titel: "Samenwerking gesloten".into(),
+                    tekst: format!(
+                        "{} heeft samenwerking '{}' gesloten. U kunt haar nog inzien; archiveer wat u nodig heeft vóór {}.",
+                        self.caller.organisatie_naam,
+                        s.titel,
+                        to_dt(verwijder_na).format("%d-%m-%Y")
+                    ),
+                    properties: props,
+                    alleen_voor: None,
+                    document: None,
+                },
             ));
         }
         fx.gebeurtenissen = feed(
             &deelnemers,
-            None,
-            false,
-            GebeurtenisSoort::SamenwerkingGewijzigd,
-            id,
-            None,
             now,
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingGewijzigd, id),
         );
         match self.st.store.update_samenwerking(&s, &fx).await? {
             Applied::Yes => self.get_samenwerking(id).await,
@@ -453,14 +460,16 @@ impl<'a> Ctx<'a> {
         };
         let mut notifs = self.notify(
             &deelnemers,
-            None,
             s,
-            NotificatieType::SamenwerkingVerwijderd,
-            "Samenwerking verwijderd".into(),
-            tekst,
-            Map::new(),
-            None,
             now,
+            NieuweNotificatie {
+                soort: NotificatieType::SamenwerkingVerwijderd,
+                titel: "Samenwerking verwijderd".into(),
+                tekst,
+                properties: Map::new(),
+                alleen_voor: None,
+                document: None,
+            },
         );
         for n in &mut notifs {
             n.na_vertrek = 1;
@@ -468,24 +477,21 @@ impl<'a> Ctx<'a> {
         fx.notificaties.extend(notifs);
         fx.gebeurtenissen = feed(
             &deelnemers,
-            None,
-            false,
-            GebeurtenisSoort::SamenwerkingVerwijderd,
-            &s.id,
-            None,
             now,
+            FeedGebeurtenis::samenwerking(GebeurtenisSoort::SamenwerkingVerwijderd, &s.id),
         );
         fx.audit.push(self.audit(
-            Some(&s.id),
-            if automatic {
-                "samenwerking-automatisch-verwijderd"
-            } else {
-                "samenwerking-verwijderd"
-            },
-            "Samenwerking verwijderd".into(),
-            None,
-            false,
             now,
+            AuditRegel {
+                samenwerking_id: Some(&s.id),
+                actie: if automatic {
+                    "samenwerking-automatisch-verwijderd"
+                } else {
+                    "samenwerking-verwijderd"
+                },
+                omschrijving: "Samenwerking verwijderd".into(),
+                ..AuditRegel::default()
+            },
         ));
         let docs = self
             .st

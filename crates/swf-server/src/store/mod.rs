@@ -3,6 +3,9 @@
 pub mod sqlite;
 
 use async_trait::async_trait;
+use swf_domain::{
+    ActieverzoekStatus, NotificatieType, Privilege, Rol, SamenwerkingStatus, Vertrouwelijkheid,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -69,7 +72,11 @@ pub struct NewToken {
     pub verloopt: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+// Rows carry the domain's enumerations, decoded from their wire spelling by sqlx (the enums'
+// `sqlx` feature in swf-domain): a column holding anything else is a decoding error that names
+// the column, the enum and the value (`StoreError::Db`, logged, 500), never a panic.
+
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SamenwerkingRow {
     pub id: String,
     pub volgnummer: i64,
@@ -81,7 +88,7 @@ pub struct SamenwerkingRow {
     pub titel: String,
     pub beschrijving: Option<String>,
     pub taal: String,
-    pub status: String,
+    pub status: SamenwerkingStatus,
     pub aangemaakt_door: String,
     pub aangemaakt_door_naam: String,
     pub creatie: i64,
@@ -104,21 +111,45 @@ pub struct SamenwerkingRow {
 pub struct SamenwerkingView {
     #[sqlx(flatten)]
     pub s: SamenwerkingRow,
-    pub mijn_rol: String,
-    pub mijn_privilege: String,
+    pub mijn_rol: Rol,
+    pub mijn_privilege: Privilege,
     pub aantal_actieverzoeken: i64,
     pub aantal_notificaties: i64,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct SamenwerkingFilter {
-    pub status: Option<String>,
+    pub status: Option<SamenwerkingStatus>,
     pub titel: Option<String>,
     pub verzoeknummer: Option<String>,
-    pub rol: Option<String>,
-    /// column to sort on (whitelisted by the caller) and direction
-    pub sort: &'static str,
+    pub rol: Option<Rol>,
+    pub sort: Sort<SamenwerkingSortKey>,
+}
+
+/// The order of a list: what to sort on, and whether descending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sort<K> {
+    pub key: K,
     pub desc: bool,
+}
+
+/// What the samenwerkingen of an organisation can be ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SamenwerkingSortKey {
+    /// Creation order (then the same order as the organisation's memberships).
+    #[default]
+    Creatie,
+    Titel,
+    LaatstAangepast,
+}
+
+/// What the documenten of a samenwerking can be ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DocumentSortKey {
+    #[default]
+    Creatie,
+    Bestandsnaam,
+    LaatstAangepast,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -126,8 +157,8 @@ pub struct DeelnemerRow {
     pub samenwerking_id: String,
     pub oin: String,
     pub naam: String,
-    pub rol: String,
-    pub privilege: String,
+    pub rol: Rol,
+    pub privilege: Privilege,
     pub toegevoegd: i64,
     pub verwijderd: Option<i64>,
 }
@@ -146,7 +177,7 @@ pub struct DocumentRow {
     pub laatst_aangepast_door_naam: String,
     pub laatst_aangepast: i64,
     pub omschrijving: String,
-    pub vertrouwelijkheid: String,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
     pub taal: Option<String>,
     pub formaat: String,
     pub hash: String,
@@ -168,8 +199,7 @@ pub struct DocumentFilter {
     pub aangemaakt_door_not: Option<String>,
     pub aangemaakt_door_naam: Option<String>,
     pub aangemaakt_door_naam_not: Option<String>,
-    pub sort: &'static str,
-    pub desc: bool,
+    pub sort: Sort<DocumentSortKey>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -180,7 +210,7 @@ pub struct ActieverzoekRow {
     pub omschrijving: String,
     pub melding: Option<String>,
     pub product_id: Option<String>,
-    pub status: String,
+    pub status: ActieverzoekStatus,
     pub zender: String,
     pub zender_naam: String,
     pub ontvanger: String,
@@ -205,8 +235,8 @@ pub struct ActieverzoekFilter {
     /// receiver OIN (DSO's `organisatie`)
     pub ontvanger: Option<String>,
     pub zender: Option<String>,
-    pub status: Option<String>,
-    pub status_not: Option<String>,
+    pub status: Option<ActieverzoekStatus>,
+    pub status_not: Option<ActieverzoekStatus>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -229,7 +259,7 @@ pub struct NotificatieRow {
     pub ontvanger_naam: String,
     pub samenwerking_id: String,
     #[sqlx(rename = "type")]
-    pub soort: String,
+    pub soort: NotificatieType,
     pub titel: String,
     pub tekst: String,
     pub event_initiator: String,
@@ -246,7 +276,7 @@ pub struct NotificatieFilter {
     pub samenwerking_id: Option<String>,
     pub gt: Option<i64>,
     pub lte: Option<i64>,
-    pub types: Option<Vec<String>>,
+    pub types: Option<Vec<NotificatieType>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -278,14 +308,6 @@ pub struct NewAudit {
     pub actieverzoek_id: Option<String>,
 }
 
-impl NewAudit {
-    /// Mark the line as being about an actieverzoek (shown to its parties only).
-    pub fn over_actieverzoek(mut self, id: &str) -> Self {
-        self.actieverzoek_id = Some(id.to_owned());
-        self
-    }
-}
-
 /// A change-feed event for one organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewGebeurtenis {
@@ -299,20 +321,6 @@ pub struct NewGebeurtenis {
     pub document_id: Option<String>,
     /// About an SV document (when written): hidden from organisations without full access.
     pub alleen_volledig: bool,
-}
-
-impl NewGebeurtenis {
-    /// Mark events as being about document `id` with confidentiality `sv`.
-    pub fn over_document(events: Vec<Self>, id: &str, sv: bool) -> Vec<Self> {
-        events
-            .into_iter()
-            .map(|mut e| {
-                e.document_id = Some(id.to_owned());
-                e.alleen_volledig = sv;
-                e
-            })
-            .collect()
-    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -397,7 +405,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Vec<String>>>;
     async fn samenwerkingen_in_status_before(
         &self,
-        status: &str,
+        status: SamenwerkingStatus,
         creatie_before: i64,
         limit: i64,
     ) -> Result<Vec<SamenwerkingRow>>;
@@ -424,7 +432,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         samenwerking_id: &str,
         oin: &str,
-        privilege: &str,
+        privilege: Privilege,
         fx: &Effects,
     ) -> Result<Applied>;
     async fn remove_deelnemer(

@@ -1,9 +1,15 @@
 //! Actieverzoeken, their linked documents and their berichten.
 use super::*;
 
+/// An [`ActieverzoekRow`].
 const AV_COLS: &str = "a.id, a.samenwerking_id, a.titel, a.omschrijving, a.melding, a.product_id, a.status, a.zender, \
     a.zender_naam, a.ontvanger, a.ontvanger_naam, a.creatie, a.laatst_aangepast, a.laatst_aangepast_door, \
-    a.laatst_aangepast_door_naam, a.versie, (SELECT COUNT(*) FROM berichten b WHERE b.actieverzoek_id = a.id) AS aantal_berichten";
+    a.laatst_aangepast_door_naam, a.versie";
+
+/// An [`ActieverzoekView`]: the row and its number of berichten.
+fn view_select() -> String {
+    format!("SELECT {AV_COLS}, (SELECT COUNT(*) FROM berichten b WHERE b.actieverzoek_id = a.id) AS aantal_berichten")
+}
 
 pub(super) async fn insert_actieverzoek(
     db: &SqliteStore,
@@ -23,7 +29,7 @@ pub(super) async fn insert_actieverzoek(
     .bind(&a.omschrijving)
     .bind(&a.melding)
     .bind(&a.product_id)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .bind(&a.zender)
     .bind(&a.zender_naam)
     .bind(&a.ontvanger)
@@ -44,9 +50,7 @@ pub(super) async fn insert_actieverzoek(
         .execute(&mut *tx)
         .await?;
     }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(())
+    db.finish(tx, fx).await
 }
 
 pub(super) async fn get_actieverzoek(
@@ -54,7 +58,8 @@ pub(super) async fn get_actieverzoek(
     id: &str,
 ) -> Result<Option<ActieverzoekView>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {AV_COLS} FROM actieverzoeken a WHERE a.id = ?"
+        "{} FROM actieverzoeken a WHERE a.id = ?",
+        view_select()
     ))
     .bind(id)
     .fetch_optional(&db.reader)
@@ -68,7 +73,7 @@ pub(super) async fn list_actieverzoeken(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ActieverzoekView>, i64)> {
-    fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &ActieverzoekFilter) {
+    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
         // only samenwerkingen the caller still takes part in
         q.push(" FROM actieverzoeken a JOIN deelnemers d ON d.samenwerking_id = a.samenwerking_id AND d.oin = ")
             .push_bind(oin.to_owned())
@@ -87,22 +92,21 @@ pub(super) async fn list_actieverzoeken(
             q.push(" AND a.zender = ").push_bind(v.clone());
         }
         if let Some(v) = &f.status {
-            q.push(" AND a.status = ").push_bind(v.clone());
+            q.push(" AND a.status = ").push_bind(v.as_str());
         }
         if let Some(v) = &f.status_not {
-            q.push(" AND a.status <> ").push_bind(v.clone());
+            q.push(" AND a.status <> ").push_bind(v.as_str());
         }
-    }
-    let mut c = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    filters(&mut c, oin, f);
-    let (total,): (i64,) = c.build_query_as().fetch_one(&db.reader).await?;
-    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {AV_COLS}"));
-    filters(&mut q, oin, f);
-    q.push(" ORDER BY a.creatie DESC, a.id LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    Ok((q.build_query_as().fetch_all(&db.reader).await?, total))
+    };
+    page(
+        db,
+        &view_select(),
+        &from,
+        "a.creatie DESC, a.id",
+        offset,
+        limit,
+    )
+    .await
 }
 
 pub(super) async fn update_actieverzoek(
@@ -119,7 +123,7 @@ pub(super) async fn update_actieverzoek(
     .bind(&a.omschrijving)
     .bind(&a.melding)
     .bind(&a.product_id)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .bind(a.laatst_aangepast)
     .bind(&a.laatst_aangepast_door)
     .bind(&a.laatst_aangepast_door_naam)
@@ -128,12 +132,30 @@ pub(super) async fn update_actieverzoek(
     .bind(a.versie - 1)
     .execute(&mut *tx)
     .await?;
-    if r.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    db.finish_guarded(tx, r.rows_affected(), fx).await
+}
+
+/// A change to an actieverzoek's linked documents is a new version of it, by the caller:
+/// write `a`'s version and change stamp if the version is still `a.versie - 1`. Returns the
+/// rows changed (1, or 0 when stale).
+async fn bump_actieverzoek(
+    tx: &mut Transaction<'static, Sqlite>,
+    actieverzoek_id: &str,
+    a: &ActieverzoekRow,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE actieverzoeken SET versie = ?, laatst_aangepast = ?, laatst_aangepast_door = ?, \
+         laatst_aangepast_door_naam = ? WHERE id = ? AND versie = ?",
+    )
+    .bind(a.versie)
+    .bind(a.laatst_aangepast)
+    .bind(&a.laatst_aangepast_door)
+    .bind(&a.laatst_aangepast_door_naam)
+    .bind(actieverzoek_id)
+    .bind(a.versie - 1)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }
 
 pub(super) async fn koppel_document(
@@ -144,16 +166,7 @@ pub(super) async fn koppel_document(
     fx: &Effects,
 ) -> Result<Applied> {
     let mut tx = db.begin().await?;
-    let bumped = sqlx::query("UPDATE actieverzoeken SET versie = ?, laatst_aangepast = ?, laatst_aangepast_door = ?, laatst_aangepast_door_naam = ? WHERE id = ? AND versie = ?")
-        .bind(a.versie)
-        .bind(a.laatst_aangepast)
-        .bind(&a.laatst_aangepast_door)
-        .bind(&a.laatst_aangepast_door_naam)
-        .bind(actieverzoek_id)
-        .bind(a.versie - 1)
-        .execute(&mut *tx)
-        .await?;
-    if bumped.rows_affected() != 1 {
+    if bump_actieverzoek(&mut tx, actieverzoek_id, a).await? != 1 {
         return Ok(Applied::Stale);
     }
     let r = sqlx::query("INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
@@ -164,8 +177,7 @@ pub(super) async fn koppel_document(
     if r.rows_affected() != 1 {
         return Err(StoreError::Conflict("document is al gekoppeld".into()));
     }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
+    db.finish(tx, fx).await?;
     Ok(Applied::Yes)
 }
 
@@ -187,21 +199,8 @@ pub(super) async fn ontkoppel_document(
     if r.rows_affected() != 1 {
         return Ok(Applied::Stale);
     }
-    let bumped = sqlx::query("UPDATE actieverzoeken SET versie = ?, laatst_aangepast = ?, laatst_aangepast_door = ?, laatst_aangepast_door_naam = ? WHERE id = ? AND versie = ?")
-        .bind(a.versie)
-        .bind(a.laatst_aangepast)
-        .bind(&a.laatst_aangepast_door)
-        .bind(&a.laatst_aangepast_door_naam)
-        .bind(actieverzoek_id)
-        .bind(a.versie - 1)
-        .execute(&mut *tx)
-        .await?;
-    if bumped.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    let bumped = bump_actieverzoek(&mut tx, actieverzoek_id, a).await?;
+    db.finish_guarded(tx, bumped, fx).await
 }
 
 pub(super) async fn insert_bericht(db: &SqliteStore, b: &BerichtRow, fx: &Effects) -> Result<()> {
@@ -221,9 +220,7 @@ pub(super) async fn insert_bericht(db: &SqliteStore, b: &BerichtRow, fx: &Effect
     .bind(&b.ontvanger_naam)
     .execute(&mut *tx)
     .await?;
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(())
+    db.finish(tx, fx).await
 }
 
 pub(super) async fn list_berichten(
@@ -232,33 +229,29 @@ pub(super) async fn list_berichten(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<BerichtRow>, i64)> {
-    let (total,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM berichten WHERE actieverzoek_id = ?")
-            .bind(actieverzoek_id)
-            .fetch_one(&db.reader)
-            .await?;
-    let rows = sqlx::query_as(
-        "SELECT id, actieverzoek_id, samenwerking_id, creatie, inhoud, zender, zender_naam, ontvanger, ontvanger_naam \
-         FROM berichten WHERE actieverzoek_id = ? ORDER BY creatie, id LIMIT ? OFFSET ?",
+    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
+        q.push(" FROM berichten WHERE actieverzoek_id = ")
+            .push_bind(actieverzoek_id.to_owned());
+    };
+    page(
+        db,
+        "SELECT id, actieverzoek_id, samenwerking_id, creatie, inhoud, zender, zender_naam, ontvanger, ontvanger_naam",
+        &from,
+        "creatie, id",
+        offset,
+        limit,
     )
-    .bind(actieverzoek_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.reader)
-    .await?;
-    Ok((rows, total))
+    .await
 }
 
 pub(super) async fn actieverzoeken_met_document(
     db: &SqliteStore,
     document_id: &str,
 ) -> Result<Vec<ActieverzoekRow>> {
-    Ok(sqlx::query_as(
-        "SELECT a.id, a.samenwerking_id, a.titel, a.omschrijving, a.melding, a.product_id, a.status, a.zender, \
-         a.zender_naam, a.ontvanger, a.ontvanger_naam, a.creatie, a.laatst_aangepast, a.laatst_aangepast_door, \
-         a.laatst_aangepast_door_naam, a.versie FROM actieverzoeken a \
-         JOIN actieverzoek_documenten k ON k.actieverzoek_id = a.id WHERE k.document_id = ?",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {AV_COLS} FROM actieverzoeken a \
+         JOIN actieverzoek_documenten k ON k.actieverzoek_id = a.id WHERE k.document_id = ?"
+    ))
     .bind(document_id)
     .fetch_all(&db.reader)
     .await?)

@@ -156,10 +156,7 @@ pub(super) async fn set_gebruiker_uitgeschakeld(
         .await?
         .rows_affected();
     if uitgeschakeld.is_some() {
-        sqlx::query("DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)")
-            .bind(gebruikersnaam)
-            .execute(&mut *tx)
-            .await?;
+        delete_user_tokens(&mut tx, gebruikersnaam).await?;
     }
     tx.commit().await?;
     Ok(n > 0)
@@ -177,12 +174,23 @@ pub(super) async fn set_wachtwoord_hash(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query("DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)")
-        .bind(gebruikersnaam)
-        .execute(&mut *tx)
-        .await?;
+    delete_user_tokens(&mut tx, gebruikersnaam).await?;
     tx.commit().await?;
     Ok(n > 0)
+}
+
+/// Every token of a user: it signs in again (or not at all) after a change to its access.
+async fn delete_user_tokens(
+    tx: &mut Transaction<'static, Sqlite>,
+    gebruikersnaam: &str,
+) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)",
+    )
+    .bind(gebruikersnaam)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 pub(super) async fn delete_expired_tokens(db: &SqliteStore, now: i64) -> Result<u64> {

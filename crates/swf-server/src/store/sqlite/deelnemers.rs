@@ -1,15 +1,19 @@
 //! Deelnemers: who takes part in a samenwerking, with which role and privilege.
 use super::*;
 
+/// A [`DeelnemerRow`]: the membership with the organisation's name.
+const DEELNEMER_SELECT: &str =
+    "SELECT d.samenwerking_id, d.oin, o.naam, d.rol, d.privilege, d.toegevoegd, \
+    d.verwijderd FROM deelnemers d JOIN organisaties o ON o.oin = d.oin";
+
 pub(super) async fn list_deelnemers(
     db: &SqliteStore,
     samenwerking_id: &str,
 ) -> Result<Vec<DeelnemerRow>> {
-    Ok(sqlx::query_as(
-        "SELECT d.samenwerking_id, d.oin, o.naam, d.rol, d.privilege, d.toegevoegd, d.verwijderd FROM deelnemers d \
-         JOIN organisaties o ON o.oin = d.oin WHERE d.samenwerking_id = ? AND d.verwijderd IS NULL \
-         ORDER BY CASE d.rol WHEN 'INITIATOR' THEN 0 ELSE 1 END, d.toegevoegd, d.oin",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{DEELNEMER_SELECT} WHERE d.samenwerking_id = ? AND d.verwijderd IS NULL \
+         ORDER BY CASE d.rol WHEN 'INITIATOR' THEN 0 ELSE 1 END, d.toegevoegd, d.oin"
+    ))
     .bind(samenwerking_id)
     .fetch_all(&db.reader)
     .await?)
@@ -20,10 +24,9 @@ pub(super) async fn get_deelnemer(
     samenwerking_id: &str,
     oin: &str,
 ) -> Result<Option<DeelnemerRow>> {
-    Ok(sqlx::query_as(
-        "SELECT d.samenwerking_id, d.oin, o.naam, d.rol, d.privilege, d.toegevoegd, d.verwijderd FROM deelnemers d \
-         JOIN organisaties o ON o.oin = d.oin WHERE d.samenwerking_id = ? AND d.oin = ?",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{DEELNEMER_SELECT} WHERE d.samenwerking_id = ? AND d.oin = ?"
+    ))
     .bind(samenwerking_id)
     .bind(oin)
     .fetch_optional(&db.reader)
@@ -46,7 +49,7 @@ pub(super) async fn upsert_deelnemer(
         Some((None,)) => return Err(StoreError::Conflict(format!("deelnemer {}", d.oin))),
         Some((Some(_),)) => {
             sqlx::query("UPDATE deelnemers SET verwijderd = NULL, privilege = ?, toegevoegd = ? WHERE samenwerking_id = ? AND oin = ?")
-                .bind(&d.privilege)
+                .bind(d.privilege.as_str())
                 .bind(d.toegevoegd)
                 .bind(&d.samenwerking_id)
                 .bind(&d.oin)
@@ -60,39 +63,52 @@ pub(super) async fn upsert_deelnemer(
             )
             .bind(&d.samenwerking_id)
             .bind(&d.oin)
-            .bind(&d.rol)
-            .bind(&d.privilege)
+            .bind(d.rol.as_str())
+            .bind(d.privilege.as_str())
             .bind(d.toegevoegd)
             .bind(&d.samenwerking_id)
             .execute(&mut *tx)
             .await?;
         }
     }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(())
+    db.finish(tx, fx).await
+}
+
+/// Change one column of an active ketenpartner's membership (`set` binds one value), guarded:
+/// `Stale` when it is no active ketenpartner any more.
+async fn update_ketenpartner<T>(
+    db: &SqliteStore,
+    samenwerking_id: &str,
+    oin: &str,
+    set: &str,
+    value: T,
+    fx: &Effects,
+) -> Result<Applied>
+where
+    T: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send + 'static,
+{
+    let mut tx = db.begin().await?;
+    let sql = format!(
+        "UPDATE deelnemers SET {set} = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'"
+    );
+    let r = sqlx::query(&sql)
+        .bind(value)
+        .bind(samenwerking_id)
+        .bind(oin)
+        .execute(&mut *tx)
+        .await?;
+    db.finish_guarded(tx, r.rows_affected(), fx).await
 }
 
 pub(super) async fn set_privilege(
     db: &SqliteStore,
     samenwerking_id: &str,
     oin: &str,
-    privilege: &str,
+    privilege: Privilege,
     fx: &Effects,
 ) -> Result<Applied> {
-    let mut tx = db.begin().await?;
-    let r = sqlx::query("UPDATE deelnemers SET privilege = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'")
-        .bind(privilege)
-        .bind(samenwerking_id)
-        .bind(oin)
-        .execute(&mut *tx)
-        .await?;
-    if r.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    let p = privilege.as_str().to_owned();
+    update_ketenpartner(db, samenwerking_id, oin, "privilege", p, fx).await
 }
 
 pub(super) async fn remove_deelnemer(
@@ -102,17 +118,5 @@ pub(super) async fn remove_deelnemer(
     now: i64,
     fx: &Effects,
 ) -> Result<Applied> {
-    let mut tx = db.begin().await?;
-    let r = sqlx::query("UPDATE deelnemers SET verwijderd = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'")
-        .bind(now)
-        .bind(samenwerking_id)
-        .bind(oin)
-        .execute(&mut *tx)
-        .await?;
-    if r.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    update_ketenpartner(db, samenwerking_id, oin, "verwijderd", now, fx).await
 }

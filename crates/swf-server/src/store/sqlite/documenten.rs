@@ -24,7 +24,7 @@ pub(super) async fn insert_document(db: &SqliteStore, d: &DocumentRow, fx: &Effe
     .bind(&d.laatst_aangepast_door_naam)
     .bind(d.laatst_aangepast)
     .bind(&d.omschrijving)
-    .bind(&d.vertrouwelijkheid)
+    .bind(d.vertrouwelijkheid.as_str())
     .bind(&d.taal)
     .bind(&d.formaat)
     .bind(&d.hash)
@@ -50,7 +50,7 @@ pub(super) async fn insert_document(db: &SqliteStore, d: &DocumentRow, fx: &Effe
     match entitled {
         None => return Err(StoreError::NoLongerAllowed),
         Some((rol, privilege))
-            if d.vertrouwelijkheid == "SV"
+            if d.vertrouwelijkheid == Vertrouwelijkheid::Sv
                 && rol != "INITIATOR"
                 && privilege != "VOLLEDIGE_TOEGANG" =>
         {
@@ -58,9 +58,7 @@ pub(super) async fn insert_document(db: &SqliteStore, d: &DocumentRow, fx: &Effe
         }
         Some(_) => {}
     }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(())
+    db.finish(tx, fx).await
 }
 
 pub(super) async fn get_document(db: &SqliteStore, id: &str) -> Result<Option<DocumentRow>> {
@@ -79,9 +77,9 @@ pub(super) async fn list_documenten(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<DocumentRow>, i64)> {
-    fn filters(q: &mut QueryBuilder<'_, Sqlite>, sid: &str, f: &DocumentFilter) {
+    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
         q.push(" FROM documenten d WHERE d.samenwerking_id = ")
-            .push_bind(sid.to_owned());
+            .push_bind(samenwerking_id.to_owned());
         if f.alleen_rv {
             q.push(" AND d.vertrouwelijkheid = 'RV'");
         }
@@ -99,25 +97,15 @@ pub(super) async fn list_documenten(
             q.push(" AND d.aangemaakt_door_naam <> ")
                 .push_bind(v.clone());
         }
-    }
-    let mut c = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    filters(&mut c, samenwerking_id, f);
-    let (total,): (i64,) = c.build_query_as().fetch_one(&db.reader).await?;
-    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {DOC_COLS}"));
-    filters(&mut q, samenwerking_id, f);
-    let sort = if f.sort.is_empty() {
-        "d.creatie"
-    } else {
-        f.sort
     };
-    q.push(format!(
-        " ORDER BY {sort} {}, d.id LIMIT ",
-        if f.desc { "DESC" } else { "ASC" }
-    ))
-    .push_bind(limit)
-    .push(" OFFSET ")
-    .push_bind(offset);
-    Ok((q.build_query_as().fetch_all(&db.reader).await?, total))
+    let column = match f.sort.key {
+        DocumentSortKey::Creatie => "d.creatie",
+        DocumentSortKey::Bestandsnaam => "d.bestandsnaam",
+        DocumentSortKey::LaatstAangepast => "d.laatst_aangepast",
+    };
+    let order = format!("{column} {}, d.id", direction(f.sort.desc));
+    let select = format!("SELECT {DOC_COLS}");
+    page(db, &select, &from, &order, offset, limit).await
 }
 
 pub(super) async fn documenten_van_actieverzoeken(
@@ -152,7 +140,7 @@ pub(super) async fn update_document(
          WHERE id = ? AND laatst_aangepast = ?",
     )
     .bind(&d.omschrijving)
-    .bind(&d.vertrouwelijkheid)
+    .bind(d.vertrouwelijkheid.as_str())
     .bind(&d.kenmerk_systeem)
     .bind(&d.nummer_binnen_systeem)
     .bind(&d.taal)
@@ -167,7 +155,7 @@ pub(super) async fn update_document(
         return Ok(Applied::Stale);
     }
     // earlier notifications and history lines follow the document's confidentiality
-    let sv = (d.vertrouwelijkheid == "SV") as i64;
+    let sv = (d.vertrouwelijkheid == Vertrouwelijkheid::Sv) as i64;
     for stmt in [
         "UPDATE notificaties SET alleen_volledig = ? WHERE document_id = ?",
         "UPDATE audit SET alleen_volledig = ? WHERE document_id = ?",
@@ -179,8 +167,7 @@ pub(super) async fn update_document(
             .execute(&mut *tx)
             .await?;
     }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
+    db.finish(tx, fx).await?;
     Ok(Applied::Yes)
 }
 
@@ -202,12 +189,7 @@ pub(super) async fn delete_document(db: &SqliteStore, id: &str, fx: &Effects) ->
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    if r.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    db.finish_guarded(tx, r.rows_affected(), fx).await
 }
 
 pub(super) async fn all_document_ids(db: &SqliteStore) -> Result<Vec<String>> {

@@ -34,34 +34,30 @@ pub(super) async fn list_audit(
 ) -> Result<(Vec<AuditRow>, i64)> {
     // decided now, from the document's confidentiality and the actieverzoek's parties
     // (a line whose actieverzoek could not be identified, '', is its author's only)
-    const WHERE: &str = concat!(
-        " FROM audit a WHERE a.samenwerking_id = ? AND (? OR NOT ",
-        over_sv!("a"),
-        ") AND (a.actieverzoek_id IS NULL OR a.oin = ? OR EXISTS (SELECT 1 FROM actieverzoeken av \
-         WHERE av.id = a.actieverzoek_id AND (av.zender = ? OR av.ontvanger = ?)))"
-    );
-    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*){WHERE}"))
-        .bind(samenwerking_id)
-        .bind(ziet_sv)
-        .bind(lezer)
-        .bind(lezer)
-        .bind(lezer)
-        .fetch_one(&db.reader)
-        .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT a.volgnummer, a.tijd, a.oin, a.organisatie_naam, a.gebruiker, a.samenwerking_id, a.actie, a.omschrijving, \
-         a.document_id, a.alleen_volledig{WHERE} ORDER BY a.volgnummer DESC LIMIT ? OFFSET ?"
-    ))
-    .bind(samenwerking_id)
-    .bind(ziet_sv)
-    .bind(lezer)
-    .bind(lezer)
-    .bind(lezer)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.reader)
-    .await?;
-    Ok((rows, total))
+    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
+        q.push(" FROM audit a WHERE a.samenwerking_id = ")
+            .push_bind(samenwerking_id.to_owned())
+            .push(" AND (")
+            .push_bind(ziet_sv)
+            .push(concat!(" OR NOT ", over_sv!("a"), ")"))
+            .push(" AND (a.actieverzoek_id IS NULL OR a.oin = ")
+            .push_bind(lezer.to_owned())
+            .push(" OR EXISTS (SELECT 1 FROM actieverzoeken av WHERE av.id = a.actieverzoek_id AND (av.zender = ")
+            .push_bind(lezer.to_owned())
+            .push(" OR av.ontvanger = ")
+            .push_bind(lezer.to_owned())
+            .push(")))");
+    };
+    page(
+        db,
+        "SELECT a.volgnummer, a.tijd, a.oin, a.organisatie_naam, a.gebruiker, a.samenwerking_id, a.actie, \
+         a.omschrijving, a.document_id, a.alleen_volledig",
+        &from,
+        "a.volgnummer DESC",
+        offset,
+        limit,
+    )
+    .await
 }
 
 pub(super) async fn insert_audit(db: &SqliteStore, a: &NewAudit) -> Result<()> {

@@ -4,14 +4,16 @@
 //! One module per aggregate holds the SQL for it: [`auth`] (organisaties, gebruikers, tokens),
 //! [`samenwerkingen`], [`deelnemers`], [`documenten`], [`actieverzoeken`] (with berichten),
 //! [`notificaties`], [`historie`] (audit) and [`feed`] (gebeurtenissen). This file keeps what they
-//! share: opening (pragmas, migrations, the writer and reader pools), `begin`/`commit`,
-//! [`apply_effects`], the visibility fragments, and the one `impl Store for SqliteStore`.
+//! share: opening (pragmas, migrations, the writer and reader pools), `begin`/`commit` and the
+//! ends of every write (`finish`: the effects and commit; `finish_guarded`: the same, or `Stale`
+//! when the guarded statement missed its row), [`apply_effects`], the list helpers (`count`,
+//! `rows`, `page`), the visibility fragments, and the one `impl Store for SqliteStore`.
 //!
 //! Why the trait impl delegates to free functions (`documenten::list_documenten(self, ..)`) rather
 //! than to same-named inherent methods: a trait impl must be one block, so it stays here, and read
 //! this way it is the index of where each method's SQL lives; a body that goes missing is a compile
 //! error, where a same-named inherent method that went missing would silently make `self.x()` call
-//! the trait method again (endless recursion). The bodies moved verbatim, `self` renamed to `db`.
+//! the trait method again (endless recursion). The free functions take the store as `db`.
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
@@ -110,6 +112,78 @@ impl SqliteStore {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
         Ok(())
     }
+
+    /// Write a change's effects in its transaction and commit.
+    async fn finish(&self, mut tx: Transaction<'static, Sqlite>, fx: &Effects) -> Result<()> {
+        apply_effects(&mut tx, fx).await?;
+        self.commit(tx).await
+    }
+
+    /// The end of a guarded write whose guarded statement touched `rows` rows. Exactly one: write
+    /// the effects and commit. Otherwise the row was changed or removed by someone else first:
+    /// `Stale`, and the transaction is rolled back (dropped).
+    async fn finish_guarded(
+        &self,
+        tx: Transaction<'static, Sqlite>,
+        rows: u64,
+        fx: &Effects,
+    ) -> Result<Applied> {
+        if rows != 1 {
+            return Ok(Applied::Stale);
+        }
+        self.finish(tx, fx).await?;
+        Ok(Applied::Yes)
+    }
+}
+
+/// Adds a list's `FROM … WHERE …` (with its bound values) to a query.
+type FromWhere<'f> = &'f (dyn Fn(&mut QueryBuilder<'_, Sqlite>) + Sync);
+
+/// How many rows a list has in all.
+async fn count(db: &SqliteStore, from: FromWhere<'_>) -> Result<i64> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    from(&mut q);
+    Ok(q.build_query_as::<(i64,)>().fetch_one(&db.reader).await?.0)
+}
+
+/// One page of a list: `select` (the columns) `from`, in `order` (ORDER BY …, ending in a
+/// unique column so pages never overlap).
+async fn rows<T>(
+    db: &SqliteStore,
+    select: &str,
+    from: FromWhere<'_>,
+    order: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let mut q = QueryBuilder::<Sqlite>::new(select);
+    from(&mut q);
+    q.push(" ORDER BY ")
+        .push(order)
+        .push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    Ok(q.build_query_as().fetch_all(&db.reader).await?)
+}
+
+/// A page of a list and the list's total.
+async fn page<T>(
+    db: &SqliteStore,
+    select: &str,
+    from: FromWhere<'_>,
+    order: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<T>, i64)>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let total = count(db, from).await?;
+    Ok((rows(db, select, from, order, offset, limit).await?, total))
 }
 
 async fn apply_effects(tx: &mut Transaction<'static, Sqlite>, fx: &Effects) -> Result<()> {
@@ -123,7 +197,7 @@ async fn apply_effects(tx: &mut Transaction<'static, Sqlite>, fx: &Effects) -> R
         .bind(&n.ontvanger)
         .bind(&n.ontvanger_naam)
         .bind(&n.samenwerking_id)
-        .bind(&n.soort)
+        .bind(n.soort.as_str())
         .bind(&n.titel)
         .bind(&n.tekst)
         .bind(&n.event_initiator)
@@ -156,6 +230,14 @@ async fn apply_effects(tx: &mut Transaction<'static, Sqlite>, fx: &Effects) -> R
         feed::insert_gebeurtenis(tx, &g).await?;
     }
     Ok(())
+}
+
+fn direction(desc: bool) -> &'static str {
+    if desc {
+        "DESC"
+    } else {
+        "ASC"
+    }
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -267,7 +349,7 @@ impl Store for SqliteStore {
 
     async fn samenwerkingen_in_status_before(
         &self,
-        status: &str,
+        status: SamenwerkingStatus,
         creatie_before: i64,
         limit: i64,
     ) -> Result<Vec<SamenwerkingRow>> {
@@ -315,7 +397,7 @@ impl Store for SqliteStore {
         &self,
         samenwerking_id: &str,
         oin: &str,
-        privilege: &str,
+        privilege: Privilege,
         fx: &Effects,
     ) -> Result<Applied> {
         deelnemers::set_privilege(self, samenwerking_id, oin, privilege, fx).await
@@ -506,5 +588,40 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value in an enum column that is no wire spelling (a corrupt or hand-edited database)
+    /// is a decoding error that names the column and the value: a 500, never a panic.
+    #[tokio::test]
+    async fn a_corrupt_enum_column_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteStore::open(&dir.path().join("swf.sqlite"))
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO samenwerkingen (id, volgnummer, titel, taal, status, aangemaakt_door, \
+             aangemaakt_door_naam, creatie, eind, laatst_aangepast_door, laatst_aangepast_door_naam, \
+             laatst_aangepast) VALUES ('SAM-1', 1, 't', 'NL', 'OPEN?', 'x', 'x', 0, 0, 'x', 'x', 0)",
+        )
+        .execute(&db.writer)
+        .await
+        .unwrap();
+        let e = db.get_samenwerking("SAM-1").await.unwrap_err();
+        let text = e.to_string();
+        assert!(
+            matches!(e, StoreError::Db(sqlx::Error::ColumnDecode { .. })),
+            "{e:?}"
+        );
+        assert!(
+            text.contains("status") && text.contains("\"OPEN?\" is not a SamenwerkingStatus value"),
+            "{text}"
+        );
+        let answer = crate::error::ApiError::from(e);
+        assert_eq!(answer.status, 500);
     }
 }

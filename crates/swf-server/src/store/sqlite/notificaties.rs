@@ -2,6 +2,10 @@
 //! [`apply_effects`](super::apply_effects)).
 use super::*;
 
+/// A [`NotificatieRow`].
+const NOTIF_SELECT: &str = "SELECT n.id, n.ontvanger, n.ontvanger_naam, n.samenwerking_id, n.type, n.titel, n.tekst, \
+    n.event_initiator, n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek";
+
 pub(super) async fn list_notificaties(
     db: &SqliteStore,
     oin: &str,
@@ -9,7 +13,7 @@ pub(super) async fn list_notificaties(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<NotificatieRow>, i64)> {
-    fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &NotificatieFilter) {
+    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
         q.push(NOTIF_VISIBLE)
             .push_bind(oin.to_owned())
             .push(NOTIF_VISIBLE_TAIL);
@@ -26,24 +30,20 @@ pub(super) async fn list_notificaties(
             q.push(" AND n.type IN (");
             let mut sep = q.separated(", ");
             for t in types {
-                sep.push_bind(t.clone());
+                sep.push_bind(t.as_str());
             }
             q.push(")");
         }
-    }
-    let mut c = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    filters(&mut c, oin, f);
-    let (total,): (i64,) = c.build_query_as().fetch_one(&db.reader).await?;
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT n.id, n.ontvanger, n.ontvanger_naam, n.samenwerking_id, n.type, n.titel, n.tekst, n.event_initiator, \
-         n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek",
-    );
-    filters(&mut q, oin, f);
-    q.push(" ORDER BY n.event_datum DESC, n.id DESC LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    Ok((q.build_query_as().fetch_all(&db.reader).await?, total))
+    };
+    page(
+        db,
+        NOTIF_SELECT,
+        &from,
+        "n.event_datum DESC, n.id DESC",
+        offset,
+        limit,
+    )
+    .await
 }
 
 pub(super) async fn get_notificatie(
@@ -51,10 +51,7 @@ pub(super) async fn get_notificatie(
     id: &str,
     oin: &str,
 ) -> Result<Option<NotificatieRow>> {
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT n.id, n.ontvanger, n.ontvanger_naam, n.samenwerking_id, n.type, n.titel, n.tekst, n.event_initiator, \
-         n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek",
-    );
+    let mut q = QueryBuilder::<Sqlite>::new(NOTIF_SELECT);
     q.push(NOTIF_VISIBLE)
         .push_bind(oin.to_owned())
         .push(NOTIF_VISIBLE_TAIL)
@@ -75,12 +72,7 @@ pub(super) async fn delete_notificatie(
         .bind(oin)
         .execute(&mut *tx)
         .await?;
-    if r.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    db.finish_guarded(tx, r.rows_affected(), fx).await
 }
 
 pub(super) async fn notificaties_over_document(

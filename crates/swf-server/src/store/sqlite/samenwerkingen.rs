@@ -40,7 +40,7 @@ pub(super) async fn create_samenwerking(
     .bind(&s.titel)
     .bind(&s.beschrijving)
     .bind(&s.taal)
-    .bind(&s.status)
+    .bind(s.status.as_str())
     .bind(&s.aangemaakt_door)
     .bind(&s.aangemaakt_door_naam)
     .bind(s.creatie)
@@ -62,16 +62,14 @@ pub(super) async fn create_samenwerking(
         )
         .bind(&d.samenwerking_id)
         .bind(&d.oin)
-        .bind(&d.rol)
-        .bind(&d.privilege)
+        .bind(d.rol.as_str())
+        .bind(d.privilege.as_str())
         .bind(d.toegevoegd)
         .bind(s.volgnummer)
         .execute(&mut *tx)
         .await?;
     }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(())
+    db.finish(tx, fx).await
 }
 
 pub(super) async fn get_samenwerking(
@@ -86,17 +84,25 @@ pub(super) async fn get_samenwerking(
     .await?)
 }
 
+/// A samenwerking as its deelnemer `d` sees it: its own role and privilege, the actieverzoeken
+/// it is party to and the notifications it may see.
+fn view_select() -> String {
+    format!(
+        "SELECT {SAM_COLS}, d.rol AS mijn_rol, d.privilege AS mijn_privilege, \
+         (SELECT COUNT(*) FROM actieverzoeken a WHERE a.samenwerking_id = s.id AND (a.zender = d.oin OR a.ontvanger = d.oin)) AS aantal_actieverzoeken, \
+         (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties"
+    )
+}
+
 pub(super) async fn get_samenwerking_view(
     db: &SqliteStore,
     id: &str,
     oin: &str,
 ) -> Result<Option<SamenwerkingView>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {SAM_COLS}, d.rol AS mijn_rol, d.privilege AS mijn_privilege, \
-         (SELECT COUNT(*) FROM actieverzoeken a WHERE a.samenwerking_id = s.id AND (a.zender = d.oin OR a.ontvanger = d.oin)) AS aantal_actieverzoeken, \
-         (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties \
-         FROM samenwerkingen s JOIN deelnemers d ON d.samenwerking_id = s.id \
-         WHERE s.id = ? AND d.oin = ? AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'"
+        "{} FROM samenwerkingen s JOIN deelnemers d ON d.samenwerking_id = s.id \
+         WHERE s.id = ? AND d.oin = ? AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'",
+        view_select()
     ))
     .bind(id)
     .bind(oin)
@@ -111,14 +117,14 @@ pub(super) async fn list_samenwerkingen(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<SamenwerkingView>, i64)> {
-    fn filters(q: &mut QueryBuilder<'_, Sqlite>, oin: &str, f: &SamenwerkingFilter) {
+    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
         q.push(
             " FROM deelnemers d JOIN samenwerkingen s ON s.id = d.samenwerking_id WHERE d.oin = ",
         )
         .push_bind(oin.to_owned())
         .push(" AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'");
         if let Some(st) = &f.status {
-            q.push(" AND s.status = ").push_bind(st.clone());
+            q.push(" AND s.status = ").push_bind(st.as_str());
         }
         if let Some(t) = &f.titel {
             q.push(" AND LOWER(s.titel) LIKE ")
@@ -128,9 +134,9 @@ pub(super) async fn list_samenwerkingen(
             q.push(" AND s.verzoeknummer = ").push_bind(v.clone());
         }
         if let Some(r) = &f.rol {
-            q.push(" AND d.rol = ").push_bind(r.clone());
+            q.push(" AND d.rol = ").push_bind(r.as_str());
         }
-    }
+    };
     let unfiltered =
         f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
     let total: i64 = if unfiltered {
@@ -140,41 +146,19 @@ pub(super) async fn list_samenwerkingen(
             .fetch_one(&db.reader)
             .await?
     } else {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        filters(&mut count, oin, f);
-        count
-            .build_query_as::<(i64,)>()
-            .fetch_one(&db.reader)
-            .await?
-            .0
+        count(db, &from).await?
     };
     if total <= offset {
         return Ok((Vec::new(), total));
     }
-    let mut q = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT {SAM_COLS}, d.rol AS mijn_rol, d.privilege AS mijn_privilege, \
-         (SELECT COUNT(*) FROM actieverzoeken a WHERE a.samenwerking_id = s.id AND (a.zender = d.oin OR a.ontvanger = d.oin)) AS aantal_actieverzoeken, \
-         (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties"
-    ));
-    filters(&mut q, oin, f);
-    let sort = if f.sort.is_empty() {
-        "d.volgnummer"
-    } else {
-        f.sort
+    // ties in another column: newest membership first
+    let (column, ties) = match f.sort.key {
+        SamenwerkingSortKey::Creatie => ("d.volgnummer", ""),
+        SamenwerkingSortKey::Titel => ("s.titel", ", d.volgnummer DESC"),
+        SamenwerkingSortKey::LaatstAangepast => ("s.laatst_aangepast", ", d.volgnummer DESC"),
     };
-    q.push(format!(
-        " ORDER BY {sort} {}{} LIMIT ",
-        if f.desc { "DESC" } else { "ASC" },
-        if sort == "d.volgnummer" {
-            ""
-        } else {
-            ", d.volgnummer DESC"
-        }
-    ))
-    .push_bind(limit)
-    .push(" OFFSET ")
-    .push_bind(offset);
-    let rows = q.build_query_as().fetch_all(&db.reader).await?;
+    let order = format!("{column} {}{ties}", direction(f.sort.desc));
+    let rows = rows(db, &view_select(), &from, &order, offset, limit).await?;
     Ok((rows, total))
 }
 
@@ -192,7 +176,7 @@ pub(super) async fn update_samenwerking(
     )
     .bind(&s.titel)
     .bind(&s.beschrijving)
-    .bind(&s.status)
+    .bind(s.status.as_str())
     .bind(&s.laatst_aangepast_door)
     .bind(&s.laatst_aangepast_door_naam)
     .bind(s.laatst_aangepast)
@@ -208,12 +192,7 @@ pub(super) async fn update_samenwerking(
     .bind(s.versie - 1)
     .execute(&mut *tx)
     .await?;
-    if r.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    db.finish_guarded(tx, r.rows_affected(), fx).await
 }
 
 pub(super) async fn delete_samenwerking(
@@ -255,52 +234,33 @@ pub(super) async fn delete_samenwerking(
     ] {
         sqlx::query(stmt).bind(id).execute(&mut *tx).await?;
     }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
+    db.finish(tx, fx).await?;
     Ok(Some(docs.into_iter().map(|(d,)| d).collect()))
 }
 
 pub(super) async fn samenwerkingen_in_status_before(
     db: &SqliteStore,
-    status: &str,
+    status: SamenwerkingStatus,
     creatie_before: i64,
     limit: i64,
 ) -> Result<Vec<SamenwerkingRow>> {
     Ok(sqlx::query_as(&format!("SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = ? AND s.creatie <= ? ORDER BY s.creatie LIMIT ?"))
-        .bind(status)
+        .bind(status.as_str())
         .bind(creatie_before)
         .bind(limit)
         .fetch_all(&db.reader)
         .await?)
 }
 
-pub(super) async fn samenwerkingen_due_for_deletion(
-    db: &SqliteStore,
-    now: i64,
-    limit: i64,
-) -> Result<Vec<SamenwerkingRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ? ORDER BY s.verwijder_na LIMIT ?"
-    ))
-    .bind(now)
-    .bind(limit)
-    .fetch_all(&db.reader)
-    .await?)
-}
-
-pub(super) async fn samenwerkingen_to_announce(
+/// GESLOTEN samenwerkingen to be deleted by `until` (and `also`), soonest first.
+async fn gesloten_until(
     db: &SqliteStore,
     until: i64,
-    days: i64,
+    also: &str,
     limit: i64,
 ) -> Result<Vec<SamenwerkingRow>> {
-    let col = if days <= 7 {
-        "aankondiging_7"
-    } else {
-        "aankondiging_30"
-    };
     Ok(sqlx::query_as(&format!(
-        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ? AND s.{col} = 0 \
+        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ?{also} \
          ORDER BY s.verwijder_na LIMIT ?"
     ))
     .bind(until)
@@ -309,17 +269,40 @@ pub(super) async fn samenwerkingen_to_announce(
     .await?)
 }
 
+pub(super) async fn samenwerkingen_due_for_deletion(
+    db: &SqliteStore,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<SamenwerkingRow>> {
+    gesloten_until(db, now, "", limit).await
+}
+
+/// The flag that records the announcement `days` ahead (30 or 7).
+fn announcement_column(days: i64) -> &'static str {
+    if days <= 7 {
+        "aankondiging_7"
+    } else {
+        "aankondiging_30"
+    }
+}
+
+pub(super) async fn samenwerkingen_to_announce(
+    db: &SqliteStore,
+    until: i64,
+    days: i64,
+    limit: i64,
+) -> Result<Vec<SamenwerkingRow>> {
+    let col = announcement_column(days);
+    gesloten_until(db, until, &format!(" AND s.{col} = 0"), limit).await
+}
+
 pub(super) async fn mark_announced(
     db: &SqliteStore,
     id: &str,
     days: i64,
     fx: &Effects,
 ) -> Result<Applied> {
-    let col = if days <= 7 {
-        "aankondiging_7"
-    } else {
-        "aankondiging_30"
-    };
+    let col = announcement_column(days);
     let mut tx = db.begin().await?;
     // claim: only one instance wins the 0 -> 1 change and sends the notifications
     let r = sqlx::query(&format!(
@@ -328,10 +311,5 @@ pub(super) async fn mark_announced(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    if r.rows_affected() != 1 {
-        return Ok(Applied::Stale);
-    }
-    apply_effects(&mut tx, fx).await?;
-    db.commit(tx).await?;
-    Ok(Applied::Yes)
+    db.finish_guarded(tx, r.rows_affected(), fx).await
 }

@@ -1,13 +1,10 @@
 //! The change feed (extension): `GET /gebeurtenissen?na=&limit=` and the live stream
-//! `GET /gebeurtenissen/stream` (Server-Sent Events, resumes from `Last-Event-ID`).
-//!
-//! Every write transaction appends, in the same transaction, one event per organisation that is
-//! entitled to learn of it (see `service::feed`). Volgnummers come from one AUTOINCREMENT
-//! column written by the single writer connection, so they are assigned in commit order: a
-//! reader that has seen volgnummer N has seen every event ≤ N of its organisation.
-use crate::app::{to_dt, AppState, Caller};
+//! `GET /gebeurtenissen/stream` (Server-Sent Events, resumes from `Last-Event-ID`). What the
+//! feed holds and why its order is safe: `service::gebeurtenissen`.
+use super::{Params, Q};
+use crate::app::{AppState, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{Params, Q};
+use crate::service::{Ctx, FeedReader};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -16,7 +13,7 @@ use futures_util::stream;
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
-use swf_domain::{Gebeurtenis, GebeurtenisSoort, Gebeurtenissen};
+use swf_domain::Gebeurtenis;
 
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 1000;
@@ -38,45 +35,6 @@ fn cursor_param(v: Option<&String>, name: &str) -> ApiResult<Option<i64>> {
     }
 }
 
-fn gone(detail: String) -> ApiError {
-    ApiError::new(
-        StatusCode::GONE,
-        "cursor-verlopen",
-        "Positie niet meer beschikbaar",
-        detail,
-    )
-}
-
-/// Check a cursor against the feed's bounds; returns the head.
-async fn check(st: &AppState, na: Option<i64>) -> ApiResult<i64> {
-    let (floor, head) = st.store.feed_bounds().await?;
-    if let Some(n) = na {
-        if n < floor {
-            return Err(gone(format!(
-                "gebeurtenissen tot en met {floor} zijn opgeruimd (bewaartermijn {} dagen); synchroniseer opnieuw volledig",
-                st.config.feed_retention_days
-            )));
-        }
-        if n > head {
-            return Err(gone(format!(
-                "volgnummer {n} is onbekend (de feed staat op {head}); synchroniseer opnieuw volledig"
-            )));
-        }
-    }
-    Ok(head)
-}
-
-fn present(r: crate::store::GebeurtenisRow) -> Option<Gebeurtenis> {
-    Some(Gebeurtenis {
-        volgnummer: r.volgnummer,
-        // a kind this build does not know (written by a newer one) is skipped, not fatal
-        soort: GebeurtenisSoort::from_wire(&r.soort)?,
-        samenwerking_id: r.samenwerking_id,
-        object_id: r.object_id,
-        datum_tijd: to_dt(r.tijd),
-    })
-}
-
 fn limit(q: &Params) -> ApiResult<i64> {
     match q.get("limit") {
         None => Ok(DEFAULT_LIMIT),
@@ -93,39 +51,15 @@ fn limit(q: &Params) -> ApiResult<i64> {
 
 /// One page of the caller's feed after `na`. Without `na`: an empty page whose `volgende` is
 /// the head, i.e. "from now on".
-pub async fn list(State(st): State<AppState>, c: Caller, Q(q): Q) -> ApiResult<Response> {
+pub(super) async fn list(State(st): State<AppState>, c: Caller, Q(q): Q) -> ApiResult<Response> {
     let na = cursor_param(q.get("na"), "na")?;
     let limit = limit(&q)?;
-    // the head is read before the events: every event of the caller up to it is then either in
-    // the page or after the page's last one, so advancing an empty page to it skips nothing
-    let head = check(&st, na).await?;
-    let body = match na {
-        None => Gebeurtenissen {
-            gebeurtenissen: vec![],
-            volgende: head,
-            meer: false,
-        },
-        Some(na) => {
-            let rows = st
-                .store
-                .list_gebeurtenissen(c.oin.as_str(), na, limit + 1)
-                .await?;
-            let meer = rows.len() as i64 > limit;
-            let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
-            let last = rows.last().map(|r| r.volgnummer).unwrap_or(na);
-            Gebeurtenissen {
-                gebeurtenissen: rows.into_iter().filter_map(present).collect(),
-                volgende: if meer { last } else { last.max(head) },
-                meer,
-            }
-        }
-    };
+    let body = Ctx::new(&st, &c).gebeurtenissen(na, limit).await?;
     Ok((StatusCode::OK, axum::Json(body)).into_response())
 }
 
 struct Live {
-    st: AppState,
-    oin: String,
+    reader: FeedReader,
     cursor: i64,
     buffer: VecDeque<Gebeurtenis>,
     changes: tokio::sync::watch::Receiver<u64>,
@@ -135,7 +69,7 @@ struct Live {
 /// event as JSON. Resumes after `Last-Event-ID` (or `na`); without either, from now on. Ends
 /// when the service shuts down (the client reconnects with its last id) and when the token
 /// stops working (the reconnect then gets 401).
-pub async fn stream(
+pub(super) async fn stream(
     State(st): State<AppState>,
     c: Caller,
     headers: HeaderMap,
@@ -148,15 +82,16 @@ pub async fn stream(
         Some(v) => cursor_param(Some(v), "Last-Event-ID")?,
         None => cursor_param(q.get("na"), "na")?,
     };
-    let head = check(&st, na).await?;
+    let ctx = Ctx::new(&st, &c);
+    let head = ctx.feed_head(na).await?;
+    let reader = ctx.feed_reader();
     let shutdown = st.shutdown.clone();
     // the stream ends when its token stops working (sign-out, revocation, expiry, a disabled
     // user); the client's next request then gets 401
     let token_ends = crate::limits::token_ends(st.clone(), c.token_hash.clone(), c.verloopt);
     let live = Live {
-        changes: st.store.changes(),
-        st,
-        oin: c.oin.as_str().to_owned(),
+        changes: reader.changes(),
+        reader,
         cursor: na.unwrap_or(head),
         buffer: VecDeque::new(),
     };
@@ -181,20 +116,13 @@ async fn next_event(mut l: Live) -> Option<(Result<Event, Infallible>, Live)> {
         // mark the current change count as seen before reading, so a commit that lands
         // between the read and the wait still wakes us
         l.changes.borrow_and_update();
-        match l
-            .st
-            .store
-            .list_gebeurtenissen(&l.oin, l.cursor, DEFAULT_LIMIT)
-            .await
-        {
-            Ok(rows) if !rows.is_empty() => {
-                if let Some(last) = rows.last() {
-                    l.cursor = last.volgnummer;
-                }
-                l.buffer.extend(rows.into_iter().filter_map(present));
+        match l.reader.after(l.cursor, DEFAULT_LIMIT).await {
+            Ok((events, Some(last))) => {
+                l.cursor = last;
+                l.buffer.extend(events);
                 continue;
             }
-            Ok(_) => {}
+            Ok((_, None)) => {}
             Err(e) => {
                 // end the stream; the client reconnects from its last id
                 tracing::warn!(error = %e, "live feed stopped");
