@@ -1,13 +1,12 @@
 //! The authorisation matrix, generated from the rule table of `swf-domain`: every action ×
 //! every actor kind × every samenwerking state, over real HTTP. Each case asserts the exact
 //! status and, when refused, that the database and the data folder did not change.
-mod common;
-use common::*;
 use serde_json::{json, Value};
 use swf_domain::{
     authorize, authorize_actieverzoek, status_meant_instead, ActieverzoekAction,
     ActieverzoekStatus, Action, ActorKind, Denied, Party, SamenwerkingStatus,
 };
+use swf_testkit::*;
 
 /// One samenwerking with every kind of actor and the documents the actions need.
 struct Fixture {

@@ -1,9 +1,8 @@
 //! A partner with limited access never sees a strictly confidential (SV) document: not in
 //! lists, not by id, not its content, not in notifications, history or actieverzoeken — also
 //! after its access is lowered or a document is made SV later.
-mod common;
-use common::*;
 use serde_json::json;
+use swf_testkit::*;
 
 /// Every place a limited partner could learn about documents, as one text to search.
 async fn everything_visible_to(api: &Api, sid: &str) -> String {

@@ -2,9 +2,8 @@
 //! shared/docs/swf-domain.md, "Interoperability". Each numbered fact is checked here acting the
 //! way that client does: no extensions header, unknown gateway headers, merge-patch with all
 //! five keys copied from the last GET.
-mod common;
-use common::*;
 use serde_json::{json, Value};
+use swf_testkit::*;
 
 const DSO_TYPES: &[&str] = &[
     "DOCUMENT_TOEGEVOEGD",

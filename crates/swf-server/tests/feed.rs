@@ -1,11 +1,10 @@
 //! The change feed (extension): each organisation reads exactly the events it is entitled to,
 //! in order, with revocations; old cursors get 410; the live SSE stream resumes from
 //! `Last-Event-ID` and does not hold up a graceful shutdown.
-mod common;
-use common::*;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::Duration;
+use swf_testkit::*;
 
 /// All events of `api`'s organisation after `na`, following `meer`, as (soort, objectId).
 async fn read_all(api: &Api, mut na: i64) -> (Vec<Value>, i64) {
@@ -332,26 +331,15 @@ async fn live_stream_delivers_resumes_and_ends_on_shutdown() {
     assert_eq!(r.status, 400);
 
     // SIGTERM with a stream open: the stream ends and the service exits promptly
-    let mut child = srv.child.take().unwrap();
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    let mut child = srv.terminate();
     let ended = tokio::time::timeout(Duration::from_secs(5), async {
         while let Some(Ok(_)) = stream.next().await {}
     })
     .await;
     assert!(ended.is_ok(), "the stream ends on shutdown");
-    let mut exited = false;
-    for _ in 0..100 {
-        if child.try_wait().unwrap().is_some() {
-            exited = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let exited = exit_within(&mut child, Duration::from_secs(5))
+        .await
+        .is_some();
     assert!(
         exited,
         "the service exits within 5 s with a live stream open"

@@ -1,7 +1,6 @@
 //! Overviews: filters, sorting and paging as a DSO client and our app use them.
-mod common;
-use common::*;
 use serde_json::{json, Value};
+use swf_testkit::*;
 
 fn titles(v: &Value, plural: &str) -> Vec<String> {
     v["_embedded"][plural]

@@ -1,9 +1,8 @@
 //! Background jobs: verzoek retrieval, announcements 30 and 7 days before deletion, automatic
 //! deletion of closed samenwerkingen after the retention period — safe with several instances.
-mod common;
-use common::*;
 use serde_json::json;
 use std::time::Duration;
+use swf_testkit::*;
 
 fn count(ns: &[serde_json::Value], t: &str) -> usize {
     ns.iter().filter(|n| n["notificatieType"] == t).count()
