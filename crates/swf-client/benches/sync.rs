@@ -13,8 +13,7 @@ use swf_client::mirror::{Batch, ChangeKind, Mirror, MirrorOp, OverviewFilter};
 use swf_client::remote::RemoteConfig;
 use swf_client::session;
 use swf_client::sync::SyncConfig;
-use swf_testkit::{Server, BASE, BUREAU, GEMEENTE, VRV, WATERSCHAP};
-use tokio_util::sync::CancellationToken;
+use swf_testkit::{follow, Server, BASE, BUREAU, GEMEENTE, VRV, WATERSCHAP};
 
 /// The partners of every seeded samenwerking.
 const PARTNERS: [&str; 3] = [VRV, BUREAU, WATERSCHAP];
@@ -205,12 +204,7 @@ async fn main() {
         .expect("session");
     s.engine.sync_once().await.expect("sync");
     let mut changes = s.engine.subscribe();
-    let cancel = CancellationToken::new();
-    let follower = tokio::spawn({
-        let e = s.engine.clone();
-        let c = cancel.clone();
-        async move { e.follow(c).await }
-    });
+    let (follower, cancel) = follow(&s.engine);
     let mut st = s.engine.status();
     while !st.borrow_and_update().live {
         if tokio::time::timeout(Duration::from_secs(10), st.changed())

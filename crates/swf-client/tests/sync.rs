@@ -13,7 +13,6 @@ use swf_client::sync::{SyncConfig, Verbinding};
 use swf_client::ClientError;
 use swf_domain::SamenwerkingStarten;
 use swf_testkit::*;
-use tokio_util::sync::CancellationToken;
 
 fn quick() -> RemoteConfig {
     let mut c = RemoteConfig::new("");
@@ -842,12 +841,7 @@ async fn following_applies_pushed_changes_quickly_and_rides_out_an_outage() {
     let s = session_for(&srv, &m, VRV).await;
     s.engine.sync_once().await.unwrap();
     let mut changes = s.engine.subscribe();
-    let cancel = CancellationToken::new();
-    let follower = tokio::spawn({
-        let e = s.engine.clone();
-        let c = cancel.clone();
-        async move { e.follow(c).await }
-    });
+    let (follower, cancel) = follow(&s.engine);
     // wait until live
     let mut status = s.engine.status();
     tokio::time::timeout(Duration::from_secs(10), async {
@@ -946,12 +940,7 @@ async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
         "others are downloaded only on demand"
     );
     // a new document arrives while following: it is cached without asking
-    let cancel = CancellationToken::new();
-    let follower = tokio::spawn({
-        let e = s.engine.clone();
-        let c = cancel.clone();
-        async move { e.follow(c).await }
-    });
+    let (follower, cancel) = follow(&s.engine);
     let doc = g
         .upload(&sid, "nieuw.pdf", b"nieuw stuk".to_vec(), "RV")
         .await;

@@ -63,12 +63,7 @@ async fn fixture(apis: &Apis, state: SamenwerkingStatus) -> Fixture {
         state,
         SamenwerkingStatus::Gesloten | SamenwerkingStatus::Verwijderd
     ) {
-        g.patch(
-            &format!("/samenwerkingen/{sid}"),
-            json!({"status": {"status": "GESLOTEN"}}),
-        )
-        .await
-        .ok();
+        g.close(&sid).await;
     }
     if state == SamenwerkingStatus::Verwijderd {
         assert_eq!(
@@ -323,12 +318,7 @@ async fn every_actieverzoek_action_by_every_party_in_every_state() {
             }
         }
         if sam_state == SamenwerkingStatus::Gesloten {
-            g.patch(
-                &format!("/samenwerkingen/{sid}"),
-                json!({"status": {"status": "GESLOTEN"}}),
-            )
-            .await
-            .ok();
+            g.close(&sid).await;
         }
         for (av_state, action, party, id) in planned {
             let api = party_api(party);

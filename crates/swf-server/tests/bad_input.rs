@@ -29,11 +29,9 @@ async fn fixture() -> Fixture {
     let sid = gemeente
         .start("Slechte invoer", &[(VRV, "VOLLEDIGE_TOEGANG")])
         .await;
-    let doc = gemeente
-        .upload(&sid, "tekening.pdf", DOC.to_vec(), "RV")
-        .await
-        .ok();
-    let doc_id = doc["documentId"].as_str().unwrap().to_owned();
+    let doc_id = gemeente
+        .upload_id(&sid, "tekening.pdf", DOC.to_vec(), "RV")
+        .await;
     let av = gemeente
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),

@@ -251,13 +251,7 @@ async fn five_exercises_in_turns() {
         )
         .await
         .ok();
-    let closed = gemeente
-        .patch(
-            &format!("/samenwerkingen/{sid}"),
-            json!({"status": {"status": "GESLOTEN"}}),
-        )
-        .await
-        .ok();
+    let closed = gemeente.close(&sid).await;
     assert_eq!(closed["status"]["status"], "GESLOTEN");
     assert!(
         closed["verwijderDatumTijd"].is_string(),

@@ -67,10 +67,8 @@ async fn each_organisation_sees_exactly_what_it_is_entitled_to_including_revocat
             ],
         )
         .await;
-    let rv = g.upload(&sid, "rv.pdf", b"rv".to_vec(), "RV").await.ok();
-    let rv_id = rv["documentId"].as_str().unwrap().to_owned();
-    let sv = g.upload(&sid, "sv.pdf", b"sv".to_vec(), "SV").await.ok();
-    let sv_id = sv["documentId"].as_str().unwrap().to_owned();
+    let rv_id = g.upload_id(&sid, "rv.pdf", b"rv".to_vec(), "RV").await;
+    let sv_id = g.upload_id(&sid, "sv.pdf", b"sv".to_vec(), "SV").await;
     let av = g
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),
@@ -164,12 +162,7 @@ async fn each_organisation_sees_exactly_what_it_is_entitled_to_including_revocat
     );
 
     // deleting the samenwerking reaches every remaining deelnemer
-    g.patch(
-        &format!("/samenwerkingen/{sid}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&sid).await;
     let before = head(&v).await;
     assert_eq!(
         g.delete(&format!("/samenwerkingen/{sid}")).await.status,

@@ -272,14 +272,7 @@ async fn a_stream_ends_when_its_token_is_revoked_or_expires() {
     );
 
     // revoked with the admin CLI (another process): within the re-check interval
-    let system = srv.admin(&[
-        "token",
-        "create",
-        "--oin",
-        GEMEENTE,
-        "--omschrijving",
-        "zaaksysteem-a",
-    ]);
+    let system = srv.token_named(GEMEENTE, "zaaksysteem-a");
     let stream = open_stream(&srv, &system).await;
     let id = token_id(&srv, "zaaksysteem-a");
     srv.admin(&["token", "revoke", "--id", &id]);
@@ -292,14 +285,7 @@ async fn a_stream_ends_when_its_token_is_revoked_or_expires() {
     );
 
     // expired (set to now with the admin CLI)
-    let system = srv.admin(&[
-        "token",
-        "create",
-        "--oin",
-        GEMEENTE,
-        "--omschrijving",
-        "zaaksysteem-b",
-    ]);
+    let system = srv.token_named(GEMEENTE, "zaaksysteem-b");
     let stream = open_stream(&srv, &system).await;
     let id = token_id(&srv, "zaaksysteem-b");
     srv.admin(&["token", "expire", "--id", &id, "--dagen", "0"]);
@@ -527,14 +513,7 @@ async fn admin_commands_list_revoke_and_expire_tokens_and_manage_users() {
     let srv = Server::start(&[]).await;
     srv.add_user("vera", "vera", GEMEENTE, "geheim-wachtwoord\n");
     let http = srv.http.clone();
-    let a = srv.admin(&[
-        "token",
-        "create",
-        "--oin",
-        GEMEENTE,
-        "--omschrijving",
-        "systeem-a",
-    ]);
+    let a = srv.token_named(GEMEENTE, "systeem-a");
     let b = srv.admin(&[
         "token",
         "create",

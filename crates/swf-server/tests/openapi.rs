@@ -216,11 +216,9 @@ async fn every_get_answers_as_documented() {
     let sid = gemeente
         .start("Omgevingsvergunning", &[(VRV, "VOLLEDIGE_TOEGANG")])
         .await;
-    let upload = vrv
-        .upload(&sid, "advies.pdf", b"%PDF-1.4".to_vec(), "SV")
-        .await
-        .ok();
-    let document_id = upload["documentId"].as_str().unwrap().to_owned();
+    let document_id = vrv
+        .upload_id(&sid, "advies.pdf", b"%PDF-1.4".to_vec(), "SV")
+        .await;
     let actieverzoek = gemeente
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),

@@ -51,12 +51,7 @@ async fn announcement_thirty_days_ahead_once() {
     let g = srv.as_org(GEMEENTE);
     let v = srv.as_org(VRV);
     let sid = g.start("Bijna weg", &[(VRV, "BEPERKTE_TOEGANG")]).await;
-    g.patch(
-        &format!("/samenwerkingen/{sid}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&sid).await;
     assert!(srv.admin(&["jobs"]).contains("aangekondigd: 1"));
     assert!(
         srv.admin(&["jobs"]).contains("aangekondigd: 0"),
@@ -92,12 +87,7 @@ async fn closed_samenwerking_is_deleted_after_retention_by_exactly_one_instance(
         g.upload(&sid, "advies.pdf", vec![b'x'; 10_000], "RV")
             .await
             .ok();
-        g.patch(
-            &format!("/samenwerkingen/{sid}"),
-            json!({"status": {"status": "GESLOTEN"}}),
-        )
-        .await
-        .ok();
+        g.close(&sid).await;
         closed.push(sid);
     }
     // the overview is rendered (and cached) before another process deletes

@@ -494,12 +494,7 @@ async fn nobody_sees_more_of_a_subject_than_the_subject_itself() {
     .await
     .ok();
     lines.push(("samenwerking-gewijzigd", NONE));
-    g.patch(
-        &format!("/samenwerkingen/{sid}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&sid).await;
     lines.push(("samenwerking-gesloten", NONE));
     assert!(srv.admin(&["jobs"]).contains("aangekondigd: 1"));
 
@@ -513,12 +508,7 @@ async fn nobody_sees_more_of_a_subject_than_the_subject_itself() {
                 .collect::<Vec<_>>(),
         )
         .await;
-    g.patch(
-        &format!("/samenwerkingen/{weg}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&weg).await;
     assert_eq!(
         g.delete(&format!("/samenwerkingen/{weg}")).await.status,
         204

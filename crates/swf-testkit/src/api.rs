@@ -144,6 +144,16 @@ impl Api {
             .to_owned()
     }
 
+    /// Close a samenwerking (`status` GESLOTEN); it must succeed. The samenwerking.
+    pub async fn close(&self, sid: &str) -> Value {
+        self.patch(
+            &format!("/samenwerkingen/{sid}"),
+            serde_json::json!({"status": {"status": "GESLOTEN"}}),
+        )
+        .await
+        .ok()
+    }
+
     /// The first page (100) of this organisation's notificaties.
     pub async fn notificaties(&self) -> Vec<Value> {
         let r = self.get("/notificaties?size=100").await.ok();

@@ -30,6 +30,23 @@ pub async fn session_for(srv: &Server, dir: &Path, oin: &str) -> swf_client::ses
     s
 }
 
+/// The engine following the service (SSE, poll fallback) in a task, until the token is
+/// cancelled: the task (its result is `follow`'s) and the token.
+pub fn follow(
+    engine: &swf_client::sync::Engine,
+) -> (
+    tokio::task::JoinHandle<swf_client::Result<()>>,
+    tokio_util::sync::CancellationToken,
+) {
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn({
+        let e = engine.clone();
+        let c = cancel.clone();
+        async move { e.follow(c).await }
+    });
+    (task, cancel)
+}
+
 /// A progress callback that ignores progress.
 pub fn no_progress() -> impl Fn(u64, Option<u64>) + Send + Sync {
     |_, _| {}

@@ -18,7 +18,7 @@ pub mod server;
 pub use api::{Api, Raw, Resp};
 pub use binary::bin;
 #[cfg(feature = "client")]
-pub use client::{config, no_progress, session_for};
+pub use client::{config, follow, no_progress, session_for};
 pub use server::{admin_env, exit_within, Server};
 
 /// Where the API lives on the service.

@@ -197,7 +197,19 @@ impl Server {
 
     /// A long-lived system token for an organisation, made with the admin CLI.
     pub fn token(&self, oin: &str) -> String {
-        self.admin(&["token", "create", "--oin", oin, "--omschrijving", "test"])
+        self.token_named(oin, "test")
+    }
+
+    /// A system token with its own description (to find it in `token list`).
+    pub fn token_named(&self, oin: &str, omschrijving: &str) -> String {
+        self.admin(&[
+            "token",
+            "create",
+            "--oin",
+            oin,
+            "--omschrijving",
+            omschrijving,
+        ])
     }
 
     /// Raw HTTP as an organisation (with its own system token), extensions on.
