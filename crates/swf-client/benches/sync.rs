@@ -7,31 +7,16 @@
 //! Knobs: BENCH_SYNC_COUNT (default 1000), BENCH_SYNC_REPEATS (3), BENCH_EVENTS (200).
 use futures_util::{stream, StreamExt};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
 use std::time::{Duration, Instant};
 use swf_client::mirror::{Batch, ChangeKind, Mirror, MirrorOp, OverviewFilter};
 use swf_client::remote::RemoteConfig;
 use swf_client::session;
 use swf_client::sync::SyncConfig;
-use tokio_util::sync::CancellationToken;
+use swf_testkit::{follow, Server, BASE, BUREAU, GEMEENTE, VRV, WATERSCHAP};
 
-const BASE: &str = "/overheid/samenwerken/api/behandelen/v5";
-const ORGS: &[(&str, &str, &str)] = &[
-    ("00000001002220647000", "Gemeente Oefenstad", "GEMEENTE"),
-    (
-        "00000001812579446000",
-        "Veiligheidsregio Oefenland",
-        "VEILIGHEIDSREGIO",
-    ),
-    (
-        "00000003123456780000",
-        "Adviesbureau Bouwfysica",
-        "ADVIESBUREAU",
-    ),
-    ("00000001999999999000", "Waterschap De Dijk", "WATERSCHAP"),
-];
+/// The partners of every seeded samenwerking.
+const PARTNERS: [&str; 3] = [VRV, BUREAU, WATERSCHAP];
 
 fn env_num(k: &str, d: usize) -> usize {
     std::env::var(k)
@@ -40,87 +25,10 @@ fn env_num(k: &str, d: usize) -> usize {
         .unwrap_or(d)
 }
 
-fn server_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("exe");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("profile dir")
-        .to_path_buf();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "-q",
-            "--release",
-            "-p",
-            "swf-server",
-            "--bin",
-            "swf-server",
-        ])
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    dir.join("swf-server")
-}
-
-fn admin(bin: &Path, data: &Path, args: &[&str]) -> String {
-    let out = Command::new(bin)
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("admin");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-struct Srv {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Srv {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(bin: &Path, data: &Path) -> Srv {
-    let mut child = Command::new(bin)
-        .arg("--data")
-        .arg(data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .env("SWF_VERZOEK_OPHALEN_SECS", "100000")
-        .env("SWF_JOB_INTERVAL_SECS", "100000")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("line");
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap_or("")
-        .to_owned();
-    Srv {
-        child,
-        url: format!("http://{addr}"),
-    }
-}
-
 async fn seed(http: &reqwest::Client, url: &str, token: &str, n: usize) {
-    let partners: Vec<Value> = ORGS[1..]
+    let partners: Vec<Value> = PARTNERS
         .iter()
-        .map(|(oin, _, _)| json!({"oin": oin, "privilege": "VOLLEDIGE_TOEGANG"}))
+        .map(|oin| json!({"oin": oin, "privilege": "VOLLEDIGE_TOEGANG"}))
         .collect();
     stream::iter(0..n)
         .for_each_concurrent(16, |i| {
@@ -158,7 +66,7 @@ async fn seed(http: &reqwest::Client, url: &str, token: &str, n: usize) {
                     docs.push(r["documentId"].as_str().expect("doc").to_owned());
                 }
                 for a in 0..5 {
-                    let aan = ORGS[1 + a % 3].0;
+                    let aan = PARTNERS[a % 3];
                     let r = http
                         .post(format!("{url}{BASE}/samenwerkingen/{sid}/actieverzoeken"))
                         .bearer_auth(token)
@@ -190,29 +98,10 @@ async fn main() {
     let n = env_num("BENCH_SYNC_COUNT", 1000);
     let repeats = env_num("BENCH_SYNC_REPEATS", 3);
     let events = env_num("BENCH_EVENTS", 200);
-    let bin = server_bin();
+    // the release swf-server of this source (built first if it is stale), five organisations
+    let srv = Server::start(&[]).await;
+    let token = srv.token(GEMEENTE);
     let work = tempfile::tempdir().expect("tmp");
-    let data = work.path().join("server");
-    for (oin, naam, soort) in ORGS {
-        admin(
-            &bin,
-            &data,
-            &["org", "add", "--oin", oin, "--naam", naam, "--soort", soort],
-        );
-    }
-    let token = admin(
-        &bin,
-        &data,
-        &[
-            "token",
-            "create",
-            "--oin",
-            ORGS[0].0,
-            "--omschrijving",
-            "bench",
-        ],
-    );
-    let srv = start(&bin, &data);
     let http = reqwest::Client::new();
     eprintln!("[bench] seeding {n} samenwerkingen (3 partners, 10 documents, 5 actieverzoeken each) over HTTP…");
     let t = Instant::now();
@@ -315,12 +204,7 @@ async fn main() {
         .expect("session");
     s.engine.sync_once().await.expect("sync");
     let mut changes = s.engine.subscribe();
-    let cancel = CancellationToken::new();
-    let follower = tokio::spawn({
-        let e = s.engine.clone();
-        let c = cancel.clone();
-        async move { e.follow(c).await }
-    });
+    let (follower, cancel) = follow(&s.engine);
     let mut st = s.engine.status();
     while !st.borrow_and_update().live {
         if tokio::time::timeout(Duration::from_secs(10), st.changed())

@@ -7,8 +7,6 @@
 //! PATH), `SWF_TEST_XMLLINT` (else `xmllint` on the PATH) and the schema through
 //! `SWF_TEST_MDTO_XSD` (else the copy in tests/archive/). When one is
 //! missing the test fails with `CI=true` or `SWF_TEST_VALIDATORS=required`, and otherwise says so and skips that check.
-mod common;
-use common::*;
 use sha2::{Digest, Sha256};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -21,6 +19,7 @@ use swf_client::mirror::{Batch, Mirror, MirrorOp};
 use swf_client::session::Session;
 use swf_client::werk::{NieuwActieverzoek, NieuwePartner, NieuweSamenwerking};
 use swf_domain::{ActieverzoekStatus as S, Privilege, Vertrouwelijkheid};
+use swf_testkit::*;
 use uuid::Uuid;
 
 /// Validators are required in CI and under scripts/test.sh (`SWF_TEST_VALIDATORS=required`,
@@ -279,7 +278,7 @@ async fn play_exercises(gem: &Session, vrv: &Session, work: &Path) -> (String, U
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_practice_case_archived_by_the_initiator_and_by_a_limited_partner() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = session_for(&srv, &tmp.path().join("gemeente"), GEMEENTE).await;
     let vrv = session_for(&srv, &tmp.path().join("vrv"), VRV).await;
@@ -462,7 +461,7 @@ async fn the_practice_case_archived_by_the_initiator_and_by_a_limited_partner() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_document_names_stay_inside_the_bag_and_distinct() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = session_for(&srv, &tmp.path().join("gemeente"), GEMEENTE).await;
     let id = gem
@@ -627,7 +626,7 @@ async fn kind_archiveert_langzaam() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_mid_archive_or_a_dropped_job_leaves_nothing_complete() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = session_for(&srv, &tmp.path().join("gemeente"), GEMEENTE).await;
     let vrv = session_for(&srv, &tmp.path().join("vrv"), VRV).await;

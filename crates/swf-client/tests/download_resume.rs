@@ -1,7 +1,5 @@
 //! A download cut off by a dropped connection resumes where it stopped (Range + If-Range)
 //! instead of starting over, and still ends byte-identical and verified.
-mod common;
-use common::*;
 use reqwest::Method;
 use serde_json::json;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,10 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use swf_client::remote::{RemoteApi, RemoteConfig};
 use swf_client::ClientError;
+use swf_testkit::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_download_resumes_where_it_stopped() {
-    let mut srv = Server::start(&[]).await;
+    let mut srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (_, s) = g
         .send(
@@ -99,7 +98,7 @@ async fn a_dropped_download_resumes_where_it_stopped() {
 
 #[tokio::test]
 async fn a_partial_file_of_a_changed_document_is_not_glued_onto_the_new_one() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (_, s) = g
         .send(

@@ -1,8 +1,5 @@
 //! `RemoteApi` against a real `swf-server` (and, where a misbehaving peer is needed, tiny fake
 //! HTTP servers on 127.0.0.1).
-mod common;
-
-use common::*;
 use futures_util::StreamExt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,6 +8,7 @@ use swf_client::remote::{
 };
 use swf_client::ClientError;
 use swf_domain::*;
+use swf_testkit::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -75,7 +73,7 @@ impl Recorder {
 
 #[tokio::test]
 async fn login_good_bad_throttled_and_logout() {
-    let s = Server::start(&[]).await;
+    let s = Server::start_with_users(&[]).await;
     let a = api(&s);
 
     // no token: the service says who you are not
@@ -125,7 +123,7 @@ async fn login_good_bad_throttled_and_logout() {
 
 #[tokio::test]
 async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
-    let s = Server::start(&[]).await;
+    let s = Server::start_with_users(&[]).await;
     let g = signed_in(&s, "vergunningverlener").await;
     let v = signed_in(&s, "adviseur").await;
 
@@ -334,7 +332,7 @@ async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
 
 #[tokio::test]
 async fn upload_and_download_streamed_with_progress_and_hash() {
-    let s = Server::start(&[]).await;
+    let s = Server::start_with_users(&[]).await;
     let g = signed_in(&s, "vergunningverlener").await;
     let sid = g
         .start_samenwerking(&starten("Documenten"))
@@ -437,7 +435,7 @@ async fn upload_and_download_streamed_with_progress_and_hash() {
 
 #[tokio::test]
 async fn service_errors_map_to_client_errors() {
-    let s = Server::start(&[]).await;
+    let s = Server::start_with_users(&[]).await;
     let g = signed_in(&s, "vergunningverlener").await;
     let v = signed_in(&s, "adviseur").await;
 
@@ -521,7 +519,7 @@ async fn service_errors_map_to_client_errors() {
 
 #[tokio::test]
 async fn offline_opens_the_breaker_which_fails_fast_and_closes_when_back() {
-    let mut s = Server::start(&[]).await;
+    let mut s = Server::start_with_users(&[]).await;
     let g = signed_in(&s, "vergunningverlener").await;
     assert!(g.is_reachable());
 
@@ -868,7 +866,7 @@ async fn next_event(
 
 #[tokio::test]
 async fn feed_pages_stream_and_expired_cursors() {
-    let mut s = Server::start(&[]).await;
+    let mut s = Server::start_with_users(&[]).await;
     let g = signed_in(&s, "vergunningverlener").await;
 
     let head = g.gebeurtenissen(None, 100).await.unwrap();
@@ -1066,7 +1064,7 @@ async fn a_peer_that_never_answers_times_out_as_offline() {
 /// large to be read and discarded before the answer.
 #[tokio::test]
 async fn refused_uploads_never_make_the_next_writes_fail() {
-    let s = Server::start(&[]).await;
+    let s = Server::start_with_users(&[]).await;
     let g = signed_in(&s, "vergunningverlener").await;
     let v = signed_in(&s, "adviseur").await;
     let sid = g

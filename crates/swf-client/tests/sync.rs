@@ -1,8 +1,6 @@
 //! The engine against a real `swf-server` on 127.0.0.1 with a real mirror file: first sync,
 //! every kind of incremental change, revocation purges, offline reads and writes, restart
 //! from the cursor, an expired cursor, a corrupt mirror, and live following.
-mod common;
-use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,7 +12,7 @@ use swf_client::session::{self, Session};
 use swf_client::sync::{SyncConfig, Verbinding};
 use swf_client::ClientError;
 use swf_domain::SamenwerkingStarten;
-use tokio_util::sync::CancellationToken;
+use swf_testkit::*;
 
 fn quick() -> RemoteConfig {
     let mut c = RemoteConfig::new("");
@@ -284,7 +282,7 @@ async fn seed(g: &Raw, titel: &str) -> (String, String, String) {
 
 #[tokio::test]
 async fn first_sync_mirrors_exactly_what_each_organisation_may_see() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     for i in 0..3 {
         seed(&g, &format!("Bouwplan {i}")).await;
@@ -330,7 +328,7 @@ async fn first_sync_mirrors_exactly_what_each_organisation_may_see() {
 
 #[tokio::test]
 async fn every_kind_of_change_reaches_the_mirror_in_one_sync() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let v = Raw::new(&srv, VRV);
     let (sid, rv, sv) = seed(&g, "Incrementeel").await;
@@ -506,7 +504,7 @@ async fn every_kind_of_change_reaches_the_mirror_in_one_sync() {
 
 #[tokio::test]
 async fn a_downgrade_removes_sv_documents_from_mirror_and_cache_in_one_sync() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, rv, sv) = seed(&g, "Afwaarderen").await;
     let dir = tempfile::tempdir().unwrap();
@@ -579,7 +577,7 @@ async fn a_downgrade_removes_sv_documents_from_mirror_and_cache_in_one_sync() {
 
 #[tokio::test]
 async fn offline_every_read_works_and_writes_fail_changing_nothing() {
-    let mut srv = Server::start(&[]).await;
+    let mut srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, rv, _) = seed(&g, "Offline").await;
     let dir = tempfile::tempdir().unwrap();
@@ -635,7 +633,7 @@ async fn offline_every_read_works_and_writes_fail_changing_nothing() {
 
 #[tokio::test]
 async fn restart_resumes_from_the_cursor_without_duplicates_or_gaps() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, _, _) = seed(&g, "Herstart").await;
     let dir = tempfile::tempdir().unwrap();
@@ -678,7 +676,7 @@ async fn restart_resumes_from_the_cursor_without_duplicates_or_gaps() {
 
 #[tokio::test]
 async fn an_expired_cursor_triggers_a_full_resync() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, _, _) = seed(&g, "Verlopen").await;
     let (other, _, _) = seed(&g, "Wordt verwijderd").await;
@@ -717,7 +715,7 @@ async fn an_expired_cursor_triggers_a_full_resync() {
 
 #[tokio::test]
 async fn a_corrupt_mirror_is_set_aside_and_rebuilt() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     seed(&g, "Corrupt").await;
     let dir = tempfile::tempdir().unwrap();
@@ -755,7 +753,7 @@ async fn a_corrupt_mirror_is_set_aside_and_rebuilt() {
 
 #[tokio::test]
 async fn kill_during_first_sync_leaves_a_consistent_mirror_that_completes_on_restart() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     for i in 0..60 {
         let (st, _) = g
@@ -835,7 +833,7 @@ async fn kill_during_first_sync_leaves_a_consistent_mirror_that_completes_on_res
 
 #[tokio::test]
 async fn following_applies_pushed_changes_quickly_and_rides_out_an_outage() {
-    let mut srv = Server::start(&[]).await;
+    let mut srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, _, _) = seed(&g, "Live").await;
     let dir = tempfile::tempdir().unwrap();
@@ -843,12 +841,7 @@ async fn following_applies_pushed_changes_quickly_and_rides_out_an_outage() {
     let s = session_for(&srv, &m, VRV).await;
     s.engine.sync_once().await.unwrap();
     let mut changes = s.engine.subscribe();
-    let cancel = CancellationToken::new();
-    let follower = tokio::spawn({
-        let e = s.engine.clone();
-        let c = cancel.clone();
-        async move { e.follow(c).await }
-    });
+    let (follower, cancel) = follow(&s.engine);
     // wait until live
     let mut status = s.engine.status();
     tokio::time::timeout(Duration::from_secs(10), async {
@@ -914,7 +907,7 @@ async fn following_applies_pushed_changes_quickly_and_rides_out_an_outage() {
 
 #[tokio::test]
 async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, _, _) = seed(&g, "Mee op locatie").await;
     let (other, _, _) = seed(&g, "Niet offline").await;
@@ -947,12 +940,7 @@ async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
         "others are downloaded only on demand"
     );
     // a new document arrives while following: it is cached without asking
-    let cancel = CancellationToken::new();
-    let follower = tokio::spawn({
-        let e = s.engine.clone();
-        let c = cancel.clone();
-        async move { e.follow(c).await }
-    });
+    let (follower, cancel) = follow(&s.engine);
     let doc = g
         .upload(&sid, "nieuw.pdf", b"nieuw stuk".to_vec(), "RV")
         .await;

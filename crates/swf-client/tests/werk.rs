@@ -2,8 +2,6 @@
 //! mirror files: the five exercises of the practice case in turns by two organisations, with at
 //! every step the actions the screen offers each of them. A write shows in the writer's mirror
 //! as soon as the call returns (it syncs once afterwards).
-mod common;
-use common::*;
 use swf_client::mirror::{Mirror, OverviewFilter};
 use swf_client::session;
 use swf_client::sync::SyncConfig;
@@ -12,10 +10,11 @@ use swf_client::werk::{
 };
 use swf_client::{ClientError, ErrorCode};
 use swf_domain::{ActieverzoekStatus as S, Privilege, SamenwerkingStatus, Vertrouwelijkheid};
+use swf_testkit::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_exercises_through_the_use_cases_with_the_right_buttons_at_every_step() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let gem = session_for(&srv, &tmp.path().join("gemeente"), GEMEENTE).await;
     let vrv = session_for(&srv, &tmp.path().join("vrv"), VRV).await;
@@ -291,7 +290,7 @@ async fn five_exercises_through_the_use_cases_with_the_right_buttons_at_every_st
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_status_change_made_meanwhile_is_refused_not_overwritten() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = session_for(&srv, &tmp.path().join("g"), GEMEENTE).await;
     let vrv = session_for(&srv, &tmp.path().join("v"), VRV).await;
@@ -342,22 +341,8 @@ async fn a_status_change_made_meanwhile_is_refused_not_overwritten() {
 /// from the service at the next restore. A system token's account has none.
 #[tokio::test]
 async fn the_account_keeps_the_users_name_across_a_restart() {
-    let srv = Server::start(&[]).await;
-    admin(
-        &srv.data(),
-        &srv.env,
-        &[
-            "user",
-            "add",
-            "--gebruikersnaam",
-            "vera",
-            "--naam",
-            "Vera Vergunningverlener",
-            "--oin",
-            GEMEENTE,
-        ],
-        Some(WACHTWOORD),
-    );
+    let srv = Server::start_with_users(&[]).await;
+    srv.add_user("vera", "Vera Vergunningverlener", GEMEENTE, WACHTWOORD);
     let dir = tempfile::tempdir().unwrap();
     let secrets = swf_client::secrets::MemoryStore::new();
     let vera = Some("Vera Vergunningverlener".to_owned());

@@ -20,6 +20,9 @@ pub struct Cli {
     /// Data folder (database and documents); overrides the configuration.
     #[arg(long, global = true)]
     pub data: Option<PathBuf>,
+    /// Print the build identifier (`swf_server::BUILD_ID`) and exit: for the test kit.
+    #[arg(long, hide = true)]
+    pub build_id: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -28,6 +28,10 @@ pub mod store;
 pub mod unread_body;
 
 use app::AppState;
+
+/// A fingerprint of the source this service was built from (see `build.rs`); printed by the
+/// hidden `swf-server --build-id`, so that tests can refuse to run a stale binary.
+pub const BUILD_ID: &str = env!("SWF_SERVER_BUILD_ID");
 use std::collections::HashSet;
 use std::sync::Arc;
 

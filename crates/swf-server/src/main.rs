@@ -18,6 +18,10 @@ fn init_tracing(json: bool) {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Cli::parse();
+    if args.build_id {
+        println!("{}", swf_server::BUILD_ID);
+        return ExitCode::SUCCESS;
+    }
     match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -1,59 +1,18 @@
 //! Signing in and out: argon2id passwords set with the admin CLI, bearer tokens that expire
 //! and can be revoked, and a throttle on repeated wrong passwords.
-mod common;
-use common::*;
-use serde_json::json;
-
-async fn login(srv: &Server, user: &str, pw: &str) -> Resp {
-    let api = Api {
-        http: srv.http.clone(),
-        base: srv.base.clone(),
-        token: String::new(),
-        extensions: false,
-        oin: String::new(),
-    };
-    api.send(
-        srv.http
-            .post(api.url("/auth/token"))
-            .json(&json!({"gebruikersnaam": user, "wachtwoord": pw})),
-    )
-    .await
-}
-
-fn with_token(srv: &Server, token: &str) -> Api {
-    Api {
-        http: srv.http.clone(),
-        base: srv.base.clone(),
-        token: token.to_owned(),
-        extensions: true,
-        oin: String::new(),
-    }
-}
+use swf_testkit::*;
 
 #[tokio::test]
 async fn sign_in_use_the_token_and_sign_out() {
     let srv = Server::start(&[]).await;
-    admin(
-        &srv.data(),
-        &[
-            "user",
-            "add",
-            "--gebruikersnaam",
-            "vera",
-            "--naam",
-            "Vera",
-            "--oin",
-            GEMEENTE,
-        ],
-        Some("geheim-wachtwoord\n"),
-    );
-    let r = login(&srv, "vera", "geheim-wachtwoord").await;
+    srv.add_user("vera", "Vera", GEMEENTE, "geheim-wachtwoord\n");
+    let r = srv.sign_in("vera", "geheim-wachtwoord").await;
     assert_eq!(r.status, 201, "{}", r.json);
     assert_eq!(r.json["tokenType"], "Bearer");
     assert_eq!(r.json["organisatie"]["oin"], GEMEENTE);
     assert!(r.json["verlooptOp"].is_string());
     let token = r.json["accessToken"].as_str().unwrap().to_owned();
-    let api = with_token(&srv, &token);
+    let api = srv.with_token(&token);
     let me = api.get("/organisaties/mijn").await.ok();
     assert_eq!(me["gebruikersnaam"], "vera");
     // the token is stored hashed, never as sent
@@ -75,29 +34,18 @@ async fn sign_in_use_the_token_and_sign_out() {
 #[tokio::test]
 async fn the_token_and_mijn_organisatie_carry_the_users_name() {
     let srv = Server::start(&[]).await;
-    admin(
-        &srv.data(),
-        &[
-            "user",
-            "add",
-            "--gebruikersnaam",
-            "vergunningverlener",
-            "--naam",
-            "Vera Vergunningverlener",
-            "--oin",
-            GEMEENTE,
-        ],
-        Some("geheim-wachtwoord\n"),
+    srv.add_user(
+        "vergunningverlener",
+        "Vera Vergunningverlener",
+        GEMEENTE,
+        "geheim-wachtwoord\n",
     );
-    let r = login(&srv, "vergunningverlener", "geheim-wachtwoord").await;
+    let r = srv.sign_in("vergunningverlener", "geheim-wachtwoord").await;
     assert_eq!(r.status, 201, "{}", r.json);
     assert_eq!(r.json["gebruikersnaam"], "vergunningverlener");
     assert_eq!(r.json["naam"], "Vera Vergunningverlener");
     let token = r.json["accessToken"].as_str().unwrap().to_owned();
-    let me = with_token(&srv, &token)
-        .get("/organisaties/mijn")
-        .await
-        .ok();
+    let me = srv.with_token(&token).get("/organisaties/mijn").await.ok();
     assert_eq!(me["gebruikersnaam"], "vergunningverlener");
     assert_eq!(me["naam"], "Vera Vergunningverlener");
     let sys = srv.as_org(VRV).get("/organisaties/mijn").await.ok();
@@ -108,46 +56,20 @@ async fn the_token_and_mijn_organisatie_carry_the_users_name() {
 #[tokio::test]
 async fn wrong_passwords_are_refused_and_then_throttled() {
     let srv = Server::start(&[]).await;
-    admin(
-        &srv.data(),
-        &[
-            "user",
-            "add",
-            "--gebruikersnaam",
-            "vera",
-            "--naam",
-            "Vera",
-            "--oin",
-            GEMEENTE,
-        ],
-        Some("geheim-wachtwoord"),
-    );
-    admin(
-        &srv.data(),
-        &[
-            "user",
-            "add",
-            "--gebruikersnaam",
-            "adriaan",
-            "--naam",
-            "Adriaan",
-            "--oin",
-            VRV,
-        ],
-        Some("ander-wachtwoord"),
-    );
-    let unknown = login(&srv, "niemand", "x").await;
+    srv.add_user("vera", "Vera", GEMEENTE, "geheim-wachtwoord");
+    srv.add_user("adriaan", "Adriaan", VRV, "ander-wachtwoord");
+    let unknown = srv.sign_in("niemand", "x").await;
     assert_eq!(
         (unknown.status.as_u16(), unknown.code()),
         (401, "onjuiste-inlog"),
         "unknown user looks like a wrong password"
     );
     for _ in 0..5 {
-        let r = login(&srv, "vera", "fout").await;
+        let r = srv.sign_in("vera", "fout").await;
         assert_eq!((r.status.as_u16(), r.code()), (401, "onjuiste-inlog"));
     }
     // now even the right password waits
-    let blocked = login(&srv, "Vera", "geheim-wachtwoord").await;
+    let blocked = srv.sign_in("Vera", "geheim-wachtwoord").await;
     assert_eq!(
         (blocked.status.as_u16(), blocked.code()),
         (429, "te-veel-pogingen")
@@ -159,29 +81,16 @@ async fn wrong_passwords_are_refused_and_then_throttled() {
         .unwrap();
     assert!(wait > 0 && wait <= 900);
     // another user is not affected
-    assert_eq!(login(&srv, "adriaan", "ander-wachtwoord").await.status, 201);
+    assert_eq!(srv.sign_in("adriaan", "ander-wachtwoord").await.status, 201);
 }
 
 #[tokio::test]
 async fn expired_and_unknown_tokens_are_refused() {
     let srv = Server::start(&[("SWF_TOKEN_TTL_HOURS", "0")]).await;
-    admin(
-        &srv.data(),
-        &[
-            "user",
-            "add",
-            "--gebruikersnaam",
-            "vera",
-            "--naam",
-            "Vera",
-            "--oin",
-            GEMEENTE,
-        ],
-        Some("geheim-wachtwoord"),
-    );
-    let r = login(&srv, "vera", "geheim-wachtwoord").await;
+    srv.add_user("vera", "Vera", GEMEENTE, "geheim-wachtwoord");
+    let r = srv.sign_in("vera", "geheim-wachtwoord").await;
     let token = r.json["accessToken"].as_str().unwrap().to_owned();
-    let expired = with_token(&srv, &token).get("/samenwerkingen").await;
+    let expired = srv.with_token(&token).get("/samenwerkingen").await;
     assert_eq!(
         (expired.status.as_u16(), expired.code()),
         (401, "niet-geauthenticeerd")
@@ -190,7 +99,8 @@ async fn expired_and_unknown_tokens_are_refused() {
         .as_str()
         .unwrap()
         .contains("verlopen"));
-    let unknown = with_token(&srv, "swf_bestaat-niet")
+    let unknown = srv
+        .with_token("swf_bestaat-niet")
         .get("/samenwerkingen")
         .await;
     assert_eq!(unknown.status, 401);

@@ -1,13 +1,12 @@
 //! The authorisation matrix, generated from the rule table of `swf-domain`: every action ×
 //! every actor kind × every samenwerking state, over real HTTP. Each case asserts the exact
 //! status and, when refused, that the database and the data folder did not change.
-mod common;
-use common::*;
 use serde_json::{json, Value};
 use swf_domain::{
     authorize, authorize_actieverzoek, status_meant_instead, ActieverzoekAction,
     ActieverzoekStatus, Action, ActorKind, Denied, Party, SamenwerkingStatus,
 };
+use swf_testkit::*;
 
 /// One samenwerking with every kind of actor and the documents the actions need.
 struct Fixture {
@@ -64,12 +63,7 @@ async fn fixture(apis: &Apis, state: SamenwerkingStatus) -> Fixture {
         state,
         SamenwerkingStatus::Gesloten | SamenwerkingStatus::Verwijderd
     ) {
-        g.patch(
-            &format!("/samenwerkingen/{sid}"),
-            json!({"status": {"status": "GESLOTEN"}}),
-        )
-        .await
-        .ok();
+        g.close(&sid).await;
     }
     if state == SamenwerkingStatus::Verwijderd {
         assert_eq!(
@@ -324,12 +318,7 @@ async fn every_actieverzoek_action_by_every_party_in_every_state() {
             }
         }
         if sam_state == SamenwerkingStatus::Gesloten {
-            g.patch(
-                &format!("/samenwerkingen/{sid}"),
-                json!({"status": {"status": "GESLOTEN"}}),
-            )
-            .await
-            .ok();
+            g.close(&sid).await;
         }
         for (av_state, action, party, id) in planned {
             let api = party_api(party);

@@ -1,10 +1,9 @@
 //! Bad input is refused with the exact status, `application/problem+json`, the stable `code`
 //! (and the offending field in `invalid-params`), and a refused request changes nothing: the
 //! database and the data folder are byte-for-byte the same afterwards.
-mod common;
-use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
+use swf_testkit::*;
 
 type Snapshot = (String, Vec<(String, u64)>);
 
@@ -30,11 +29,9 @@ async fn fixture() -> Fixture {
     let sid = gemeente
         .start("Slechte invoer", &[(VRV, "VOLLEDIGE_TOEGANG")])
         .await;
-    let doc = gemeente
-        .upload(&sid, "tekening.pdf", DOC.to_vec(), "RV")
-        .await
-        .ok();
-    let doc_id = doc["documentId"].as_str().unwrap().to_owned();
+    let doc_id = gemeente
+        .upload_id(&sid, "tekening.pdf", DOC.to_vec(), "RV")
+        .await;
     let av = gemeente
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),
@@ -999,7 +996,7 @@ async fn download_ranges() {
 #[tokio::test]
 async fn unauthorized_names_the_bearer_scheme() {
     let srv = Server::start(&[]).await;
-    let url = format!("{}{BASE}/samenwerkingen", srv.base);
+    let url = format!("{}{BASE}/samenwerkingen", srv.url);
     for req in [
         srv.http.get(&url),
         srv.http.get(&url).bearer_auth("swf_onbekend"),

@@ -1,10 +1,9 @@
 //! Concurrent changes: two organisations changing the same actieverzoek at the same moment,
 //! a stale `If-Match`, and two metadata changes of one samenwerking at once. Exactly one
 //! change wins where they conflict, the loser gets a 409, and no update is lost.
-mod common;
-use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
+use swf_testkit::*;
 
 async fn scalar(srv: &Server, sql: &str, bind: &str) -> i64 {
     let url = format!("sqlite://{}?mode=ro", srv.data().join("swf.db").display());

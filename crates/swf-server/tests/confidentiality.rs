@@ -1,9 +1,8 @@
 //! A partner with limited access never sees a strictly confidential (SV) document: not in
 //! lists, not by id, not its content, not in notifications, history or actieverzoeken — also
 //! after its access is lowered or a document is made SV later.
-mod common;
-use common::*;
 use serde_json::json;
+use swf_testkit::*;
 
 /// Every place a limited partner could learn about documents, as one text to search.
 async fn everything_visible_to(api: &Api, sid: &str) -> String {
@@ -46,21 +45,17 @@ async fn limited_access_never_sees_sv_documents() {
         )
         .await;
 
-    let sv = g
-        .upload(
+    let sv_id = g
+        .upload_id(
             &sid,
             "persoonsgegevens-geheim.pdf",
             b"BSN 123".to_vec(),
             "SV",
         )
-        .await
-        .ok();
-    let sv_id = sv["documentId"].as_str().unwrap().to_owned();
-    let rv = g
-        .upload(&sid, "tekening.pdf", b"tekening".to_vec(), "RV")
-        .await
-        .ok();
-    let rv_id = rv["documentId"].as_str().unwrap().to_owned();
+        .await;
+    let rv_id = g
+        .upload_id(&sid, "tekening.pdf", b"tekening".to_vec(), "RV")
+        .await;
     // an actieverzoek to the full partner with the SV document attached, and one to the limited partner
     g.post(
         &format!("/samenwerkingen/{sid}/actieverzoeken"),
@@ -213,11 +208,9 @@ async fn a_removed_partner_sees_nothing_but_the_removal() {
     let sid = g
         .start("Verwijderen", &[(WATERSCHAP, "VOLLEDIGE_TOEGANG")])
         .await;
-    let d = w
-        .upload(&sid, "eigen.pdf", b"eigen".to_vec(), "RV")
-        .await
-        .ok();
-    let did = d["documentId"].as_str().unwrap().to_owned();
+    let did = w
+        .upload_id(&sid, "eigen.pdf", b"eigen".to_vec(), "RV")
+        .await;
     let av = g
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),
@@ -279,11 +272,9 @@ async fn a_downgraded_partner_cannot_detach_an_sv_document_it_no_longer_sees() {
     let g = srv.as_org(GEMEENTE);
     let v = srv.as_org(VRV);
     let sid = g.start("Ontkoppelen", &[(VRV, "VOLLEDIGE_TOEGANG")]).await;
-    let sv = g
-        .upload(&sid, "geheim.pdf", b"geheim".to_vec(), "SV")
-        .await
-        .ok();
-    let sv_id = sv["documentId"].as_str().unwrap().to_owned();
+    let sv_id = g
+        .upload_id(&sid, "geheim.pdf", b"geheim".to_vec(), "SV")
+        .await;
     let av = g
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),

@@ -1,13 +1,12 @@
 //! A crash in the middle of an upload leaves no trace: after SIGKILL and a restart there is no
 //! document row for the partial upload, nothing left in `tmp/`, no orphan in `blobs/`, and the
 //! documents uploaded before are untouched, byte for byte.
-mod common;
-use common::*;
 use reqwest::Method;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use swf_testkit::*;
 use tokio::sync::mpsc;
 
 const MIB: usize = 1024 * 1024;
@@ -179,11 +178,11 @@ async fn kill9_mid_upload_leaves_no_trace() {
     srv.restart().await;
     // the restarted server listens on a new port; the tokens are still valid
     let gemeente = Api {
-        base: srv.base.clone(),
+        base: srv.url.clone(),
         ..gemeente
     };
     let vrv = Api {
-        base: srv.base.clone(),
+        base: srv.url.clone(),
         ..vrv
     };
 

@@ -1,9 +1,8 @@
 //! The five exercises of the DSO practice case "Samenwerkfunctionaliteit", done in turns by a
 //! permit officer (Gemeente Oefenstad) and an adviser (Veiligheidsregio Oefenland), over real
 //! HTTP against a real server with a real SQLite file.
-mod common;
-use common::*;
 use serde_json::{json, Value};
+use swf_testkit::*;
 
 fn types(ns: &[Value]) -> Vec<String> {
     ns.iter()
@@ -252,13 +251,7 @@ async fn five_exercises_in_turns() {
         )
         .await
         .ok();
-    let closed = gemeente
-        .patch(
-            &format!("/samenwerkingen/{sid}"),
-            json!({"status": {"status": "GESLOTEN"}}),
-        )
-        .await
-        .ok();
+    let closed = gemeente.close(&sid).await;
     assert_eq!(closed["status"]["status"], "GESLOTEN");
     assert!(
         closed["verwijderDatumTijd"].is_string(),

@@ -1,11 +1,10 @@
 //! The change feed (extension): each organisation reads exactly the events it is entitled to,
 //! in order, with revocations; old cursors get 410; the live SSE stream resumes from
 //! `Last-Event-ID` and does not hold up a graceful shutdown.
-mod common;
-use common::*;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::Duration;
+use swf_testkit::*;
 
 /// All events of `api`'s organisation after `na`, following `meer`, as (soort, objectId).
 async fn read_all(api: &Api, mut na: i64) -> (Vec<Value>, i64) {
@@ -68,10 +67,8 @@ async fn each_organisation_sees_exactly_what_it_is_entitled_to_including_revocat
             ],
         )
         .await;
-    let rv = g.upload(&sid, "rv.pdf", b"rv".to_vec(), "RV").await.ok();
-    let rv_id = rv["documentId"].as_str().unwrap().to_owned();
-    let sv = g.upload(&sid, "sv.pdf", b"sv".to_vec(), "SV").await.ok();
-    let sv_id = sv["documentId"].as_str().unwrap().to_owned();
+    let rv_id = g.upload_id(&sid, "rv.pdf", b"rv".to_vec(), "RV").await;
+    let sv_id = g.upload_id(&sid, "sv.pdf", b"sv".to_vec(), "SV").await;
     let av = g
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),
@@ -165,12 +162,7 @@ async fn each_organisation_sees_exactly_what_it_is_entitled_to_including_revocat
     );
 
     // deleting the samenwerking reaches every remaining deelnemer
-    g.patch(
-        &format!("/samenwerkingen/{sid}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&sid).await;
     let before = head(&v).await;
     assert_eq!(
         g.delete(&format!("/samenwerkingen/{sid}")).await.status,
@@ -332,26 +324,15 @@ async fn live_stream_delivers_resumes_and_ends_on_shutdown() {
     assert_eq!(r.status, 400);
 
     // SIGTERM with a stream open: the stream ends and the service exits promptly
-    let mut child = srv.child.take().unwrap();
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    let mut child = srv.terminate();
     let ended = tokio::time::timeout(Duration::from_secs(5), async {
         while let Some(Ok(_)) = stream.next().await {}
     })
     .await;
     assert!(ended.is_ok(), "the stream ends on shutdown");
-    let mut exited = false;
-    for _ in 0..100 {
-        if child.try_wait().unwrap().is_some() {
-            exited = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let exited = exit_within(&mut child, Duration::from_secs(5))
+        .await
+        .is_some();
     assert!(
         exited,
         "the service exits within 5 s with a live stream open"

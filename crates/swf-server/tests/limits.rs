@@ -3,12 +3,11 @@
 //! burst, live streams that end when their token stops working, slow and idle connections and
 //! trickling uploads that are cut off, a shutdown with a deadline, and the admin commands for
 //! tokens and users. Every loop is bounded; measured figures are printed (`--nocapture`).
-mod common;
-use common::*;
 use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
 use serde_json::json;
 use std::time::{Duration, Instant};
+use swf_testkit::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -32,46 +31,13 @@ fn pid(srv: &Server) -> u32 {
     srv.child.as_ref().expect("server runs").id()
 }
 
-fn add_user(srv: &Server, name: &str, pw: &str) {
-    admin(
-        &srv.data(),
-        &[
-            "user",
-            "add",
-            "--gebruikersnaam",
-            name,
-            "--naam",
-            name,
-            "--oin",
-            GEMEENTE,
-        ],
-        Some(&format!("{pw}\n")),
-    );
-}
-
 fn sign_in_url(srv: &Server) -> String {
-    format!("{}{BASE}/auth/token", srv.base)
+    format!("{}{BASE}/auth/token", srv.url)
 }
 
 async fn sign_in(http: &reqwest::Client, srv: &Server, user: &str, pw: &str) -> (u16, Resp) {
-    let api = with_token(srv, "");
-    let r = api
-        .send(
-            http.post(sign_in_url(srv))
-                .json(&json!({"gebruikersnaam": user, "wachtwoord": pw})),
-        )
-        .await;
+    let r = srv.sign_in_with(http, user, pw).await;
     (r.status.as_u16(), r)
-}
-
-fn with_token(srv: &Server, token: &str) -> Api {
-    Api {
-        http: srv.http.clone(),
-        base: srv.base.clone(),
-        token: token.to_owned(),
-        extensions: true,
-        oin: String::new(),
-    }
 }
 
 fn tmp_files(srv: &Server) -> usize {
@@ -84,7 +50,7 @@ fn tmp_files(srv: &Server) -> usize {
 async fn memory_stays_bounded_under_250_parallel_sign_ins() {
     // the most slots the default gives (2 x cores, at most 4), whatever this machine has
     let srv = Server::start(&[("SWF_PASSWORD_CHECKS", "4")]).await;
-    add_user(&srv, "vera", "geheim-wachtwoord");
+    srv.add_user("vera", "vera", GEMEENTE, "geheim-wachtwoord\n");
     let pid = pid(&srv);
     let rss_start = proc_status(pid, "VmRSS");
     let http = reqwest::Client::builder()
@@ -158,11 +124,11 @@ async fn memory_stays_bounded_under_250_parallel_sign_ins() {
 #[tokio::test]
 async fn sign_in_bodies_and_fields_are_bounded() {
     let srv = Server::start(&[]).await;
-    add_user(&srv, "vera", "geheim-wachtwoord");
+    srv.add_user("vera", "vera", GEMEENTE, "geheim-wachtwoord\n");
     let http = srv.http.clone();
     // a body over 8 KiB: 413, before anything is parsed or hashed
     let big = json!({"gebruikersnaam": "vera", "wachtwoord": "x".repeat(20 * 1024)});
-    let api = with_token(&srv, "");
+    let api = srv.with_token("");
     let r = api.send(http.post(sign_in_url(&srv)).json(&big)).await;
     assert_eq!(r.status, 413, "{}", r.json);
     assert_eq!(r.code(), "verzoek-te-groot");
@@ -202,7 +168,7 @@ async fn sign_in_bodies_and_fields_are_bounded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_throttle_holds_under_a_parallel_burst() {
     let srv = Server::start(&[]).await;
-    add_user(&srv, "vera", "geheim-wachtwoord");
+    srv.add_user("vera", "vera", GEMEENTE, "geheim-wachtwoord\n");
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
@@ -245,7 +211,7 @@ async fn the_throttle_holds_under_a_parallel_burst() {
 
 async fn open_stream(srv: &Server, token: &str) -> reqwest::Response {
     let r = reqwest::Client::new()
-        .get(format!("{}{BASE}/gebeurtenissen/stream", srv.base))
+        .get(format!("{}{BASE}/gebeurtenissen/stream", srv.url))
         .bearer_auth(token)
         .header("accept", "text/event-stream")
         .send()
@@ -286,7 +252,7 @@ async fn a_stream_ends_when_its_token_is_revoked_or_expires() {
         ("SWF_HEADER_READ_TIMEOUT_SECS", "1"),
     ])
     .await;
-    add_user(&srv, "vera", "geheim-wachtwoord");
+    srv.add_user("vera", "vera", GEMEENTE, "geheim-wachtwoord\n");
     let http = srv.http.clone();
 
     // sign-out on this service: the stream ends at once
@@ -294,26 +260,19 @@ async fn a_stream_ends_when_its_token_is_revoked_or_expires() {
     let token = r.json["accessToken"].as_str().unwrap().to_owned();
     let stream = open_stream(&srv, &token).await;
     assert_eq!(
-        with_token(&srv, &token).delete("/auth/token").await.status,
+        srv.with_token(&token).delete("/auth/token").await.status,
         204
     );
     let took = ends_within(stream, Duration::from_secs(3)).await;
     eprintln!("stream after sign-out ended after {took:?}");
     assert!(took.is_some(), "the stream goes on after sign-out");
     assert_eq!(
-        with_token(&srv, &token).get("/gebeurtenissen").await.status,
+        srv.with_token(&token).get("/gebeurtenissen").await.status,
         401
     );
 
     // revoked with the admin CLI (another process): within the re-check interval
-    let system = srv.admin(&[
-        "token",
-        "create",
-        "--oin",
-        GEMEENTE,
-        "--omschrijving",
-        "zaaksysteem-a",
-    ]);
+    let system = srv.token_named(GEMEENTE, "zaaksysteem-a");
     let stream = open_stream(&srv, &system).await;
     let id = token_id(&srv, "zaaksysteem-a");
     srv.admin(&["token", "revoke", "--id", &id]);
@@ -321,22 +280,12 @@ async fn a_stream_ends_when_its_token_is_revoked_or_expires() {
     eprintln!("stream after admin revocation ended after {took:?}");
     assert!(took.is_some(), "the stream goes on after revocation");
     assert_eq!(
-        with_token(&srv, &system)
-            .get("/gebeurtenissen")
-            .await
-            .status,
+        srv.with_token(&system).get("/gebeurtenissen").await.status,
         401
     );
 
     // expired (set to now with the admin CLI)
-    let system = srv.admin(&[
-        "token",
-        "create",
-        "--oin",
-        GEMEENTE,
-        "--omschrijving",
-        "zaaksysteem-b",
-    ]);
+    let system = srv.token_named(GEMEENTE, "zaaksysteem-b");
     let stream = open_stream(&srv, &system).await;
     let id = token_id(&srv, "zaaksysteem-b");
     srv.admin(&["token", "expire", "--id", &id, "--dagen", "0"]);
@@ -344,10 +293,7 @@ async fn a_stream_ends_when_its_token_is_revoked_or_expires() {
     eprintln!("stream after expiry ended after {took:?}");
     assert!(took.is_some(), "the stream goes on after expiry");
     assert_eq!(
-        with_token(&srv, &system)
-            .get("/gebeurtenissen")
-            .await
-            .status,
+        srv.with_token(&system).get("/gebeurtenissen").await.status,
         401
     );
 
@@ -404,7 +350,7 @@ async fn slow_and_idle_connections_are_cut_off_and_descriptors_stay_bounded() {
     let limit = Duration::from_secs(20);
     // 100 slowloris connections and 100 that say nothing at all
     let attack: Vec<_> = (0..200)
-        .map(|i| tokio::spawn(trickle_headers(srv.base.clone(), i % 2 == 1, limit)))
+        .map(|i| tokio::spawn(trickle_headers(srv.url.clone(), i % 2 == 1, limit)))
         .collect();
     let mut max_fds = 0;
     for _ in 0..8 {
@@ -417,7 +363,7 @@ async fn slow_and_idle_connections_are_cut_off_and_descriptors_stay_bounded() {
         .timeout(Duration::from_secs(15))
         .build()
         .unwrap()
-        .get(format!("{}{BASE}/health", srv.base))
+        .get(format!("{}{BASE}/health", srv.url))
         .send()
         .await;
     let health_took = t.elapsed();
@@ -444,7 +390,7 @@ async fn slow_and_idle_connections_are_cut_off_and_descriptors_stay_bounded() {
 
 /// Start an upload over a raw connection and send its first part; the caller trickles the rest.
 async fn start_upload(srv: &Server, api: &Api, sid: &str) -> TcpStream {
-    let addr = srv.base.trim_start_matches("http://");
+    let addr = srv.url.trim_start_matches("http://");
     let mut s = TcpStream::connect(addr).await.unwrap();
     let head = "--grens\r\nContent-Disposition: form-data; name=\"file\"; filename=\"traag.pdf\"\r\nContent-Type: application/pdf\r\n\r\n";
     let req = format!(
@@ -541,22 +487,10 @@ async fn shutdown_ends_within_its_deadline_with_a_trickling_upload() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(tmp_files(&srv), 1, "the upload reached its temp file");
-    let mut child = srv.child.take().unwrap();
     let t = Instant::now();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
+    let mut child = srv.terminate();
     let trickle = tokio::spawn(async move { trickle_body(&mut s, Duration::from_secs(15)).await });
-    let mut status = None;
-    for _ in 0..150 {
-        if let Some(st) = child.try_wait().unwrap() {
-            status = Some(st);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let status = exit_within(&mut child, Duration::from_secs(15)).await;
     let took = t.elapsed();
     if status.is_none() {
         let _ = child.kill();
@@ -577,16 +511,9 @@ async fn shutdown_ends_within_its_deadline_with_a_trickling_upload() {
 #[tokio::test]
 async fn admin_commands_list_revoke_and_expire_tokens_and_manage_users() {
     let srv = Server::start(&[]).await;
-    add_user(&srv, "vera", "geheim-wachtwoord");
+    srv.add_user("vera", "vera", GEMEENTE, "geheim-wachtwoord\n");
     let http = srv.http.clone();
-    let a = srv.admin(&[
-        "token",
-        "create",
-        "--oin",
-        GEMEENTE,
-        "--omschrijving",
-        "systeem-a",
-    ]);
+    let a = srv.token_named(GEMEENTE, "systeem-a");
     let b = srv.admin(&[
         "token",
         "create",
@@ -611,11 +538,11 @@ async fn admin_commands_list_revoke_and_expire_tokens_and_manage_users() {
     let id_a = token_id(&srv, "systeem-a");
     srv.admin(&["token", "revoke", "--id", &id_a]);
     assert_eq!(
-        with_token(&srv, &a).get("/organisaties/mijn").await.status,
+        srv.with_token(&a).get("/organisaties/mijn").await.status,
         401
     );
     assert_eq!(
-        with_token(&srv, &b).get("/organisaties/mijn").await.status,
+        srv.with_token(&b).get("/organisaties/mijn").await.status,
         200
     );
     assert!(!srv.admin(&["token", "list"]).contains("systeem-a"));
@@ -624,12 +551,12 @@ async fn admin_commands_list_revoke_and_expire_tokens_and_manage_users() {
     srv.admin(&["token", "expire", "--id", &id_b, "--dagen", "0"]);
     tokio::time::sleep(Duration::from_millis(5200)).await; // the token cache lives 5 s
     assert_eq!(
-        with_token(&srv, &b).get("/organisaties/mijn").await.status,
+        srv.with_token(&b).get("/organisaties/mijn").await.status,
         401
     );
     srv.admin(&["token", "expire", "--id", &id_b, "--nooit"]);
     assert_eq!(
-        with_token(&srv, &b).get("/organisaties/mijn").await.status,
+        srv.with_token(&b).get("/organisaties/mijn").await.status,
         200
     );
     // an unknown id is an error, not a silent no-op
@@ -646,7 +573,7 @@ async fn admin_commands_list_revoke_and_expire_tokens_and_manage_users() {
     let token = r.json["accessToken"].as_str().unwrap().to_owned();
     srv.admin(&["user", "disable", "--gebruikersnaam", "vera"]);
     assert_eq!(
-        with_token(&srv, &token)
+        srv.with_token(&token)
             .get("/organisaties/mijn")
             .await
             .status,
@@ -660,13 +587,12 @@ async fn admin_commands_list_revoke_and_expire_tokens_and_manage_users() {
     let token = r.json["accessToken"].as_str().unwrap().to_owned();
 
     // reset the password: the old one and the old tokens stop working
-    admin(
-        &srv.data(),
+    srv.admin_input(
         &["user", "reset-password", "--gebruikersnaam", "vera"],
-        Some("nieuw-wachtwoord\n"),
+        "nieuw-wachtwoord\n",
     );
     assert_eq!(
-        with_token(&srv, &token)
+        srv.with_token(&token)
             .get("/organisaties/mijn")
             .await
             .status,
@@ -691,14 +617,7 @@ async fn plain_http_on_a_public_address_is_refused_without_the_proxy_flag() {
         .spawn()
         .unwrap();
     // bounded: a service that does start is stopped after 5 s and the test fails
-    let mut status = None;
-    for _ in 0..50 {
-        if let Some(s) = child.try_wait().unwrap() {
-            status = Some(s);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let status = exit_within(&mut child, Duration::from_secs(5)).await;
     if status.is_none() {
         let _ = child.kill();
     }

@@ -1,19 +1,18 @@
 //! `/openapi.json` is served without authentication and documents exactly the routes the
 //! server has: every documented operation reaches a handler (it never falls through to the
 //! "no such resource" 404 or a 405).
-mod common;
-use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use swf_domain::*;
+use swf_testkit::*;
 
 #[tokio::test]
 async fn documented_operations_exist_and_the_document_is_public() {
     let srv = Server::start(&[]).await;
     let http = reqwest::Client::new();
     for url in [
-        format!("{}/openapi.json", srv.base),
-        format!("{}{BASE}/openapi.json", srv.base),
+        format!("{}/openapi.json", srv.url),
+        format!("{}{BASE}/openapi.json", srv.url),
     ] {
         let r = http.get(&url).send().await.unwrap();
         assert_eq!(r.status(), 200, "{url}");
@@ -22,7 +21,7 @@ async fn documented_operations_exist_and_the_document_is_public() {
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     }
     let doc: serde_json::Value = http
-        .get(format!("{}/openapi.json", srv.base))
+        .get(format!("{}/openapi.json", srv.url))
         .send()
         .await
         .unwrap()
@@ -40,7 +39,7 @@ async fn documented_operations_exist_and_the_document_is_public() {
                 .replace("{notificatieId}", "00000000-0000-0000-0000-000000000000");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let r = http
-                .request(m, format!("{}{BASE}{concrete}", srv.base))
+                .request(m, format!("{}{BASE}{concrete}", srv.url))
                 .send()
                 .await
                 .unwrap();
@@ -217,11 +216,9 @@ async fn every_get_answers_as_documented() {
     let sid = gemeente
         .start("Omgevingsvergunning", &[(VRV, "VOLLEDIGE_TOEGANG")])
         .await;
-    let upload = vrv
-        .upload(&sid, "advies.pdf", b"%PDF-1.4".to_vec(), "SV")
-        .await
-        .ok();
-    let document_id = upload["documentId"].as_str().unwrap().to_owned();
+    let document_id = vrv
+        .upload_id(&sid, "advies.pdf", b"%PDF-1.4".to_vec(), "SV")
+        .await;
     let actieverzoek = gemeente
         .post(
             &format!("/samenwerkingen/{sid}/actieverzoeken"),
@@ -329,7 +326,7 @@ async fn the_document_gives_the_rules_the_service_enforces() {
     }
     let r = srv
         .http
-        .post(format!("{}{BASE}/samenwerkingen", srv.base))
+        .post(format!("{}{BASE}/samenwerkingen", srv.url))
         .bearer_auth(&api.token)
         .header("Content-Type", "text/plain")
         .body("titel")

@@ -1,9 +1,8 @@
 //! Background jobs: verzoek retrieval, announcements 30 and 7 days before deletion, automatic
 //! deletion of closed samenwerkingen after the retention period — safe with several instances.
-mod common;
-use common::*;
 use serde_json::json;
 use std::time::Duration;
+use swf_testkit::*;
 
 fn count(ns: &[serde_json::Value], t: &str) -> usize {
     ns.iter().filter(|n| n["notificatieType"] == t).count()
@@ -52,12 +51,7 @@ async fn announcement_thirty_days_ahead_once() {
     let g = srv.as_org(GEMEENTE);
     let v = srv.as_org(VRV);
     let sid = g.start("Bijna weg", &[(VRV, "BEPERKTE_TOEGANG")]).await;
-    g.patch(
-        &format!("/samenwerkingen/{sid}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&sid).await;
     assert!(srv.admin(&["jobs"]).contains("aangekondigd: 1"));
     assert!(
         srv.admin(&["jobs"]).contains("aangekondigd: 0"),
@@ -93,12 +87,7 @@ async fn closed_samenwerking_is_deleted_after_retention_by_exactly_one_instance(
         g.upload(&sid, "advies.pdf", vec![b'x'; 10_000], "RV")
             .await
             .ok();
-        g.patch(
-            &format!("/samenwerkingen/{sid}"),
-            json!({"status": {"status": "GESLOTEN"}}),
-        )
-        .await
-        .ok();
+        g.close(&sid).await;
         closed.push(sid);
     }
     // the overview is rendered (and cached) before another process deletes

@@ -1,10 +1,9 @@
 //! Graceful shutdown: on SIGTERM the service stops accepting work, finishes the requests in
 //! flight — a download keeps streaming to its end — and exits cleanly.
-mod common;
-use common::*;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
+use swf_testkit::*;
 
 #[tokio::test]
 async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
@@ -33,13 +32,7 @@ async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
         received += chunk.len();
         hasher.update(&chunk);
     }
-    let mut child = srv.child.take().unwrap();
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    let mut child = srv.terminate();
     // the download still completes, byte for byte
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.expect("the download is not cut off by the shutdown");
@@ -52,19 +45,12 @@ async fn sigterm_finishes_a_download_in_flight_then_exits_cleanly() {
         doc["documentHash"].as_str().unwrap()
     );
     // and the process exits by itself, successfully
-    let mut status = None;
-    for _ in 0..100 {
-        if let Some(s) = child.try_wait().unwrap() {
-            status = Some(s);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let status = exit_within(&mut child, Duration::from_secs(5)).await;
     let status = status.expect("the server exits within 5 s after SIGTERM");
     assert!(status.success(), "{status:?}");
     // new requests are refused: nothing listens any more
     assert!(reqwest::Client::new()
-        .get(format!("{}{BASE}/health", srv.base))
+        .get(format!("{}{BASE}/health", srv.url))
         .send()
         .await
         .is_err());

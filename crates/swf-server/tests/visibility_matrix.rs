@@ -8,8 +8,6 @@
 //! - no token it may not see (an SV document's name, id, hash, description, kenmerk; an
 //!   actieverzoek's title, description, product, melding, bericht or id) occurs anywhere in the
 //!   raw bodies, and every token occurs for someone who may see it (so the harvest reaches it).
-mod common;
-use common::*;
 use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -19,6 +17,7 @@ use swf_domain::{
     historie_zichtbaar, ActorKind, GebeurtenisSoort, NotificatieType, Onderwerp, Party,
     SamenwerkingStatus, Vertrouwelijkheid,
 };
+use swf_testkit::*;
 
 /// A partner that is downgraded to limited access halfway (not one of the harness's five).
 const PROVINCIE: &str = "00000001234567890000";
@@ -495,12 +494,7 @@ async fn nobody_sees_more_of_a_subject_than_the_subject_itself() {
     .await
     .ok();
     lines.push(("samenwerking-gewijzigd", NONE));
-    g.patch(
-        &format!("/samenwerkingen/{sid}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&sid).await;
     lines.push(("samenwerking-gesloten", NONE));
     assert!(srv.admin(&["jobs"]).contains("aangekondigd: 1"));
 
@@ -514,12 +508,7 @@ async fn nobody_sees_more_of_a_subject_than_the_subject_itself() {
                 .collect::<Vec<_>>(),
         )
         .await;
-    g.patch(
-        &format!("/samenwerkingen/{weg}"),
-        json!({"status": {"status": "GESLOTEN"}}),
-    )
-    .await
-    .ok();
+    g.close(&weg).await;
     assert_eq!(
         g.delete(&format!("/samenwerkingen/{weg}")).await.status,
         204
@@ -717,18 +706,7 @@ async fn migration_0005_backfills_rows_written_before_it() {
     }
     pool.close().await;
 
-    let mut srv = Server {
-        dir,
-        child: None,
-        base: String::new(),
-        env: vec![
-            ("SWF_VERZOEK_OPHALEN_SECS".into(), "100000".into()),
-            ("SWF_JOB_INTERVAL_SECS".into(), "100000".into()),
-        ],
-        http: reqwest::Client::new(),
-    };
-    srv.spawn();
-    srv.wait_healthy().await;
+    let srv = Server::start_on(dir, &[]).await;
     let lines = |api: Api| async move {
         let r = api
             .get(&format!("/samenwerkingen/{sid}/historie?aantal=100"))
