@@ -133,7 +133,7 @@ pub struct SamenwerkingScherm {
     pub ontvangers: Vec<Deelnemer>,
     /// Newest first.
     pub notificaties: Vec<NotificatieItem>,
-    pub beschikbaar_offline: bool,
+    pub offline_beschikbaar: bool,
 }
 
 fn allowed(actor: ActorKind, action: Action, state: SamenwerkingStatus) -> bool {
@@ -270,7 +270,7 @@ pub fn scherm_voor(
         actieverzoeken,
         ontvangers,
         notificaties: detail.notificaties,
-        beschikbaar_offline: detail.beschikbaar_offline,
+        offline_beschikbaar: detail.offline_beschikbaar,
     }
 }
 
@@ -363,7 +363,7 @@ impl Session {
         self.schrijf(
             self.engine
                 .remote()
-                .nodig_uit(samenwerking_id, &DeelnemerUitnodigen { oin, privilege }),
+                .deelnemer_uitnodigen(samenwerking_id, &DeelnemerUitnodigen { oin, privilege }),
         )
         .await
         .map(drop)

@@ -913,7 +913,7 @@ async fn following_applies_pushed_changes_quickly_and_rides_out_an_outage() {
 }
 
 #[tokio::test]
-async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
+async fn offline_beschikbaar_samenwerkingen_keep_all_their_documents_locally() {
     let srv = Server::start(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, _, _) = seed(&g, "Mee op locatie").await;
@@ -922,10 +922,10 @@ async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
     let m = open(dir.path()).await;
     let s = session_for(&srv, &m, VRV).await;
     s.engine.sync_once().await.unwrap();
-    m.set_available_offline(&sid, true).await.unwrap();
+    m.set_offline_beschikbaar(&sid, true).await.unwrap();
     assert_eq!(s.engine.cache_offline_documenten().await.unwrap(), 2);
     let d = m.samenwerking(&sid).await.unwrap().unwrap();
-    assert!(d.beschikbaar_offline);
+    assert!(d.offline_beschikbaar);
     assert!(
         d.documenten.iter().all(|x| x.cached),
         "all documents of it are local"

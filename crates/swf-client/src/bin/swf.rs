@@ -746,7 +746,7 @@ async fn dispatch(ctx: &Ctx) -> Result<(), ClientError> {
                 )));
             }
             ctx.mirror
-                .set_available_offline(samenwerking_id, !*uit)
+                .set_offline_beschikbaar(samenwerking_id, !*uit)
                 .await?;
             let mut n = 0;
             if !*uit {

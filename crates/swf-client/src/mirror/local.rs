@@ -133,7 +133,7 @@ impl Mirror {
         Ok(new)
     }
 
-    pub async fn set_available_offline(&self, samenwerking_id: &str, on: bool) -> Result<()> {
+    pub async fn set_offline_beschikbaar(&self, samenwerking_id: &str, on: bool) -> Result<()> {
         if on {
             sqlx::query(
                 "INSERT INTO lokaal.offline_beschikbaar (samenwerking_id, sinds) VALUES (?, ?) \
@@ -152,8 +152,8 @@ impl Mirror {
         Ok(())
     }
 
-    /// Samenwerkingen marked "available offline", sorted.
-    pub async fn available_offline(&self) -> Result<Vec<String>> {
+    /// Samenwerkingen marked "offline beschikbaar", sorted.
+    pub async fn offline_beschikbaar(&self) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT samenwerking_id FROM lokaal.offline_beschikbaar ORDER BY samenwerking_id",
         )
