@@ -177,7 +177,9 @@ impl Engine {
         self.inner.status.send_modify(f);
     }
 
-    fn publish(&self, c: Changed) {
+    /// Tell the subscribers what changed in the mirror: a batch of a sync, or a local change
+    /// made by a use case (`werk`), so both reach the screens the same way.
+    pub(crate) fn publish(&self, c: Changed) {
         if !c.is_empty() {
             // no subscribers is fine
             let _ = self.inner.changed.send(c);
