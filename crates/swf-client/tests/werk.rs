@@ -462,7 +462,7 @@ async fn local_changes_publish_the_change_notice_like_a_sync() {
     let mut verwacht: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
     verwacht.sort();
     assert_eq!(notice.ids(ChangeKind::Notificatie), verwacht.as_slice());
-    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.clone()]);
+    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.as_str()]);
     let overzicht = vrv
         .engine
         .mirror()
@@ -481,7 +481,7 @@ async fn local_changes_publish_the_change_notice_like_a_sync() {
         .unwrap()
         .expect("switched on: the documents are fetched");
     let notice = volgende(&mut notices).expect("published");
-    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.clone()]);
+    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.as_str()]);
     assert_eq!(notice.changes.len(), 1, "{notice:?}");
     assert_eq!(ophalen.wachten().await.unwrap(), 1);
     assert!(vrv.scherm(&id).await.unwrap().unwrap().offline_beschikbaar);
@@ -499,7 +499,7 @@ async fn local_changes_publish_the_change_notice_like_a_sync() {
     // off
     assert!(vrv.offline_beschikbaar(&id, false).await.unwrap().is_none());
     let notice = volgende(&mut notices).expect("published");
-    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.clone()]);
+    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.as_str()]);
     assert!(!vrv.scherm(&id).await.unwrap().unwrap().offline_beschikbaar);
     // a samenwerking the mirror does not have: refused, nothing published
     let r = vrv.offline_beschikbaar("SAM-ONBEKEND", true).await;
