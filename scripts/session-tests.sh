@@ -8,7 +8,7 @@
 #   - dunst, a notification daemon, logging every notification to target/e2e-artifacts/dunst.log,
 # then runs
 #   1. every #[ignore]d Rust test of the workspace (the convention: #[ignore] means "needs the
-#      desktop session"; today the real-keyring tests of swf-client),
+#      desktop session"; today the real-keyring tests of swf-client and swf-cli),
 #   2. the end-to-end suite tests/e2e/ (pytest + Selenium → tauri-driver → WebKitWebDriver → the app),
 #      which starts its own swf-server and tauri-driver processes.
 # and stops everything it started.
@@ -43,11 +43,12 @@ start_desktop_services "$SCRATCH" "$ARTIFACTS/dunst.log"
 echo "== Rust tests that need the desktop session (gnome-keyring pid ${PIDS[0]}, dunst pid ${PIDS[1]})"
 # --workspace rather than -p, and test.sh's SWF_CARGO_FEATURES: the same feature set as the main
 # run, so nothing is rebuilt
-# kind_archiveert_langzaam is not a test but the child process of the archive kill test (it is
-# #[ignore]d so that only that test starts it, with its environment)
+# tests named kind_… (kind_archiveert_langzaam, kind_synchroniseert) are not tests but the child
+# processes of the kill tests (they are #[ignore]d so that only those tests start them, with
+# their environment)
 cargo nextest run --workspace --locked ${SWF_CARGO_FEATURES:+--features "$SWF_CARGO_FEATURES"} \
   --run-ignored only --no-fail-fast --failure-output final --status-level fail \
-  -E 'not test(=kind_archiveert_langzaam)'
+  -E 'not test(/^kind_/)'
 
 echo "== end-to-end: the desktop app through the five exercises (tests/e2e/)"
 export SWF_E2E_APP="${SWF_E2E_APP:-$TARGET/e2e/samenwerkruimte}"

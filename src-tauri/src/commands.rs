@@ -1,12 +1,13 @@
 //! The commands the UI calls (docs/desktop-ipc.md). Each one is thin: take the state, call one
 //! engine function, map the error. Rust names are snake_case; the UI passes camelCase.
-use crate::events::{self, MirrorGewijzigd, Overdracht};
+use crate::events::Overdracht;
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use crate::types::{
-    AppInfo, Instellingen, NotificatiesFilter, Oefenomgeving, OverzichtFilter, SessieInfo, Taal,
+    AppInfo, Instellingen, NotificatieFilter, Oefenomgeving, OverzichtFilter, SessieInfo, Taal,
 };
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use swf_client::mirror::{NotificatiePage, OverviewPage};
 use swf_client::sync::SyncStatus;
 use swf_client::werk::{NieuwActieverzoek, NieuweSamenwerking, SamenwerkingScherm};
@@ -138,29 +139,21 @@ pub async fn samenwerking(
 #[specta::specta]
 pub async fn notificaties(
     state: State<'_, AppState>,
-    filter: NotificatiesFilter,
+    filter: NotificatieFilter,
 ) -> Uitkomst<NotificatiePage> {
     state.session().await?;
     Ok(state.mirror.notificaties(&filter.into()).await?)
 }
 
+/// Read marks are local; the engine publishes the change (`mirror-gewijzigd`) as for a sync.
 #[tauri::command]
 #[specta::specta]
-pub async fn notificaties_gelezen<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    ids: Vec<String>,
-) -> Uitkomst<()> {
-    state.session().await?;
+pub async fn notificaties_gelezen(state: State<'_, AppState>, ids: Vec<String>) -> Uitkomst<()> {
     let ids = ids
         .iter()
         .map(|s| id("notificatie", s))
         .collect::<Uitkomst<Vec<_>>>()?;
-    let c = state.mirror.mark_gelezen(&ids).await?;
-    // read marks are local: tell the screens (unread counters) here, no sync will
-    if !c.is_empty() {
-        events::emit(&app, MirrorGewijzigd(c));
-    }
+    state.session().await?.notificaties_gelezen(&ids).await?;
     Ok(())
 }
 
@@ -226,11 +219,12 @@ pub async fn deelnemer_uitnodigen(
     oin: String,
     privilege: Privilege,
 ) -> Uitkomst<()> {
-    Ok(state
+    state
         .session()
         .await?
         .deelnemer_uitnodigen(&samenwerking_id, &oin, privilege)
-        .await?)
+        .await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -241,11 +235,12 @@ pub async fn privilege_wijzigen(
     oin: String,
     privilege: Privilege,
 ) -> Uitkomst<()> {
-    Ok(state
+    state
         .session()
         .await?
         .privilege_wijzigen(&samenwerking_id, &oin, privilege)
-        .await?)
+        .await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -338,17 +333,9 @@ pub async fn document_verwijderen(state: State<'_, AppState>, document_id: Strin
     Ok(state.session().await?.document_verwijderen(d).await?)
 }
 
-/// The file name to save or open a document under: the last part of its name only.
-fn bestandsnaam(naam: &str, d: Uuid) -> String {
-    Path::new(naam)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| !n.trim().is_empty() && n != "." && n != "..")
-        .unwrap_or_else(|| format!("document-{d}"))
-}
-
-/// Ask where to save (system dialog), then download (verified) and save there. `null` when
-/// cancelled. With `SWF_E2E_OPSLAAN_MAP` set, saves into that folder under the document's name.
+/// Ask where to save (system dialog, proposing the document's safe name), then download
+/// (verified) and save there. `null` when cancelled. With `SWF_E2E_OPSLAAN_MAP` set, saves into
+/// that folder under the document's name.
 #[tauri::command]
 #[specta::specta]
 pub async fn document_opslaan<R: Runtime>(
@@ -359,41 +346,39 @@ pub async fn document_opslaan<R: Runtime>(
 ) -> Uitkomst<Option<String>> {
     let d = id("document", &document_id)?;
     let s = state.session().await?;
-    let doc = state.mirror.document(d).await?.ok_or_else(|| {
-        IpcError::new(
-            swf_client::ErrorCode::NotFound,
-            "Dit document staat (nog) niet in de lokale kopie; synchroniseer en probeer het opnieuw.",
-        )
-    })?;
-    let naam = bestandsnaam(&doc.document.bestands_naam, d);
-    let doel = match &state.e2e_opslaan_map {
-        Some(map) => map.join(&naam),
-        None => {
-            let a = app.clone();
-            let gekozen = tauri::async_runtime::spawn_blocking(move || {
-                a.dialog()
-                    .file()
-                    .set_title("Document opslaan")
-                    .set_file_name(&naam)
-                    .blocking_save_file()
-            })
-            .await
-            .map_err(IpcError::intern)?;
-            match gekozen {
-                None => return Ok(None),
-                Some(f) => f.into_path().map_err(IpcError::intern)?,
-            }
+    let e2e_map = state.e2e_opslaan_map.clone();
+    let a = app.clone();
+    let kies = |naam: String| async move {
+        if let Some(map) = e2e_map {
+            return Ok(Some(map.join(naam)));
         }
+        let gekozen = tauri::async_runtime::spawn_blocking(move || {
+            a.dialog()
+                .file()
+                .set_title("Document opslaan")
+                .set_file_name(&naam)
+                .blocking_save_file()
+        })
+        .await
+        .map_err(IpcError::intern)?;
+        gekozen
+            .map(|f| f.into_path().map_err(IpcError::intern))
+            .transpose()
     };
-    let pad = met_voortgang(&app, overdracht_id, |o| async move {
-        s.document_opslaan(d, &doel, &|b, t| o.melden(b, t)).await
-    })
-    .await?;
-    pad_tekst(pad).map(Some)
+    let o = Arc::new(Overdracht::new(app.clone(), overdracht_id));
+    let pad = s
+        .document_opslaan_als(d, kies, &|b, t| o.melden(b, t))
+        .await;
+    // a cancelled dialog transferred nothing; otherwise the last event says `klaar`
+    if !matches!(pad, Ok(None)) {
+        o.klaar();
+    }
+    pad?.map(pad_tekst).transpose()
 }
 
 /// Download when needed and open with the system viewer. The viewer gets a copy under the
-/// document's own name (`<data>/geopend/<id>/`), never the verified cache file itself.
+/// document's own name (`<data>/geopend/<id>/`, made by the engine), never the verified cache
+/// file itself.
 #[tauri::command]
 #[specta::specta]
 pub async fn document_openen<R: Runtime>(
@@ -404,17 +389,10 @@ pub async fn document_openen<R: Runtime>(
 ) -> Uitkomst<()> {
     let d = id("document", &document_id)?;
     let s = state.session().await?;
-    let naam = match state.mirror.document(d).await? {
-        Some(doc) => bestandsnaam(&doc.document.bestands_naam, d),
-        None => format!("document-{d}"),
-    };
-    let map = state.geopend_map().join(d.to_string());
-    tokio::fs::create_dir_all(&map)
-        .await
-        .map_err(swf_client::ClientError::from)?;
-    let doel = map.join(naam);
+    let map = state.geopend_map();
     let pad = met_voortgang(&app, overdracht_id, |o| async move {
-        s.document_opslaan(d, &doel, &|b, t| o.melden(b, t)).await
+        s.document_kopie_om_te_openen(d, &map, &|b, t| o.melden(b, t))
+            .await
     })
     .await?;
     app.opener()
@@ -442,6 +420,7 @@ pub async fn actieverzoek_versturen(
         .await?
         .actieverzoek_versturen(&invoer)
         .await?
+        .actieverzoek_id
         .to_string())
 }
 
@@ -454,11 +433,12 @@ pub async fn actieverzoek_status(
     melding: Option<String>,
 ) -> Uitkomst<()> {
     let a = id("actieverzoek", &actieverzoek_id)?;
-    Ok(state
+    state
         .session()
         .await?
         .actieverzoek_status(a, status, melding)
-        .await?)
+        .await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -469,7 +449,8 @@ pub async fn bericht_versturen(
     tekst: String,
 ) -> Uitkomst<()> {
     let a = id("actieverzoek", &actieverzoek_id)?;
-    Ok(state.session().await?.bericht_versturen(a, &tekst).await?)
+    state.session().await?.bericht_versturen(a, &tekst).await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -481,7 +462,8 @@ pub async fn historie(
     Ok(state.session().await?.historie(&samenwerking_id).await?)
 }
 
-/// Keep all documents of a samenwerking on this machine (or stop doing so).
+/// Keep all documents of a samenwerking on this machine (or stop doing so). The engine
+/// publishes the change (`mirror-gewijzigd`) and fetches the documents in the background.
 #[tauri::command]
 #[specta::specta]
 pub async fn offline_beschikbaar(
@@ -489,19 +471,11 @@ pub async fn offline_beschikbaar(
     samenwerking_id: String,
     aan: bool,
 ) -> Uitkomst<()> {
-    let s = state.session().await?;
     state
-        .mirror
-        .set_available_offline(&samenwerking_id, aan)
+        .session()
+        .await?
+        .offline_beschikbaar(&samenwerking_id, aan)
         .await?;
-    if aan {
-        // fetch the documents now rather than after the next change
-        tauri::async_runtime::spawn(async move {
-            if let Err(e) = s.engine.cache_offline_documenten().await {
-                tracing::info!(error = %e, "caching documents for offline use failed");
-            }
-        });
-    }
     Ok(())
 }
 

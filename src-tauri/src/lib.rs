@@ -44,7 +44,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             overzicht,
             samenwerking,
             notificaties,
-            notificaties_gelezen::<tauri::Wry>,
+            notificaties_gelezen,
             notificatie_verwijderen,
             organisaties_zoeken,
             samenwerking_starten,

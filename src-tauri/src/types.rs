@@ -1,7 +1,7 @@
 //! Types that exist only at the IPC boundary (the engine's own types are used as they are).
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use swf_client::mirror::{Account, NotificatieFilter, OverviewFilter, StatusFilter};
+use swf_client::mirror::{self, Account, OverviewFilter, StatusFilter};
 
 /// Pages are capped so one call cannot ask the mirror for everything at once.
 pub const MAX_LIMIT: u32 = 500;
@@ -71,9 +71,11 @@ impl From<OverzichtFilter> for OverviewFilter {
     }
 }
 
+/// The notificaties filter as the UI sends it (the mirror's `NotificatieFilter`, with
+/// the page capped).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct NotificatiesFilter {
+pub struct NotificatieFilter {
     #[serde(default)]
     pub samenwerking_id: Option<String>,
     #[serde(default)]
@@ -82,9 +84,9 @@ pub struct NotificatiesFilter {
     pub offset: u32,
 }
 
-impl From<NotificatiesFilter> for NotificatieFilter {
-    fn from(f: NotificatiesFilter) -> Self {
-        NotificatieFilter {
+impl From<NotificatieFilter> for mirror::NotificatieFilter {
+    fn from(f: NotificatieFilter) -> Self {
+        mirror::NotificatieFilter {
             samenwerking_id: f.samenwerking_id,
             alleen_ongelezen: f.alleen_ongelezen,
             limit: f.limit.clamp(1, MAX_LIMIT),
@@ -146,11 +148,11 @@ mod tests {
         assert_eq!(f.limit, MAX_LIMIT);
         assert_eq!(f.offset, 5);
 
-        let n: NotificatiesFilter = serde_json::from_value(
+        let n: NotificatieFilter = serde_json::from_value(
             json!({ "samenwerkingId": null, "alleenOngelezen": true, "limit": 0, "offset": 0 }),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let n = NotificatieFilter::from(n);
+        let n = mirror::NotificatieFilter::from(n);
         assert!(n.alleen_ongelezen);
         assert_eq!(n.limit, 1);
     }

@@ -297,6 +297,29 @@ fn start_a_samenwerking_and_see_it() {
     let status = a.ok("sync_status", json!({}));
     assert!(status["verbinding"].is_string(), "{status}");
 
+    // a local change (offline beschikbaar) reaches the screens the same way: the engine
+    // publishes it, the shell forwards it
+    gewijzigd.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    a.ok(
+        "offline_beschikbaar",
+        json!({ "samenwerkingId": id, "aan": true }),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !gewijzigd
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .any(|c| c["changes"] == json!([{ "kind": "samenwerking", "ids": [id] }]))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no mirror-gewijzigd for the offline setting"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let scherm = a.ok("samenwerking", json!({ "samenwerkingId": id }));
+    assert_eq!(scherm["offlineBeschikbaar"], true, "{scherm}");
+
     // signing out forgets the session and wipes the local copy
     a.ok("afmelden", json!({}));
     assert_eq!(a.ok("sessie", json!({})), Value::Null);

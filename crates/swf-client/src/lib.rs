@@ -5,10 +5,11 @@
 //! - [`sync`]: a pure planner (events → fetches and mirror operations) and the engine that
 //!   follows the service's change feed and applies batches in one transaction each.
 //! - [`secrets::SecretStore`]: the OS keychain (and a fake for tests).
-//! - [`werk`]: one function per use case for the app (writes, then sync) and the screen model
-//!   with the actions `swf-domain` allows now.
+//! - [`werk`]: one function per use case for the app and the `swf` CLI (writes, then sync;
+//!   local changes with their change notice) and the screen model with the actions
+//!   `swf-domain` allows now.
 //! - [`session`]: sign in and out, restore a remembered sign-in; [`error`]: the one error type.
-//! - [`archive`]: a samenwerking from the mirror to a BagIt + MDTO archive on disk.
+//! - [`archive`]: a samenwerking as a BagIt + MDTO archive on the user's own disk.
 pub mod archive;
 pub mod error;
 pub mod mirror;

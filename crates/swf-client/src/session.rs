@@ -192,6 +192,8 @@ async fn naam_ophalen(mirror: &Mirror, remote: &RemoteApi, account: &mut Account
 
 /// Sign out: revoke the token at the service (when reachable), forget it in the keychain, and
 /// remove the local copy of the data (a shared machine keeps nothing of the organisation).
+/// A case system's token is not signed out (the service refuses with `Forbidden`, D1: the
+/// administrator revokes it): then nothing changes here either, not even the local copy.
 pub async fn logout(
     mirror: &Mirror,
     secrets: &dyn SecretStore,
@@ -200,6 +202,7 @@ pub async fn logout(
     if let Some(s) = session {
         match s.engine.remote().logout().await {
             Ok(()) | Err(ClientError::Offline(_)) | Err(ClientError::Unauthorized) => {}
+            Err(e @ ClientError::Forbidden(_)) => return Err(e),
             Err(e) => tracing::info!(error = %e, "could not revoke the token at the service"),
         }
     }

@@ -231,7 +231,8 @@ async fn play_exercises(gem: &Session, vrv: &Session, work: &Path) -> (String, U
             documenten: vec![doc.document_id],
         })
         .await
-        .unwrap();
+        .unwrap()
+        .actieverzoek_id;
     gem.actieverzoek_status(eerste, S::Ingetrokken, None)
         .await
         .unwrap();
@@ -244,7 +245,8 @@ async fn play_exercises(gem: &Session, vrv: &Session, work: &Path) -> (String, U
             documenten: vec![doc.document_id],
         })
         .await
-        .unwrap();
+        .unwrap()
+        .actieverzoek_id;
     // 2. the adviser
     vrv.engine.sync_once().await.unwrap();
     vrv.document_bestand(doc.document_id, &p).await.unwrap();

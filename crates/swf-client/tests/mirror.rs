@@ -647,7 +647,7 @@ async fn purge_removes_rows_and_files_of_that_samenwerking_only() {
         std::fs::write(m.document_cache_path(id(n)), b"data").unwrap();
         m.record_cached_document(id(n), "aa", 4).await.unwrap();
     }
-    m.set_available_offline("s1", true).await.unwrap();
+    m.set_offline_beschikbaar("s1", true).await.unwrap();
     m.mark_gelezen(&[id(104)]).await.unwrap();
 
     let c = m
@@ -1178,12 +1178,12 @@ async fn local_state_account_settings_offline() {
     m.set_setting("taal", "fy").await.unwrap();
     assert_eq!(m.setting("taal").await.unwrap().as_deref(), Some("fy"));
 
-    m.set_available_offline("s2", true).await.unwrap();
-    m.set_available_offline("s1", true).await.unwrap();
-    m.set_available_offline("s1", true).await.unwrap();
-    assert_eq!(m.available_offline().await.unwrap(), ["s1", "s2"]);
-    m.set_available_offline("s2", false).await.unwrap();
-    assert_eq!(m.available_offline().await.unwrap(), ["s1"]);
+    m.set_offline_beschikbaar("s2", true).await.unwrap();
+    m.set_offline_beschikbaar("s1", true).await.unwrap();
+    m.set_offline_beschikbaar("s1", true).await.unwrap();
+    assert_eq!(m.offline_beschikbaar().await.unwrap(), ["s1", "s2"]);
+    m.set_offline_beschikbaar("s2", false).await.unwrap();
+    assert_eq!(m.offline_beschikbaar().await.unwrap(), ["s1"]);
     m.apply(&batch(vec![MirrorOp::UpsertSamenwerking(Box::new(
         samenwerking("s1", "A", None, "OPEN", 0),
     ))]))
@@ -1194,7 +1194,7 @@ async fn local_state_account_settings_offline() {
             .await
             .unwrap()
             .unwrap()
-            .beschikbaar_offline
+            .offline_beschikbaar
     );
 }
 

@@ -4,7 +4,7 @@ use futures_util::StreamExt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use swf_client::remote::{
-    ActieverzoekenFilter, NotificatiesFilter, RemoteApi, RemoteConfig, SamenwerkingenFilter,
+    ActieverzoekenQuery, NotificatiesQuery, RemoteApi, RemoteConfig, SamenwerkingenQuery,
 };
 use swf_client::ClientError;
 use swf_domain::*;
@@ -132,7 +132,7 @@ async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
     assert_eq!(g.samenwerking(&sid).await.unwrap().titel, "Bouwplan 1");
 
     let d = g
-        .nodig_uit(
+        .deelnemer_uitnodigen(
             &sid,
             &DeelnemerUitnodigen {
                 oin: oin(VRV),
@@ -174,7 +174,7 @@ async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
             .await
             .unwrap();
     }
-    let f = SamenwerkingenFilter::default();
+    let f = SamenwerkingenQuery::default();
     let p0 = g.samenwerkingen(0, 2, &f).await.unwrap();
     assert_eq!(p0.items.len(), 2);
     assert_eq!(
@@ -202,7 +202,7 @@ async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 6, "pages overlap or miss items");
-    let partner = SamenwerkingenFilter {
+    let partner = SamenwerkingenQuery {
         rol: Some(Rol::Ketenpartner),
         ..Default::default()
     };
@@ -210,7 +210,7 @@ async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
         v.samenwerkingen(0, 20, &partner).await.unwrap().items.len(),
         1
     );
-    let on_title = SamenwerkingenFilter {
+    let on_title = SamenwerkingenQuery {
         titel: Some("herzien".into()),
         ..Default::default()
     };
@@ -246,7 +246,7 @@ async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
         .actieverzoeken(
             0,
             20,
-            &ActieverzoekenFilter {
+            &ActieverzoekenQuery {
                 samenwerking_id: Some(sid.clone()),
                 ..Default::default()
             },
@@ -303,7 +303,7 @@ async fn samenwerkingen_deelnemers_paging_and_actieverzoeken() {
         .notificaties(
             0,
             50,
-            &NotificatiesFilter {
+            &NotificatiesQuery {
                 samenwerking_id: Some(sid.clone()),
                 ..Default::default()
             },
@@ -490,7 +490,7 @@ async fn service_errors_map_to_client_errors() {
         privilege: Privilege::VolledigeToegang,
     };
     assert!(matches!(
-        g.nodig_uit(&sid, &again).await,
+        g.deelnemer_uitnodigen(&sid, &again).await,
         Err(ClientError::Conflict(_))
     ));
     assert!(matches!(
@@ -537,7 +537,7 @@ async fn offline_opens_the_breaker_which_fails_fast_and_closes_when_back() {
     for _ in 0..5 {
         let t = Instant::now();
         let r = clone
-            .samenwerkingen(0, 20, &SamenwerkingenFilter::default())
+            .samenwerkingen(0, 20, &SamenwerkingenQuery::default())
             .await;
         assert!(matches!(r, Err(ClientError::Offline(_))), "{r:?}");
         assert!(

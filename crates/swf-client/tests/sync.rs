@@ -751,6 +751,31 @@ async fn a_corrupt_mirror_is_set_aside_and_rebuilt() {
     );
 }
 
+/// Not a test on its own: the child process of the kill test below. It makes a first sync
+/// in its own process, as `swf sync` does (the engine's defaults, a system token).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper: run by kill_during_first_sync_leaves_a_consistent_mirror_that_completes_on_restart"]
+async fn kind_synchroniseert() {
+    let (Some(dir), Ok(url), Ok(token)) = (
+        std::env::var_os("SWF_SYNC_KIND_MIRROR"),
+        std::env::var("SWF_SYNC_KIND_URL"),
+        std::env::var("SWF_SYNC_KIND_TOKEN"),
+    ) else {
+        return;
+    };
+    let mirror = open(Path::new(&dir)).await;
+    let s = session::with_token(
+        &mirror,
+        RemoteConfig::new(&url),
+        SyncConfig::default(),
+        &token,
+    )
+    .await
+    .expect("session");
+    s.engine.sync_once().await.expect("first sync");
+    mirror.close().await;
+}
+
 #[tokio::test]
 async fn kill_during_first_sync_leaves_a_consistent_mirror_that_completes_on_restart() {
     let srv = Server::start_with_users(&[]).await;
@@ -763,13 +788,18 @@ async fn kill_during_first_sync_leaves_a_consistent_mirror_that_completes_on_res
     }
     let dir = tempfile::tempdir().unwrap();
     let token = srv.token(VRV);
-    // `swf sync` in its own process, killed as soon as the first batches are on disk
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_swf"))
-        .args(["--json", "sync"])
-        .env("SWF_HOME", dir.path())
-        .env("SWF_TOKEN", &token)
-        .env("SWF_SERVICE", &srv.url)
-        .env("SWF_SECRETS", "memory")
+    // a first sync in its own process (as `swf sync` makes it), killed as soon as the first
+    // batches are on disk
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "kind_synchroniseert",
+            "--include-ignored",
+            "--test-threads=1",
+        ])
+        .env("SWF_SYNC_KIND_MIRROR", dir.path())
+        .env("SWF_SYNC_KIND_URL", &srv.url)
+        .env("SWF_SYNC_KIND_TOKEN", &token)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -906,7 +936,7 @@ async fn following_applies_pushed_changes_quickly_and_rides_out_an_outage() {
 }
 
 #[tokio::test]
-async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
+async fn offline_beschikbaar_samenwerkingen_keep_all_their_documents_locally() {
     let srv = Server::start_with_users(&[]).await;
     let g = Raw::new(&srv, GEMEENTE);
     let (sid, _, _) = seed(&g, "Mee op locatie").await;
@@ -915,10 +945,10 @@ async fn available_offline_samenwerkingen_keep_all_their_documents_locally() {
     let m = open(dir.path()).await;
     let s = session_for(&srv, &m, VRV).await;
     s.engine.sync_once().await.unwrap();
-    m.set_available_offline(&sid, true).await.unwrap();
+    m.set_offline_beschikbaar(&sid, true).await.unwrap();
     assert_eq!(s.engine.cache_offline_documenten().await.unwrap(), 2);
     let d = m.samenwerking(&sid).await.unwrap().unwrap();
-    assert!(d.beschikbaar_offline);
+    assert!(d.offline_beschikbaar);
     assert!(
         d.documenten.iter().all(|x| x.cached),
         "all documents of it are local"

@@ -119,7 +119,8 @@ async fn five_exercises_through_the_use_cases_with_the_right_buttons_at_every_st
             documenten: vec![doc.document_id],
         })
         .await
-        .expect("sent");
+        .expect("sent")
+        .actieverzoek_id;
     let s = gem.scherm(&id).await.unwrap().unwrap();
     let a = &s.actieverzoeken[0];
     assert_eq!(a.partij, Partij::Zender);
@@ -140,7 +141,8 @@ async fn five_exercises_through_the_use_cases_with_the_right_buttons_at_every_st
             documenten: vec![doc.document_id],
         })
         .await
-        .expect("sent again");
+        .expect("sent again")
+        .actieverzoek_id;
 
     // --- 2. adviseur: notificaties, deelnemers, the request and its document, report, ready
     vrv.engine.sync_once().await.unwrap();
@@ -314,7 +316,8 @@ async fn a_status_change_made_meanwhile_is_refused_not_overwritten() {
             documenten: vec![],
         })
         .await
-        .unwrap();
+        .unwrap()
+        .actieverzoek_id;
     vrv.engine.sync_once().await.unwrap();
     // the sender withdraws while the adviser's screen still shows it OPEN
     gem.actieverzoek_status(verzoek, S::Ingetrokken, None)
@@ -387,4 +390,190 @@ async fn the_account_keeps_the_users_name_across_a_restart() {
     let sys = session_for(&srv, sys_dir.path(), VRV).await;
     assert_eq!(sys.account.naam, None);
     assert_eq!(sys.account.gebruikersnaam, None);
+}
+
+/// Local changes publish the same change notice as a sync (the one the desktop shell forwards
+/// as `mirror-gewijzigd`), from the engine: marking notificaties read, and keeping a
+/// samenwerking offline beschikbaar (on and off). What changes nothing publishes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_changes_publish_the_change_notice_like_a_sync() {
+    use swf_client::mirror::{ChangeKind, NotificatieFilter};
+    use tokio::sync::broadcast::error::TryRecvError;
+    let srv = Server::start(&[]).await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gem = session_for(&srv, &tmp.path().join("gemeente"), GEMEENTE).await;
+    let p = no_progress();
+    let id = gem
+        .samenwerking_starten(&NieuweSamenwerking {
+            titel: "Schuur Achterweg 3".into(),
+            verzoeknummer: None,
+            partners: vec![NieuwePartner {
+                oin: VRV.into(),
+                privilege: Privilege::VolledigeToegang,
+            }],
+        })
+        .await
+        .unwrap();
+    let bestand = tmp.path().join("plattegrond.pdf");
+    std::fs::write(&bestand, b"%PDF-1.7 plattegrond").unwrap();
+    let doc = gem
+        .document_toevoegen(&id, &bestand, Vertrouwelijkheid::Rv, None, &p)
+        .await
+        .unwrap();
+    let vrv = session_for(&srv, &tmp.path().join("vrv"), VRV).await;
+    let mut notices = vrv.engine.subscribe();
+    let volgende = |rx: &mut tokio::sync::broadcast::Receiver<_>| rx.try_recv();
+
+    // notificaties read: the notificaties and the samenwerking (its unread counter)
+    let ongelezen = vrv
+        .engine
+        .mirror()
+        .notificaties(&NotificatieFilter {
+            samenwerking_id: Some(id.clone()),
+            alleen_ongelezen: true,
+            ..NotificatieFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(!ongelezen.items.is_empty(), "invited: a notificatie");
+    let ids: Vec<_> = ongelezen
+        .items
+        .iter()
+        .map(|n| n.notificatie.notificatie_id)
+        .collect();
+    let c = vrv.notificaties_gelezen(&ids).await.unwrap();
+    let notice = volgende(&mut notices).expect("published");
+    assert_eq!(notice, c);
+    let mut verwacht: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+    verwacht.sort();
+    assert_eq!(notice.ids(ChangeKind::Notificatie), verwacht.as_slice());
+    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.as_str()]);
+    let overzicht = vrv
+        .engine
+        .mirror()
+        .overview(&OverviewFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(overzicht.items[0].ongelezen_notificaties, 0);
+    // read already: nothing changed, nothing published
+    assert!(vrv.notificaties_gelezen(&ids).await.unwrap().is_empty());
+    assert!(matches!(volgende(&mut notices), Err(TryRecvError::Empty)));
+
+    // offline beschikbaar: the samenwerking changed; its documents come in the background
+    let ophalen = vrv
+        .offline_beschikbaar(&id, true)
+        .await
+        .unwrap()
+        .expect("switched on: the documents are fetched");
+    let notice = volgende(&mut notices).expect("published");
+    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.as_str()]);
+    assert_eq!(notice.changes.len(), 1, "{notice:?}");
+    assert_eq!(ophalen.wachten().await.unwrap(), 1);
+    assert!(vrv.scherm(&id).await.unwrap().unwrap().offline_beschikbaar);
+    assert!(vrv
+        .engine
+        .mirror()
+        .cached_document(doc.document_id)
+        .await
+        .unwrap()
+        .is_some());
+    // on again: nothing changed, nothing published, nothing left to fetch
+    let again = vrv.offline_beschikbaar(&id, true).await.unwrap().unwrap();
+    assert_eq!(again.wachten().await.unwrap(), 0);
+    assert!(matches!(volgende(&mut notices), Err(TryRecvError::Empty)));
+    // off
+    assert!(vrv.offline_beschikbaar(&id, false).await.unwrap().is_none());
+    let notice = volgende(&mut notices).expect("published");
+    assert_eq!(notice.ids(ChangeKind::Samenwerking), [id.as_str()]);
+    assert!(!vrv.scherm(&id).await.unwrap().unwrap().offline_beschikbaar);
+    // a samenwerking the mirror does not have: refused, nothing published
+    let r = vrv.offline_beschikbaar("SAM-ONBEKEND", true).await;
+    assert!(matches!(&r, Err(e) if e.code() == ErrorCode::NotFound));
+    assert!(matches!(volgende(&mut notices), Err(TryRecvError::Empty)));
+}
+
+/// Saving and opening documents: "save as" asks where with the document's safe name and
+/// downloads nothing when cancelled; the copy to open goes to `<map>/<id>/<name>`; a copy of
+/// what is already on this machine needs no session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_are_saved_and_opened_as_copies_under_a_safe_name() {
+    let srv = Server::start(&[]).await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gem = session_for(&srv, &tmp.path().join("gemeente"), GEMEENTE).await;
+    let p = no_progress();
+    let id = gem
+        .samenwerking_starten(&NieuweSamenwerking {
+            titel: "Loods".into(),
+            verzoeknummer: None,
+            partners: vec![],
+        })
+        .await
+        .unwrap();
+    let bestand = tmp.path().join("advies*brand?.pdf");
+    std::fs::write(&bestand, b"%PDF-1.7 advies").unwrap();
+    let doc = gem
+        .document_toevoegen(&id, &bestand, Vertrouwelijkheid::Rv, None, &p)
+        .await
+        .unwrap();
+    let d = doc.document_id;
+    let mirror = gem.engine.mirror().clone();
+    let doel = tmp.path().join("kopie.pdf");
+    assert_eq!(
+        swf_client::werk::lokaal_opslaan(&mirror, d, &doel)
+            .await
+            .unwrap(),
+        None,
+        "not on this machine yet"
+    );
+
+    // cancelled: nothing is downloaded
+    let gevraagd = std::sync::Mutex::new(None);
+    let r: Result<_, ClientError> = gem
+        .document_opslaan_als(
+            d,
+            |naam| {
+                *gevraagd.lock().unwrap() = Some(naam);
+                async { Ok(None) }
+            },
+            &p,
+        )
+        .await;
+    assert_eq!(r.unwrap(), None);
+    assert_eq!(
+        gevraagd.lock().unwrap().as_deref(),
+        Some("advies_brand_.pdf")
+    );
+    assert!(mirror.cached_document(d).await.unwrap().is_none());
+
+    // chosen: downloaded (verified) and saved there
+    let r: Result<_, ClientError> = gem
+        .document_opslaan_als(d, |_| async { Ok(Some(doel.clone())) }, &p)
+        .await;
+    assert_eq!(r.unwrap(), Some(doel.clone()));
+    assert_eq!(std::fs::read(&doel).unwrap(), b"%PDF-1.7 advies");
+
+    // the copy to open
+    let geopend = tmp.path().join("geopend");
+    let pad = gem
+        .document_kopie_om_te_openen(d, &geopend, &p)
+        .await
+        .unwrap();
+    assert_eq!(pad, geopend.join(d.to_string()).join("advies_brand_.pdf"));
+    assert_eq!(std::fs::read(&pad).unwrap(), b"%PDF-1.7 advies");
+
+    // cached now: a copy without a session, also with the service gone
+    drop(srv);
+    let tweede = tmp.path().join("tweede.pdf");
+    assert_eq!(
+        swf_client::werk::lokaal_opslaan(&mirror, d, &tweede)
+            .await
+            .unwrap(),
+        Some(tweede.clone())
+    );
+    assert_eq!(std::fs::read(&tweede).unwrap(), b"%PDF-1.7 advies");
+    // a document the mirror does not know is NotFound
+    let r: Result<_, ClientError> = gem
+        .document_opslaan_als(uuid::Uuid::new_v4(), |_| async { Ok(None) }, &p)
+        .await;
+    assert!(matches!(&r, Err(e) if e.code() == ErrorCode::NotFound));
 }

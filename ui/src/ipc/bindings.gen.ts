@@ -79,7 +79,7 @@ async samenwerking(samenwerkingId: string) : Promise<Result<SamenwerkingScherm |
     else return { status: "error", error: e  as any };
 }
 },
-async notificaties(filter: NotificatiesFilter) : Promise<Result<NotificatiePage, IpcError>> {
+async notificaties(filter: NotificatieFilter) : Promise<Result<NotificatiePage, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("notificaties", { filter }) };
 } catch (e) {
@@ -87,6 +87,9 @@ async notificaties(filter: NotificatiesFilter) : Promise<Result<NotificatiePage,
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Read marks are local; the engine publishes the change (`mirror-gewijzigd`) as for a sync.
+ */
 async notificatiesGelezen(ids: string[]) : Promise<Result<null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("notificaties_gelezen", { ids }) };
@@ -196,8 +199,9 @@ async documentVerwijderen(documentId: string) : Promise<Result<null, IpcError>> 
 }
 },
 /**
- * Ask where to save (system dialog), then download (verified) and save there. `null` when
- * cancelled. With `SWF_E2E_OPSLAAN_MAP` set, saves into that folder under the document's name.
+ * Ask where to save (system dialog, proposing the document's safe name), then download
+ * (verified) and save there. `null` when cancelled. With `SWF_E2E_OPSLAAN_MAP` set, saves into
+ * that folder under the document's name.
  */
 async documentOpslaan(documentId: string, overdrachtId: string) : Promise<Result<string | null, IpcError>> {
     try {
@@ -209,7 +213,8 @@ async documentOpslaan(documentId: string, overdrachtId: string) : Promise<Result
 },
 /**
  * Download when needed and open with the system viewer. The viewer gets a copy under the
- * document's own name (`<data>/geopend/<id>/`), never the verified cache file itself.
+ * document's own name (`<data>/geopend/<id>/`, made by the engine), never the verified cache
+ * file itself.
  */
 async documentOpenen(documentId: string, overdrachtId: string) : Promise<Result<null, IpcError>> {
     try {
@@ -252,7 +257,8 @@ async historie(samenwerkingId: string) : Promise<Result<HistorieRegel[], IpcErro
 }
 },
 /**
- * Keep all documents of a samenwerking on this machine (or stop doing so).
+ * Keep all documents of a samenwerking on this machine (or stop doing so). The engine
+ * publishes the change (`mirror-gewijzigd`) and fetches the documents in the background.
  */
 async offlineBeschikbaar(samenwerkingId: string, aan: boolean) : Promise<Result<null, IpcError>> {
     try {
@@ -461,6 +467,11 @@ oin: string; privilege: Privilege }
  * Input of "samenwerking starten".
  */
 export type NieuweSamenwerking = { titel: string; verzoeknummer?: string | null; partners?: NieuwePartner[] }
+/**
+ * The notificaties filter as the UI sends it (the mirror's `NotificatieFilter`, with
+ * the page capped).
+ */
+export type NotificatieFilter = { samenwerkingId?: string | null; alleenOngelezen?: boolean; limit: number; offset: number }
 export type NotificatieItem = ({ notificatieId: string; notificatieType: NotificatieType; samenwerkingId: string; samenwerkVorm: SamenwerkVorm; notificatieTitel: string; notificatieTekst: string; eventInitiator: Oin; eventInitiatorNaam: string; deelnemer: Oin; deelnemerNaam: string; eventDatumTijd: string; properties: Partial<{ [key in string]: JsonValue }>; _links: Partial<{ [key in string]: Link }> }) & { gelezen: boolean }
 export type NotificatiePage = { 
 /**
@@ -472,7 +483,6 @@ items: NotificatieItem[]; total: number }
  * are returned only to clients that send the extensions header (a DSO client would throw).
  */
 export type NotificatieType = "DOCUMENT_TOEGEVOEGD" | "DOCUMENT_GEWIJZIGD" | "DOCUMENT_VERWIJDERD" | "STATUS_ACTIEVERZOEK_GEWIJZIGD" | "UITNODIGING_KETENPARTNER" | "VERZOEK_OPHALEN_GESLAAGD" | "NIEUW_BERICHT" | "DEELNEMER_VERWIJDERD" | "PRIVILEGE_GEWIJZIGD" | "SAMENWERKING_GEWIJZIGD" | "SAMENWERKING_GESLOTEN" | "SAMENWERKING_VERWIJDERD" | "VERWIJDERING_GEPLAND"
-export type NotificatiesFilter = { samenwerkingId?: string | null; alleenOngelezen?: boolean; limit: number; offset: number }
 export type OefenGebruiker = { gebruikersnaam: string; naam: string; 
 /**
  * The name of the user's organisation.
@@ -603,7 +613,7 @@ ontvangers: Deelnemer[];
 /**
  * Newest first.
  */
-notificaties: NotificatieItem[]; beschikbaarOffline: boolean }
+notificaties: NotificatieItem[]; offlineBeschikbaar: boolean }
 /**
  * Status of a samenwerking. `VERWIJDERD` is never shown on the wire to a caller: a deleted
  * samenwerking answers 404; the value exists for the tombstone and the audit log.

@@ -22,7 +22,7 @@ export type {
   HistorieRegel,
   Instellingen,
   MirrorGewijzigd,
-  NotificatiesFilter,
+  NotificatieFilter,
   NotificatieItem,
   NotificatiePage,
   OefenGebruiker,

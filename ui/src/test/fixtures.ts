@@ -235,7 +235,7 @@ export function schermInitiator(over: Partial<SamenwerkingScherm> = {}): Samenwe
     actieverzoeken: [actieverzoek()],
     ontvangers: [partner.deelnemer],
     notificaties: [],
-    beschikbaarOffline: false,
+    offlineBeschikbaar: false,
     ...over,
   };
 }

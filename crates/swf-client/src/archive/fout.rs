@@ -1,4 +1,5 @@
 //! What can go wrong while archiving or checking an archive, in words for the user.
+use crate::error::ErrorCode;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -53,6 +54,25 @@ pub enum ArchiefFout {
 }
 
 pub type Resultaat<T> = std::result::Result<T, ArchiefFout>;
+
+impl ArchiefFout {
+    /// The engine's closed set of codes, for the app and the CLI to branch on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ArchiefFout::SchijfVol { .. } => ErrorCode::StorageFull,
+            ArchiefFout::GeenToegang { .. } => ErrorCode::Forbidden,
+            ArchiefFout::OnbekendeSamenwerking(_) => ErrorCode::NotFound,
+            ArchiefFout::GeenAccount => ErrorCode::Unauthorized,
+            // they could be fetched when the service is reachable
+            ArchiefFout::DocumentenOntbreken(_) => ErrorCode::Offline,
+            ArchiefFout::GeenArchief(..) | ArchiefFout::Ongeldig { .. } => ErrorCode::Validation,
+            ArchiefFout::Client(e) => e.code(),
+            ArchiefFout::Bestand { .. }
+            | ArchiefFout::HashKloptNiet { .. }
+            | ArchiefFout::Intern(_) => ErrorCode::Internal,
+        }
+    }
+}
 
 /// ENOSPC / EDQUOT on Unix; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
 pub(crate) fn is_vol(e: &std::io::Error) -> bool {

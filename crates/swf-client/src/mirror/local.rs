@@ -133,8 +133,14 @@ impl Mirror {
         Ok(new)
     }
 
-    pub async fn set_available_offline(&self, samenwerking_id: &str, on: bool) -> Result<()> {
-        if on {
+    /// Keep (or stop keeping) a samenwerking's documents on this machine. Returns what changed
+    /// for the app: the samenwerking, when its setting actually changed.
+    pub async fn set_offline_beschikbaar(
+        &self,
+        samenwerking_id: &str,
+        on: bool,
+    ) -> Result<Changed> {
+        let done = if on {
             sqlx::query(
                 "INSERT INTO lokaal.offline_beschikbaar (samenwerking_id, sinds) VALUES (?, ?) \
                  ON CONFLICT (samenwerking_id) DO NOTHING",
@@ -142,18 +148,22 @@ impl Mirror {
             .bind(samenwerking_id)
             .bind(ts(&Utc::now()))
             .execute(self.pool())
-            .await?;
+            .await?
         } else {
             sqlx::query("DELETE FROM lokaal.offline_beschikbaar WHERE samenwerking_id = ?")
                 .bind(samenwerking_id)
                 .execute(self.pool())
-                .await?;
+                .await?
+        };
+        let mut changes = ChangeSet::default();
+        if done.rows_affected() > 0 {
+            changes.add(ChangeKind::Samenwerking, samenwerking_id);
         }
-        Ok(())
+        Ok(changes.into_changed())
     }
 
-    /// Samenwerkingen marked "available offline", sorted.
-    pub async fn available_offline(&self) -> Result<Vec<String>> {
+    /// Samenwerkingen marked "offline beschikbaar", sorted.
+    pub async fn offline_beschikbaar(&self) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT samenwerking_id FROM lokaal.offline_beschikbaar ORDER BY samenwerking_id",
         )

@@ -210,7 +210,7 @@ impl Mirror {
         .into_iter()
         .map(notificatie_item)
         .collect::<Result<Vec<_>>>()?;
-        let beschikbaar_offline: bool = sqlx::query_scalar(
+        let offline_beschikbaar: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM lokaal.offline_beschikbaar WHERE samenwerking_id = ?)",
         )
         .bind(id)
@@ -223,7 +223,7 @@ impl Mirror {
             documenten,
             actieverzoeken,
             notificaties,
-            beschikbaar_offline,
+            offline_beschikbaar,
         }))
     }
 

@@ -298,7 +298,7 @@ pub struct SamenwerkingDetail {
     pub actieverzoeken: Vec<ActieverzoekItem>,
     /// Newest first.
     pub notificaties: Vec<NotificatieItem>,
-    pub beschikbaar_offline: bool,
+    pub offline_beschikbaar: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,9 +26,10 @@ pub struct MijnOrganisatie {
     pub naam: Option<String>,
 }
 
-/// Filters of `GET /samenwerkingen`.
+/// The query of `GET /samenwerkingen` (what is sent to the service; the screens filter the
+/// mirror with `mirror::OverviewFilter`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct SamenwerkingenFilter {
+pub struct SamenwerkingenQuery {
     pub status: Option<SamenwerkingStatus>,
     pub rol: Option<Rol>,
     /// Part of the title.
@@ -38,9 +39,9 @@ pub struct SamenwerkingenFilter {
     pub sort: Option<String>,
 }
 
-/// Filters of `GET /actieverzoeken`.
+/// The query of `GET /actieverzoeken`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ActieverzoekenFilter {
+pub struct ActieverzoekenQuery {
     pub samenwerking_id: Option<String>,
     pub ontvanger: Option<Oin>,
     pub zender: Option<Oin>,
@@ -49,9 +50,10 @@ pub struct ActieverzoekenFilter {
     pub status_niet: Option<ActieverzoekStatus>,
 }
 
-/// Filters of `GET /notificaties`.
+/// The query of `GET /notificaties` (the screens filter the mirror with
+/// `mirror::NotificatieFilter`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct NotificatiesFilter {
+pub struct NotificatiesQuery {
     pub samenwerking_id: Option<String>,
     /// Any of these types (empty: all).
     pub typen: Vec<NotificatieType>,
@@ -144,14 +146,14 @@ impl RemoteApi {
         &self,
         pagina: u64,
         aantal: u64,
-        filter: &SamenwerkingenFilter,
+        query: &SamenwerkingenQuery,
     ) -> Result<Lijst<Samenwerking>> {
         let call = paged(Call::get("/samenwerkingen"), pagina, aantal)
-            .query_opt("status", filter.status)
-            .query_opt("rol", filter.rol)
-            .query_opt("titel", filter.titel.as_ref())
-            .query_opt("verzoeknummer", filter.verzoeknummer.as_ref())
-            .query_opt("_sort", filter.sort.as_ref());
+            .query_opt("status", query.status)
+            .query_opt("rol", query.rol)
+            .query_opt("titel", query.titel.as_ref())
+            .query_opt("verzoeknummer", query.verzoeknummer.as_ref())
+            .query_opt("_sort", query.sort.as_ref());
         self.list(call, "samenwerkingen").await
     }
 
@@ -220,7 +222,7 @@ impl RemoteApi {
         .await
     }
 
-    pub async fn nodig_uit(
+    pub async fn deelnemer_uitnodigen(
         &self,
         samenwerking_id: &str,
         req: &DeelnemerUitnodigen,
@@ -302,14 +304,14 @@ impl RemoteApi {
         &self,
         pagina: u64,
         aantal: u64,
-        filter: &ActieverzoekenFilter,
+        query: &ActieverzoekenQuery,
     ) -> Result<Lijst<Actieverzoek>> {
         let call = paged(Call::get("/actieverzoeken"), pagina, aantal)
-            .query_opt("samenwerkingId", filter.samenwerking_id.as_ref())
-            .query_opt("ontvanger", filter.ontvanger.as_ref().map(Oin::as_str))
-            .query_opt("zender", filter.zender.as_ref().map(Oin::as_str))
-            .query_opt("status", filter.status)
-            .query_opt("status[not]", filter.status_niet);
+            .query_opt("samenwerkingId", query.samenwerking_id.as_ref())
+            .query_opt("ontvanger", query.ontvanger.as_ref().map(Oin::as_str))
+            .query_opt("zender", query.zender.as_ref().map(Oin::as_str))
+            .query_opt("status", query.status)
+            .query_opt("status[not]", query.status_niet);
         self.list(call, "actieverzoeken").await
     }
 
@@ -404,10 +406,10 @@ impl RemoteApi {
         &self,
         pagina: u64,
         aantal: u64,
-        filter: &NotificatiesFilter,
+        query: &NotificatiesQuery,
     ) -> Result<Lijst<Notificatie>> {
-        let typen = (!filter.typen.is_empty()).then(|| {
-            filter
+        let typen = (!query.typen.is_empty()).then(|| {
+            query
                 .typen
                 .iter()
                 .map(|t| t.as_str())
@@ -415,10 +417,10 @@ impl RemoteApi {
                 .join(",")
         });
         let call = paged(Call::get("/notificaties"), pagina, aantal)
-            .query_opt("samenwerkingId", filter.samenwerking_id.as_ref())
+            .query_opt("samenwerkingId", query.samenwerking_id.as_ref())
             .query_opt("notificatieType", typen)
-            .query_opt("eventDatumTijd[gt]", filter.na.as_ref().map(time))
-            .query_opt("eventDatumTijd[lte]", filter.tot_en_met.as_ref().map(time));
+            .query_opt("eventDatumTijd[gt]", query.na.as_ref().map(time))
+            .query_opt("eventDatumTijd[lte]", query.tot_en_met.as_ref().map(time));
         self.list(call, "notificaties").await
     }
 

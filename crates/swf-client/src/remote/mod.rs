@@ -20,7 +20,7 @@ pub mod sse;
 mod transfer;
 
 pub use api::{
-    ActieverzoekenFilter, Lijst, MijnOrganisatie, NotificatiesFilter, SamenwerkingenFilter,
+    ActieverzoekenQuery, Lijst, MijnOrganisatie, NotificatiesQuery, SamenwerkingenQuery,
 };
 pub use transfer::{Downloaded, Progress};
 

@@ -6,7 +6,7 @@ use super::planner::{plan, Step};
 use crate::error::{ClientError, Result};
 use crate::mirror::{Batch, Changed, FullSyncUpdate, Mirror, MirrorOp};
 use crate::remote::{
-    ActieverzoekenFilter, Lijst, NotificatiesFilter, RemoteApi, SamenwerkingenFilter,
+    ActieverzoekenQuery, Lijst, NotificatiesQuery, RemoteApi, SamenwerkingenQuery,
 };
 use chrono::{DateTime, Utc};
 use futures_util::{stream, StreamExt, TryStreamExt};
@@ -177,7 +177,9 @@ impl Engine {
         self.inner.status.send_modify(f);
     }
 
-    fn publish(&self, c: Changed) {
+    /// Tell the subscribers what changed in the mirror: a batch of a sync, or a local change
+    /// made by a use case (`werk`), so both reach the screens the same way.
+    pub(crate) fn publish(&self, c: Changed) {
         if !c.is_empty() {
             // no subscribers is fine
             let _ = self.inner.changed.send(c);
@@ -273,7 +275,7 @@ impl Engine {
         report.volledig = true;
         self.set_status(|s| s.volledige_sync = true);
         let size = self.inner.config.page_size;
-        let filter = SamenwerkingenFilter {
+        let query = SamenwerkingenQuery {
             sort: Some("creatieDatumTijd".into()),
             ..Default::default()
         };
@@ -284,7 +286,7 @@ impl Engine {
             let page = self
                 .inner
                 .remote
-                .samenwerkingen(p.pagina, size, &filter)
+                .samenwerkingen(p.pagina, size, &query)
                 .await?;
             let total = page.page.total_elements;
             if p.totaal.is_some_and(|t| t != total) && restarts < 5 {
@@ -424,22 +426,22 @@ impl Engine {
 
     async fn all_actieverzoeken(&self, sid: &str) -> Result<Vec<Actieverzoek>> {
         let size = self.inner.config.page_size;
-        let filter = ActieverzoekenFilter {
+        let query = ActieverzoekenQuery {
             samenwerking_id: Some(sid.to_owned()),
             ..Default::default()
         };
         let remote = &self.inner.remote;
-        all_pages(size, |pagina| remote.actieverzoeken(pagina, size, &filter)).await
+        all_pages(size, |pagina| remote.actieverzoeken(pagina, size, &query)).await
     }
 
     async fn all_notificaties(&self, sid: Option<&str>) -> Result<Vec<Notificatie>> {
         let size = self.inner.config.page_size;
-        let filter = NotificatiesFilter {
+        let query = NotificatiesQuery {
             samenwerking_id: sid.map(str::to_owned),
             ..Default::default()
         };
         let remote = &self.inner.remote;
-        all_pages(size, |pagina| remote.notificaties(pagina, size, &filter)).await
+        all_pages(size, |pagina| remote.notificaties(pagina, size, &query)).await
     }
 
     /// The actieverzoek with its berichten (read only when it has any).
@@ -784,12 +786,12 @@ impl Engine {
         Ok(dest)
     }
 
-    /// Download every not yet cached document of the samenwerkingen marked "available
-    /// offline". Returns how many were downloaded.
+    /// Download every not yet cached document of the samenwerkingen marked "offline
+    /// beschikbaar". Returns how many were downloaded.
     pub async fn cache_offline_documenten(&self) -> Result<usize> {
         let mirror = &self.inner.mirror;
         let mut n = 0;
-        for sid in mirror.available_offline().await? {
+        for sid in mirror.offline_beschikbaar().await? {
             let Some(detail) = mirror.samenwerking(&sid).await? else {
                 continue;
             };

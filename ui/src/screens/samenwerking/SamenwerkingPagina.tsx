@@ -105,7 +105,7 @@ function OfflineToggle({ scherm }: { scherm: SamenwerkingScherm }) {
         id="offline-beschikbaar"
         label={t.samenwerking.offlineBeschikbaar}
         description={t.samenwerking.offlineBeschikbaarUitleg}
-        checked={scherm.beschikbaarOffline}
+        checked={scherm.offlineBeschikbaar}
         disabled={actie.busy}
         onChange={(e) => {
           const aan = e.target.checked;

@@ -414,3 +414,122 @@ async fn logout_with_a_system_token_says_the_administrator_revokes_it() {
     assert_eq!(swf.json(&["ls"]), before);
     swf.ok(&["sync"]);
 }
+
+/// `swf archief`: a small samenwerking becomes a verified BagIt bag in the folder asked for;
+/// the path is printed (stdout) and with `--json` the whole result. An unknown samenwerking is
+/// "not found" (exit 5), and nothing is left behind.
+#[tokio::test]
+async fn archief_makes_a_verified_bag_of_a_samenwerking() {
+    let srv = Server::start(&[]).await;
+    let g = Raw::new(&srv, GEMEENTE);
+    let (_, s) = g
+        .send(
+            Method::POST,
+            "/samenwerkingen",
+            Some(json!({"titel": "Schuur Achterweg 3", "deelnemers": [{"oin": VRV, "privilege": "VOLLEDIGE_TOEGANG"}]})),
+        )
+        .await;
+    let sid = s["samenwerkingId"].as_str().unwrap().to_owned();
+    g.upload(
+        &sid,
+        "plattegrond.pdf",
+        b"%PDF-1.7 plattegrond".to_vec(),
+        "RV",
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let swf = Swf {
+        home: home.path(),
+        url: srv.url.clone(),
+        token: srv.token(VRV),
+    };
+    swf.ok(&["sync"]);
+
+    let kast = home.path().join("archief");
+    let a = swf.json(&["archief", &sid, "--map", kast.to_str().unwrap()]);
+    let pad = std::path::PathBuf::from(a["pad"].as_str().unwrap());
+    assert!(pad.is_dir(), "{a}");
+    assert_eq!(pad.parent(), Some(kast.as_path()));
+    assert_eq!(a["documenten"], 1);
+    assert_eq!(a["historieOpgenomen"], true);
+    assert!(pad.join("bagit.txt").is_file());
+    let c = swf_client::archive::verify(&pad).expect("the bag verifies");
+    assert!(c.bestanden > 0, "{c:?}");
+
+    // people get the path on stdout
+    let tweede = home.path().join("tweede");
+    let out = swf.ok(&["archief", &sid, "--map", tweede.to_str().unwrap()]);
+    let pad2 = std::path::PathBuf::from(out.trim());
+    assert!(pad2.starts_with(&tweede) && pad2.is_dir(), "{out}");
+    swf_client::archive::verify(&pad2).expect("the second bag verifies");
+
+    let leeg = home.path().join("leeg");
+    let out = swf.cmd(&[
+        "archief",
+        "SAM-BESTAAT-NIET",
+        "--map",
+        leeg.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("fout: "));
+    assert!(std::fs::read_dir(&leeg).map_or(true, |mut d| d.next().is_none()));
+}
+
+/// `swf deelnemer uitnodigen|toegang|verwijderen` go through the engine's use cases: the
+/// initiator invites, changes access and removes; a bad OIN is refused before anything is sent.
+#[tokio::test]
+async fn the_initiator_invites_changes_access_and_removes_a_deelnemer() {
+    let srv = Server::start(&[]).await;
+    let g = Raw::new(&srv, GEMEENTE);
+    let (_, s) = g
+        .send(
+            Method::POST,
+            "/samenwerkingen",
+            Some(json!({"titel": "Kantoor Stationsplein 9"})),
+        )
+        .await;
+    let sid = s["samenwerkingId"].as_str().unwrap().to_owned();
+    let home = tempfile::tempdir().unwrap();
+    let swf = Swf {
+        home: home.path(),
+        url: srv.url.clone(),
+        token: srv.token(GEMEENTE),
+    };
+    swf.ok(&["sync"]);
+
+    let out = swf.cmd(&["deelnemer", "uitnodigen", &sid, "--oin", "123"]);
+    assert_eq!(out.status.code(), Some(6));
+    let d = swf.json(&["deelnemer", "uitnodigen", &sid, "--oin", BUREAU]);
+    assert_eq!(d["oin"], BUREAU);
+    assert_eq!(d["privilege"], "BEPERKTE_TOEGANG");
+    let show = swf.json(&["show", &sid]);
+    assert_eq!(show["deelnemers"].as_array().unwrap().len(), 2, "{show}");
+
+    let d = swf.json(&[
+        "deelnemer",
+        "toegang",
+        &sid,
+        "--oin",
+        BUREAU,
+        "--toegang",
+        "volledig",
+    ]);
+    assert_eq!(d["privilege"], "VOLLEDIGE_TOEGANG");
+    let (_, dn) = g
+        .send(
+            Method::GET,
+            &format!("/samenwerkingen/{sid}/deelnemers/{BUREAU}"),
+            None,
+        )
+        .await;
+    assert_eq!(dn["privilege"], "VOLLEDIGE_TOEGANG");
+
+    swf.ok(&["deelnemer", "verwijderen", &sid, "--oin", BUREAU]);
+    let show = swf.json(&["show", &sid]);
+    assert_eq!(show["deelnemers"].as_array().unwrap().len(), 1, "{show}");
+}
