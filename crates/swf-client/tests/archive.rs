@@ -8,6 +8,9 @@
 //! `SWF_TEST_MDTO_XSD` (else the copy in tests/archive/). When one is
 //! missing the test fails with `CI=true` or `SWF_TEST_VALIDATORS=required`, and otherwise says so and skips that check.
 mod common;
+// the zip and the full disk (kept apart to keep this file readable)
+#[path = "archive/zip_en_schijf.rs"]
+mod zip_en_schijf;
 use common::*;
 use sha2::{Digest, Sha256};
 use std::io::BufRead;

@@ -55,7 +55,8 @@ fn lock_naam(naam: &str) -> String {
 }
 
 /// A bag being written in its temporary folder. Dropped before [`BagSchrijver::voltooi`]
-/// succeeded, it removes the folder and its lock file (a cancelled export leaves nothing).
+/// succeeded, it removes the folder, a temporary zip and its lock file (a cancelled export
+/// leaves nothing).
 pub struct BagSchrijver {
     temp: PathBuf,
     doel: PathBuf,
@@ -71,6 +72,13 @@ impl Drop for BagSchrijver {
     fn drop(&mut self) {
         if !self.klaar {
             let _ = std::fs::remove_dir_all(&self.temp);
+            if let (Some(map), Some(naam)) = (
+                self.doel.parent(),
+                self.doel.file_name().and_then(|n| n.to_str()),
+            ) {
+                let _ = std::fs::remove_file(map.join(temp_naam(&format!("{naam}.zip"))));
+                let _ = std::fs::remove_file(map.join(temp_naam(&format!("{naam}.zip.sha256"))));
+            }
             drop(self.lock.take());
             let _ = std::fs::remove_file(&self.lock_pad);
         }
@@ -401,6 +409,8 @@ impl BagSchrijver {
                 opslaan: g.origineel,
             })
             .collect();
+        // a failure, or a dropped future, removes the temporary zip and .sha256 with the bag
+        // folder (Drop); the thread removes a zip it could not finish itself
         let (bag, z) = (self.temp.clone(), zip_temp.clone());
         let resultaat = blokkerend(
             move |stop, melden| {
@@ -414,7 +424,6 @@ impl BagSchrijver {
             voortgang,
         )
         .await;
-        let mut weg = WegBijFout(Some(&zip_temp));
         let (controle, sha256, grootte) = resultaat?;
         let verwacht: u64 = self.payload.iter().map(|g| g.grootte).sum();
         if controle.bestanden != self.payload.len() as u64 || controle.bytes != verwacht {
@@ -429,7 +438,6 @@ impl BagSchrijver {
                 )],
             });
         }
-        let mut weg_sha = WegBijFout(Some(&sha_temp));
         let regel = zipbestand::sha256_regel(&sha256, &zip_naam);
         let mut f = tokio::fs::OpenOptions::new()
             .write(true)
@@ -444,12 +452,10 @@ impl BagSchrijver {
         // .sha256 (a crash between the two renames leaves a good zip, and a temporary
         // .sha256 that cleanup_stale removes)
         std::fs::rename(&zip_temp, &zip).map_err(io(&zip))?;
-        weg.0 = None;
         if let Err(e) = std::fs::rename(&sha_temp, &sha) {
             let _ = std::fs::remove_file(&zip);
             return Err(io(&sha)(e));
         }
-        weg_sha.0 = None;
         sync_map(&map)?;
         // the bag folder and the lock go (Drop), the zip is the archive
         drop(self);

@@ -71,6 +71,14 @@ pub(crate) fn schrijf(
     stop: &AtomicBool,
     melden: &mut dyn FnMut(Voortgang),
 ) -> Resultaat<()> {
+    for i in items {
+        if !relatief_ok(&i.rel) {
+            return Err(ArchiefFout::Intern(format!(
+                "ongeldig pad in het archief: {:?}",
+                i.rel
+            )));
+        }
+    }
     let bestand = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -80,18 +88,36 @@ pub(crate) fn schrijf(
         pad: doel,
         houden: false,
     };
+    // on a failure, the zip writer finishes the archive when dropped (and says so on stderr
+    // when that fails too); `weg` then removes the file
     let mut zw = ZipWriter::new(BufWriter::with_capacity(BUFFER, bestand));
+    vul(&mut zw, bag, top, items, doel, tijd, stop, melden)?;
+    let bestand = zw
+        .finish()
+        .map_err(zip_fout(doel))?
+        .into_inner()
+        .map_err(|e| io(doel)(e.into_error()))?;
+    bestand.sync_all().map_err(io(doel))?;
+    weg.houden = true;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn vul(
+    zw: &mut ZipWriter<BufWriter<std::fs::File>>,
+    bag: &Path,
+    top: &str,
+    items: &[Item],
+    doel: &Path,
+    tijd: &DateTime<Utc>,
+    stop: &AtomicBool,
+    melden: &mut dyn FnMut(Voortgang),
+) -> Resultaat<()> {
     let basis = SimpleFileOptions::default()
         .last_modified_time(dos_tijd(tijd))
         .unix_permissions(0o644);
     let mut mappen = BTreeSet::new();
     for i in items {
-        if !relatief_ok(&i.rel) {
-            return Err(ArchiefFout::Intern(format!(
-                "ongeldig pad in het archief: {:?}",
-                i.rel
-            )));
-        }
         let mut p = i.rel.as_str();
         while let Some((ouder, _)) = p.rsplit_once('/') {
             mappen.insert(ouder.to_owned());
@@ -141,12 +167,6 @@ pub(crate) fn schrijf(
         v.bestanden += 1;
         melden(v);
     }
-    let schrijver = zw.finish().map_err(zip_fout(doel))?;
-    let bestand = schrijver
-        .into_inner()
-        .map_err(|e| io(doel)(e.into_error()))?;
-    bestand.sync_all().map_err(io(doel))?;
-    weg.houden = true;
     Ok(())
 }
 
@@ -452,8 +472,9 @@ mod tests {
                 "b.zip"
             ]
         );
+        // a dropped export removes its zip too
         drop(c);
-        assert_eq!(cleanup_stale(map).unwrap(), 1);
         assert_eq!(namen(map), ["b.zip"]);
+        assert_eq!(cleanup_stale(map).unwrap(), 0);
     }
 }
