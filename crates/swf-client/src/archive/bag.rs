@@ -1,18 +1,21 @@
 //! A BagIt 1.0 bag (RFC 8493) written durably: every file is hashed (SHA-256 and SHA-512)
-//! while it is written, fsynced, and the bag is assembled in a temporary folder next to the
-//! target whose name marks it as incomplete; it gets its final name only when complete and
+//! while it is written (documents on a blocking thread, in pieces), every file and folder is
+//! fsynced once the bag is complete (many at once), and the bag is assembled in a temporary
+//! folder next to the target whose name marks it as incomplete; it gets its final name only when complete and
 //! verified, or, zipped, only its verified zip gets a final name. [`verify`] re-reads any bag
 //! folder or zip against both payload manifests and the tag manifest; [`cleanup_stale`]
 //! removes what an interrupted export left behind.
 pub use super::controle::Controle;
-use super::controle::{blokkerend, relatief_ok, sha256_van, Map, BUFFER};
+use super::controle::{afgebroken, blokkerend, relatief_ok, sha256_van, sync_alles, Map, BUFFER};
 use super::fout::{io, ArchiefFout, Resultaat};
 use super::{zipbestand, Fase, Voortgang};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::BTreeSet;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::io::AsyncWriteExt;
 
 /// Temporary bag folders are `.swf-archief-<naam>.onvolledig`, held by a lock file
 /// `.swf-archief-<naam>.onvolledig.lock` while their export runs; a zip is written as
@@ -71,7 +74,18 @@ pub struct BagSchrijver {
 impl Drop for BagSchrijver {
     fn drop(&mut self) {
         if !self.klaar {
-            let _ = std::fs::remove_dir_all(&self.temp);
+            // renamed first: a write still in flight on a blocking thread (a dropped export)
+            // can then no longer land in the folder being removed; should the removal fail,
+            // cleanup_stale finds the renamed folder
+            let weg = PathBuf::from(format!("{}.weg{TEMP_SUFFIX}", self.temp.display()));
+            match std::fs::rename(&self.temp, &weg) {
+                Ok(()) => {
+                    let _ = std::fs::remove_dir_all(&weg);
+                }
+                Err(_) => {
+                    let _ = std::fs::remove_dir_all(&self.temp);
+                }
+            }
             if let (Some(map), Some(naam)) = (
                 self.doel.parent(),
                 self.doel.file_name().and_then(|n| n.to_str()),
@@ -188,26 +202,31 @@ impl BagSchrijver {
 
     async fn schrijf_los(&mut self, rel: &str, inhoud: &[u8]) -> Resultaat<Geschreven> {
         let pad = self.pad_voor(rel)?;
-        let mut f = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&pad)
-            .await
-            .map_err(io(&pad))?;
-        f.write_all(inhoud).await.map_err(io(&pad))?;
-        f.sync_all().await.map_err(io(&pad))?;
-        Ok(Geschreven {
+        let g = Geschreven {
             pad: rel.to_owned(),
             sha256: hex::encode(Sha256::digest(inhoud)),
             sha512: hex::encode(Sha512::digest(inhoud)),
             grootte: inhoud.len() as u64,
             kop: inhoud.iter().take(16).copied().collect(),
             origineel: false,
+        };
+        // fsynced with everything else before the bag is verified (`afronden`)
+        let inhoud = inhoud.to_vec();
+        tokio::task::spawn_blocking(move || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&pad)
+                .and_then(|mut f| f.write_all(&inhoud))
+                .map_err(io(&pad))
         })
+        .await
+        .map_err(|e| ArchiefFout::Intern(format!("schrijven afgebroken: {e}")))??;
+        Ok(g)
     }
 
-    /// Copy `bron` into the payload in pieces, hashing while streaming (never the whole file
-    /// in memory). `voortgang(bytes)` after every piece.
+    /// Copy `bron` into the payload in pieces on a blocking thread, hashing while streaming
+    /// (never the whole file in memory). `voortgang(bytes)` after every piece.
     pub async fn kopieer(
         &mut self,
         rel: &str,
@@ -215,41 +234,12 @@ impl BagSchrijver {
         voortgang: &mut (dyn FnMut(u64) + Send),
     ) -> Resultaat<Geschreven> {
         let pad = self.pad_voor(rel)?;
-        let mut src = tokio::fs::File::open(bron).await.map_err(io(bron))?;
-        let mut dst = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&pad)
-            .await
-            .map_err(io(&pad))?;
-        let mut buf = vec![0u8; BUFFER];
-        let (mut h256, mut h512) = (Sha256::new(), Sha512::new());
-        let mut grootte = 0u64;
-        let mut kop = Vec::new();
-        loop {
-            let n = src.read(&mut buf).await.map_err(io(bron))?;
-            if n == 0 {
-                break;
-            }
-            let stuk = &buf[..n];
-            if kop.len() < 16 {
-                kop.extend(stuk.iter().take(16 - kop.len()));
-            }
-            h256.update(stuk);
-            h512.update(stuk);
-            dst.write_all(stuk).await.map_err(io(&pad))?;
-            grootte += n as u64;
-            voortgang(n as u64);
-        }
-        dst.sync_all().await.map_err(io(&pad))?;
-        let g = Geschreven {
-            pad: rel.to_owned(),
-            sha256: hex::encode(h256.finalize()),
-            sha512: hex::encode(h512.finalize()),
-            grootte,
-            kop,
-            origineel: true,
-        };
+        let (bron, rel) = (bron.to_path_buf(), rel.to_owned());
+        let g = blokkerend(
+            move |stop, melden| kopieer_blokkerend(&bron, &pad, rel, stop, melden),
+            voortgang,
+        )
+        .await?;
         self.payload.push(g.clone());
         Ok(g)
     }
@@ -305,18 +295,24 @@ impl BagSchrijver {
             self.schrijf_los("tagmanifest-sha256.txt", tagmanifest.as_bytes())
                 .await?,
         );
-        for map in self.mappen.iter().rev() {
-            sync_map(map)?;
-        }
         self.tags = tags;
 
-        // read everything back before it may look complete
+        // make every file and folder durable, then read everything back before it may look
+        // complete
+        let bestanden: Vec<PathBuf> = self
+            .payload
+            .iter()
+            .chain(&self.tags)
+            .map(|g| self.temp.join(&g.pad))
+            .collect();
+        let mappen: Vec<PathBuf> = self.mappen.iter().rev().cloned().collect();
         let temp = self.temp.clone();
         let controle = blokkerend(
             move |stop, melden| {
+                sync_alles(&bestanden, &mappen)?;
                 super::controle::controleer(&mut Map(temp), Fase::Controleren, stop, melden)
             },
-            voortgang,
+            &mut |v| voortgang(v),
         )
         .await?;
         if controle.bestanden != payload.len() as u64 || controle.bytes != octets {
@@ -421,7 +417,7 @@ impl BagSchrijver {
                 weg.0 = None;
                 Ok((c, sha256, grootte))
             },
-            voortgang,
+            &mut |v| voortgang(v),
         )
         .await;
         let (controle, sha256, grootte) = resultaat?;
@@ -466,6 +462,52 @@ impl BagSchrijver {
             grootte,
         })
     }
+}
+
+fn kopieer_blokkerend(
+    bron: &Path,
+    pad: &Path,
+    rel: String,
+    stop: &AtomicBool,
+    voortgang: &mut dyn FnMut(u64),
+) -> Resultaat<Geschreven> {
+    let mut src = std::fs::File::open(bron).map_err(io(bron))?;
+    let mut dst = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(pad)
+        .map_err(io(pad))?;
+    let mut buf = vec![0u8; BUFFER];
+    let (mut h256, mut h512) = (Sha256::new(), Sha512::new());
+    let mut grootte = 0u64;
+    let mut kop = Vec::new();
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Err(afgebroken());
+        }
+        let n = src.read(&mut buf).map_err(io(bron))?;
+        if n == 0 {
+            break;
+        }
+        let stuk = &buf[..n];
+        if kop.len() < 16 {
+            kop.extend(stuk.iter().take(16 - kop.len()));
+        }
+        h256.update(stuk);
+        h512.update(stuk);
+        dst.write_all(stuk).map_err(io(pad))?;
+        grootte += n as u64;
+        voortgang(n as u64);
+    }
+    // fsynced with everything else before the bag is verified (`afronden`)
+    Ok(Geschreven {
+        pad: rel,
+        sha256: hex::encode(h256.finalize()),
+        sha512: hex::encode(h512.finalize()),
+        grootte,
+        kop,
+        origineel: true,
+    })
 }
 
 /// Removes a file when dropped, unless emptied.

@@ -345,9 +345,9 @@ pub(crate) fn sha256_van(pad: &Path, stop: &AtomicBool) -> Resultaat<(String, u6
 /// Run blocking work (reading or writing a gigabyte) on a blocking thread, passing its progress
 /// to `melden` on this task. When the returned future is dropped, `stop` is set and the work
 /// ends at its next piece.
-pub(crate) async fn blokkerend<T: Send + 'static>(
-    werk: impl FnOnce(&AtomicBool, &mut dyn FnMut(Voortgang)) -> Resultaat<T> + Send + 'static,
-    melden: &(dyn Fn(Voortgang) + Send + Sync),
+pub(crate) async fn blokkerend<T: Send + 'static, M: Send + 'static>(
+    werk: impl FnOnce(&AtomicBool, &mut dyn FnMut(M)) -> Resultaat<T> + Send + 'static,
+    melden: &mut (dyn FnMut(M) + Send),
 ) -> Resultaat<T> {
     struct Stop(std::sync::Arc<AtomicBool>);
     impl Drop for Stop {
@@ -359,7 +359,7 @@ pub(crate) async fn blokkerend<T: Send + 'static>(
     let s = stop.0.clone();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let taak = tokio::task::spawn_blocking(move || {
-        let mut m = |v: Voortgang| {
+        let mut m = |v: M| {
             let _ = tx.send(v);
         };
         werk(&s, &mut m)
@@ -372,4 +372,44 @@ pub(crate) async fn blokkerend<T: Send + 'static>(
         .map_err(|e| ArchiefFout::Intern(format!("taak afgebroken: {e}")))?;
     drop(stop);
     uit
+}
+
+/// fsync files and folders, several at once: a journaling filesystem commits concurrent
+/// fsyncs together, so a bag of thousands of small files is durable in a fraction of the time
+/// one by one would take. Folders are synced after the files in them. Blocking.
+pub(crate) fn sync_alles(bestanden: &[PathBuf], mappen: &[PathBuf]) -> Resultaat<()> {
+    const TEGELIJK: usize = 16;
+    fn groep(paden: &[PathBuf], map: bool) -> Resultaat<()> {
+        let volgende = std::sync::atomic::AtomicUsize::new(0);
+        let fout: std::sync::Mutex<Option<ArchiefFout>> = std::sync::Mutex::new(None);
+        std::thread::scope(|s| {
+            for _ in 0..TEGELIJK.min(paden.len()) {
+                s.spawn(|| loop {
+                    let i = volgende.fetch_add(1, Ordering::Relaxed);
+                    let Some(p) = paden.get(i) else { break };
+                    if let Err(e) = sync_een(p, map) {
+                        if let Ok(mut f) = fout.lock() {
+                            f.get_or_insert(e);
+                        }
+                        break;
+                    }
+                });
+            }
+        });
+        match fout.into_inner() {
+            Ok(Some(e)) => Err(e),
+            _ => Ok(()),
+        }
+    }
+    groep(bestanden, false)?;
+    groep(mappen, true)
+}
+
+fn sync_een(pad: &Path, map: bool) -> Resultaat<()> {
+    if map && cfg!(not(unix)) {
+        return Ok(()); // a folder cannot be opened for fsync on Windows, nor needs it
+    }
+    std::fs::File::open(pad)
+        .and_then(|f| f.sync_all())
+        .map_err(io(pad))
 }
