@@ -444,6 +444,19 @@ mod tests {
             let e = verify(&z).unwrap_err();
             assert!(matches!(e, ArchiefFout::GeenArchief(..)), "{namen:?}: {e}");
         }
+        // a link, even inside the top folder
+        let mut zw = ZipWriter::new(std::fs::File::create(&z).unwrap());
+        zw.start_file("bag/bagit.txt", SimpleFileOptions::default())
+            .unwrap();
+        zw.add_symlink(
+            "bag/data/a.txt",
+            "/etc/passwd",
+            SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zw.finish().unwrap();
+        let e = verify(&z).unwrap_err().to_string();
+        assert!(e.contains("een koppeling"), "{e}");
         std::fs::write(&z, b"geen zip").unwrap();
         assert!(matches!(verify(&z), Err(ArchiefFout::GeenArchief(..))));
     }
