@@ -1,21 +1,28 @@
 //! A BagIt 1.0 bag (RFC 8493) written durably: every file is hashed (SHA-256 and SHA-512)
-//! while it is written, fsynced, and the bag is assembled in a temporary folder next to the
-//! target whose name marks it as incomplete; it gets its final name only when complete and
-//! verified. [`verify`] re-reads any bag folder against both payload manifests and the tag
-//! manifest; [`cleanup_stale`] removes what an interrupted export left behind.
+//! while it is written (documents on a blocking thread, in pieces), every file and folder is
+//! fsynced once the bag is complete (many at once), and the bag is assembled in a temporary
+//! folder next to the target whose name marks it as incomplete; it gets its final name only when complete and
+//! verified, or, zipped, only its verified zip gets a final name. [`verify`] re-reads any bag
+//! folder or zip against both payload manifests and the tag manifest; [`cleanup_stale`]
+//! removes what an interrupted export left behind.
+pub use super::controle::Controle;
+use super::controle::{afgebroken, blokkerend, relatief_ok, sha256_van, sync_alles, Map, BUFFER};
 use super::fout::{io, ArchiefFout, Resultaat};
+use super::{zipbestand, Fase, Voortgang};
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256, Sha512};
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
-use std::path::{Component, Path, PathBuf};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::io::AsyncWriteExt;
 
 /// Temporary bag folders are `.swf-archief-<naam>.onvolledig`, held by a lock file
-/// `.swf-archief-<naam>.onvolledig.lock` while their export runs.
+/// `.swf-archief-<naam>.onvolledig.lock` while their export runs; a zip is written as
+/// `.swf-archief-<naam>.zip.onvolledig` under the same lock.
 pub const TEMP_PREFIX: &str = ".swf-archief-";
 pub const TEMP_SUFFIX: &str = ".onvolledig";
 const LOCK_SUFFIX: &str = ".lock";
-const BUFFER: usize = 256 * 1024;
 
 /// One payload or tag file as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,16 +34,39 @@ pub struct Geschreven {
     pub grootte: u64,
     /// The first bytes (for the format), at most 16.
     pub kop: Vec<u8>,
+    /// Copied from a document (stored as it is in a zip), not generated.
+    pub origineel: bool,
+}
+
+/// A finished, verified zip of a bag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ingepakt {
+    /// `<map>/<naam>.zip`
+    pub zip: PathBuf,
+    /// `<map>/<naam>.zip.sha256`, in `sha256sum` format.
+    pub sha256_bestand: PathBuf,
+    pub sha256: String,
+    pub grootte: u64,
+}
+
+fn temp_naam(naam: &str) -> String {
+    format!("{TEMP_PREFIX}{naam}{TEMP_SUFFIX}")
+}
+
+fn lock_naam(naam: &str) -> String {
+    format!("{}{LOCK_SUFFIX}", temp_naam(naam))
 }
 
 /// A bag being written in its temporary folder. Dropped before [`BagSchrijver::voltooi`]
-/// succeeded, it removes the folder and its lock file (a cancelled export leaves nothing).
+/// succeeded, it removes the folder, a temporary zip and its lock file (a cancelled export
+/// leaves nothing).
 pub struct BagSchrijver {
     temp: PathBuf,
     doel: PathBuf,
     lock_pad: PathBuf,
     lock: Option<std::fs::File>,
     payload: Vec<Geschreven>,
+    tags: Vec<Geschreven>,
     mappen: BTreeSet<PathBuf>,
     klaar: bool,
 }
@@ -44,42 +74,59 @@ pub struct BagSchrijver {
 impl Drop for BagSchrijver {
     fn drop(&mut self) {
         if !self.klaar {
-            let _ = std::fs::remove_dir_all(&self.temp);
+            // renamed first: a write still in flight on a blocking thread (a dropped export)
+            // can then no longer land in the folder being removed; should the removal fail,
+            // cleanup_stale finds the renamed folder
+            let weg = PathBuf::from(format!("{}.weg{TEMP_SUFFIX}", self.temp.display()));
+            match std::fs::rename(&self.temp, &weg) {
+                Ok(()) => {
+                    let _ = std::fs::remove_dir_all(&weg);
+                }
+                Err(_) => {
+                    let _ = std::fs::remove_dir_all(&self.temp);
+                }
+            }
+            if let (Some(map), Some(naam)) = (
+                self.doel.parent(),
+                self.doel.file_name().and_then(|n| n.to_str()),
+            ) {
+                let _ = std::fs::remove_file(map.join(temp_naam(&format!("{naam}.zip"))));
+                let _ = std::fs::remove_file(map.join(temp_naam(&format!("{naam}.zip.sha256"))));
+            }
             drop(self.lock.take());
             let _ = std::fs::remove_file(&self.lock_pad);
         }
     }
 }
 
-fn relatief_ok(rel: &str) -> bool {
-    !rel.is_empty()
-        && !rel.starts_with('/')
-        && Path::new(rel)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-}
-
 impl BagSchrijver {
-    /// Start a bag that will be `<map>/<naam>` (with `-2`, `-3`... when that exists).
+    /// Start a bag that will be `<map>/<naam>` or `<map>/<naam>.zip` (with `-2`, `-3`...
+    /// when either exists).
     pub fn begin(map: &Path, naam: &str) -> Resultaat<BagSchrijver> {
         std::fs::create_dir_all(map).map_err(io(map))?;
         // a name that is free, and not being written by another export either
-        let temp_voor = |n: &str| format!("{TEMP_PREFIX}{n}{TEMP_SUFFIX}");
+        let bezet = |n: &str| {
+            [
+                n.to_owned(),
+                format!("{n}.zip"),
+                format!("{n}.zip.sha256"),
+                temp_naam(n),
+                lock_naam(n),
+                temp_naam(&format!("{n}.zip")),
+                temp_naam(&format!("{n}.zip.sha256")),
+            ]
+            .iter()
+            .any(|x| map.join(x).exists())
+        };
         let mut gekozen = naam.to_owned();
         let mut n = 1;
-        while map.join(&gekozen).exists()
-            || map.join(temp_voor(&gekozen)).exists()
-            || map
-                .join(format!("{}{LOCK_SUFFIX}", temp_voor(&gekozen)))
-                .exists()
-        {
+        while bezet(&gekozen) {
             n += 1;
             gekozen = format!("{naam}-{n}");
         }
         let doel = map.join(&gekozen);
-        let temp_naam = temp_voor(&gekozen);
-        let temp = map.join(&temp_naam);
-        let lock_pad = map.join(format!("{temp_naam}{LOCK_SUFFIX}"));
+        let temp = map.join(temp_naam(&gekozen));
+        let lock_pad = map.join(lock_naam(&gekozen));
         let lock = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -102,6 +149,7 @@ impl BagSchrijver {
             lock_pad,
             lock: Some(lock),
             payload: Vec::new(),
+            tags: Vec::new(),
             mappen: BTreeSet::new(),
             klaar: false,
         };
@@ -154,25 +202,31 @@ impl BagSchrijver {
 
     async fn schrijf_los(&mut self, rel: &str, inhoud: &[u8]) -> Resultaat<Geschreven> {
         let pad = self.pad_voor(rel)?;
-        let mut f = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&pad)
-            .await
-            .map_err(io(&pad))?;
-        f.write_all(inhoud).await.map_err(io(&pad))?;
-        f.sync_all().await.map_err(io(&pad))?;
-        Ok(Geschreven {
+        let g = Geschreven {
             pad: rel.to_owned(),
             sha256: hex::encode(Sha256::digest(inhoud)),
             sha512: hex::encode(Sha512::digest(inhoud)),
             grootte: inhoud.len() as u64,
             kop: inhoud.iter().take(16).copied().collect(),
+            origineel: false,
+        };
+        // fsynced with everything else before the bag is verified (`afronden`)
+        let inhoud = inhoud.to_vec();
+        tokio::task::spawn_blocking(move || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&pad)
+                .and_then(|mut f| f.write_all(&inhoud))
+                .map_err(io(&pad))
         })
+        .await
+        .map_err(|e| ArchiefFout::Intern(format!("schrijven afgebroken: {e}")))??;
+        Ok(g)
     }
 
-    /// Copy `bron` into the payload in pieces, hashing while streaming (never the whole file
-    /// in memory). `voortgang(bytes)` after every piece.
+    /// Copy `bron` into the payload in pieces on a blocking thread, hashing while streaming
+    /// (never the whole file in memory). `voortgang(bytes)` after every piece.
     pub async fn kopieer(
         &mut self,
         rel: &str,
@@ -180,52 +234,25 @@ impl BagSchrijver {
         voortgang: &mut (dyn FnMut(u64) + Send),
     ) -> Resultaat<Geschreven> {
         let pad = self.pad_voor(rel)?;
-        let mut src = tokio::fs::File::open(bron).await.map_err(io(bron))?;
-        let mut dst = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&pad)
-            .await
-            .map_err(io(&pad))?;
-        let mut buf = vec![0u8; BUFFER];
-        let (mut h256, mut h512) = (Sha256::new(), Sha512::new());
-        let mut grootte = 0u64;
-        let mut kop = Vec::new();
-        loop {
-            let n = src.read(&mut buf).await.map_err(io(bron))?;
-            if n == 0 {
-                break;
-            }
-            let stuk = &buf[..n];
-            if kop.len() < 16 {
-                kop.extend(stuk.iter().take(16 - kop.len()));
-            }
-            h256.update(stuk);
-            h512.update(stuk);
-            dst.write_all(stuk).await.map_err(io(&pad))?;
-            grootte += n as u64;
-            voortgang(n as u64);
-        }
-        dst.sync_all().await.map_err(io(&pad))?;
-        let g = Geschreven {
-            pad: rel.to_owned(),
-            sha256: hex::encode(h256.finalize()),
-            sha512: hex::encode(h512.finalize()),
-            grootte,
-            kop,
-        };
+        let (bron, rel) = (bron.to_path_buf(), rel.to_owned());
+        let g = blokkerend(
+            move |stop, melden| kopieer_blokkerend(&bron, &pad, rel, stop, melden),
+            voortgang,
+        )
+        .await?;
         self.payload.push(g.clone());
         Ok(g)
     }
 
     /// Write the manifests, `bag-info.txt` (with `Payload-Oxum`), the extra tag files, then
-    /// `bagit.txt` and the tag manifest; fsync every folder; verify the whole bag by reading
-    /// it back; and only then give it its final name. Returns the final path.
-    pub async fn voltooi(
-        mut self,
+    /// `bagit.txt` and the tag manifest; fsync every folder; and verify the whole bag by
+    /// reading it back (progress as [`Fase::Controleren`]).
+    async fn afronden(
+        &mut self,
         bag_info: &[(&str, String)],
         extra_tags: &[(&str, Vec<u8>)],
-    ) -> Resultaat<PathBuf> {
+        voortgang: &(dyn Fn(Voortgang) + Send + Sync),
+    ) -> Resultaat<()> {
         let mut payload = self.payload.clone();
         payload.sort_by(|a, b| a.pad.cmp(&b.pad));
         let manifest = |f: fn(&Geschreven) -> &str| {
@@ -264,17 +291,30 @@ impl BagSchrijver {
             .iter()
             .map(|g| format!("{}  {}\n", g.sha256, g.pad))
             .collect();
-        self.schrijf_los("tagmanifest-sha256.txt", tagmanifest.as_bytes())
-            .await?;
-        for map in self.mappen.iter().rev() {
-            sync_map(map)?;
-        }
+        tags.push(
+            self.schrijf_los("tagmanifest-sha256.txt", tagmanifest.as_bytes())
+                .await?,
+        );
+        self.tags = tags;
 
-        // read everything back before it may look complete
+        // make every file and folder durable, then read everything back before it may look
+        // complete
+        let bestanden: Vec<PathBuf> = self
+            .payload
+            .iter()
+            .chain(&self.tags)
+            .map(|g| self.temp.join(&g.pad))
+            .collect();
+        let mappen: Vec<PathBuf> = self.mappen.iter().rev().cloned().collect();
         let temp = self.temp.clone();
-        let controle = tokio::task::spawn_blocking(move || verify(&temp))
-            .await
-            .map_err(|e| ArchiefFout::Intern(format!("controle afgebroken: {e}")))??;
+        let controle = blokkerend(
+            move |stop, melden| {
+                sync_alles(&bestanden, &mappen)?;
+                super::controle::controleer(&mut Map(temp), Fase::Controleren, stop, melden)
+            },
+            &mut |v| voortgang(v),
+        )
+        .await?;
         if controle.bestanden != payload.len() as u64 || controle.bytes != octets {
             return Err(ArchiefFout::Ongeldig {
                 pad: self.temp.clone(),
@@ -287,6 +327,18 @@ impl BagSchrijver {
                 )],
             });
         }
+        Ok(())
+    }
+
+    /// Finish the bag (see `afronden`) and only then give it its final name. Returns the final
+    /// path.
+    pub async fn voltooi(
+        mut self,
+        bag_info: &[(&str, String)],
+        extra_tags: &[(&str, Vec<u8>)],
+        voortgang: &(dyn Fn(Voortgang) + Send + Sync),
+    ) -> Resultaat<PathBuf> {
+        self.afronden(bag_info, extra_tags, voortgang).await?;
         if self.doel.exists() {
             return Err(ArchiefFout::Intern(format!(
                 "{} bestaat intussen al",
@@ -301,6 +353,171 @@ impl BagSchrijver {
         drop(self.lock.take());
         let _ = std::fs::remove_file(&self.lock_pad);
         Ok(self.doel.clone())
+    }
+
+    /// Finish and verify the bag, then zip it with its top folder into a temporary file next
+    /// to the target ([`Fase::Inpakken`]), verify the zip ([`Fase::ZipControleren`]) and hash
+    /// it; only then does it become `<naam>.zip`, with `<naam>.zip.sha256` next to it. The
+    /// bag folder is removed: the zip is the archive. Needs room for the bag twice meanwhile.
+    pub async fn voltooi_zip(
+        mut self,
+        bag_info: &[(&str, String)],
+        extra_tags: &[(&str, Vec<u8>)],
+        tijd: DateTime<Utc>,
+        voortgang: &(dyn Fn(Voortgang) + Send + Sync),
+    ) -> Resultaat<Ingepakt> {
+        self.afronden(bag_info, extra_tags, voortgang).await?;
+        let map = self
+            .doel
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let naam = self
+            .doel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_owned)
+            .ok_or_else(|| ArchiefFout::Intern("archief zonder naam".into()))?;
+        let zip_naam = format!("{naam}.zip");
+        let sha_naam = format!("{zip_naam}.sha256");
+        let (zip, sha) = (map.join(&zip_naam), map.join(&sha_naam));
+        let zip_temp = map.join(temp_naam(&zip_naam));
+        let sha_temp = map.join(temp_naam(&sha_naam));
+        for p in [&zip, &sha] {
+            if p.exists() {
+                return Err(ArchiefFout::Intern(format!(
+                    "{} bestaat intussen al",
+                    p.display()
+                )));
+            }
+        }
+        // tag files first (a reader sees what it holds at once), then the payload in order
+        let mut tags: Vec<&Geschreven> = self.tags.iter().collect();
+        tags.sort_by_key(|g| (g.pad != "bagit.txt", g.pad != "bag-info.txt", g.pad.clone()));
+        let mut payload: Vec<&Geschreven> = self.payload.iter().collect();
+        payload.sort_by(|a, b| a.pad.cmp(&b.pad));
+        let items: Vec<zipbestand::Item> = tags
+            .into_iter()
+            .chain(payload)
+            .map(|g| zipbestand::Item {
+                rel: g.pad.clone(),
+                grootte: g.grootte,
+                opslaan: g.origineel,
+            })
+            .collect();
+        // a failure, or a dropped future, removes the temporary zip and .sha256 with the bag
+        // folder (Drop); the thread removes a zip it could not finish itself
+        let (bag, z) = (self.temp.clone(), zip_temp.clone());
+        let resultaat = blokkerend(
+            move |stop, melden| {
+                let mut weg = WegBijFout(Some(&z));
+                zipbestand::schrijf(&bag, &naam, &items, &z, &tijd, stop, melden)?;
+                let c = zipbestand::verify_zip(&z, stop, melden)?;
+                let (sha256, grootte) = sha256_van(&z, stop)?;
+                weg.0 = None;
+                Ok((c, sha256, grootte))
+            },
+            &mut |v| voortgang(v),
+        )
+        .await;
+        let (controle, sha256, grootte) = resultaat?;
+        let verwacht: u64 = self.payload.iter().map(|g| g.grootte).sum();
+        if controle.bestanden != self.payload.len() as u64 || controle.bytes != verwacht {
+            return Err(ArchiefFout::Ongeldig {
+                pad: zip_temp.clone(),
+                problemen: vec![format!(
+                    "in de zip {} bestanden / {} bytes, {} / {} geschreven",
+                    controle.bestanden,
+                    controle.bytes,
+                    self.payload.len(),
+                    verwacht
+                )],
+            });
+        }
+        let regel = zipbestand::sha256_regel(&sha256, &zip_naam);
+        let mut f = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&sha_temp)
+            .await
+            .map_err(io(&sha_temp))?;
+        f.write_all(regel.as_bytes()).await.map_err(io(&sha_temp))?;
+        f.sync_all().await.map_err(io(&sha_temp))?;
+        drop(f);
+        // the zip first: from here on it is complete and verified, with or without its
+        // .sha256 (a crash between the two renames leaves a good zip, and a temporary
+        // .sha256 that cleanup_stale removes)
+        std::fs::rename(&zip_temp, &zip).map_err(io(&zip))?;
+        if let Err(e) = std::fs::rename(&sha_temp, &sha) {
+            let _ = std::fs::remove_file(&zip);
+            return Err(io(&sha)(e));
+        }
+        sync_map(&map)?;
+        // the bag folder and the lock go (Drop), the zip is the archive
+        drop(self);
+        Ok(Ingepakt {
+            zip,
+            sha256_bestand: sha,
+            sha256,
+            grootte,
+        })
+    }
+}
+
+fn kopieer_blokkerend(
+    bron: &Path,
+    pad: &Path,
+    rel: String,
+    stop: &AtomicBool,
+    voortgang: &mut dyn FnMut(u64),
+) -> Resultaat<Geschreven> {
+    let mut src = std::fs::File::open(bron).map_err(io(bron))?;
+    let mut dst = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(pad)
+        .map_err(io(pad))?;
+    let mut buf = vec![0u8; BUFFER];
+    let (mut h256, mut h512) = (Sha256::new(), Sha512::new());
+    let mut grootte = 0u64;
+    let mut kop = Vec::new();
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Err(afgebroken());
+        }
+        let n = src.read(&mut buf).map_err(io(bron))?;
+        if n == 0 {
+            break;
+        }
+        let stuk = &buf[..n];
+        if kop.len() < 16 {
+            kop.extend(stuk.iter().take(16 - kop.len()));
+        }
+        h256.update(stuk);
+        h512.update(stuk);
+        dst.write_all(stuk).map_err(io(pad))?;
+        grootte += n as u64;
+        voortgang(n as u64);
+    }
+    // fsynced with everything else before the bag is verified (`afronden`)
+    Ok(Geschreven {
+        pad: rel,
+        sha256: hex::encode(h256.finalize()),
+        sha512: hex::encode(h512.finalize()),
+        grootte,
+        kop,
+        origineel: true,
+    })
+}
+
+/// Removes a file when dropped, unless emptied.
+struct WegBijFout<'a>(Option<&'a Path>);
+
+impl Drop for WegBijFout<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.0 {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 
@@ -326,229 +543,138 @@ fn sync_map(map: &Path) -> Resultaat<()> {
     Ok(())
 }
 
-/// What [`verify`] read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Controle {
-    /// Payload files.
-    pub bestanden: u64,
-    /// Payload bytes.
-    pub bytes: u64,
-}
-
-fn lees_manifest(bag: &Path, naam: &str, lengte: usize) -> Resultaat<BTreeMap<String, String>> {
-    let pad = bag.join(naam);
-    let tekst = std::fs::read_to_string(&pad).map_err(io(&pad))?;
-    let mut m = BTreeMap::new();
-    for (i, regel) in tekst.lines().enumerate() {
-        if regel.trim().is_empty() {
-            continue;
-        }
-        let Some((hash, rel)) = regel.split_once(char::is_whitespace) else {
-            return Err(ArchiefFout::GeenArchief(
-                bag.to_path_buf(),
-                format!("{naam} regel {}: geen hash en pad", i + 1),
-            ));
-        };
-        let rel = rel
-            .trim_start()
-            .replace("%0A", "\n")
-            .replace("%0D", "\r")
-            .replace("%25", "%");
-        if hash.len() != lengte
-            || !hash.chars().all(|c| c.is_ascii_hexdigit())
-            || !relatief_ok(&rel)
-        {
-            return Err(ArchiefFout::GeenArchief(
-                bag.to_path_buf(),
-                format!("{naam} regel {}: ongeldige regel", i + 1),
-            ));
-        }
-        m.insert(rel, hash.to_ascii_lowercase());
+/// Check a bag folder, or a zipped bag (a file), against both payload manifests, `Payload-Oxum`
+/// and the tag manifest. For a zip with a `<zip>.sha256` next to it, the zip's own hash is
+/// checked too. Blocking: run it off the async workers.
+pub fn verify(pad: &Path) -> Resultaat<Controle> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    if !pad.is_file() {
+        return super::controle::controleer(
+            &mut Map(pad.to_path_buf()),
+            Fase::Controleren,
+            &stop,
+            &mut |_| {},
+        );
     }
-    Ok(m)
-}
-
-fn alle_bestanden(
-    map: &Path,
-    rel: &str,
-    uit: &mut Vec<String>,
-    problemen: &mut Vec<String>,
-) -> Resultaat<()> {
-    let mut items: Vec<_> = std::fs::read_dir(map)
-        .map_err(io(map))?
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io(map))?;
-    items.sort_by_key(|e| e.file_name());
-    for e in items {
-        let naam = e.file_name();
-        let Some(naam) = naam.to_str() else {
-            problemen.push(format!("{rel}: een naam die geen UTF-8 is"));
-            continue;
-        };
-        let r = format!("{rel}/{naam}");
-        let soort = e.file_type().map_err(io(&e.path()))?;
-        if soort.is_dir() {
-            alle_bestanden(&e.path(), &r, uit, problemen)?;
-        } else if soort.is_file() {
-            uit.push(r);
-        } else {
-            problemen.push(format!("{r}: geen gewoon bestand (koppeling?)"));
-        }
-    }
-    Ok(())
-}
-
-fn hash_bestand(pad: &Path) -> Resultaat<(String, String, u64)> {
-    let mut f = std::fs::File::open(pad).map_err(io(pad))?;
-    let mut buf = vec![0u8; BUFFER];
-    let (mut h256, mut h512) = (Sha256::new(), Sha512::new());
-    let mut n_tot = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(io(pad))?;
-        if n == 0 {
-            break;
-        }
-        h256.update(&buf[..n]);
-        h512.update(&buf[..n]);
-        n_tot += n as u64;
-    }
-    Ok((
-        hex::encode(h256.finalize()),
-        hex::encode(h512.finalize()),
-        n_tot,
-    ))
-}
-
-/// Check a bag folder: `bagit.txt`, every payload file listed in both payload manifests (and
-/// nothing listed that is not there), every digest, `Payload-Oxum`, and every file in the tag
-/// manifest. Reads each file once. Blocking: run it off the async workers.
-pub fn verify(bag: &Path) -> Resultaat<Controle> {
-    let bagit = std::fs::read_to_string(bag.join("bagit.txt"))
-        .map_err(|e| ArchiefFout::GeenArchief(bag.to_path_buf(), format!("bagit.txt: {e}")))?;
-    if !bagit.lines().any(|l| l.trim() == "BagIt-Version: 1.0") {
-        return Err(ArchiefFout::GeenArchief(
-            bag.to_path_buf(),
-            "bagit.txt noemt geen BagIt-Version 1.0".into(),
-        ));
-    }
-    let m256 = lees_manifest(bag, "manifest-sha256.txt", 64)?;
-    let m512 = lees_manifest(bag, "manifest-sha512.txt", 128)?;
     let mut problemen = Vec::new();
-    let mut bestanden = Vec::new();
-    let data = bag.join("data");
-    if !data.is_dir() {
-        return Err(ArchiefFout::GeenArchief(
-            bag.to_path_buf(),
-            "geen map data/".into(),
-        ));
-    }
-    alle_bestanden(&data, "data", &mut bestanden, &mut problemen)?;
-    let aanwezig: BTreeSet<&String> = bestanden.iter().collect();
-    for (naam, m) in [
-        ("manifest-sha256.txt", &m256),
-        ("manifest-sha512.txt", &m512),
-    ] {
-        for rel in m.keys() {
-            if !aanwezig.contains(rel) {
-                problemen.push(format!("{rel} staat in {naam} maar ontbreekt"));
-            }
+    let naam = pad.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let sha = PathBuf::from(format!("{}.sha256", pad.display()));
+    if let Ok(tekst) = std::fs::read_to_string(&sha) {
+        let (werkelijk, _) = sha256_van(pad, &stop)?;
+        match zipbestand::sha256_uit(&tekst, naam) {
+            Some(h) if h == werkelijk => {}
+            Some(_) => problemen.push(format!("{naam}: SHA-256 klopt niet met {naam}.sha256")),
+            None => problemen.push(format!("{naam}.sha256 noemt {naam} niet")),
         }
     }
-    let mut bytes = 0u64;
-    for rel in &bestanden {
-        let (a, b) = (m256.get(rel), m512.get(rel));
-        if a.is_none() || b.is_none() {
-            problemen.push(format!("{rel} staat niet in beide manifesten"));
-        }
-        let (h256, h512, n) = hash_bestand(&bag.join(rel))?;
-        bytes += n;
-        if a.is_some_and(|a| *a != h256) {
-            problemen.push(format!("{rel}: SHA-256 klopt niet"));
-        }
-        if b.is_some_and(|b| *b != h512) {
-            problemen.push(format!("{rel}: SHA-512 klopt niet"));
-        }
-    }
-    if let Ok(info) = std::fs::read_to_string(bag.join("bag-info.txt")) {
-        if let Some(oxum) = info
-            .lines()
-            .find_map(|l| l.strip_prefix("Payload-Oxum:"))
-            .map(str::trim)
-        {
-            let verwacht = format!("{bytes}.{}", bestanden.len());
-            if oxum != verwacht {
-                problemen.push(format!("Payload-Oxum {oxum}, gevonden {verwacht}"));
-            }
-        }
-    }
-    if bag.join("tagmanifest-sha256.txt").exists() {
-        for (rel, hash) in lees_manifest(bag, "tagmanifest-sha256.txt", 64)? {
-            let pad = bag.join(&rel);
-            match hash_bestand(&pad) {
-                Ok((h, _, _)) if h == hash => {}
-                Ok(_) => problemen.push(format!("{rel}: SHA-256 klopt niet (tag manifest)")),
-                Err(_) => problemen.push(format!(
-                    "{rel} staat in tagmanifest-sha256.txt maar ontbreekt"
-                )),
-            }
-        }
-    }
-    if !problemen.is_empty() {
-        problemen.truncate(20);
-        return Err(ArchiefFout::Ongeldig {
-            pad: bag.to_path_buf(),
+    match zipbestand::verify_zip(pad, &stop, &mut |_| {}) {
+        Ok(c) if problemen.is_empty() => Ok(c),
+        Ok(_) => Err(ArchiefFout::Ongeldig {
+            pad: pad.to_path_buf(),
             problemen,
-        });
+        }),
+        Err(ArchiefFout::Ongeldig { problemen: p, .. }) => {
+            problemen.extend(p);
+            problemen.truncate(20);
+            Err(ArchiefFout::Ongeldig {
+                pad: pad.to_path_buf(),
+                problemen,
+            })
+        }
+        Err(e) => Err(e),
     }
-    Ok(Controle {
-        bestanden: bestanden.len() as u64,
-        bytes,
-    })
 }
 
-/// Remove temporary bag folders in `map` that no running export holds (left by a crash, a
-/// kill or a power cut). Returns how many were removed. Run it at start-up.
+/// Remove what interrupted exports left in `map` (a crash, a kill or a power cut): temporary
+/// bag folders and zip files that no running export holds, and their lock files. Returns how
+/// many folders and files were removed (lock files not counted). Run it at start-up.
 pub fn cleanup_stale(map: &Path) -> Resultaat<usize> {
     let items = match std::fs::read_dir(map) {
         Ok(i) => i,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(io(map)(e)),
     };
-    let mut weg = 0;
+    let mut namen = Vec::new();
     for e in items {
         let e = e.map_err(io(map))?;
-        let Some(naam) = e.file_name().to_str().map(str::to_owned) else {
-            continue;
-        };
-        if !naam.starts_with(TEMP_PREFIX) {
-            continue;
+        if let Some(n) = e.file_name().to_str() {
+            if n.starts_with(TEMP_PREFIX) {
+                namen.push(n.to_owned());
+            }
         }
-        let (temp, lock_pad) = if let Some(t) = naam.strip_suffix(LOCK_SUFFIX) {
-            if !t.ends_with(TEMP_SUFFIX) {
-                continue;
-            }
-            (map.join(t), e.path())
-        } else if naam.ends_with(TEMP_SUFFIX) {
-            if map.join(format!("{naam}{LOCK_SUFFIX}")).exists() {
-                continue; // handled with its lock file
-            }
-            (e.path(), map.join(format!("{naam}{LOCK_SUFFIX}")))
-        } else {
+    }
+    /// The lock of a running export, or `Err(())` when one holds it.
+    fn vrij(lock_pad: &Path) -> Resultaat<std::result::Result<Option<std::fs::File>, ()>> {
+        match std::fs::OpenOptions::new().write(true).open(lock_pad) {
+            Ok(f) => match f.try_lock() {
+                Ok(()) => Ok(Ok(Some(f))),
+                Err(std::fs::TryLockError::WouldBlock) => Ok(Err(())),
+                Err(std::fs::TryLockError::Error(e)) => Err(io(lock_pad)(e)),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ok(None)),
+            Err(e) => Err(io(lock_pad)(e)),
+        }
+    }
+    let mut weg = 0;
+    for naam in &namen {
+        let Some(rest) = naam
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+        else {
             continue;
         };
-        let lock = match std::fs::OpenOptions::new().write(true).open(&lock_pad) {
-            Ok(f) => match f.try_lock() {
-                Ok(()) => Some(f),
-                Err(std::fs::TryLockError::WouldBlock) => continue, // an export is running
-                Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_pad)(e)),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io(&lock_pad)(e)),
+        // `<bag>`, `<bag>.zip` and `<bag>.zip.sha256` are all held by the lock of `<bag>`
+        let bag = rest
+            .strip_suffix(".zip.sha256")
+            .or_else(|| rest.strip_suffix(".zip"))
+            .unwrap_or(rest);
+        let mut locks = Vec::new();
+        let mut bezig = false;
+        let mut lock_namen = vec![lock_naam(rest), lock_naam(bag)];
+        lock_namen.dedup(); // a second open of a lock this process holds would block
+        for l in lock_namen {
+            match vrij(&map.join(l))? {
+                Ok(f) => locks.push(f),
+                Err(()) => bezig = true,
+            }
+        }
+        if bezig {
+            continue; // an export is running
+        }
+        let pad = map.join(naam);
+        let r = if pad.is_dir() {
+            std::fs::remove_dir_all(&pad)
+        } else {
+            std::fs::remove_file(&pad)
         };
-        match std::fs::remove_dir_all(&temp) {
+        match r {
             Ok(()) => weg += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io(&temp)(e)),
+            Err(e) => return Err(io(&pad)(e)),
+        }
+        drop(locks);
+    }
+    for naam in &namen {
+        let Some(rest) = naam
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|n| n.strip_suffix(LOCK_SUFFIX))
+            .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+        else {
+            continue;
+        };
+        let lock_pad = map.join(naam);
+        let Ok(lock) = vrij(&lock_pad)? else {
+            continue;
+        };
+        let nog = [
+            temp_naam(rest),
+            temp_naam(&format!("{rest}.zip")),
+            temp_naam(&format!("{rest}.zip.sha256")),
+        ]
+        .iter()
+        .any(|t| map.join(t).exists());
+        if nog {
+            continue;
         }
         drop(lock);
         match std::fs::remove_file(&lock_pad) {
@@ -558,7 +684,7 @@ pub fn cleanup_stale(map: &Path) -> Resultaat<usize> {
         }
     }
     if weg > 0 {
-        tracing::info!(map = %map.display(), removed = weg, "removed incomplete archive folders");
+        tracing::info!(map = %map.display(), removed = weg, "removed incomplete archive files");
     }
     Ok(weg)
 }
@@ -584,7 +710,7 @@ mod tests {
         drop(b);
         assert!(!tmp.path().join(".swf-archief-bag-2.onvolledig").exists());
         let pad = a
-            .voltooi(&[("Source-Organization", "X\nY".into())], &[])
+            .voltooi(&[("Source-Organization", "X\nY".into())], &[], &|_| {})
             .await
             .unwrap();
         assert_eq!(pad, tmp.path().join("bag"));
@@ -609,7 +735,7 @@ mod tests {
         let mut a = BagSchrijver::begin(tmp.path(), "bag").unwrap();
         a.schrijf("data/a.txt", b"a").await.unwrap();
         a.schrijf("data/b.txt", b"b").await.unwrap();
-        let pad = a.voltooi(&[], &[]).await.unwrap();
+        let pad = a.voltooi(&[], &[], &|_| {}).await.unwrap();
         std::fs::write(pad.join("data/a.txt"), b"A").unwrap();
         std::fs::remove_file(pad.join("data/b.txt")).unwrap();
         std::fs::write(pad.join("data/c.txt"), b"c").unwrap();
@@ -636,7 +762,7 @@ mod tests {
         assert!(a.schrijf("../uit.txt", b"x").await.is_err());
         assert!(a.schrijf("/etc/uit.txt", b"x").await.is_err());
         a.schrijf("data/a.txt", b"a").await.unwrap();
-        let pad = a.voltooi(&[], &[]).await.unwrap();
+        let pad = a.voltooi(&[], &[], &|_| {}).await.unwrap();
         let m = pad.join("manifest-sha256.txt");
         let tekst = std::fs::read_to_string(&m).unwrap();
         std::fs::write(

@@ -23,15 +23,19 @@
 //! not mirrored: it is read from the service when online, and the archive says so when not.
 //!
 //! The bag is written in a temporary folder next to the target (see [`bag`]) and gets its
-//! final name only when complete and verified. A dropped export future removes its folder; a
-//! killed process leaves a folder that [`cleanup_stale`] recognises and removes.
+//! final name only when complete and verified. With [`ArchiefOpties::zip`] the verified bag
+//! is zipped next to the target, the zip verified, and only the zip (`<naam>.zip`, with
+//! `<naam>.zip.sha256`) gets a final name. A dropped export future removes what it wrote; a
+//! killed process leaves temporary files that [`cleanup_stale`] recognises and removes.
 pub mod bag;
+mod controle;
 mod fout;
 mod html;
 pub mod mdto;
 pub mod naam;
+mod zipbestand;
 
-pub use bag::{cleanup_stale, Controle};
+pub use bag::{cleanup_stale, Controle, Ingepakt};
 pub use fout::{ArchiefFout, OntbrekendDocument, Resultaat};
 
 use crate::error::ClientError;
@@ -65,17 +69,37 @@ pub struct ArchiefOpties {
     /// Who exports (the `Export` event's actor, `Contact-Name`).
     pub gebruiker: Option<String>,
     pub contact_email: Option<String>,
+    /// Deliver the bag as `<naam>.zip` (with `<naam>.zip.sha256`) instead of a folder.
+    pub zip: bool,
 }
 
-/// Progress for the UI: files and bytes written so far, of the expected totals.
+/// The step an export is in. Each step counts its own files and bytes from zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum Fase {
+    /// Documents and generated files into the temporary bag.
+    #[default]
+    Schrijven,
+    /// Every payload file read back against both manifests.
+    Controleren,
+    /// The verified bag into the zip (only with [`ArchiefOpties::zip`]).
+    Inpakken,
+    /// Every payload file read back out of the zip against both manifests.
+    ZipControleren,
+}
+
+/// Progress for the UI: files and bytes done in the current [`Fase`], of its totals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Voortgang {
+    pub fase: Fase,
     pub bestanden: u64,
     pub bestanden_totaal: u64,
     pub bytes: u64,
-    /// Document bytes plus the generated files written so far (these are small).
+    /// While writing: document bytes plus the generated files written so far (these are
+    /// small); in the other steps the exact total.
     pub bytes_totaal: u64,
 }
 
@@ -83,6 +107,7 @@ pub struct Voortgang {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Archief {
+    /// The bag folder, or the zip when zipped.
     pub pad: PathBuf,
     pub gemaakt_op: DateTime<Utc>,
     /// Payload files (documents, sidecars, exports).
@@ -91,9 +116,21 @@ pub struct Archief {
     pub documenten: usize,
     /// The historie could be read from the service and is in the archive.
     pub historie_opgenomen: bool,
+    /// When zipped: the zip's SHA-256 and size, and its `.sha256` file.
+    pub zip: Option<ZipGegevens>,
 }
 
-/// Check an earlier archive folder against both payload manifests and the tag manifest.
+/// The zip of an archive, for the record of archives made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ZipGegevens {
+    pub sha256: String,
+    pub grootte: u64,
+    pub sha256_bestand: PathBuf,
+}
+
+/// Check an earlier archive, a folder or a zip, against both payload manifests and the tag
+/// manifest (and a zip against its `.sha256` when that is next to it). Blocking.
 pub fn verify(pad: &Path) -> Resultaat<Controle> {
     bag::verify(pad)
 }
@@ -827,16 +864,21 @@ pub async fn archiveer(
     if let Some(m) = &opties.contact_email {
         info.push(("Contact-Email", m.clone()));
     }
-    let pad = bag
-        .voltooi(
-            &info,
-            &[
-                ("pakbon.xml", pakbon.into_bytes()),
-                ("LEESMIJ.txt", leesmij.into_bytes()),
-            ],
-        )
-        .await?;
-    (teller.melden)(teller.v);
+    let tags = [
+        ("pakbon.xml", pakbon.into_bytes()),
+        ("LEESMIJ.txt", leesmij.into_bytes()),
+    ];
+    let (pad, zip) = if opties.zip {
+        let z = bag.voltooi_zip(&info, &tags, nu, voortgang).await?;
+        let gegevens = ZipGegevens {
+            sha256: z.sha256,
+            grootte: z.grootte,
+            sha256_bestand: z.sha256_bestand,
+        };
+        (z.zip, Some(gegevens))
+    } else {
+        (bag.voltooi(&info, &tags, voortgang).await?, None)
+    };
     Ok(Archief {
         pad,
         gemaakt_op: nu,
@@ -844,6 +886,7 @@ pub async fn archiveer(
         bytes: payload.iter().map(|p| p.grootte).sum(),
         documenten: documenten.len(),
         historie_opgenomen: g.historie.is_ok(),
+        zip,
     })
 }
 
