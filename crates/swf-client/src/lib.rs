@@ -7,8 +7,12 @@
 //! - [`secrets::SecretStore`]: the OS keychain (and a fake for tests).
 //! - [`werk`]: one function per use case for the app (writes, then sync) and the screen model
 //!   with the actions `swf-domain` allows now.
+//! - [`attendering`]: OS notifications — which changes give one (a pure policy), recorded once
+//!   per installation, delivered through a [`attendering::Notifier`] the shell provides.
 pub mod archive;
+pub mod attendering;
 pub mod error;
+pub mod instellingen;
 pub mod mirror;
 pub mod remote;
 pub mod secrets;

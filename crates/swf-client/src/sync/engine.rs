@@ -92,6 +92,26 @@ pub struct SyncReport {
     pub cursor: Option<i64>,
 }
 
+/// Where a batch came from: listeners that treat news and old history differently (OS
+/// notifications) need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchSource {
+    /// Feed events (catch-up, polling or the live stream): news.
+    Feed,
+    /// A batch of a full sync (first sync, resumed, or after an expired cursor): old history.
+    FullSync,
+    /// The last batch of a full sync: the mirror is complete again. Sent even when the batch
+    /// itself changed nothing.
+    FullSyncDone,
+}
+
+/// One applied batch with where it came from (see [`Engine::subscribe_batches`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchNotice {
+    pub changed: Changed,
+    pub source: BatchSource,
+}
+
 /// Progress of a full sync, stored in the mirror with each batch so a killed sync resumes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,6 +150,7 @@ struct Inner {
     config: SyncConfig,
     status: watch::Sender<SyncStatus>,
     changed: broadcast::Sender<Changed>,
+    batches: broadcast::Sender<BatchNotice>,
     /// One sync at a time (first sync, catch-up, live batches).
     lock: Mutex<()>,
 }
@@ -144,6 +165,7 @@ impl Engine {
             melding: None,
         });
         let (changed, _) = broadcast::channel(256);
+        let (batches, _) = broadcast::channel(256);
         Engine {
             inner: Arc::new(Inner {
                 remote,
@@ -151,6 +173,7 @@ impl Engine {
                 config,
                 status,
                 changed,
+                batches,
                 lock: Mutex::new(()),
             }),
         }
@@ -169,6 +192,12 @@ impl Engine {
         self.inner.changed.subscribe()
     }
 
+    /// One notice per applied batch that changed something, and one at the end of every full
+    /// sync, saying where the batch came from.
+    pub fn subscribe_batches(&self) -> broadcast::Receiver<BatchNotice> {
+        self.inner.batches.subscribe()
+    }
+
     pub fn status(&self) -> watch::Receiver<SyncStatus> {
         self.inner.status.subscribe()
     }
@@ -177,14 +206,22 @@ impl Engine {
         self.inner.status.send_modify(f);
     }
 
-    fn publish(&self, c: Changed) {
+    fn publish(&self, c: Changed, source: BatchSource) {
+        // no subscribers is fine
         if !c.is_empty() {
-            // no subscribers is fine
-            let _ = self.inner.changed.send(c);
+            let _ = self.inner.changed.send(c.clone());
+        }
+        if !c.is_empty() || source == BatchSource::FullSyncDone {
+            let _ = self.inner.batches.send(BatchNotice { changed: c, source });
         }
     }
 
-    async fn apply(&self, batch: Batch, report: &mut SyncReport) -> Result<()> {
+    async fn apply(
+        &self,
+        batch: Batch,
+        source: BatchSource,
+        report: &mut SyncReport,
+    ) -> Result<()> {
         let synced = batch.synced_at;
         let c = self.inner.mirror.apply(&batch).await?;
         report.batches += 1;
@@ -194,7 +231,7 @@ impl Engine {
         if let Some(t) = synced {
             self.set_status(|s| s.last_synced_at = Some(t));
         }
-        self.publish(c);
+        self.publish(c, source);
         Ok(())
     }
 
@@ -315,6 +352,7 @@ impl Engine {
                     full_sync: FullSyncUpdate::Set(to_value(&p)?),
                     ..Batch::default()
                 },
+                BatchSource::FullSync,
                 report,
             )
             .await?;
@@ -341,6 +379,7 @@ impl Engine {
                     full_sync: FullSyncUpdate::Set(to_value(&p)?),
                     ..Batch::default()
                 },
+                BatchSource::FullSync,
                 report,
             )
             .await?;
@@ -363,6 +402,7 @@ impl Engine {
                 synced_at: Some(Utc::now()),
                 ..Batch::default()
             },
+            BatchSource::FullSyncDone,
             report,
         )
         .await
@@ -499,6 +539,7 @@ impl Engine {
                 synced_at: Some(Utc::now()),
                 ..Batch::default()
             },
+            BatchSource::Feed,
             report,
         )
         .await
