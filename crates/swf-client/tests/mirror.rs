@@ -1204,7 +1204,7 @@ fn claim(n: u128) -> Claim {
         soort: "nieuw-actieverzoek".into(),
         object_id: id(n).to_string(),
         status: "OPEN".into(),
-        stil: n % 2 == 0,
+        stil: n.is_multiple_of(2),
     }
 }
 
@@ -1220,7 +1220,6 @@ fn keys(ns: &[u128]) -> Vec<String> {
 async fn claim_attenderingen_returns_each_key_once_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let m = open(dir.path()).await;
-    assert!(!m.has_attenderingen().await.unwrap());
     assert_eq!(
         m.claim_attenderingen(&claims(&[1, 2])).await.unwrap(),
         keys(&[1, 2])
@@ -1232,7 +1231,6 @@ async fn claim_attenderingen_returns_each_key_once_across_reopen() {
     m.apply(&batch(vec![MirrorOp::ClearAll])).await.unwrap();
     m.close().await;
     let m = open(dir.path()).await;
-    assert!(m.has_attenderingen().await.unwrap());
     assert!(m
         .claim_attenderingen(&claims(&[1, 2, 3]))
         .await

@@ -308,7 +308,7 @@ fn sent_back_releases_the_gereedgemeld_key_so_the_next_one_is_news() {
     terug.vastgelegd.insert(key.clone());
     let b = terug.besluit();
     assert!(b.kandidaten.is_empty());
-    assert_eq!(b.vrijgeven, [key.clone()]);
+    assert_eq!(b.vrijgeven, std::slice::from_ref(&key));
     // not recorded: nothing to release
     let b = Geval::new()
         .verzoek(verzoek(1, IK, GEMEENTE, ActieverzoekStatus::InBehandeling))

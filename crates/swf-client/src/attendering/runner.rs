@@ -4,28 +4,41 @@
 //! - Feed batches are news: each is looked at as it arrives.
 //! - Full-sync batches are old history: nothing is shown while they come; when the full sync
 //!   is done the whole mirror is recorded silently and one summary line is shown.
-//! - At start: if this installation never recorded anything (a mirror filled by an older app,
-//!   or a rebuilt local database), the mirror is old history too; otherwise it is looked at as
-//!   news once (catching what another process, like `swf`, applied while this one was not
-//!   watching). A mirror in the middle of a full sync waits for its end.
+//! - At start, and whenever the mirror's feed cursor moved without this engine telling (another
+//!   process on the same folder, like `swf`, applied the change; checked every
+//!   [`AttenderingConfig::controle`]), the whole mirror is looked at: as news, or as old
+//!   history when this installation never recorded anything (a mirror filled by an older app,
+//!   or a rebuilt local database). A mirror in the middle of a full sync waits for its end.
 use super::bron;
 use super::notifier::{InAppMessages, Notifier, NotifierFout};
 use super::policy::{self, Aanleiding, Invoer, Kandidaat};
 use super::OsNotificatie;
 use crate::error::Result;
-use crate::mirror::{Changed, Mirror};
+use crate::mirror::{Account, Changed, Claim, Mirror};
 use crate::sync::{BatchNotice, BatchSource, Engine, SyncStatus};
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AttenderingConfig {
     /// The engine talks to the built-in practice environment: every notification says so.
     pub oefenomgeving: bool,
+    /// How often to check whether another process moved the mirror's feed cursor.
+    pub controle: Duration,
+}
+
+impl Default for AttenderingConfig {
+    fn default() -> Self {
+        AttenderingConfig {
+            oefenomgeving: false,
+            controle: Duration::from_secs(10),
+        }
+    }
 }
 
 /// The running notifier of one engine. Dropping it (or [`Attendering::stop`]) ends it.
@@ -122,28 +135,65 @@ impl Loper {
         mut flush: mpsc::Receiver<oneshot::Sender<()>>,
         cancel: CancellationToken,
     ) {
-        self.quietly(self.at_start().await, "looking at the mirror at start");
+        // the feed cursor of the last batch looked at
+        let mut gezien = None;
+        self.look_at_all(&mut gezien).await;
+        let period = self.config.controle.max(Duration::from_millis(10));
+        let mut controle = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        controle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return,
                 r = batches.recv() => match r {
-                    Ok(notice) => self.handle(notice).await,
-                    Err(RecvError::Lagged(n)) => self.after_lag(n).await,
+                    Ok(notice) => self.handle(notice, &mut gezien).await,
+                    Err(RecvError::Lagged(n)) => self.after_lag(n, &mut gezien).await,
                     Err(RecvError::Closed) => return,
                 },
                 Some(done) = flush.recv() => {
-                    // everything published before the request is in the channel by now
-                    loop {
-                        match batches.try_recv() {
-                            Ok(notice) => self.handle(notice).await,
-                            Err(TryRecvError::Lagged(n)) => self.after_lag(n).await,
-                            Err(TryRecvError::Empty | TryRecvError::Closed) => break,
-                        }
-                    }
+                    self.drain(&mut batches, &mut gezien).await;
                     let _ = done.send(());
                 }
+                _ = controle.tick() => self.check_outside(&mut batches, &mut gezien).await,
             }
+        }
+    }
+
+    /// Handle every notice already published (all of them, when the caller knows the batches
+    /// it waits for were applied).
+    async fn drain(
+        &self,
+        batches: &mut broadcast::Receiver<BatchNotice>,
+        gezien: &mut Option<i64>,
+    ) {
+        loop {
+            match batches.try_recv() {
+                Ok(notice) => self.handle(notice, gezien).await,
+                Err(TryRecvError::Lagged(n)) => self.after_lag(n, gezien).await,
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return,
+            }
+        }
+    }
+
+    /// Did another process move the feed cursor? Then look at the whole mirror.
+    async fn check_outside(
+        &self,
+        batches: &mut broadcast::Receiver<BatchNotice>,
+        gezien: &mut Option<i64>,
+    ) {
+        if self.status.borrow().volledige_sync {
+            return; // its end looks at everything
+        }
+        // this engine's own notices first: they were published before its status said the
+        // sync was done
+        self.drain(batches, gezien).await;
+        match self.mirror.sync_state().await {
+            Ok(st) if st.cursor != *gezien && st.full_sync.is_none() => {
+                tracing::debug!("the mirror was changed outside this engine");
+                self.look_at_all(gezien).await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "notifications: reading the sync state failed"),
         }
     }
 
@@ -154,8 +204,12 @@ impl Loper {
         }
     }
 
-    async fn handle(&self, notice: BatchNotice) {
+    async fn handle(&self, notice: BatchNotice, gezien: &mut Option<i64>) {
+        if notice.cursor.is_some() {
+            *gezien = notice.cursor;
+        }
         match notice.source {
+            BatchSource::Feed if notice.changed.is_empty() => {}
             BatchSource::Feed => {
                 let r = self.news(&notice.changed).await;
                 self.quietly(r, "a change");
@@ -169,7 +223,7 @@ impl Loper {
         }
     }
 
-    async fn after_lag(&self, missed: u64) {
+    async fn after_lag(&self, missed: u64, gezien: &mut Option<i64>) {
         tracing::warn!(
             missed,
             "notifications: batches were missed; looking at the whole mirror"
@@ -177,16 +231,31 @@ impl Loper {
         if self.status.borrow().volledige_sync {
             return; // its end records everything
         }
-        let r = self.sweep(Aanleiding::Nieuws).await;
-        self.quietly(r, "catching up");
+        self.look_at_all(gezien).await;
     }
 
-    async fn at_start(&self) -> Result<()> {
+    /// Look at the whole mirror (see the module documentation), remembering its cursor.
+    async fn look_at_all(&self, gezien: &mut Option<i64>) {
+        let r = self.whole_mirror(gezien).await;
+        self.quietly(r, "looking at the whole mirror");
+    }
+
+    async fn whole_mirror(&self, gezien: &mut Option<i64>) -> Result<()> {
         let state = self.mirror.sync_state().await?;
+        *gezien = state.cursor;
         if state.cursor.is_none() || state.full_sync.is_some() {
             return Ok(()); // a full sync comes, and its end records everything
         }
-        let aanleiding = if self.mirror.has_attenderingen().await? {
+        let Some(account) = self.mirror.account().await? else {
+            return Ok(());
+        };
+        let basis = basis(&account);
+        let gezet = self
+            .mirror
+            .attenderingen_for(std::slice::from_ref(&basis.object_id))
+            .await?
+            .contains(&basis.sleutel);
+        let aanleiding = if gezet {
             Aanleiding::Nieuws
         } else {
             Aanleiding::Geschiedenis
@@ -209,7 +278,10 @@ impl Loper {
         };
         let (changed, beeld) = bron::alles(&self.mirror, &account.oin).await?;
         self.decide_and_deliver(&changed, &beeld, &account.oin, aanleiding)
-            .await
+            .await?;
+        // from now on, whatever this account's mirror holds that was not recorded is news
+        self.mirror.claim_attenderingen(&[basis(&account)]).await?;
+        Ok(())
     }
 
     async fn decide_and_deliver(
@@ -292,5 +364,18 @@ impl Loper {
                 self.messages.push(n);
             }
         }
+    }
+}
+
+/// The record that this installation looked at the whole mirror of `account` once (its old
+/// history is recorded): from then on, what is not recorded is news.
+fn basis(account: &Account) -> Claim {
+    let key = crate::session::account_key(&account.service_url, account.oin.as_str());
+    Claim {
+        sleutel: format!("basis:{key}:GEZET"),
+        soort: "basis".into(),
+        object_id: key,
+        status: "GEZET".into(),
+        stil: true,
     }
 }

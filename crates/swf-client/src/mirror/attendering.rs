@@ -86,13 +86,4 @@ impl Mirror {
         }
         Ok(found)
     }
-
-    /// True once anything was claimed on this installation (the baseline exists).
-    pub async fn has_attenderingen(&self) -> Result<bool> {
-        Ok(
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM lokaal.attenderingen)")
-                .fetch_one(self.pool())
-                .await?,
-        )
-    }
 }

@@ -110,6 +110,8 @@ pub enum BatchSource {
 pub struct BatchNotice {
     pub changed: Changed,
     pub source: BatchSource,
+    /// The feed cursor the batch committed, if it moved it.
+    pub cursor: Option<i64>,
 }
 
 /// Progress of a full sync, stored in the mirror with each batch so a killed sync resumes.
@@ -192,8 +194,8 @@ impl Engine {
         self.inner.changed.subscribe()
     }
 
-    /// One notice per applied batch that changed something, and one at the end of every full
-    /// sync, saying where the batch came from.
+    /// One notice per applied batch that changed something or moved the feed cursor (also
+    /// the end of every full sync), saying where the batch came from.
     pub fn subscribe_batches(&self) -> broadcast::Receiver<BatchNotice> {
         self.inner.batches.subscribe()
     }
@@ -206,13 +208,17 @@ impl Engine {
         self.inner.status.send_modify(f);
     }
 
-    fn publish(&self, c: Changed, source: BatchSource) {
+    fn publish(&self, c: Changed, source: BatchSource, cursor: Option<i64>) {
         // no subscribers is fine
         if !c.is_empty() {
             let _ = self.inner.changed.send(c.clone());
         }
-        if !c.is_empty() || source == BatchSource::FullSyncDone {
-            let _ = self.inner.batches.send(BatchNotice { changed: c, source });
+        if !c.is_empty() || cursor.is_some() || source == BatchSource::FullSyncDone {
+            let _ = self.inner.batches.send(BatchNotice {
+                changed: c,
+                source,
+                cursor,
+            });
         }
     }
 
@@ -223,6 +229,7 @@ impl Engine {
         report: &mut SyncReport,
     ) -> Result<()> {
         let synced = batch.synced_at;
+        let cursor = batch.cursor;
         let c = self.inner.mirror.apply(&batch).await?;
         report.batches += 1;
         if let Some(cur) = batch.cursor {
@@ -231,7 +238,7 @@ impl Engine {
         if let Some(t) = synced {
             self.set_status(|s| s.last_synced_at = Some(t));
         }
-        self.publish(c, source);
+        self.publish(c, source, cursor);
         Ok(())
     }
 
