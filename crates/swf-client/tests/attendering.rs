@@ -250,6 +250,23 @@ async fn an_actieverzoek_notifies_the_receiver_once_and_the_sender_never() {
     );
     gem.sync().await;
     assert!(gem.opname.nieuw().is_empty());
+
+    // removed and invited again: the invitation is news again (nothing else is)
+    gem.s
+        .deelnemer_verwijderen(&sid, VRV)
+        .await
+        .expect("removed");
+    vrv.sync().await;
+    assert!(vrv.mirror.samenwerking(&sid).await.unwrap().is_none());
+    assert!(vrv.opname.nieuw().is_empty());
+    gem.s
+        .deelnemer_uitnodigen(&sid, VRV, Privilege::BeperkteToegang)
+        .await
+        .expect("invited again");
+    vrv.sync().await;
+    assert_eq!(vrv.opname.titels(), ["Uitnodiging van Gemeente Oefenstad"]);
+    gem.sync().await;
+    assert!(gem.opname.nieuw().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

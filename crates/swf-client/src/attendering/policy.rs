@@ -15,7 +15,8 @@
 //!
 //! Only the other party can make a state in the first two rows, so changes by my own
 //! organisation never match them. A sent actieverzoek back IN_BEHANDELING (sent back) releases
-//! its GEREEDGEMELD key: the next gereedmelding is news again.
+//! its GEREEDGEMELD key: the next gereedmelding is news again; a samenwerking gone from the
+//! mirror releases its invitation key: being invited again is news again.
 use super::{tekst, AttenderingInstellingen, Doel, OsNotificatie, Soort, Taal, Urgentie};
 use crate::mirror::{ChangeKind, Changed, Claim};
 use chrono::{DateTime, Utc};
@@ -226,6 +227,14 @@ pub fn beslis(inv: &Invoer<'_>) -> Besluit {
                     Weergave::new(titel, tekst, Urgentie::Normaal, doel())
                 },
             );
+        }
+    }
+
+    // gone from the mirror (removed as deelnemer, or deleted): a new invitation is news again
+    for sid in inv.changed.ids(ChangeKind::SamenwerkingVerwijderd) {
+        let k = sleutel(Soort::Uitnodiging, sid, Rol::Ketenpartner.as_str());
+        if !inv.spiegel.samenwerkingen.contains_key(sid) && inv.vastgelegd.contains(&k) {
+            vrijgeven.push(k);
         }
     }
 

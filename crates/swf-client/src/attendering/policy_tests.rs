@@ -532,6 +532,22 @@ fn many_at_once_are_shown_as_one_line() {
 }
 
 #[test]
+fn a_samenwerking_gone_from_the_mirror_releases_its_invitation() {
+    let key = "uitnodiging:S2:KETENPARTNER".to_owned();
+    let mut g = Geval::new();
+    g.changed
+        .push((ChangeKind::SamenwerkingVerwijderd, "S2".into()));
+    g.vastgelegd.insert(key.clone());
+    assert_eq!(g.besluit().vrijgeven, std::slice::from_ref(&key));
+    // invited again: news again
+    let g = Geval::new().samenwerking(
+        samenwerking("S2", SamenwerkingStatus::Open, GEMEENTE),
+        Rol::Ketenpartner,
+    );
+    assert_eq!(sleutels(&g.besluit()), [key.as_str()]);
+}
+
+#[test]
 fn objects_gone_from_the_mirror_give_nothing() {
     let mut g = Geval::new();
     g.changed.push((ChangeKind::Actieverzoek, id(1)));
