@@ -10,8 +10,12 @@
 //!   `swf-domain` allows now.
 //! - [`session`]: sign in and out, restore a remembered sign-in; [`error`]: the one error type.
 //! - [`archive`]: a samenwerking as a BagIt + MDTO archive on the user's own disk.
+//! - [`attendering`]: OS notifications — which changes give one (a pure policy), recorded once
+//!   per installation, delivered through a [`attendering::Notifier`] the shell provides.
 pub mod archive;
+pub mod attendering;
 pub mod error;
+pub mod instellingen;
 pub mod mirror;
 pub mod remote;
 pub mod secrets;

@@ -1198,25 +1198,117 @@ async fn local_state_account_settings_offline() {
     );
 }
 
+fn claim(n: u128) -> Claim {
+    Claim {
+        sleutel: format!("nieuw-actieverzoek:{}:OPEN", id(n)),
+        soort: "nieuw-actieverzoek".into(),
+        object_id: id(n).to_string(),
+        status: "OPEN".into(),
+        stil: n.is_multiple_of(2),
+    }
+}
+
+fn claims(ns: &[u128]) -> Vec<Claim> {
+    ns.iter().map(|n| claim(*n)).collect()
+}
+
+fn keys(ns: &[u128]) -> Vec<String> {
+    ns.iter().map(|n| claim(*n).sleutel).collect()
+}
+
 #[tokio::test]
-async fn mark_notified_returns_each_id_once_across_reopen() {
+async fn claim_attenderingen_returns_each_key_once_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let m = open(dir.path()).await;
     assert_eq!(
-        m.mark_notified(&[id(1), id(2)]).await.unwrap(),
-        [id(1), id(2)]
+        m.claim_attenderingen(&claims(&[1, 2])).await.unwrap(),
+        keys(&[1, 2])
     );
-    assert_eq!(m.mark_notified(&[id(2), id(3)]).await.unwrap(), [id(3)]);
+    assert_eq!(
+        m.claim_attenderingen(&claims(&[2, 3])).await.unwrap(),
+        keys(&[3])
+    );
     m.apply(&batch(vec![MirrorOp::ClearAll])).await.unwrap();
     m.close().await;
     let m = open(dir.path()).await;
     assert!(m
-        .mark_notified(&[id(1), id(2), id(3)])
+        .claim_attenderingen(&claims(&[1, 2, 3]))
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(m.mark_notified(&[id(4)]).await.unwrap(), [id(4)]);
-    assert_eq!(m.stats().await.unwrap().gemeld, 4);
+    assert_eq!(
+        m.claim_attenderingen(&claims(&[4])).await.unwrap(),
+        keys(&[4])
+    );
+    assert_eq!(m.stats().await.unwrap().attenderingen, 4);
+    let found = m
+        .attenderingen_for(&[id(1).to_string(), id(4).to_string(), id(9).to_string()])
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        keys(&[1, 4])
+            .into_iter()
+            .collect::<std::collections::HashSet<_>>()
+    );
+    // a released key can be claimed again
+    assert_eq!(m.release_attenderingen(&keys(&[1, 9])).await.unwrap(), 1);
+    assert_eq!(
+        m.claim_attenderingen(&claims(&[1, 2])).await.unwrap(),
+        keys(&[1])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_claiming_the_same_keys_each_win_a_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = open(dir.path()).await;
+    let b = open(dir.path()).await;
+    let all: Vec<u128> = (1..=200).collect();
+    let mut reversed = all.clone();
+    reversed.reverse();
+    let (ca, cb) = (claims(&all), claims(&reversed));
+    let ta = tokio::spawn(async move { a.claim_attenderingen(&ca).await });
+    let tb = tokio::spawn(async move { b.claim_attenderingen(&cb).await });
+    let (wa, wb) = (ta.await.unwrap().unwrap(), tb.await.unwrap().unwrap());
+    assert_eq!(wa.len() + wb.len(), all.len(), "every key won exactly once");
+    let mut won: Vec<String> = wa.into_iter().chain(wb).collect();
+    won.sort();
+    won.dedup();
+    assert_eq!(won.len(), all.len());
+}
+
+#[tokio::test]
+async fn notification_settings_default_on_and_survive_reopen() {
+    use swf_client::instellingen::{AttenderingInstellingen, Taal};
+    let dir = tempfile::tempdir().unwrap();
+    let m = open(dir.path()).await;
+    assert_eq!(
+        m.attendering_instellingen().await.unwrap(),
+        AttenderingInstellingen::default()
+    );
+    assert_eq!(m.taal().await.unwrap(), Taal::Nl);
+    let uit = AttenderingInstellingen {
+        samenwerking_gesloten: false,
+        ..AttenderingInstellingen::default()
+    };
+    m.set_attendering_instellingen(&uit).await.unwrap();
+    m.set_taal(Taal::En).await.unwrap();
+    m.close().await;
+    let m = open(dir.path()).await;
+    assert_eq!(m.attendering_instellingen().await.unwrap(), uit);
+    assert_eq!(m.setting("taal").await.unwrap().as_deref(), Some("en"));
+    // written by an older app (fewer switches), or damaged: the rest is on
+    m.set_setting("attendering", r#"{"antwoord":false}"#)
+        .await
+        .unwrap();
+    let oud = m.attendering_instellingen().await.unwrap();
+    assert!(!oud.antwoord && oud.nieuw_actieverzoek && oud.verwijdering_gepland);
+    m.set_setting("attendering", "kapot").await.unwrap();
+    assert_eq!(
+        m.attendering_instellingen().await.unwrap(),
+        AttenderingInstellingen::default()
+    );
 }
 
 /// Fill both files, set local state, close.
@@ -1226,7 +1318,7 @@ async fn fill(dir: &Path) {
     m.set_setting("thema", "donker").await.unwrap();
     seed_overview(&m).await;
     m.mark_gelezen(&[id(3)]).await.unwrap();
-    m.mark_notified(&[id(1)]).await.unwrap();
+    m.claim_attenderingen(&claims(&[1])).await.unwrap();
     m.apply(&Batch {
         cursor: Some(5),
         ..Default::default()
@@ -1241,7 +1333,11 @@ async fn fill(dir: &Path) {
 async fn assert_local_state_kept(m: &Mirror) {
     assert_eq!(m.account().await.unwrap(), Some(account()));
     assert_eq!(m.setting("thema").await.unwrap().as_deref(), Some("donker"));
-    assert!(m.mark_notified(&[id(1)]).await.unwrap().is_empty());
+    assert!(m
+        .claim_attenderingen(&claims(&[1]))
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(m.stats().await.unwrap().gelezen, 1);
 }
 

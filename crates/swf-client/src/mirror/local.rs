@@ -110,29 +110,6 @@ impl Mirror {
         Ok(cx.changes.into_changed())
     }
 
-    /// Record that the user was notified about these actieverzoeken; returns those that were
-    /// not recorded before (persisted, so a restart never notifies twice).
-    pub async fn mark_notified(&self, actieverzoek_ids: &[Uuid]) -> Result<Vec<Uuid>> {
-        let now = ts(&Utc::now());
-        let mut tx = self.begin_write().await?;
-        let mut new = Vec::new();
-        for id in actieverzoek_ids {
-            let done = sqlx::query(
-                "INSERT INTO lokaal.gemeld (actieverzoek_id, gemeld_op) VALUES (?, ?) \
-                 ON CONFLICT (actieverzoek_id) DO NOTHING",
-            )
-            .bind(id.to_string())
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() > 0 {
-                new.push(*id);
-            }
-        }
-        tx.commit().await?;
-        Ok(new)
-    }
-
     /// Keep (or stop keeping) a samenwerking's documents on this machine. Returns what changed
     /// for the app: the samenwerking, when its setting actually changed.
     pub async fn set_offline_beschikbaar(

@@ -6,7 +6,7 @@
 //!   synced at, account key). A cache: when it cannot be opened, fails `PRAGMA quick_check` or
 //!   was migrated by a newer app, it is moved aside to `mirror.sqlite.kapot-<unix-ts>` and
 //!   recreated empty; a full sync fills it again.
-//! - `local.sqlite`: local-only state (account, settings, read marks, notified actieverzoeken,
+//! - `local.sqlite`: local-only state (account, settings, read marks, OS notifications given,
 //!   "available offline"). Precious: when corrupt it is moved aside (never deleted) and the
 //!   [`OpenReport`] says so. Its migrations only add (0003 dropped the never-used `jobs`
 //!   table); unknown newer ones are ignored.
@@ -16,10 +16,12 @@
 //! unread counts can join read marks, and a read-mark change updates the counters in one
 //! transaction. Writes use `BEGIN IMMEDIATE` (no lock upgrade, so `busy_timeout` applies).
 mod apply;
+mod attendering;
 mod local;
 mod read;
 mod types;
 
+pub use attendering::Claim;
 pub use types::*;
 
 use crate::error::{ClientError, Result};

@@ -315,7 +315,7 @@ impl Mirror {
                (SELECT COUNT(*) FROM documenten), (SELECT COUNT(*) FROM gecachte_documenten), \
                (SELECT COUNT(*) FROM actieverzoeken), (SELECT COUNT(*) FROM berichten), \
                (SELECT COUNT(*) FROM notificaties), (SELECT COUNT(*) FROM lokaal.gelezen), \
-               (SELECT COUNT(*) FROM lokaal.gemeld)",
+               (SELECT COUNT(*) FROM lokaal.attenderingen)",
         )
         .fetch_one(self.pool())
         .await?;
@@ -329,7 +329,7 @@ impl Mirror {
             berichten: n(row.5),
             notificaties: n(row.6),
             gelezen: n(row.7),
-            gemeld: n(row.8),
+            attenderingen: n(row.8),
         })
     }
 }

@@ -342,8 +342,8 @@ pub struct MirrorStats {
     pub notificaties: u64,
     /// Local-only: read marks.
     pub gelezen: u64,
-    /// Local-only: actieverzoeken notified about.
-    pub gemeld: u64,
+    /// Local-only: OS notifications given or left out (dedupe keys claimed).
+    pub attenderingen: u64,
 }
 
 /// The signed-in account of this installation (no secrets: tokens are in the OS keychain).

@@ -92,6 +92,28 @@ pub struct SyncReport {
     pub cursor: Option<i64>,
 }
 
+/// Where a batch came from: listeners that treat news and old history differently (OS
+/// notifications) need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchSource {
+    /// Feed events (catch-up, polling or the live stream): news.
+    Feed,
+    /// A batch of a full sync (first sync, resumed, or after an expired cursor): old history.
+    FullSync,
+    /// The last batch of a full sync: the mirror is complete again. Sent even when the batch
+    /// itself changed nothing.
+    FullSyncDone,
+}
+
+/// One applied batch with where it came from (see [`Engine::subscribe_batches`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchNotice {
+    pub changed: Changed,
+    pub source: BatchSource,
+    /// The feed cursor the batch committed, if it moved it.
+    pub cursor: Option<i64>,
+}
+
 /// Progress of a full sync, stored in the mirror with each batch so a killed sync resumes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,6 +152,7 @@ struct Inner {
     config: SyncConfig,
     status: watch::Sender<SyncStatus>,
     changed: broadcast::Sender<Changed>,
+    batches: broadcast::Sender<BatchNotice>,
     /// One sync at a time (first sync, catch-up, live batches).
     lock: Mutex<()>,
 }
@@ -144,6 +167,7 @@ impl Engine {
             melding: None,
         });
         let (changed, _) = broadcast::channel(256);
+        let (batches, _) = broadcast::channel(256);
         Engine {
             inner: Arc::new(Inner {
                 remote,
@@ -151,6 +175,7 @@ impl Engine {
                 config,
                 status,
                 changed,
+                batches,
                 lock: Mutex::new(()),
             }),
         }
@@ -169,6 +194,12 @@ impl Engine {
         self.inner.changed.subscribe()
     }
 
+    /// One notice per applied batch that changed something or moved the feed cursor (also
+    /// the end of every full sync), saying where the batch came from.
+    pub fn subscribe_batches(&self) -> broadcast::Receiver<BatchNotice> {
+        self.inner.batches.subscribe()
+    }
+
     pub fn status(&self) -> watch::Receiver<SyncStatus> {
         self.inner.status.subscribe()
     }
@@ -177,17 +208,39 @@ impl Engine {
         self.inner.status.send_modify(f);
     }
 
-    /// Tell the subscribers what changed in the mirror: a batch of a sync, or a local change
-    /// made by a use case (`werk`), so both reach the screens the same way.
+    /// Tell the subscribers of [`Engine::subscribe`] about a local change made by a use case
+    /// (`werk`: read marks, offline beschikbaar), so it reaches the screens the way a synced
+    /// batch does. Local changes are not batches: the notification policy does not see them.
     pub(crate) fn publish(&self, c: Changed) {
         if !c.is_empty() {
-            // no subscribers is fine
             let _ = self.inner.changed.send(c);
         }
     }
 
-    async fn apply(&self, batch: Batch, report: &mut SyncReport) -> Result<()> {
+    /// A synced batch: to the screens ([`Engine::subscribe`]) and, with its source and cursor,
+    /// to [`Engine::subscribe_batches`] (the notification policy).
+    fn publish_batch(&self, c: Changed, source: BatchSource, cursor: Option<i64>) {
+        // no subscribers is fine
+        if !c.is_empty() {
+            let _ = self.inner.changed.send(c.clone());
+        }
+        if !c.is_empty() || cursor.is_some() || source == BatchSource::FullSyncDone {
+            let _ = self.inner.batches.send(BatchNotice {
+                changed: c,
+                source,
+                cursor,
+            });
+        }
+    }
+
+    async fn apply(
+        &self,
+        batch: Batch,
+        source: BatchSource,
+        report: &mut SyncReport,
+    ) -> Result<()> {
         let synced = batch.synced_at;
+        let cursor = batch.cursor;
         let c = self.inner.mirror.apply(&batch).await?;
         report.batches += 1;
         if let Some(cur) = batch.cursor {
@@ -196,7 +249,7 @@ impl Engine {
         if let Some(t) = synced {
             self.set_status(|s| s.last_synced_at = Some(t));
         }
-        self.publish(c);
+        self.publish_batch(c, source, cursor);
         Ok(())
     }
 
@@ -317,6 +370,7 @@ impl Engine {
                     full_sync: FullSyncUpdate::Set(to_value(&p)?),
                     ..Batch::default()
                 },
+                BatchSource::FullSync,
                 report,
             )
             .await?;
@@ -343,6 +397,7 @@ impl Engine {
                     full_sync: FullSyncUpdate::Set(to_value(&p)?),
                     ..Batch::default()
                 },
+                BatchSource::FullSync,
                 report,
             )
             .await?;
@@ -365,6 +420,7 @@ impl Engine {
                 synced_at: Some(Utc::now()),
                 ..Batch::default()
             },
+            BatchSource::FullSyncDone,
             report,
         )
         .await
@@ -501,6 +557,7 @@ impl Engine {
                 synced_at: Some(Utc::now()),
                 ..Batch::default()
             },
+            BatchSource::Feed,
             report,
         )
         .await

@@ -4,5 +4,7 @@ pub mod engine;
 pub mod planner;
 
 pub(crate) use engine::all_pages;
-pub use engine::{Engine, SyncConfig, SyncReport, SyncStatus, Verbinding};
+pub use engine::{
+    BatchNotice, BatchSource, Engine, SyncConfig, SyncReport, SyncStatus, Verbinding,
+};
 pub use planner::{plan, Step};
