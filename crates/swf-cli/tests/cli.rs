@@ -463,6 +463,36 @@ async fn archief_makes_a_verified_bag_of_a_samenwerking() {
     assert!(pad2.starts_with(&tweede) && pad2.is_dir(), "{out}");
     swf_client::archive::verify(&pad2).expect("the second bag verifies");
 
+    // --zip: one .zip with its .sha256; `swf archief controleer` re-reads it and the folder
+    let zipmap = home.path().join("zip");
+    let out = swf.ok(&["archief", &sid, "--zip", "--map", zipmap.to_str().unwrap()]);
+    let zip = std::path::PathBuf::from(out.trim());
+    assert_eq!(
+        zip.extension().and_then(|e| e.to_str()),
+        Some("zip"),
+        "{out}"
+    );
+    assert!(zip.is_file());
+    assert!(zip.with_extension("zip.sha256").is_file());
+    let c = swf.json(&["archief", "controleer", zip.to_str().unwrap()]);
+    assert!(c["bestanden"].as_u64().unwrap() > 0, "{c}");
+    swf.ok(&["archief", "controleer", pad.to_str().unwrap()]);
+    // a changed payload file is refused, with a non-zero exit
+    let doc = std::fs::read_dir(pad.join("data"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.is_dir())
+        .expect("the dossier folder");
+    let bestand = walk(&doc)
+        .into_iter()
+        .find(|p| !p.to_string_lossy().ends_with(".xml"))
+        .expect("a payload file");
+    std::fs::write(&bestand, b"veranderd").unwrap();
+    let out = swf.cmd(&["archief", "controleer", pad.to_str().unwrap()]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("fout: "));
+
     let leeg = home.path().join("leeg");
     let out = swf.cmd(&[
         "archief",
@@ -532,4 +562,18 @@ async fn the_initiator_invites_changes_access_and_removes_a_deelnemer() {
     swf.ok(&["deelnemer", "verwijderen", &sid, "--oin", BUREAU]);
     let show = swf.json(&["show", &sid]);
     assert_eq!(show["deelnemers"].as_array().unwrap().len(), 1, "{show}");
+}
+
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

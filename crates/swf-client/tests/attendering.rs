@@ -1,8 +1,7 @@
 //! OS notifications end to end: a real `swf-server` on 127.0.0.1, real mirror files, the
 //! engine and the runner, with a recording notifier in place of the desktop's. Changes are made
 //! by other organisations through the same use cases the app uses.
-mod common;
-use common::*;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,6 +15,7 @@ use swf_client::session::{self, Session};
 use swf_client::sync::SyncConfig;
 use swf_client::werk::{NieuwActieverzoek, NieuwePartner, NieuweSamenwerking};
 use swf_domain::{ActieverzoekStatus as S, Privilege};
+use swf_testkit::*;
 use uuid::Uuid;
 
 /// Records what it is asked to show; can play a desktop without a notification service.
@@ -145,7 +145,8 @@ async fn vragen(k: &Kant, sid: &str, aan: &str, titel: &str) -> Uuid {
             documenten: vec![],
         })
         .await
-        .expect("sent");
+        .expect("sent")
+        .actieverzoek_id;
     k.att.bijgewerkt().await;
     id
 }
@@ -166,7 +167,7 @@ fn oefen() -> AttenderingConfig {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_actieverzoek_notifies_the_receiver_once_and_the_sender_never() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = Kant::open(&srv, &tmp.path().join("g"), GEMEENTE, Default::default()).await;
     let gem2 = Kant::open(&srv, &tmp.path().join("g2"), GEMEENTE, Default::default()).await;
@@ -271,7 +272,7 @@ async fn an_actieverzoek_notifies_the_receiver_once_and_the_sender_never() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_another_process_applied_is_notified_once_by_one_of_two_runners() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = Kant::open(&srv, &tmp.path().join("g"), GEMEENTE, Default::default()).await;
     gem.sync().await;
@@ -320,7 +321,7 @@ async fn what_another_process_applied_is_notified_once_by_one_of_two_runners() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_sync_of_old_history_gives_only_the_summary() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = Kant::open(&srv, &tmp.path().join("g"), GEMEENTE, Default::default()).await;
     gem.sync().await;
@@ -378,7 +379,7 @@ async fn a_first_sync_of_old_history_gives_only_the_summary() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_an_invitation_a_closing_and_a_planned_deletion_notify() {
-    let srv = Server::start(&[("SWF_RETENTION_DAYS", "20")]).await;
+    let srv = Server::start_with_users(&[("SWF_RETENTION_DAYS", "20")]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = Kant::open(&srv, &tmp.path().join("g"), GEMEENTE, Default::default()).await;
     let vrv = Kant::open(&srv, &tmp.path().join("v"), VRV, Default::default()).await;
@@ -477,7 +478,7 @@ async fn answers_an_invitation_a_closing_and_a_planned_deletion_notify() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_switch_silences_its_kind() {
-    let srv = Server::start(&[("SWF_RETENTION_DAYS", "20")]).await;
+    let srv = Server::start_with_users(&[("SWF_RETENTION_DAYS", "20")]).await;
     let tmp = tempfile::tempdir().unwrap();
     let alles_uit = AttenderingInstellingen {
         nieuw_actieverzoek: false,
@@ -542,7 +543,7 @@ async fn each_switch_silences_its_kind() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_notification_service_the_app_shows_its_own_message_once() {
-    let srv = Server::start(&[]).await;
+    let srv = Server::start_with_users(&[]).await;
     let tmp = tempfile::tempdir().unwrap();
     let gem = Kant::open(&srv, &tmp.path().join("g"), GEMEENTE, Default::default()).await;
     let vrv = Kant::open(&srv, &tmp.path().join("v"), VRV, oefen()).await;
