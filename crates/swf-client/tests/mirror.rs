@@ -1461,6 +1461,7 @@ async fn local_state_from_before_the_jobs_table_went_migrates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("local.sqlite");
     let all = sqlx::migrate!("./migrations/local");
+    let latest = all.migrations.iter().map(|m| m.version).max().unwrap();
     let before = Migrator {
         migrations: all
             .migrations
@@ -1507,7 +1508,7 @@ async fn local_state_from_before_the_jobs_table_went_migrates() {
         .fetch_one(&mut c)
         .await
         .unwrap();
-    assert_eq!(newest, 3);
+    assert_eq!(newest, latest, "every later migration ran too");
 }
 
 #[tokio::test]
