@@ -110,6 +110,13 @@ async fn maken(
         .await?
         .ok_or_else(|| ArchiefFout::OnbekendeSamenwerking(sid.to_owned()))?;
     let wijziging = laatste_wijziging(&detail);
+    // what a killed export left in this folder goes first (a running one holds its lock)
+    let map = opties.map.clone();
+    match tokio::task::spawn_blocking(move || archive::cleanup_stale(&map)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not clean up the archive folder"),
+        Err(e) => tracing::warn!(error = %e, "could not clean up the archive folder"),
+    }
     let a = archive::archiveer(mirror, engine, opties, voortgang).await?;
     let (grootte, sha256) = match &a.zip {
         Some(z) => (z.grootte, z.sha256.clone()),
