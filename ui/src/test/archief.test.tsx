@@ -147,6 +147,20 @@ describe("Archiveren", () => {
     expect(api.samenwerkingVerwijderen).toHaveBeenCalledWith("SAM-1");
   });
 
+  it("after archiving on the page, the delete dialog knows it is archived", async () => {
+    const r = regel();
+    api.archiveren.mockResolvedValue(r);
+    const { user } = await open(fx.schermGesloten());
+    const sectie = await screen.findByTestId("archief-sectie");
+    api.archiefStatus.mockResolvedValue(status({ laatsteArchief: r, actueel: true }));
+    await user.click(within(sectie).getByRole("button", { name: "Archiveren" }));
+    await within(sectie).findByTestId("archief-gemaakt");
+    await user.click(screen.getByRole("button", { name: "Samenwerking verwijderen" }));
+    const dialoog = screen.getByRole("dialog", { name: "Samenwerking verwijderen?" });
+    await waitFor(() => expect(within(dialoog).getByTestId("archief-status")).toHaveAttribute("data-actueel", "ja"));
+    expect(within(dialoog).queryByRole("checkbox")).not.toBeInTheDocument();
+  });
+
   it("Instellingen lists every archive, also of samenwerkingen that are gone, and switches automatic archiving", async () => {
     api.sessie.mockResolvedValue(fx.sessie());
     api.archieven.mockResolvedValue([regel({ samenwerkingId: "SAM-9", titel: "Weg", automatisch: true })]);

@@ -13,6 +13,13 @@ import { useAction, useMirrorQuery } from "../../state/hooks";
 
 type Stand = { id: string; fase: string; bytes: number; totaal: number | null };
 
+/** Every shown status and list re-reads when an archive was made here (it changes no mirror data,
+ * so no `mirror-gewijzigd` comes): e.g. the delete dialog after "Archiveren" on the page. */
+const gemaaktLuisteraars = new Set<() => void>();
+function archiefGemaaktHier() {
+  gemaaktLuisteraars.forEach((cb) => cb());
+}
+
 /** Runs one archive with its progress (`archief-voortgang`); `klaar` is called with the record. */
 export function useArchiveren(samenwerkingId: string, klaar: (r: ArchiefRegel) => void) {
   const actie = useAction();
@@ -43,6 +50,7 @@ export function useArchiveren(samenwerkingId: string, klaar: (r: ArchiefRegel) =
         if (r.ok && r.value) {
           setGemaakt(r.value);
           klaar(r.value);
+          archiefGemaaktHier();
         }
       });
     },
@@ -56,6 +64,13 @@ export function useArchiefGegevens(samenwerkingId: string) {
   const { reload: s } = status;
   const { reload: l } = lijst;
   useEffect(() => onArchiefGemaakt(() => (s(), l())), [s, l]);
+  useEffect(() => {
+    const cb = () => (s(), l());
+    gemaaktLuisteraars.add(cb);
+    return () => {
+      gemaaktLuisteraars.delete(cb);
+    };
+  }, [s, l]);
   return { status: status.data, archieven: lijst.data ?? [], reload: () => (s(), l()) };
 }
 
