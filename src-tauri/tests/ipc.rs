@@ -522,7 +522,11 @@ fn archive_with_progress_record_and_status() {
     let st = a.ok("archief_status", json!({ "samenwerkingId": id }));
     assert_eq!(st["actueel"], false, "{st}");
     assert_eq!(st["laatsteArchief"], Value::Null);
-    assert_eq!(a.ok("archief_automatisch", json!({})), Value::Null, "off by default");
+    assert_eq!(
+        a.ok("archief_automatisch", json!({})),
+        Value::Null,
+        "off by default"
+    );
 
     let r = a.ok(
         "archiveren",
