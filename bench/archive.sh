@@ -158,7 +158,7 @@ printf '| %-44s | %9.2f | %9.1f | %12s |\n' "archiveer: bag + verify" "$ARCH" "$
 printf '| %-44s | %9.2f | %9s | %12s |\n' "  (the same, whole process incl. start)" "$ARCH_PROC" "" ""
 if [ "$DO_REMOTE" = 1 ]; then
     REM=$(best "${REMOTE_S[@]}")
-    printf '| %-44s | %9.2f | %9.1f | %12s |\n' "archiveer not cached: download + bag + verify" "$REM" "$(calc "$MB / $REM")" "-"
+    printf '| %-44s | %9.2f | %9.1f | %12s |\n' "archiveer not cached: download, bag, verify" "$REM" "$(calc "$MB / $REM")" "-"
 fi
 if [ "$DO_ZIP" = 1 ]; then
     ZIPB=$(best "${ZIP_S[@]}")
