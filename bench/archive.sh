@@ -5,6 +5,11 @@
 #   cp -r <the same files> && sha256sum <copies> && sha512sum <copies>
 # The exporter copies every file while hashing it with SHA-256 and SHA-512, fsyncs it, writes
 # the MDTO sidecars, JSON and HTML, then reads the whole bag back against both manifests.
+# Not cached: the same documents held by a real swf-server on 127.0.0.1 (release build, started
+# through swf-testkit), a mirror synced from it without the document bytes, so the exporter
+# downloads and checks every document while it archives (BENCH_ARCHIVE_REMOTE=0 skips it; the
+# upload before it is not timed; its peak RSS is not shown, as the set-up holds a document in
+# memory to upload it).
 # Also timed, for information: the same export as a zip (bag, verify, zip, verify the zip), and
 # peak RSS at 1/8 of the size, to show that memory does not grow with the archive.
 #
@@ -12,7 +17,7 @@
 # Needs: cargo (a release build of the bench, a few minutes the first time), coreutils;
 # /usr/bin/time (Debian package `time`) for peak RSS, otherwise RSS is not shown.
 # Knobs: BENCH_ARCHIVE_MIB=1024 BENCH_ARCHIVE_SMALL=2000 BENCH_REPEATS=3 (best of)
-#        BENCH_ARCHIVE_ZIP=1 (0: skip the zip run) BENCH_ARCHIVE_DIR=<work folder parent>
+#        BENCH_ARCHIVE_ZIP=1 (0: skip the zip run) BENCH_ARCHIVE_REMOTE=1 (0: skip not cached) BENCH_ARCHIVE_DIR=<work folder parent>
 #        BENCH_DROP_CACHES=1 (as root: drop the page cache before every timed run; default
 #        off: every run starts with the source files in the page cache, as after a sync)
 #        BENCH_STRICT=1 -> exit status 1 when the target (>= 50 % of the reference) is missed.
@@ -24,6 +29,7 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 MIB=${BENCH_ARCHIVE_MIB:-1024}
 REPEATS=${BENCH_REPEATS:-3}
 DO_ZIP=${BENCH_ARCHIVE_ZIP:-1}
+DO_REMOTE=${BENCH_ARCHIVE_REMOTE:-1}
 DROP=${BENCH_DROP_CACHES:-0}
 STRICT=${BENCH_STRICT:-0}
 
@@ -113,6 +119,19 @@ for i in $(seq 1 "$REPEATS"); do
     fi
 done
 
+REMOTE_S=() RSTEPS=
+if [ "$DO_REMOTE" = 1 ]; then
+    for i in $(seq 1 "$REPEATS"); do
+        log "run $i/$REPEATS: archiveer not cached (documents from swf-server on 127.0.0.1)"
+        rm -rf "$WORK/remote" "$WORK/kast"
+        run "$BIN" remote "$WORK/remote" "$WORK/kast" "$MIB"
+        REMOTE_S+=("$(sed -n 's/.*archief_s=\([0-9.]*\).*/\1/p' "$WORK/out.txt")")
+        RSTEPS=$(sed -n 's/.*stappen_s=\([^ ]*\).*/\1/p' "$WORK/out.txt")
+        log "   $(cut -c1-200 "$WORK/out.txt")"
+        rm -rf "$WORK/remote" "$WORK/kast"
+    done
+fi
+
 # peak RSS at 1/8 of the size
 SMALL_MIB=$((MIB / 8))
 log "peak RSS at $SMALL_MIB MiB"
@@ -137,6 +156,10 @@ printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "-----
 printf '| %-44s | %9.2f | %9.1f | %12s |\n' "reference: cp -r + sha256sum + sha512sum" "$REF" "$(calc "$MB / $REF")" "$(mib_of "$(maxof "${REF_RSS[@]}")")"
 printf '| %-44s | %9.2f | %9.1f | %12s |\n' "archiveer: bag + verify" "$ARCH" "$(calc "$MB / $ARCH")" "$(mib_of "$(maxof "${ARCH_RSS[@]}")")"
 printf '| %-44s | %9.2f | %9s | %12s |\n' "  (the same, whole process incl. start)" "$ARCH_PROC" "" ""
+if [ "$DO_REMOTE" = 1 ]; then
+    REM=$(best "${REMOTE_S[@]}")
+    printf '| %-44s | %9.2f | %9.1f | %12s |\n' "archiveer not cached: download, bag, verify" "$REM" "$(calc "$MB / $REM")" "-"
+fi
 if [ "$DO_ZIP" = 1 ]; then
     ZIPB=$(best "${ZIP_S[@]}")
     printf '| %-44s | %9.2f | %9.1f | %12s |\n' "archiveer as zip: + zip + verify zip (info)" "$ZIPB" "$(calc "$MB / $ZIPB")" "$(mib_of "$(maxof "${ZIP_RSS[@]}")")"
@@ -145,10 +168,15 @@ printf '| %-44s | %9s | %9s | %12s |\n' "archiveer at $SMALL_MIB MiB (RSS vs siz
 echo
 all() { local x out=; for x in "$@"; do out+="$(printf '%.2f ' "$x")"; done; echo "${out% }"; }
 echo "every run (s): reference $(all "${REF_S[@]}"); archiveer $(all "${ARCH_INNER[@]}")$(
-    [ "$DO_ZIP" = 1 ] && echo "; as zip $(all "${ZIP_S[@]}")")"
+    [ "$DO_ZIP" = 1 ] && echo "; as zip $(all "${ZIP_S[@]}")")$(
+    [ "$DO_REMOTE" = 1 ] && echo "; not cached $(all "${REMOTE_S[@]}")")"
 echo "steps of the last run (s): $STEPS"
+[ "$DO_REMOTE" = 1 ] && echo "steps of the last not-cached run (s): $RSTEPS"
 [ "$DO_ZIP" = 1 ] && echo "steps of the last zip run (s): $ZSTEPS"
 VERDICT=PASS
 if [ "$(calc "$RATIO < 50")" != 0.000000 ]; then VERDICT=FAIL; fi
 printf 'archiveer ÷ reference (throughput): %.0f %% (target >= 50 %%): %s\n' "$RATIO" "$VERDICT"
+if [ "$DO_REMOTE" = 1 ]; then
+    printf 'archiveer not cached ÷ reference (throughput): %.0f %% (for information: it includes the download)\n' "$(calc "100 * $REF / $REM")"
+fi
 if [ "$STRICT" = 1 ] && [ "$VERDICT" = FAIL ]; then exit 1; fi

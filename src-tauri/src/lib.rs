@@ -5,9 +5,11 @@
 //!   `overdracht-voortgang`).
 //! - [`ipc_error::IpcError`]: `{ code, message }`, the one error of the boundary.
 //! - [`state::AppState`]: mirror, keychain, session with its background sync, practice service.
+//! - [`archief`]: archiving a samenwerking (commands, progress, clean-up, automatic archive).
 //!
 //! `ui/src/ipc/bindings.gen.ts` is generated from [`specta_builder`] by the `export_bindings`
 //! test (`cargo test -p samenwerkruimte export_bindings`).
+pub mod archief;
 pub mod commands;
 pub mod events;
 pub mod ipc_error;
@@ -67,11 +69,19 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             instellingen,
             instellingen_opslaan,
             logmap_openen::<tauri::Wry>,
+            // archiving (archief.rs)
+            archief::archiveren::<tauri::Wry>,
+            archief::archieven,
+            archief::archief_status,
+            archief::archief_automatisch,
+            archief::archief_automatisch_instellen::<tauri::Wry>,
         ])
         .events(tauri_specta::collect_events![
             events::MirrorGewijzigd,
             events::SyncStatusGewijzigd,
             events::OverdrachtVoortgang,
+            archief::ArchiefVoortgang,
+            archief::ArchiefGemaakt,
         ])
 }
 

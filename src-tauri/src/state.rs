@@ -148,6 +148,7 @@ impl AppState {
             generatie: AtomicU64::new(0),
         };
         state.geopend_opruimen().await;
+        crate::archief::opruimen(&state.mirror).await;
         Ok(state)
     }
 
@@ -346,6 +347,9 @@ impl AppState {
                 }
             }
         });
+
+        // the automatic archive (when switched on in Instellingen)
+        crate::archief::automatisch_volgen(app, session.clone(), stop.clone());
 
         // the sync itself; a refused token ends the session (not the local copy)
         let (a, s) = (app.clone(), stop.clone());

@@ -494,3 +494,82 @@ fn upload_and_save_with_progress_and_the_e2e_dialog_overrides() {
         .any(|e| e["overdrachtId"] == "op-2" && e["klaar"] == true));
     a.stop();
 }
+
+/// Archiving from the app: the folder "chosen" (`SWF_E2E_OPSLAAN_MAP`, D28), progress as
+/// `archief-voortgang` per phase ending with `klaar`, the record listed per samenwerking and in
+/// all archives, the status before and after, and the record kept after deletion.
+#[test]
+fn archive_with_progress_record_and_status() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let kast = tmp.path().join("kast");
+    let secrets = Arc::new(MemoryStore::new());
+    let a = app_met(
+        Opties {
+            data_dir: Some(tmp.path().join("data")),
+            log_dir: Some(tmp.path().join("log")),
+            secrets: Some(secrets.clone()),
+            e2e_opslaan_map: Some(kast.clone()),
+            ..Opties::default()
+        },
+        secrets,
+    );
+    let voortgang = verzamel(&a.app, "archief-voortgang");
+    a.aanmelden(VERA);
+    let id = a.ok(
+        "samenwerking_starten",
+        json!({ "invoer": { "titel": "Te archiveren", "partners": [] } }),
+    );
+    let st = a.ok("archief_status", json!({ "samenwerkingId": id }));
+    assert_eq!(st["actueel"], false, "{st}");
+    assert_eq!(st["laatsteArchief"], Value::Null);
+    assert_eq!(
+        a.ok("archief_automatisch", json!({})),
+        Value::Null,
+        "off by default"
+    );
+
+    let r = a.ok(
+        "archiveren",
+        json!({ "samenwerkingId": id, "zip": true, "archiefId": "arch-1" }),
+    );
+    assert_eq!(r["samenwerkingId"], id);
+    assert_eq!(r["zip"], true);
+    let pad = std::path::PathBuf::from(r["pad"].as_str().unwrap_or_default());
+    assert!(pad.starts_with(&kast) && pad.is_file(), "{r}");
+    assert_eq!(r["sha256"].as_str().map(str::len), Some(64));
+    assert!(r["grootte"].as_u64().unwrap_or(0) > 0);
+
+    let v = voortgang.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    assert!(v.iter().all(|e| e["archiefId"] == "arch-1"), "{v:?}");
+    let fases: Vec<&Value> = v.iter().map(|e| &e["fase"]).collect();
+    for f in ["schrijven", "controleren", "inpakken", "zipControleren"] {
+        assert!(fases.contains(&&json!(f)), "phase {f} reported: {v:?}");
+    }
+    let laatste = v.last().unwrap_or_else(|| panic!("no progress"));
+    assert_eq!(laatste["klaar"], true);
+    assert_eq!(
+        v.iter().filter(|e| e["klaar"] == true).count(),
+        1,
+        "one last event"
+    );
+
+    let st = a.ok("archief_status", json!({ "samenwerkingId": id }));
+    assert_eq!(st["actueel"], true, "{st}");
+    assert_eq!(st["laatsteArchief"]["id"], r["id"]);
+    let eigen = a.ok("archieven", json!({ "samenwerkingId": id }));
+    assert_eq!(eigen, json!([r.clone()]));
+
+    // an unknown samenwerking: a readable NOT_FOUND, nothing recorded
+    let e = a.err(
+        "archiveren",
+        json!({ "samenwerkingId": "SAM-0", "zip": false, "archiefId": "arch-2" }),
+    );
+    is_ipc_error(&e, "NotFound");
+
+    // deleted: the record stays in the list of all archives
+    a.ok("samenwerking_sluiten", json!({ "samenwerkingId": id }));
+    a.ok("samenwerking_verwijderen", json!({ "samenwerkingId": id }));
+    let alle = a.ok("archieven", json!({ "samenwerkingId": null }));
+    assert_eq!(alle, json!([r]));
+    a.stop();
+}

@@ -10,6 +10,9 @@ target/e2e-artifacts/oefening-N.png.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -49,6 +52,16 @@ def casus(server, module_apps):
 
 
 # ---- steps used by more than one exercise ----------------------------------------------------
+
+
+def valideer_met_bagit(bag: Path):
+    """The archive as a records manager checks it: bagit.py (PyPI `bagit`, in the run's venv)
+    validates both payload manifests and the tag manifest."""
+    import bagit  # tests/archive/requirements.txt, installed into the same venv by scripts/test.sh
+
+    b = bagit.Bag(str(bag))
+    b.validate()
+    assert set(b.algorithms) >= {"sha256", "sha512"}, b.algorithms
 
 
 def naar_overzicht(app: App):
@@ -437,8 +450,38 @@ def test_oefening_5_vergunningverlener_archiveert_en_verwijdert(casus):
     assert g.by_testid("samenwerking")
     g.axe("dialoog-samenwerking-verwijderen-met-fout")
     box = g.field("Ja, ik heb de samenwerking gearchiveerd in ons eigen systeem", within=dialoog)
-    box.click()
-    wait_until(box.is_selected, 5, "the archive box ticked")
+    assert "nog niet gearchiveerd" in g.wait_testid("archief-status").text
+    g.click("Annuleren", within=dialoog)
+    g.wait_gone(By.CSS_SELECTOR, "[data-testid=verwijder-bevestiging]", what="the delete dialog")
+
+    # archive it from the app, as a folder: a BagIt bag that bagit.py validates, and its record
+    sectie = g.wait_testid("archief-sectie")
+    g.field("Een map", within=sectie).click()
+    g.click_testid("archiveren", within=sectie)
+    g.wait_testid_text("archief-gemaakt", "gemaakt en gecontroleerd", timeout=60)
+    bags = [p for p in g.save_dir.iterdir() if p.is_dir() and p.name.startswith(f"SWF_{sid}_")]
+    assert len(bags) == 1, bags
+    bag = bags[0]
+    valideer_met_bagit(bag)
+    regel = g.wait_testid("archief-regel")
+    assert str(bag) in regel.text
+    tag = hashlib.sha256((bag / "tagmanifest-sha256.txt").read_bytes()).hexdigest()
+    assert g.by_testid("archief-sha256", within=regel)[0].text.strip() == tag
+    assert "na de laatste wijziging" in g.wait_testid("archief-status").text
+    g.axe("samenwerking-gearchiveerd")
+
+    # archived after its last change: deleting needs no extra confirmation
+    g.click_testid("samenwerking-verwijderen")
+    dialoog = g.wait_testid("verwijder-bevestiging")
+    wait_until(
+        lambda: g.driver.find_elements(
+            By.CSS_SELECTOR, "[data-testid=verwijder-bevestiging] [data-testid=archief-status][data-actueel=ja]"
+        ),
+        10,
+        "the dialog says it is archived after its last change",
+    )
+    assert "Gearchiveerd op" in dialoog.text
+    assert not g.driver.find_elements(By.CSS_SELECTOR, "[data-testid=verwijder-bevestiging] input[type=checkbox]")
     g.click_testid("verwijderen-bevestigen", within=dialoog)
 
     g.wait_text(f"De samenwerking '{TITEL}' is verwijderd.")
@@ -446,6 +489,13 @@ def test_oefening_5_vergunningverlener_archiveert_en_verwijdert(casus):
     assert not g.by_testid(f"samenwerking-{sid}")
     g.axe("overzicht-na-verwijderen")
     g.screenshot("oefening-5")
+
+    # the record stays when the samenwerking is gone (Instellingen, Archieven)
+    g.click_testid("nav-instellingen")
+    lijst = g.wait_testid("archief-instellingen")
+    wait_until(lambda: f"{TITEL} ({sid})" in lijst.text, 10, "the archive of the deleted samenwerking")
+    assert tag in lijst.text
+    naar_overzicht(g)
 
     # nobody can see it any more: it disappears from the adviseur's open app too
     naar_overzicht(a)

@@ -453,6 +453,10 @@ async fn archief_makes_a_verified_bag_of_a_samenwerking() {
     assert_eq!(a["documenten"], 1);
     assert_eq!(a["historieOpgenomen"], true);
     assert!(pad.join("bagit.txt").is_file());
+    // recorded like an archive made from the app
+    assert_eq!(a["vastgelegd"]["samenwerkingId"], sid.as_str(), "{a}");
+    assert_eq!(a["vastgelegd"]["pad"], pad.to_str().unwrap());
+    assert_eq!(a["vastgelegd"]["zip"], false);
     let c = swf_client::archive::verify(&pad).expect("the bag verifies");
     assert!(c.bestanden > 0, "{c:?}");
 

@@ -9,6 +9,10 @@
 //!                             deterministically (incompressible, like PDFs)
 //! archive run DIR OUT [zip]   archiveer (bag + verify, and zip + verify with `zip`) from that
 //!                             mirror into OUT, offline; prints the time of each step
+//! archive remote DIR OUT MIB  not cached: a real swf-server on 127.0.0.1 (swf-testkit, the
+//!                             release build) holding the same documents, a mirror in DIR synced
+//!                             from it without document bytes; times archiveer with the engine,
+//!                             which downloads (and checks) every document while archiving
 //! ```
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -224,6 +228,75 @@ async fn run(dir: &Path, out: &Path, zip: bool) {
     m.close().await;
 }
 
+async fn remote(dir: &Path, out: &Path, mib: u64) {
+    let small: u64 = std::env::var("BENCH_ARCHIVE_SMALL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let srv = swf_testkit::Server::start(&[("SWF_MAX_UPLOAD_BYTES", "2147483648")]).await;
+    let api = srv.as_org(swf_testkit::GEMEENTE);
+    let sid = api
+        .start("Bouw sporthal De Oefening (benchmark, niet gecached)", &[])
+        .await;
+    // the same sizes and bytes as `prepare`, uploaded to the service (not timed)
+    for (i, n) in sizes(mib * MIB, small).into_iter().enumerate() {
+        let mut bytes = vec![0u8; n as usize];
+        let mut gen = Bytes(i as u64 + 1);
+        for chunk in bytes.chunks_mut(MIB as usize) {
+            gen.fill(chunk);
+        }
+        if bytes.len() >= 8 {
+            bytes[..8].copy_from_slice(b"%PDF-1.7");
+        }
+        let naam = if i < 4 {
+            format!("bouwtekening-{i}.pdf")
+        } else {
+            format!("bijlage-{i:05}.pdf")
+        };
+        api.upload_id(&sid, &naam, bytes, "RV").await;
+    }
+    let s = swf_testkit::session_for(&srv, &dir.join("mirror"), swf_testkit::GEMEENTE).await;
+    let m = s.engine.mirror().clone();
+    let o = ArchiefOpties {
+        samenwerking_id: sid,
+        map: out.to_path_buf(),
+        gebruiker: Some("bench".into()),
+        contact_email: None,
+        zip: false,
+    };
+    let stappen: Mutex<Vec<(Fase, Instant)>> = Mutex::new(Vec::new());
+    let melden = |v: Voortgang| {
+        if let Ok(mut s) = stappen.lock() {
+            if s.last().map(|(f, _)| *f) != Some(v.fase) {
+                s.push((v.fase, Instant::now()));
+            }
+        }
+    };
+    let t0 = Instant::now();
+    let a = archive::archiveer(&m, Some(&s.engine), &o, &melden)
+        .await
+        .unwrap_or_else(|e| fail(format!("archiveer: {e}")));
+    let totaal = t0.elapsed().as_secs_f64();
+    let stappen = stappen.into_inner().unwrap_or_default();
+    let mut per_stap = Vec::new();
+    for (i, (f, t)) in stappen.iter().enumerate() {
+        let eind = stappen
+            .get(i + 1)
+            .map(|(_, t)| *t)
+            .unwrap_or_else(Instant::now);
+        per_stap.push(format!("{f:?}={:.2}", (eind - *t).as_secs_f64()));
+    }
+    println!(
+        "archief_s={totaal:.3} payload_bytes={} bestanden={} documenten={} stappen_s={} pad={}",
+        a.bytes,
+        a.bestanden,
+        a.documenten,
+        per_stap.join(","),
+        a.pad.display()
+    );
+    m.close().await;
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -242,8 +315,14 @@ fn main() {
         }
         ["run", dir, out] => rt.block_on(run(Path::new(dir), Path::new(out), false)),
         ["run", dir, out, "zip"] => rt.block_on(run(Path::new(dir), Path::new(out), true)),
+        ["remote", dir, out, mib] => {
+            let mib = mib
+                .parse()
+                .unwrap_or_else(|e| fail(format!("MIB {mib}: {e}")));
+            rt.block_on(remote(Path::new(dir), Path::new(out), mib));
+        }
         [] => println!(
-            "usage: archive prepare DIR MIB | archive run DIR OUT [zip] (bench/archive.sh runs it)"
+            "usage: archive prepare DIR MIB | archive run DIR OUT [zip] | archive remote DIR OUT MIB (bench/archive.sh runs it)"
         ),
         _ => fail(format!("unknown arguments {args:?}")),
     }

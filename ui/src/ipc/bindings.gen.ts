@@ -294,6 +294,65 @@ async logmapOpenen() : Promise<Result<null, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Archive a samenwerking into a folder the user chooses, as a folder (`zip` false) or one
+ * `.zip`; verified and recorded. `None` when the dialog was cancelled. Works without a
+ * session too, from what is on this machine.
+ */
+async archiveren(samenwerkingId: string, zip: boolean, archiefId: string) : Promise<Result<ArchiefRegel | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("archiveren", { samenwerkingId, zip, archiefId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The archives made of one samenwerking, or of all (also of samenwerkingen that are gone),
+ * newest first.
+ */
+async archieven(samenwerkingId: string | null) : Promise<Result<ArchiefRegel[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("archieven", { samenwerkingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Whether the samenwerking was archived after its last change, and whether to offer it.
+ */
+async archiefStatus(samenwerkingId: string) : Promise<Result<ArchiefStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("archief_status", { samenwerkingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The folder automatic archives go to; `null` = off.
+ */
+async archiefAutomatisch() : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("archief_automatisch") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Switch automatic archiving on (the user chooses the folder; cancelled = stays as it was) or
+ * off. Returns the folder now set.
+ */
+async archiefAutomatischInstellen(aan: boolean) : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("archief_automatisch_instellen", { aan }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -301,10 +360,14 @@ async logmapOpenen() : Promise<Result<null, IpcError>> {
 
 
 export const events = __makeEvents__<{
+archiefGemaakt: ArchiefGemaakt,
+archiefVoortgang: ArchiefVoortgang,
 mirrorGewijzigd: MirrorGewijzigd,
 overdrachtVoortgang: OverdrachtVoortgang,
 syncStatus: SyncStatusGewijzigd
 }>({
+archiefGemaakt: "archief-gemaakt",
+archiefVoortgang: "archief-voortgang",
 mirrorGewijzigd: "mirror-gewijzigd",
 overdrachtVoortgang: "overdracht-voortgang",
 syncStatus: "sync-status"
@@ -356,6 +419,71 @@ identifier: string;
  * The built-in practice service can be started (`oefenomgeving_starten`).
  */
 oefenomgevingBeschikbaar: boolean; dataMap: string; logMap: string }
+/**
+ * `archief-gemaakt`: an archive was made in the background (the automatic archive setting);
+ * the screens that list archives re-read.
+ */
+export type ArchiefGemaakt = ArchiefRegel
+/**
+ * One archive this installation made.
+ */
+export type ArchiefRegel = { id: number; samenwerkingId: string; 
+/**
+ * The samenwerking's title when it was archived.
+ */
+titel: string; gemaaktOp: string; 
+/**
+ * The bag folder, or the `.zip`.
+ */
+pad: string; zip: boolean; 
+/**
+ * Bytes on disk: the zip, or all files of the bag folder.
+ */
+grootte: number; 
+/**
+ * SHA-256 (hex) of the zip; for a folder, of its `tagmanifest-sha256.txt`.
+ */
+sha256: string; 
+/**
+ * The samenwerking's last change that the archive holds.
+ */
+laatsteWijziging: string; 
+/**
+ * Made by the automatic archive setting.
+ */
+automatisch: boolean }
+/**
+ * Whether a samenwerking is archived after its last change, for the delete dialog and the
+ * offer to archive.
+ */
+export type ArchiefStatus = { samenwerkingId: string; 
+/**
+ * The latest change the mirror has (`None` when the samenwerking is gone from it).
+ */
+laatsteWijziging: string | null; 
+/**
+ * The newest archive made on this machine.
+ */
+laatsteArchief: ArchiefRegel | null; 
+/**
+ * An archive holds the latest change.
+ */
+actueel: boolean; 
+/**
+ * Closed, or its deletion announced (`VERWIJDERING_GEPLAND`): the app offers to archive
+ * while the archive is not up to date.
+ */
+aanbieden: boolean; 
+/**
+ * When the service will delete it, when announced.
+ */
+verwijderDatumTijd: string | null }
+/**
+ * `archief-voortgang`: progress of one archive, named by the `archiefId` the UI passed; at most
+ * every 100 ms and at every phase change, and a last one with `klaar: true` (also after a
+ * failure, so the UI can remove the bar).
+ */
+export type ArchiefVoortgang = { archiefId: string; fase: Fase; bestanden: number; bestandenTotaal: number; bytes: number; bytesTotaal: number; klaar: boolean }
 export type Bericht = { berichtId: string; actieverzoekId: string; samenwerkingId: string; creatieDatumTijd: string; inhoud: string; zender: Oin; zenderNaam: string; ontvanger: Oin; ontvangerNaam: string; _links: Partial<{ [key in string]: Link }> }
 export type Change = { kind: ChangeKind; 
 /**
@@ -428,6 +556,26 @@ wijzigen: boolean; verwijderen: boolean }
  * What a caller (the desktop shell, the CLI) may branch on. Closed set.
  */
 export type ErrorCode = "Offline" | "Unauthorized" | "Forbidden" | "NotFound" | "Conflict" | "Validation" | "KeyringUnavailable" | "StorageFull" | "Internal"
+/**
+ * The step an export is in. Each step counts its own files and bytes from zero.
+ */
+export type Fase = 
+/**
+ * Documents and generated files into the temporary bag.
+ */
+"schrijven" | 
+/**
+ * Every payload file read back against both manifests.
+ */
+"controleren" | 
+/**
+ * The verified bag into the zip (only with [`ArchiefOpties::zip`]).
+ */
+"inpakken" | 
+/**
+ * Every payload file read back out of the zip against both manifests.
+ */
+"zipControleren"
 /**
  * Extension: one line of a samenwerking's history (audit log).
  */

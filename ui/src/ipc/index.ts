@@ -10,6 +10,9 @@ export { IpcError, isIpcError } from "./errors";
 export type { ErrorCode } from "./errors";
 export type {
   Account,
+  ArchiefRegel,
+  ArchiefStatus,
+  ArchiefVoortgang,
   ActieverzoekItem,
   ActieverzoekStatus,
   AppInfo,
@@ -122,6 +125,13 @@ export const api = {
   instellingen: () => unwrap(commands.instellingen()),
   instellingenOpslaan: (instellingen: Instellingen) => unwrap(commands.instellingenOpslaan(instellingen)),
   logmapOpenen: () => unwrap(commands.logmapOpenen()),
+  // archiving (src-tauri/src/archief.rs)
+  archiveren: (samenwerkingId: string, zip: boolean, archiefId: string) =>
+    unwrap(commands.archiveren(samenwerkingId, zip, archiefId)),
+  archieven: (samenwerkingId: string | null) => unwrap(commands.archieven(samenwerkingId)),
+  archiefStatus: (samenwerkingId: string) => unwrap(commands.archiefStatus(samenwerkingId)),
+  archiefAutomatisch: () => unwrap(commands.archiefAutomatisch()),
+  archiefAutomatischInstellen: (aan: boolean) => unwrap(commands.archiefAutomatischInstellen(aan)),
   /**
    * The native window's title (task bar, window switcher), next to document.title. Allowed by
    * `core:window:allow-set-title` in src-tauri/capabilities/default.json.
@@ -138,6 +148,8 @@ export type Api = typeof api;
 
 import type {
   ActieverzoekStatus,
+  ArchiefRegel,
+  ArchiefVoortgang,
   Instellingen,
   MirrorGewijzigd,
   OverdrachtVoortgang,
@@ -174,6 +186,15 @@ export function onMirrorGewijzigd(cb: (changed: MirrorGewijzigd) => void): Unsub
 
 export function onSyncStatus(cb: (status: SyncStatus) => void): Unsubscribe {
   return subscribe(() => events.syncStatus.listen((e) => cb(e.payload)));
+}
+
+export function onArchiefVoortgang(cb: (v: ArchiefVoortgang) => void): Unsubscribe {
+  return subscribe(() => events.archiefVoortgang.listen((e) => cb(e.payload)));
+}
+
+/** An archive was made in the background (automatic archive): lists of archives re-read. */
+export function onArchiefGemaakt(cb: (r: ArchiefRegel) => void): Unsubscribe {
+  return subscribe(() => events.archiefGemaakt.listen((e) => cb(e.payload)));
 }
 
 export function onOverdrachtVoortgang(cb: (v: OverdrachtVoortgang) => void): Unsubscribe {

@@ -3,7 +3,15 @@
 //   vi.mock("../ipc", () => import("../test/fakeIpc").then((m) => m.ipcModule));
 import { vi } from "vitest";
 import type { Mock } from "vitest";
-import type { Api, BestandenSlepen, MirrorGewijzigd, OverdrachtVoortgang, SyncStatus } from "../ipc";
+import type {
+  Api,
+  ArchiefRegel,
+  ArchiefVoortgang,
+  BestandenSlepen,
+  MirrorGewijzigd,
+  OverdrachtVoortgang,
+  SyncStatus,
+} from "../ipc";
 import { IpcError, isIpcError } from "../ipc/errors";
 import * as fx from "./fixtures";
 
@@ -18,6 +26,8 @@ const luisteraars = {
   sync: new Set<Listener<SyncStatus>>(),
   overdracht: new Set<Listener<OverdrachtVoortgang>>(),
   slepen: new Set<Listener<BestandenSlepen>>(),
+  archief: new Set<Listener<ArchiefVoortgang>>(),
+  archiefGemaakt: new Set<Listener<ArchiefRegel>>(),
 };
 
 function defaults(): { [K in keyof Api]: Api[K] } {
@@ -55,6 +65,18 @@ function defaults(): { [K in keyof Api]: Api[K] } {
     instellingen: async () => ({ taal: "nl" }),
     instellingenOpslaan: async () => null,
     logmapOpenen: async () => null,
+    archiveren: async () => null,
+    archieven: async () => [],
+    archiefStatus: async (samenwerkingId) => ({
+      samenwerkingId,
+      laatsteWijziging: null,
+      laatsteArchief: null,
+      actueel: false,
+      aanbieden: false,
+      verwijderDatumTijd: null,
+    }),
+    archiefAutomatisch: async () => null,
+    archiefAutomatischInstellen: async () => null,
     venstertitel: async () => undefined,
   };
 }
@@ -81,6 +103,8 @@ export const emit = {
   syncStatus: (s: SyncStatus) => luisteraars.sync.forEach((cb) => cb(s)),
   overdrachtVoortgang: (v: OverdrachtVoortgang) => luisteraars.overdracht.forEach((cb) => cb(v)),
   bestandenGesleept: (e: BestandenSlepen) => luisteraars.slepen.forEach((cb) => cb(e)),
+  archiefVoortgang: (v: ArchiefVoortgang) => luisteraars.archief.forEach((cb) => cb(v)),
+  archiefGemaakt: (r: ArchiefRegel) => luisteraars.archiefGemaakt.forEach((cb) => cb(r)),
 };
 
 let teller = 0;
@@ -93,6 +117,8 @@ export const ipcModule = {
   onSyncStatus: (cb: Listener<SyncStatus>) => subscribe(luisteraars.sync, cb),
   onOverdrachtVoortgang: (cb: Listener<OverdrachtVoortgang>) => subscribe(luisteraars.overdracht, cb),
   onBestandenGesleept: (cb: Listener<BestandenSlepen>) => subscribe(luisteraars.slepen, cb),
+  onArchiefVoortgang: (cb: Listener<ArchiefVoortgang>) => subscribe(luisteraars.archief, cb),
+  onArchiefGemaakt: (cb: Listener<ArchiefRegel>) => subscribe(luisteraars.archiefGemaakt, cb),
   nieuweOverdrachtId: () => `overdracht-${++teller}`,
 };
 

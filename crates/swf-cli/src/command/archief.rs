@@ -2,7 +2,8 @@
 //! MDTO package, made from the mirror (documents not yet here are fetched when signed in and
 //! online), verified before it gets its final name; with `--zip` as `<naam>.zip` plus
 //! `<naam>.zip.sha256`. `swf archief controleer DIR|ZIP` re-reads an earlier archive against
-//! both manifests.
+//! both manifests. Every archive made is recorded in the local state (`werk::archief`), like
+//! one made from the app.
 use crate::context::Ctx;
 use crate::fout::Fout;
 use crate::output::klaar;
@@ -65,7 +66,7 @@ impl Archief {
                 p.set_position(v.bytes);
             }
         };
-        let a = archive::archiveer(
+        let a = swf_client::werk::archief::archiveren(
             &ctx.mirror,
             sessie.as_ref().map(|s| &s.engine),
             &opties,
@@ -73,7 +74,8 @@ impl Archief {
         )
         .await;
         klaar(pb);
-        let a = a?;
+        let gemaakt = a?;
+        let a = &gemaakt.archief;
         if !a.historie_opgenomen {
             ctx.say(
                 "let op: de historie kon niet bij de service worden gelezen en staat niet in het archief (het archief zegt dat ook)",
@@ -83,7 +85,7 @@ impl Archief {
             "gearchiveerd: {} documenten, {} bestanden, {} bytes; gecontroleerd",
             a.documenten, a.bestanden, a.bytes
         ));
-        ctx.out(&a, || println!("{}", a.pad.display()))?;
+        ctx.out(&gemaakt, || println!("{}", a.pad.display()))?;
         Ok(())
     }
 }

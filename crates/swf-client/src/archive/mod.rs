@@ -36,6 +36,7 @@ pub mod naam;
 mod zipbestand;
 
 pub use bag::{cleanup_stale, Controle, Ingepakt};
+pub(crate) use fout::io as io_fout;
 pub use fout::{ArchiefFout, OntbrekendDocument, Resultaat};
 
 use crate::error::ClientError;

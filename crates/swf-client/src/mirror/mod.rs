@@ -7,7 +7,7 @@
 //!   was migrated by a newer app, it is moved aside to `mirror.sqlite.kapot-<unix-ts>` and
 //!   recreated empty; a full sync fills it again.
 //! - `local.sqlite`: local-only state (account, settings, read marks, OS notifications given,
-//!   "available offline"). Precious: when corrupt it is moved aside (never deleted) and the
+//!   "available offline", the archives made). Precious: when corrupt it is moved aside (never deleted) and the
 //!   [`OpenReport`] says so. Its migrations only add (0003 dropped the never-used `jobs`
 //!   table); unknown newer ones are ignored.
 //! - `documenten/<document-id>`: cached document bytes, one file per document.
@@ -16,11 +16,13 @@
 //! unread counts can join read marks, and a read-mark change updates the counters in one
 //! transaction. Writes use `BEGIN IMMEDIATE` (no lock upgrade, so `busy_timeout` applies).
 mod apply;
+mod archieven;
 mod attendering;
 mod local;
 mod read;
 mod types;
 
+pub use archieven::{ArchiefRegel, NieuwArchiefRegel};
 pub use attendering::Claim;
 pub use types::*;
 

@@ -12,12 +12,13 @@
 //!   the mirror and publish the same change notice as a sync ([`crate::sync::Engine::subscribe`]).
 //!
 //! One module per resource: [`scherm`], [`samenwerkingen`], [`deelnemers`], [`documenten`],
-//! [`actieverzoeken`], [`notificaties`].
+//! [`actieverzoeken`], [`notificaties`]; [`archief`] archives a samenwerking and records it.
 use crate::error::{ClientError, Result};
 use crate::session::Session;
 use swf_domain::Oin;
 
 pub mod actieverzoeken;
+pub mod archief;
 pub mod deelnemers;
 pub mod documenten;
 pub mod notificaties;

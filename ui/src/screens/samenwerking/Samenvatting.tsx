@@ -7,6 +7,7 @@ import type { SamenwerkingScherm } from "../../ipc";
 import { useApp } from "../../state/app";
 import { useAction } from "../../state/hooks";
 import { navigate } from "../../state/router";
+import { ArchiefSectie } from "./Archiveren";
 import { VerwijderBevestiging } from "./VerwijderBevestiging";
 
 export function Samenvatting({ scherm }: { scherm: SamenwerkingScherm }) {
@@ -144,6 +145,7 @@ export function Samenvatting({ scherm }: { scherm: SamenwerkingScherm }) {
       />
       <VerwijderBevestiging
         open={verwijderVraag}
+        samenwerkingId={s.samenwerkingId}
         samenwerkingTitel={s.titel}
         busy={verwijderen.busy}
         error={verwijderen.error}
@@ -161,6 +163,7 @@ export function Samenvatting({ scherm }: { scherm: SamenwerkingScherm }) {
           });
         }}
       />
+      <ArchiefSectie scherm={scherm} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
-// Confirmation before deleting a samenwerking. Nobody can see it afterwards and SWF has no
-// archive function, so the user must confirm that the own organisation archived it first.
-// (A later issue connects this dialog to the app's archive function.)
+// Confirmation before deleting a samenwerking. Nobody can see it afterwards, so the dialog says
+// whether and when it was archived on this computer after its last change and offers "Nu
+// archiveren"; without an up-to-date archive the user must also confirm explicitly that the own
+// organisation archived it (in its own system).
 import { Button, ButtonGroup, Paragraph } from "../../components/nlds";
 import { useRef, useState } from "react";
 import { CheckboxField } from "../../components/form";
@@ -8,9 +9,11 @@ import { Dialog, ErrorAlert } from "../../components/ui";
 import { useT } from "../../i18n";
 import type { IpcError } from "../../ipc";
 import { useApp } from "../../state/app";
+import { ArchiefStatusRegel, ArchiefVoortgangBalk, useArchiefGegevens, useArchiveren } from "./Archiveren";
 
 export function VerwijderBevestiging({
   open,
+  samenwerkingId,
   samenwerkingTitel,
   busy,
   error,
@@ -18,6 +21,7 @@ export function VerwijderBevestiging({
   onAnnuleer,
 }: {
   open: boolean;
+  samenwerkingId: string;
   samenwerkingTitel: string;
   busy: boolean;
   error: IpcError | null;
@@ -29,6 +33,9 @@ export function VerwijderBevestiging({
   const [fout, setFout] = useState<string | null>(null);
   const vinkje = useRef<HTMLInputElement>(null);
   const { offline } = useApp();
+  const { status, reload } = useArchiefGegevens(samenwerkingId);
+  const archiveren = useArchiveren(samenwerkingId, reload);
+  const actueel = status?.actueel === true;
 
   function annuleer() {
     setGearchiveerd(false);
@@ -42,13 +49,31 @@ export function VerwijderBevestiging({
         <strong>{samenwerkingTitel}</strong>
       </Paragraph>
       <Paragraph>{t.samenwerking.verwijderen.uitleg}</Paragraph>
-      <Paragraph className="vraag">{t.samenwerking.verwijderen.archiefVraag}</Paragraph>
-      <Paragraph>{t.samenwerking.verwijderen.archiefUitleg}</Paragraph>
+      <ArchiefStatusRegel status={status} />
+      <ButtonGroup>
+        <Button
+          appearance="secondary-action-button"
+          busy={archiveren.busy}
+          disabled={archiveren.busy || busy}
+          data-testid="nu-archiveren"
+          onClick={() => archiveren.start(true)}
+        >
+          {t.archief.nuArchiveren}
+        </Button>
+      </ButtonGroup>
+      <ArchiefVoortgangBalk stand={archiveren.stand} testId="verwijder-archief-voortgang" />
+      <ErrorAlert error={archiveren.error} testId="verwijder-archief-fout" />
+      {!actueel && (
+        <>
+          <Paragraph className="vraag">{t.samenwerking.verwijderen.archiefVraag}</Paragraph>
+          <Paragraph>{t.samenwerking.verwijderen.archiefUitleg}</Paragraph>
+        </>
+      )}
       <form
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (!gearchiveerd) {
+          if (!actueel && !gearchiveerd) {
             setFout(t.samenwerking.verwijderen.archiefVerplicht);
             vinkje.current?.focus();
             return;
@@ -56,6 +81,7 @@ export function VerwijderBevestiging({
           onBevestig();
         }}
       >
+        {!actueel && (
         <CheckboxField
           ref={vinkje}
           id="gearchiveerd"
@@ -68,6 +94,7 @@ export function VerwijderBevestiging({
             if (e.target.checked) setFout(null);
           }}
         />
+        )}
         <ErrorAlert error={error} />
         <ButtonGroup>
           <Button
