@@ -4,8 +4,9 @@ use crate::events::Overdracht;
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use crate::types::{
-    AppInfo, Instellingen, NotificatieFilter, Oefenomgeving, OverzichtFilter, SessieInfo, Taal,
+    AppInfo, Instellingen, NotificatieFilter, Oefenomgeving, OverzichtFilter, SessieInfo,
 };
+use swf_client::instellingen::Taal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use swf_client::mirror::{NotificatiePage, OverviewPage};

@@ -8,13 +8,17 @@
 //!
 //! `ui/src/ipc/bindings.gen.ts` is generated from [`specta_builder`] by the `export_bindings`
 //! test (`cargo test -p samenwerkruimte export_bindings`).
+pub mod achtergrond;
+pub mod attendering;
 pub mod commands;
 pub mod events;
 pub mod ipc_error;
 pub mod logging;
 pub mod oefenomgeving;
 pub mod state;
+pub mod tray;
 pub mod types;
+pub mod venster;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -67,11 +71,20 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             instellingen,
             instellingen_opslaan,
             logmap_openen::<tauri::Wry>,
+            // notifications, tray and background mode (issue 13)
+            attendering::commands::attendering_status,
+            attendering::commands::attendering_berichten,
+            attendering::commands::te_openen,
+            attendering::commands::actieverzoek_openen::<tauri::Wry>,
+            attendering::commands::attendering_keuzes,
+            attendering::commands::attendering_keuzes_opslaan::<tauri::Wry>,
         ])
         .events(tauri_specta::collect_events![
             events::MirrorGewijzigd,
             events::SyncStatusGewijzigd,
             events::OverdrachtVoortgang,
+            attendering::AttenderingGewijzigd,
+            attendering::OpenenGevraagd,
         ])
 }
 
@@ -108,9 +121,16 @@ pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
-/// The builder of the real app (the Wry runtime).
+/// The builder of the real app (the Wry runtime). A second start of the app brings up the
+/// running one's window (also when background mode destroyed it) and ends.
 pub fn builder() -> tauri::Builder<tauri::Wry> {
-    register(tauri::Builder::default())
+    // registered first, so a second start ends before anything else starts
+    register(tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
+        |app, _args, _cwd| {
+            tracing::info!("the app was started again: bringing up the window");
+            venster::tonen_of_loggen(app);
+        },
+    )))
 }
 
 /// Everything the commands need, before any window exists: the events, the log files and the
@@ -134,6 +154,12 @@ pub fn init<R: Runtime>(app: &tauri::AppHandle<R>, opties: Opties) -> Result<(),
             Err(e) => eprintln!("Samenwerkruimte: geen logbestand ({e})"),
         }
     }
+    match &opties.notifier {
+        Some(n) => {
+            app.manage(attendering::Attenderingen::met_notifier(Arc::clone(n)));
+        }
+        None => attendering::beheren(app),
+    }
     let secrets = opties.secrets.clone().unwrap_or_else(|| {
         Arc::from(swf_client::secrets::secret_store_from_env(
             &app.config().identifier,
@@ -152,6 +178,8 @@ pub fn init<R: Runtime>(app: &tauri::AppHandle<R>, opties: Opties) -> Result<(),
             data_dir.display()
         )
     })?;
+    let achtergrond = tauri::async_runtime::block_on(achtergrond::lezen(&state.mirror));
+    app.manage(achtergrond::Stand::new(achtergrond.achtergrond));
     app.manage(state);
     Ok(())
 }
@@ -171,13 +199,33 @@ pub fn run() -> ExitCode {
         return ExitCode::FAILURE;
     }
     stop_bij_signaal(app.handle().clone());
-    app.run(|handle, event| {
-        if let RunEvent::Exit = event {
+    tray::bouwen(app.handle());
+    // started at login (the autostart entry): syncing in the tray, no window
+    let zonder_venster = std::env::args().any(|a| a == achtergrond::ARG_ACHTERGROND)
+        && achtergrond::aan(app.handle());
+    app.run(move |handle, event| match event {
+        RunEvent::Ready if zonder_venster => {
+            if let Some(w) = handle.get_webview_window(venster::HOOFDVENSTER) {
+                if let Err(e) = w.destroy() {
+                    tracing::warn!(error = %e, "the window of a background start stayed");
+                }
+            }
+            tracing::info!("started in the background");
+        }
+        // the last window closed (not Afsluiten, not a signal: those give an exit code)
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } if achtergrond::aan(handle) => {
+            api.prevent_exit();
+            tracing::info!("the window was closed; Samenwerkruimte goes on in the background");
+        }
+        RunEvent::Exit => {
             if let Some(state) = handle.try_state::<AppState>() {
                 tauri::async_runtime::block_on(state.afsluiten());
             }
             tracing::info!("Samenwerkruimte stopped");
         }
+        _ => {}
     });
     ExitCode::SUCCESS
 }

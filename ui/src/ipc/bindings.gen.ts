@@ -294,6 +294,59 @@ async logmapOpenen() : Promise<Result<null, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Whether the desktop shows notifications and how many in-app messages wait.
+ */
+async attenderingStatus() : Promise<AttenderingGewijzigd> {
+    return await TAURI_INVOKE("attendering_status");
+},
+/**
+ * Take the notifications the desktop could not show (each is handed out once).
+ */
+async attenderingBerichten() : Promise<OsNotificatie[]> {
+    return await TAURI_INVOKE("attendering_berichten");
+},
+/**
+ * What "Openen" asked to show and the UI did not take yet (taken once).
+ */
+async teOpenen() : Promise<Doel | null> {
+    return await TAURI_INVOKE("te_openen");
+},
+/**
+ * "Openen" of a notification: the same path the notification's action takes (the e2e suite
+ * calls it, since a notification daemon under Xvfb cannot be clicked).
+ */
+async actieverzoekOpenen(samenwerkingId: string, actieverzoekId: string | null) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("actieverzoek_openen", { samenwerkingId, actieverzoekId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Settings are local: they work before signing in.
+ */
+async attenderingKeuzes() : Promise<Result<AttenderingKeuzes, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attendering_keuzes") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Store the switches; start at login writes or removes the autostart entry first (a refusal
+ * leaves the stored setting as it was).
+ */
+async attenderingKeuzesOpslaan(keuzes: AttenderingKeuzes) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attendering_keuzes_opslaan", { keuzes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -301,11 +354,15 @@ async logmapOpenen() : Promise<Result<null, IpcError>> {
 
 
 export const events = __makeEvents__<{
+attenderingGewijzigd: AttenderingGewijzigd,
 mirrorGewijzigd: MirrorGewijzigd,
+openenGevraagd: OpenenGevraagd,
 overdrachtVoortgang: OverdrachtVoortgang,
 syncStatus: SyncStatusGewijzigd
 }>({
+attenderingGewijzigd: "attendering-gewijzigd",
 mirrorGewijzigd: "mirror-gewijzigd",
+openenGevraagd: "openen-gevraagd",
 overdrachtVoortgang: "overdracht-voortgang",
 syncStatus: "sync-status"
 })
@@ -329,6 +386,15 @@ naam: string | null; oin: Oin; organisatieNaam: string;
  * Keep the session in the keychain across restarts.
  */
 remember: boolean }
+export type AchtergrondInstellingen = { 
+/**
+ * Closing the window keeps the app running in the tray.
+ */
+achtergrond: boolean; 
+/**
+ * Start the app (in the background) when the user logs in.
+ */
+opstarten: boolean }
 export type ActieverzoekItem = ({ actieverzoekId: string; samenwerkingId: string; titel: string; omschrijving: string; melding: string | null; productId: string | null; status: ActieverzoekStatus; zender: Oin; zenderNaam: string; ontvanger: Oin; ontvangerNaam: string; creatieDatumTijd: string; laatstAangepastDatumTijd: string; laatstAangepastDoor: Oin; laatstAangepastDoorNaam: string; aantalBerichten: number; documenten: Document[]; 
 /**
  * Extension: optimistic-concurrency version; the `ETag` carries the same number.
@@ -356,6 +422,50 @@ identifier: string;
  * The built-in practice service can be started (`oefenomgeving_starten`).
  */
 oefenomgevingBeschikbaar: boolean; dataMap: string; logMap: string }
+/**
+ * `attendering-gewijzigd`: whether the desktop shows notifications, and how many in-app
+ * messages wait (taken with `attendering_berichten`).
+ */
+export type AttenderingGewijzigd = { 
+/**
+ * `false`: this session has no notification service; Instellingen says so and the app
+ * shows its own messages.
+ */
+beschikbaar: boolean; wachtend: number }
+/**
+ * One switch per kind of OS notification (all on unless the user switched one off).
+ * Stored as one JSON object under [`AttenderingInstellingen::SLEUTEL`]; a field missing from
+ * the stored object (written by an older app) takes its default, so old settings still load.
+ */
+export type AttenderingInstellingen = { 
+/**
+ * A new actieverzoek addressed to my organisation.
+ */
+nieuwActieverzoek: boolean; 
+/**
+ * An answer (gereedgemeld, geweigerd) to an actieverzoek my organisation sent.
+ */
+antwoord: boolean; 
+/**
+ * My organisation was invited to a samenwerking.
+ */
+uitnodiging: boolean; 
+/**
+ * A samenwerking was closed.
+ */
+samenwerkingGesloten: boolean; 
+/**
+ * A samenwerking's deletion was announced (`VERWIJDERING_GEPLAND`).
+ */
+verwijderingGepland: boolean }
+/**
+ * The switches of Instellingen › Meldingen.
+ */
+export type AttenderingKeuzes = { 
+/**
+ * One switch per kind of OS notification.
+ */
+soorten: AttenderingInstellingen; achtergrond: AchtergrondInstellingen }
 export type Bericht = { berichtId: string; actieverzoekId: string; samenwerkingId: string; creatieDatumTijd: string; inhoud: string; zender: Oin; zenderNaam: string; ontvanger: Oin; ontvangerNaam: string; _links: Partial<{ [key in string]: Link }> }
 export type Change = { kind: ChangeKind; 
 /**
@@ -424,6 +534,14 @@ export type DocumentRegel = { document: DocumentItem;
  * Change omschrijving or vertrouwelijkheid (own documents, active samenwerking).
  */
 wijzigen: boolean; verwijderen: boolean }
+/**
+ * What "Openen" opens.
+ */
+export type Doel = { samenwerkingId: string; 
+/**
+ * The actieverzoek to show within it, if the notification is about one.
+ */
+actieverzoekId: string | null }
 /**
  * What a caller (the desktop shell, the CLI) may branch on. Closed set.
  */
@@ -502,6 +620,10 @@ wachtwoord: string; gebruikers: OefenGebruiker[] }
  */
 export type Oin = string
 /**
+ * `openen-gevraagd`: show [`Doel`] (also waiting for `te_openen`).
+ */
+export type OpenenGevraagd = { doel: Doel | null }
+/**
  * Extension: an organisation in the directory.
  */
 export type Organisatie = { oin: Oin; naam: string; soort: OrganisatieSoort }
@@ -509,6 +631,18 @@ export type Organisatie = { oin: Oin; naam: string; soort: OrganisatieSoort }
  * Kind of organisation (extension: the organisation directory).
  */
 export type OrganisatieSoort = "GEMEENTE" | "PROVINCIE" | "WATERSCHAP" | "RIJK" | "OMGEVINGSDIENST" | "VEILIGHEIDSREGIO" | "ADVIESBUREAU" | "OVERIG"
+/**
+ * One notification for the desktop, already in the user's language.
+ */
+export type OsNotificatie = { 
+/**
+ * The dedupe key: `<soort>:<object id>:<status>`; a summary has `samenvatting:…`.
+ */
+sleutel: string; titel: string; tekst: string; urgentie: Urgentie; 
+/**
+ * What "Openen" opens; `None` for a summary of several (the overview).
+ */
+doel: Doel | null }
 /**
  * `overdracht-voortgang`: progress of one upload or download, named by the `overdrachtId` the
  * UI passed to the command.
@@ -650,7 +784,18 @@ melding: string | null }
  * `sync-status`: the payload is `SyncStatus`.
  */
 export type SyncStatusGewijzigd = SyncStatus
+/**
+ * The user's language. Stored under [`Taal::SLEUTEL`] as `nl`/`en` (the app's setting).
+ */
 export type Taal = "nl" | "en"
+/**
+ * How insistent the desktop should be.
+ */
+export type Urgentie = "laag" | "normaal" | 
+/**
+ * Someone waits for my organisation (a new actieverzoek).
+ */
+"hoog"
 /**
  * Connection state for the UI.
  */
