@@ -14,8 +14,8 @@
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use tauri::{AppHandle, Manager, Runtime};
 use swf_client::mirror::Mirror;
+use tauri::{AppHandle, Manager, Runtime};
 
 /// The key in `lokaal.instellingen`.
 pub const SLEUTEL: &str = "achtergrond";
@@ -95,7 +95,11 @@ pub fn autostart_pad(
     let basis = xdg_config_home
         .filter(|p| p.is_absolute())
         .or_else(|| home.map(|h| h.join(".config")))?;
-    Some(basis.join("autostart").join(format!("{identifier}.desktop")))
+    Some(
+        basis
+            .join("autostart")
+            .join(format!("{identifier}.desktop")),
+    )
 }
 
 /// The autostart entry's text: start `exe` in the background.
@@ -130,7 +134,9 @@ pub fn autostart_zetten(pad: &Path, aan: bool, exe: &Path) -> std::io::Result<()
     std::fs::create_dir_all(map)?;
     let tmp = map.join(format!(
         ".{}.{}.tmp",
-        pad.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        pad.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
         std::process::id()
     ));
     let r = (|| {
@@ -162,7 +168,8 @@ pub fn autostart_toepassen(identifier: &str, aan: bool) -> Result<(), String> {
         std::env::var_os("HOME").map(PathBuf::from),
     )
     .ok_or_else(|| "Geen map voor autostart (HOME is niet gezet).".to_string())?;
-    let exe = std::env::current_exe().map_err(|e| format!("Het programma is niet te vinden: {e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| format!("Het programma is niet te vinden: {e}"))?;
     autostart_zetten(&pad, aan, &exe).map_err(|e| {
         tracing::warn!(error = %e, pad = %pad.display(), "autostart entry not changed");
         format!("{}: {e}", pad.display())

@@ -11,6 +11,7 @@
 pub mod achtergrond;
 pub mod attendering;
 pub mod commands;
+pub mod enkel;
 pub mod events;
 pub mod ipc_error;
 pub mod logging;
@@ -121,16 +122,9 @@ pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
-/// The builder of the real app (the Wry runtime). A second start of the app brings up the
-/// running one's window (also when background mode destroyed it) and ends.
+/// The builder of the real app (the Wry runtime).
 pub fn builder() -> tauri::Builder<tauri::Wry> {
-    // registered first, so a second start ends before anything else starts
-    register(tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
-        |app, _args, _cwd| {
-            tracing::info!("the app was started again: bringing up the window");
-            venster::tonen_of_loggen(app);
-        },
-    )))
+    register(tauri::Builder::default())
 }
 
 /// Everything the commands need, before any window exists: the events, the log files and the
@@ -193,12 +187,27 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = init(app.handle(), Opties::from_env()) {
+    let opties = Opties::from_env();
+    // one app per data folder: a second start brings up the first one's window and ends
+    let enkel = match opties
+        .data_dir
+        .clone()
+        .or_else(|| app.path().app_data_dir().ok())
+        .and_then(|d| enkel::Enkel::claim(&d))
+    {
+        Some(enkel::Claim::Andere) => return ExitCode::SUCCESS,
+        Some(enkel::Claim::Eerste(e)) => Some(e),
+        None => None,
+    };
+    if let Err(e) = init(app.handle(), opties) {
         tracing::error!(error = %e, "the app could not start");
         eprintln!("Samenwerkruimte kan niet starten: {e}");
         return ExitCode::FAILURE;
     }
     stop_bij_signaal(app.handle().clone());
+    if let Some(e) = enkel {
+        e.luisteren(app.handle().clone());
+    }
     tray::bouwen(app.handle());
     // started at login (the autostart entry): syncing in the tray, no window
     let zonder_venster = std::env::args().any(|a| a == achtergrond::ARG_ACHTERGROND)
@@ -220,6 +229,7 @@ pub fn run() -> ExitCode {
             tracing::info!("the window was closed; Samenwerkruimte goes on in the background");
         }
         RunEvent::Exit => {
+            enkel::opruimen(handle);
             if let Some(state) = handle.try_state::<AppState>() {
                 tauri::async_runtime::block_on(state.afsluiten());
             }

@@ -30,7 +30,11 @@ impl Tellingen {
         match taal {
             Taal::Nl => format!(
                 "{a} {} open, {n} {} ongelezen",
-                if a == 1 { "actieverzoek" } else { "actieverzoeken" },
+                if a == 1 {
+                    "actieverzoek"
+                } else {
+                    "actieverzoeken"
+                },
                 if n == 1 { "melding" } else { "meldingen" },
             ),
             Taal::En => format!(
@@ -75,9 +79,20 @@ pub async fn tellen(mirror: &Mirror) -> swf_client::error::Result<Tellingen> {
     Ok(t)
 }
 
-/// The menu's count line, kept to change its text.
+/// The menu's items, kept to change their text (the count, the user's language).
 struct TrayStaat<R: Runtime> {
     telling: MenuItem<R>,
+    openen: MenuItem<R>,
+    bijwerken: MenuItem<R>,
+    afsluiten: MenuItem<R>,
+}
+
+/// The labels of Openen, Nu bijwerken, Afsluiten.
+pub fn labels(taal: swf_client::instellingen::Taal) -> [&'static str; 3] {
+    match taal {
+        swf_client::instellingen::Taal::Nl => ["Openen", "Nu bijwerken", "Afsluiten"],
+        swf_client::instellingen::Taal::En => ["Open", "Update now", "Quit"],
+    }
 }
 
 /// Build the tray icon (the real app only). A desktop without a tray (no AppIndicator
@@ -97,7 +112,10 @@ fn probeer_bouwen<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let bijwerken = MenuItem::with_id(app, "bijwerken", "Nu bijwerken", true, None::<&str>)?;
     let afsluiten = MenuItem::with_id(app, "afsluiten", "Afsluiten", true, None::<&str>)?;
     let scheiding = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(app, &[&telling, &scheiding, &openen, &bijwerken, &afsluiten])?;
+    let menu = Menu::with_items(
+        app,
+        &[&telling, &scheiding, &openen, &bijwerken, &afsluiten],
+    )?;
     let mut b = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Samenwerkruimte")
         .menu(&menu)
@@ -125,7 +143,12 @@ fn probeer_bouwen<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         b = b.icon(icon.clone());
     }
     let _tray: TrayIcon<R> = b.build(app)?;
-    app.manage(TrayStaat { telling });
+    app.manage(TrayStaat {
+        telling,
+        openen,
+        bijwerken,
+        afsluiten,
+    });
     Ok(())
 }
 
@@ -152,8 +175,16 @@ async fn tonen<R: Runtime>(app: &AppHandle<R>, mirror: &Mirror, t: Tellingen) {
     let taal = mirror.taal().await.unwrap_or_default();
     let tekst = t.tekst(taal);
     if let Some(s) = app.try_state::<TrayStaat<R>>() {
-        if let Err(e) = s.telling.set_text(&tekst) {
-            tracing::debug!(error = %e, "tray count line not changed");
+        let [o, b, a] = labels(taal);
+        for (item, t) in [
+            (&s.telling, tekst.as_str()),
+            (&s.openen, o),
+            (&s.bijwerken, b),
+            (&s.afsluiten, a),
+        ] {
+            if let Err(e) = item.set_text(t) {
+                tracing::debug!(error = %e, "tray menu text not changed");
+            }
         }
     }
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
@@ -210,7 +241,10 @@ mod tests {
             actieverzoeken: 1,
             notificaties: 3,
         };
-        assert_eq!(t.tekst(Taal::Nl), "1 actieverzoek open, 3 meldingen ongelezen");
+        assert_eq!(
+            t.tekst(Taal::Nl),
+            "1 actieverzoek open, 3 meldingen ongelezen"
+        );
         assert_eq!(
             t.tekst(Taal::En),
             "1 open action request, 3 unread notifications"

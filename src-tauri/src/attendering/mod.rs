@@ -65,7 +65,10 @@ impl Attenderingen {
     }
 
     fn lopend(&self) -> Option<Arc<Lopend>> {
-        self.lopend.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.lopend
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn status(&self) -> AttenderingGewijzigd {
@@ -114,7 +117,9 @@ pub fn starten<R: Runtime>(
         Some(n) => Arc::clone(n),
         None => {
             let a = app.clone();
-            Arc::new(notifier::OsNotifier::new(move |doel| openen(&a, Some(doel))))
+            Arc::new(notifier::OsNotifier::new(move |doel| {
+                openen(&a, Some(doel))
+            }))
         }
     };
     let att = Attendering::start(

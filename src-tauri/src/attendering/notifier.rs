@@ -107,7 +107,9 @@ impl Notifier for OsNotifier {
         let doel = n.doel.clone();
         let wachten = doel.is_some() && self.acties() && self.reserveer();
         if wachten {
-            melding.action("default", "Openen").action(ACTIE_OPENEN, "Openen");
+            melding
+                .action("default", "Openen")
+                .action(ACTIE_OPENEN, "Openen");
         }
         let handle = match melding.show() {
             Ok(h) => h,
@@ -160,7 +162,9 @@ mod tests {
             "Zbus(InputOutput(Os { code: 2, kind: NotFound, message: \"No such file or directory\" }))"
         ));
         assert!(geen_dienst("org.freedesktop.DBus.Error.NameHasNoOwner"));
-        assert!(!geen_dienst("Zbus(MethodError(\"org.freedesktop.DBus.Error.NoReply\"))"));
+        assert!(!geen_dienst(
+            "Zbus(MethodError(\"org.freedesktop.DBus.Error.NoReply\"))"
+        ));
     }
 
     #[test]

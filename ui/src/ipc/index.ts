@@ -10,15 +10,20 @@ export { IpcError, isIpcError } from "./errors";
 export type { ErrorCode } from "./errors";
 export type {
   Account,
+  AchtergrondInstellingen,
   ActieverzoekItem,
   ActieverzoekStatus,
   AppInfo,
+  AttenderingGewijzigd,
+  AttenderingInstellingen,
+  AttenderingKeuzes,
   Bericht,
   Change,
   ChangeKind,
   Deelnemer,
   Document,
   DocumentItem,
+  Doel,
   HistorieRegel,
   Instellingen,
   MirrorGewijzigd,
@@ -26,6 +31,7 @@ export type {
   NotificatieItem,
   NotificatiePage,
   OefenGebruiker,
+  OsNotificatie,
   Oefenomgeving,
   Organisatie,
   OverdrachtVoortgang,
@@ -122,6 +128,15 @@ export const api = {
   instellingen: () => unwrap(commands.instellingen()),
   instellingenOpslaan: (instellingen: Instellingen) => unwrap(commands.instellingenOpslaan(instellingen)),
   logmapOpenen: () => unwrap(commands.logmapOpenen()),
+  // notifications, tray and background mode (issue 13)
+  attenderingStatus: () => unwrap(ok(commands.attenderingStatus())),
+  attenderingBerichten: () => unwrap(ok(commands.attenderingBerichten())),
+  teOpenen: () => unwrap(ok(commands.teOpenen())),
+  actieverzoekOpenen: (samenwerkingId: string, actieverzoekId: string | null) =>
+    unwrap(commands.actieverzoekOpenen(samenwerkingId, actieverzoekId)),
+  attenderingKeuzes: () => unwrap(commands.attenderingKeuzes()),
+  attenderingKeuzesOpslaan: (keuzes: AttenderingKeuzes) =>
+    unwrap(commands.attenderingKeuzesOpslaan(keuzes)),
   /**
    * The native window's title (task bar, window switcher), next to document.title. Allowed by
    * `core:window:allow-set-title` in src-tauri/capabilities/default.json.
@@ -138,6 +153,8 @@ export type Api = typeof api;
 
 import type {
   ActieverzoekStatus,
+  AttenderingGewijzigd,
+  AttenderingKeuzes,
   Instellingen,
   MirrorGewijzigd,
   OverdrachtVoortgang,
@@ -202,4 +219,14 @@ export function onBestandenGesleept(cb: (e: BestandenSlepen) => void): Unsubscri
 export function nieuweOverdrachtId(): string {
   if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
   return `o-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+/** Whether the desktop shows notifications, and how many in-app messages wait (issue 13). */
+export function onAttenderingGewijzigd(cb: (s: AttenderingGewijzigd) => void): Unsubscribe {
+  return subscribe(() => events.attenderingGewijzigd.listen((e) => cb(e.payload)));
+}
+
+/** "Openen" of a notification or the tray: take the target with api.teOpenen(). */
+export function onOpenenGevraagd(cb: () => void): Unsubscribe {
+  return subscribe(() => events.openenGevraagd.listen(() => cb()));
 }

@@ -3,7 +3,14 @@
 //   vi.mock("../ipc", () => import("../test/fakeIpc").then((m) => m.ipcModule));
 import { vi } from "vitest";
 import type { Mock } from "vitest";
-import type { Api, BestandenSlepen, MirrorGewijzigd, OverdrachtVoortgang, SyncStatus } from "../ipc";
+import type {
+  Api,
+  AttenderingGewijzigd,
+  BestandenSlepen,
+  MirrorGewijzigd,
+  OverdrachtVoortgang,
+  SyncStatus,
+} from "../ipc";
 import { IpcError, isIpcError } from "../ipc/errors";
 import * as fx from "./fixtures";
 
@@ -18,6 +25,8 @@ const luisteraars = {
   sync: new Set<Listener<SyncStatus>>(),
   overdracht: new Set<Listener<OverdrachtVoortgang>>(),
   slepen: new Set<Listener<BestandenSlepen>>(),
+  attendering: new Set<Listener<AttenderingGewijzigd>>(),
+  openen: new Set<Listener<void>>(),
 };
 
 function defaults(): { [K in keyof Api]: Api[K] } {
@@ -56,6 +65,12 @@ function defaults(): { [K in keyof Api]: Api[K] } {
     instellingenOpslaan: async () => null,
     logmapOpenen: async () => null,
     venstertitel: async () => undefined,
+    attenderingStatus: async () => ({ beschikbaar: true, wachtend: 0 }),
+    attenderingBerichten: async () => [],
+    teOpenen: async () => null,
+    actieverzoekOpenen: async () => null,
+    attenderingKeuzes: async () => fx.attenderingKeuzes(),
+    attenderingKeuzesOpslaan: async () => null,
   };
 }
 
@@ -81,6 +96,8 @@ export const emit = {
   syncStatus: (s: SyncStatus) => luisteraars.sync.forEach((cb) => cb(s)),
   overdrachtVoortgang: (v: OverdrachtVoortgang) => luisteraars.overdracht.forEach((cb) => cb(v)),
   bestandenGesleept: (e: BestandenSlepen) => luisteraars.slepen.forEach((cb) => cb(e)),
+  attenderingGewijzigd: (s: AttenderingGewijzigd) => luisteraars.attendering.forEach((cb) => cb(s)),
+  openenGevraagd: () => luisteraars.openen.forEach((cb) => cb()),
 };
 
 let teller = 0;
@@ -93,6 +110,8 @@ export const ipcModule = {
   onSyncStatus: (cb: Listener<SyncStatus>) => subscribe(luisteraars.sync, cb),
   onOverdrachtVoortgang: (cb: Listener<OverdrachtVoortgang>) => subscribe(luisteraars.overdracht, cb),
   onBestandenGesleept: (cb: Listener<BestandenSlepen>) => subscribe(luisteraars.slepen, cb),
+  onAttenderingGewijzigd: (cb: Listener<AttenderingGewijzigd>) => subscribe(luisteraars.attendering, cb),
+  onOpenenGevraagd: (cb: Listener<void>) => subscribe(luisteraars.openen, cb),
   nieuweOverdrachtId: () => `overdracht-${++teller}`,
 };
 
