@@ -40,24 +40,39 @@ impl Default for AchtergrondInstellingen {
     }
 }
 
+/// Set by tauri-driver in the app it starts: the WebDriver session owns the window's life.
+pub const ENV_AUTOMATION: &str = "TAURI_WEBVIEW_AUTOMATION";
+
 /// Whether background mode is on, for the event loop (set at start, changed by
-/// `attendering_keuzes_opslaan`).
-pub struct Stand(AtomicBool);
+/// `attendering_keuzes_opslaan`). Never under WebDriver automation: ending a session closes the
+/// window and waits for the app to end, as it always did (the e2e suite's test of background
+/// mode starts the app itself).
+pub struct Stand {
+    aan: AtomicBool,
+    automation: bool,
+}
 
 impl Stand {
     pub fn new(aan: bool) -> Stand {
-        Stand(AtomicBool::new(aan))
+        let automation = std::env::var_os(ENV_AUTOMATION).is_some_and(|v| v == "true");
+        if automation && aan {
+            tracing::info!("under WebDriver automation: no background mode");
+        }
+        Stand {
+            aan: AtomicBool::new(aan && !automation),
+            automation,
+        }
     }
 
     pub fn zetten(&self, aan: bool) {
-        self.0.store(aan, Ordering::SeqCst);
+        self.aan.store(aan && !self.automation, Ordering::SeqCst);
     }
 }
 
 /// Whether closing the last window keeps the app running.
 pub fn aan<R: Runtime>(app: &AppHandle<R>) -> bool {
     app.try_state::<Stand>()
-        .is_some_and(|s| s.0.load(Ordering::SeqCst))
+        .is_some_and(|s| s.aan.load(Ordering::SeqCst))
 }
 
 /// The stored settings; never set or unreadable (logged): the defaults.

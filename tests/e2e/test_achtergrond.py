@@ -71,12 +71,12 @@ def test_een_melding_en_openen(server, new_app):
 def test_venster_sluiten_naar_de_achtergrond_en_weer_openen(workdir):
     """Closing the window keeps the app running without it; a second start builds it again.
 
-    Without WebDriver: under WebKit's automation the window ignored close requests (from its
-    close button's path and from X11 alike) in about half the runs, after the synthesized
-    clicks of a signed-in session, so this test starts the app itself, the way the desktop's
-    launcher does, and closes the window the way a window manager does: WM_DELETE_WINDOW over
-    X11 (tests/e2e/x11.py). The second start is what the launcher, the tray's Openen and a
-    notification's Openen all lead to for a closed window: one path that builds it again.
+    Without WebDriver: under WebDriver automation the app has no background mode (the session
+    owns the window: ending it closes the window and waits for the app to end), so this test
+    starts the app itself, the way the desktop's launcher does, and closes the window the way a
+    window manager does: WM_DELETE_WINDOW over X11 (tests/e2e/x11.py). The second start is what
+    the launcher, the tray's Openen and a notification's Openen all lead to for a closed window:
+    one path that builds it again.
     """
     home = workdir / "achtergrond-zonder-driver"
     env = dict(os.environ,

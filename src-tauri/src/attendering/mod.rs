@@ -75,7 +75,8 @@ impl Attenderingen {
         match self.lopend() {
             Some(l) => AttenderingGewijzigd {
                 beschikbaar: *l.beschikbaar.borrow(),
-                wachtend: u32::try_from(l.messages.pending().len()).unwrap_or(u32::MAX),
+                // the count, not `pending()`: reading must not wake the watchers
+                wachtend: u32::try_from(*l.messages.watch().borrow()).unwrap_or(u32::MAX),
             },
             None => AttenderingGewijzigd {
                 beschikbaar: true,
