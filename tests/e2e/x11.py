@@ -29,6 +29,15 @@ _x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.
 _x.XFlush.argtypes = [ctypes.c_void_p]
 
 
+# Xlib's default error handler ends the process; a window that goes away between listing and
+# asking about it (BadWindow) is normal here, so errors are ignored (the call then reports 0).
+_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_ignore_errors = _ERROR_HANDLER(lambda display, event: 0)
+_x.XSetErrorHandler.restype = ctypes.c_void_p
+_x.XSetErrorHandler.argtypes = [_ERROR_HANDLER]
+_x.XSetErrorHandler(_ignore_errors)
+
+
 class _Attrs(ctypes.Structure):
     _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int),
                 ("height", ctypes.c_int), ("border_width", ctypes.c_int), ("depth", ctypes.c_int),
