@@ -8,7 +8,8 @@
 #   - dunst, a notification daemon, logging every notification to target/e2e-artifacts/dunst.log,
 # then runs
 #   1. every #[ignore]d Rust test of the workspace (the convention: #[ignore] means "needs the
-#      desktop session"; today the real-keyring tests of swf-client and swf-cli),
+#      desktop session"; today the real-keyring tests of swf-client and swf-cli, and the
+#      shell's OS notifications, which start their own private bus and dunst),
 #   2. the end-to-end suite tests/e2e/ (pytest + Selenium → tauri-driver → WebKitWebDriver → the app),
 #      which starts its own swf-server and tauri-driver processes.
 # and stops everything it started.

@@ -4,10 +4,11 @@ use crate::events::Overdracht;
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use crate::types::{
-    AppInfo, Instellingen, NotificatieFilter, Oefenomgeving, OverzichtFilter, SessieInfo, Taal,
+    AppInfo, Instellingen, NotificatieFilter, Oefenomgeving, OverzichtFilter, SessieInfo,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use swf_client::instellingen::Taal;
 use swf_client::mirror::{NotificatiePage, OverviewPage};
 use swf_client::sync::SyncStatus;
 use swf_client::werk::{NieuwActieverzoek, NieuweSamenwerking, SamenwerkingScherm};

@@ -10,13 +10,18 @@
 //! `ui/src/ipc/bindings.gen.ts` is generated from [`specta_builder`] by the `export_bindings`
 //! test (`cargo test -p samenwerkruimte export_bindings`).
 pub mod archief;
+pub mod achtergrond;
+pub mod attendering;
 pub mod commands;
+pub mod enkel;
 pub mod events;
 pub mod ipc_error;
 pub mod logging;
 pub mod oefenomgeving;
 pub mod state;
+pub mod tray;
 pub mod types;
+pub mod venster;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -75,6 +80,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             archief::archief_status,
             archief::archief_automatisch,
             archief::archief_automatisch_instellen::<tauri::Wry>,
+            // notifications, tray and background mode (issue 13)
+            attendering::commands::attendering_status,
+            attendering::commands::attendering_berichten,
+            attendering::commands::te_openen,
+            attendering::commands::actieverzoek_openen::<tauri::Wry>,
+            attendering::commands::attendering_keuzes,
+            attendering::commands::attendering_keuzes_opslaan::<tauri::Wry>,
         ])
         .events(tauri_specta::collect_events![
             events::MirrorGewijzigd,
@@ -82,6 +94,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::OverdrachtVoortgang,
             archief::ArchiefVoortgang,
             archief::ArchiefGemaakt,
+            attendering::AttenderingGewijzigd,
+            attendering::OpenenGevraagd,
         ])
 }
 
@@ -144,6 +158,12 @@ pub fn init<R: Runtime>(app: &tauri::AppHandle<R>, opties: Opties) -> Result<(),
             Err(e) => eprintln!("Samenwerkruimte: geen logbestand ({e})"),
         }
     }
+    match &opties.notifier {
+        Some(n) => {
+            app.manage(attendering::Attenderingen::met_notifier(Arc::clone(n)));
+        }
+        None => attendering::beheren(app),
+    }
     let secrets = opties.secrets.clone().unwrap_or_else(|| {
         Arc::from(swf_client::secrets::secret_store_from_env(
             &app.config().identifier,
@@ -162,6 +182,8 @@ pub fn init<R: Runtime>(app: &tauri::AppHandle<R>, opties: Opties) -> Result<(),
             data_dir.display()
         )
     })?;
+    let achtergrond = tauri::async_runtime::block_on(achtergrond::lezen(&state.mirror));
+    app.manage(achtergrond::Stand::new(achtergrond.achtergrond));
     app.manage(state);
     Ok(())
 }
@@ -175,19 +197,55 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = init(app.handle(), Opties::from_env()) {
+    let opties = Opties::from_env();
+    // one app per data folder: a second start brings up the first one's window and ends
+    let enkel = match opties
+        .data_dir
+        .clone()
+        .or_else(|| app.path().app_data_dir().ok())
+        .and_then(|d| enkel::Enkel::claim(&d))
+    {
+        Some(enkel::Claim::Andere) => return ExitCode::SUCCESS,
+        Some(enkel::Claim::Eerste(e)) => Some(e),
+        None => None,
+    };
+    if let Err(e) = init(app.handle(), opties) {
         tracing::error!(error = %e, "the app could not start");
         eprintln!("Samenwerkruimte kan niet starten: {e}");
         return ExitCode::FAILURE;
     }
     stop_bij_signaal(app.handle().clone());
-    app.run(|handle, event| {
-        if let RunEvent::Exit = event {
+    if let Some(e) = enkel {
+        e.luisteren(app.handle().clone());
+    }
+    tray::bouwen(app.handle());
+    // started at login (the autostart entry): syncing in the tray, no window
+    let zonder_venster = std::env::args().any(|a| a == achtergrond::ARG_ACHTERGROND)
+        && achtergrond::aan(app.handle());
+    app.run(move |handle, event| match event {
+        RunEvent::Ready if zonder_venster => {
+            if let Some(w) = handle.get_webview_window(venster::HOOFDVENSTER) {
+                if let Err(e) = w.destroy() {
+                    tracing::warn!(error = %e, "the window of a background start stayed");
+                }
+            }
+            tracing::info!("started in the background");
+        }
+        // the last window closed (not Afsluiten, not a signal: those give an exit code)
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } if achtergrond::aan(handle) => {
+            api.prevent_exit();
+            tracing::info!("the window was closed; Samenwerkruimte goes on in the background");
+        }
+        RunEvent::Exit => {
+            enkel::opruimen(handle);
             if let Some(state) = handle.try_state::<AppState>() {
                 tauri::async_runtime::block_on(state.afsluiten());
             }
             tracing::info!("Samenwerkruimte stopped");
         }
+        _ => {}
     });
     ExitCode::SUCCESS
 }

@@ -48,6 +48,8 @@ pub struct Opties {
     pub e2e_bestanden: Option<Vec<PathBuf>>,
     pub e2e_opslaan_map: Option<PathBuf>,
     pub sync: SyncConfig,
+    /// Instead of the desktop's notifier (tests).
+    pub notifier: Option<Arc<dyn swf_client::attendering::Notifier>>,
     /// Old environment variable names that were used, as (old, new): [`AppState::open`] logs
     /// a warning for each, once, when the log is running.
     pub legacy_env: Vec<(&'static str, &'static str)>,
@@ -85,6 +87,7 @@ impl Opties {
             }),
             e2e_opslaan_map: pad(ENV_E2E_OPSLAAN_MAP),
             sync: SyncConfig::default(),
+            notifier: None,
         }
     }
 }
@@ -96,6 +99,8 @@ struct Actief {
     stop: CancellationToken,
     /// Tells this session apart from a later one (a late failure must not end a newer one).
     generatie: u64,
+    /// This session's OS notifications (ends with it).
+    _attendering: Option<swf_client::attendering::Attendering>,
 }
 
 pub struct AppState {
@@ -376,10 +381,20 @@ impl AppState {
             }
         });
 
+        // OS notifications (and the tray's counts) for this session
+        let oefen = self.oefen.try_lock().ok().is_some_and(|o| {
+            o.as_ref().is_some_and(|o| {
+                o.info().service_url.trim_end_matches('/')
+                    == session.account.service_url.trim_end_matches('/')
+            })
+        });
+        let attendering = crate::attendering::starten(app, &session.engine, oefen, stop.clone());
+
         Actief {
             session,
             stop,
             generatie,
+            _attendering: attendering,
         }
     }
 }

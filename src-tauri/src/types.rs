@@ -1,6 +1,7 @@
 //! Types that exist only at the IPC boundary (the engine's own types are used as they are).
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use swf_client::instellingen::Taal;
 use swf_client::mirror::{self, Account, OverviewFilter, StatusFilter};
 
 /// Pages are capped so one call cannot ask the mirror for everything at once.
@@ -95,31 +96,6 @@ impl From<NotificatieFilter> for mirror::NotificatieFilter {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "lowercase")]
-pub enum Taal {
-    #[default]
-    Nl,
-    En,
-}
-
-impl Taal {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Taal::Nl => "nl",
-            Taal::En => "en",
-        }
-    }
-
-    /// The stored value; anything unknown is Dutch.
-    pub fn from_setting(s: Option<&str>) -> Taal {
-        match s {
-            Some("en") => Taal::En,
-            _ => Taal::Nl,
-        }
-    }
-}
-
 /// Settings of this installation (kept in the local database, not on the service).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -128,7 +104,8 @@ pub struct Instellingen {
 }
 
 impl Instellingen {
-    pub const TAAL: &'static str = "taal";
+    /// The engine's key: the notifications it writes use the same language.
+    pub const TAAL: &'static str = Taal::SLEUTEL;
 }
 
 #[cfg(test)]

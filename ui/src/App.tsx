@@ -1,5 +1,6 @@
 import { Paragraph } from "./components/nlds";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { AttenderingBerichten } from "./components/Attendering";
 import { Layout } from "./components/Layout";
 import { I18nProvider, useT } from "./i18n";
 import { en } from "./i18n/en";
@@ -60,6 +61,7 @@ function Schermen({
   }
   return (
     <Layout route={route} waarschuwing={waarschuwing} onWaarschuwingWeg={onWaarschuwingWeg}>
+      <AttenderingBerichten />
       {scherm}
     </Layout>
   );

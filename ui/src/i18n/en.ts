@@ -438,6 +438,27 @@ export const en: Messages = {
     automatischMap: (map: string) => `On: archives go to ${map}`,
     automatischIsUit: "Off",
   },
+  // notifications, tray and background mode (issue 13)
+  attendering: {
+    titel: "Notifications and background",
+    uitleg: "Choose what the app notifies you about through the system, also while its window is closed.",
+    soorten: "System notifications",
+    nieuwActieverzoek: "A new action request to my organisation",
+    antwoord: "An answer to an action request of my organisation (completed or declined)",
+    uitnodiging: "An invitation to a collaboration",
+    samenwerkingGesloten: "A collaboration was closed",
+    verwijderingGepland: "A collaboration will be deleted soon",
+    achtergrond: "Keep working in the background",
+    achtergrondUitleg:
+      "When you close the window, the app keeps updating and notifying from the system tray. Choose Quit there to stop the app.",
+    opstarten: "Start when I log in",
+    opstartenUitleg: "The app starts in the background when you log in on this computer.",
+    geenDienst:
+      "This computer shows no system notifications: no notification service is running. The app therefore shows notifications itself, at the top of its window.",
+    berichten: "Notifications from the app",
+    openen: "Open",
+    sluiten: "Dismiss notification",
+  },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,
   },

@@ -443,6 +443,27 @@ export const nl = {
     automatischMap: (map: string) => `Aan: archieven komen in ${map}`,
     automatischIsUit: "Uit",
   },
+  // notifications, tray and background mode (issue 13)
+  attendering: {
+    titel: "Meldingen en achtergrond",
+    uitleg: "Kies waarover de app u een melding van het systeem geeft, ook als het venster dicht is.",
+    soorten: "Systeemmeldingen",
+    nieuwActieverzoek: "Een nieuw actieverzoek aan mijn organisatie",
+    antwoord: "Een antwoord op een actieverzoek van mijn organisatie (gereedgemeld of geweigerd)",
+    uitnodiging: "Een uitnodiging voor een samenwerking",
+    samenwerkingGesloten: "Een samenwerking is gesloten",
+    verwijderingGepland: "Een samenwerking wordt binnenkort verwijderd",
+    achtergrond: "Op de achtergrond doorwerken",
+    achtergrondUitleg:
+      "Als u het venster sluit, blijft de app bijwerken en meldingen geven vanuit het systeemvak. Kies daar Afsluiten om de app te stoppen.",
+    opstarten: "Starten bij aanmelden",
+    opstartenUitleg: "De app start op de achtergrond als u zich aanmeldt op deze computer.",
+    geenDienst:
+      "Deze computer toont geen systeemmeldingen: er draait geen meldingendienst. De app toont meldingen daarom zelf, bovenin het venster.",
+    berichten: "Meldingen van de app",
+    openen: "Openen",
+    sluiten: "Melding sluiten",
+  },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,
   },

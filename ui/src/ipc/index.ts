@@ -13,15 +13,20 @@ export type {
   ArchiefRegel,
   ArchiefStatus,
   ArchiefVoortgang,
+  AchtergrondInstellingen,
   ActieverzoekItem,
   ActieverzoekStatus,
   AppInfo,
+  AttenderingGewijzigd,
+  AttenderingInstellingen,
+  AttenderingKeuzes,
   Bericht,
   Change,
   ChangeKind,
   Deelnemer,
   Document,
   DocumentItem,
+  Doel,
   HistorieRegel,
   Instellingen,
   MirrorGewijzigd,
@@ -29,6 +34,7 @@ export type {
   NotificatieItem,
   NotificatiePage,
   OefenGebruiker,
+  OsNotificatie,
   Oefenomgeving,
   Organisatie,
   OverdrachtVoortgang,
@@ -132,6 +138,15 @@ export const api = {
   archiefStatus: (samenwerkingId: string) => unwrap(commands.archiefStatus(samenwerkingId)),
   archiefAutomatisch: () => unwrap(commands.archiefAutomatisch()),
   archiefAutomatischInstellen: (aan: boolean) => unwrap(commands.archiefAutomatischInstellen(aan)),
+  // notifications, tray and background mode (issue 13)
+  attenderingStatus: () => unwrap(ok(commands.attenderingStatus())),
+  attenderingBerichten: () => unwrap(ok(commands.attenderingBerichten())),
+  teOpenen: () => unwrap(ok(commands.teOpenen())),
+  actieverzoekOpenen: (samenwerkingId: string, actieverzoekId: string | null) =>
+    unwrap(commands.actieverzoekOpenen(samenwerkingId, actieverzoekId)),
+  attenderingKeuzes: () => unwrap(commands.attenderingKeuzes()),
+  attenderingKeuzesOpslaan: (keuzes: AttenderingKeuzes) =>
+    unwrap(commands.attenderingKeuzesOpslaan(keuzes)),
   /**
    * The native window's title (task bar, window switcher), next to document.title. Allowed by
    * `core:window:allow-set-title` in src-tauri/capabilities/default.json.
@@ -150,6 +165,8 @@ import type {
   ActieverzoekStatus,
   ArchiefRegel,
   ArchiefVoortgang,
+  AttenderingGewijzigd,
+  AttenderingKeuzes,
   Instellingen,
   MirrorGewijzigd,
   OverdrachtVoortgang,
@@ -223,4 +240,14 @@ export function onBestandenGesleept(cb: (e: BestandenSlepen) => void): Unsubscri
 export function nieuweOverdrachtId(): string {
   if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
   return `o-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+/** Whether the desktop shows notifications, and how many in-app messages wait (issue 13). */
+export function onAttenderingGewijzigd(cb: (s: AttenderingGewijzigd) => void): Unsubscribe {
+  return subscribe(() => events.attenderingGewijzigd.listen((e) => cb(e.payload)));
+}
+
+/** "Openen" of a notification or the tray: take the target with api.teOpenen(). */
+export function onOpenenGevraagd(cb: () => void): Unsubscribe {
+  return subscribe(() => events.openenGevraagd.listen(() => cb()));
 }

@@ -9,6 +9,7 @@ import { api } from "../ipc";
 import type { Taal } from "../ipc";
 import { useApp, useTaal } from "../state/app";
 import { useAction } from "../state/hooks";
+import { AttenderingKeuzes } from "./instellingen/AttenderingKeuzes";
 
 export function Instellingen() {
   const t = useT();
@@ -46,6 +47,8 @@ export function Instellingen() {
         <ErrorAlert error={opslaan.error} />
         <StatusMessage>{opgeslagen ? t.instellingen.opgeslagen : null}</StatusMessage>
       </section>
+
+      <AttenderingKeuzes />
 
       <section aria-labelledby="kop-logmap" className="sectie">
         <Heading2 id="kop-logmap">{t.instellingen.logboek}</Heading2>

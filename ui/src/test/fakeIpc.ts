@@ -7,6 +7,7 @@ import type {
   Api,
   ArchiefRegel,
   ArchiefVoortgang,
+  AttenderingGewijzigd,
   BestandenSlepen,
   MirrorGewijzigd,
   OverdrachtVoortgang,
@@ -28,6 +29,8 @@ const luisteraars = {
   slepen: new Set<Listener<BestandenSlepen>>(),
   archief: new Set<Listener<ArchiefVoortgang>>(),
   archiefGemaakt: new Set<Listener<ArchiefRegel>>(),
+  attendering: new Set<Listener<AttenderingGewijzigd>>(),
+  openen: new Set<Listener<void>>(),
 };
 
 function defaults(): { [K in keyof Api]: Api[K] } {
@@ -78,6 +81,12 @@ function defaults(): { [K in keyof Api]: Api[K] } {
     archiefAutomatisch: async () => null,
     archiefAutomatischInstellen: async () => null,
     venstertitel: async () => undefined,
+    attenderingStatus: async () => ({ beschikbaar: true, wachtend: 0 }),
+    attenderingBerichten: async () => [],
+    teOpenen: async () => null,
+    actieverzoekOpenen: async () => null,
+    attenderingKeuzes: async () => fx.attenderingKeuzes(),
+    attenderingKeuzesOpslaan: async () => null,
   };
 }
 
@@ -105,6 +114,8 @@ export const emit = {
   bestandenGesleept: (e: BestandenSlepen) => luisteraars.slepen.forEach((cb) => cb(e)),
   archiefVoortgang: (v: ArchiefVoortgang) => luisteraars.archief.forEach((cb) => cb(v)),
   archiefGemaakt: (r: ArchiefRegel) => luisteraars.archiefGemaakt.forEach((cb) => cb(r)),
+  attenderingGewijzigd: (s: AttenderingGewijzigd) => luisteraars.attendering.forEach((cb) => cb(s)),
+  openenGevraagd: () => luisteraars.openen.forEach((cb) => cb()),
 };
 
 let teller = 0;
@@ -119,6 +130,8 @@ export const ipcModule = {
   onBestandenGesleept: (cb: Listener<BestandenSlepen>) => subscribe(luisteraars.slepen, cb),
   onArchiefVoortgang: (cb: Listener<ArchiefVoortgang>) => subscribe(luisteraars.archief, cb),
   onArchiefGemaakt: (cb: Listener<ArchiefRegel>) => subscribe(luisteraars.archiefGemaakt, cb),
+  onAttenderingGewijzigd: (cb: Listener<AttenderingGewijzigd>) => subscribe(luisteraars.attendering, cb),
+  onOpenenGevraagd: (cb: Listener<void>) => subscribe(luisteraars.openen, cb),
   nieuweOverdrachtId: () => `overdracht-${++teller}`,
 };
 

@@ -2,6 +2,7 @@
 import type {
   ActieverzoekRegel,
   AppInfo,
+  AttenderingKeuzes,
   Deelnemer,
   DeelnemerRegel,
   Document,
@@ -289,5 +290,18 @@ export function schermGesloten(): SamenwerkingScherm {
     documenten: s.documenten.map((d) => ({ ...d, wijzigen: false, verwijderen: false })),
     actieverzoeken: [actieverzoek({ status: "GEREED" }, { statussen: [], berichtPlaatsen: false })],
     ontvangers: [],
+  };
+}
+
+export function attenderingKeuzes(): AttenderingKeuzes {
+  return {
+    soorten: {
+      nieuwActieverzoek: true,
+      antwoord: true,
+      uitnodiging: true,
+      samenwerkingGesloten: true,
+      verwijderingGepland: true,
+    },
+    achtergrond: { achtergrond: true, opstarten: false },
   };
 }

@@ -57,7 +57,9 @@ impl InAppMessages {
         let out = f(&mut q);
         let n = q.len();
         drop(q);
-        self.count.send_replace(n);
+        // only a change wakes the watchers: reading (`pending`) must not look like news
+        self.count
+            .send_if_modified(|c| std::mem::replace(c, n) != n);
         out
     }
 
@@ -109,7 +111,10 @@ mod tests {
         m.push(n(1));
         m.push(n(2));
         assert_eq!(*w.borrow(), 2);
+        let mut w2 = m.watch();
+        w2.borrow_and_update();
         assert_eq!(m.pending().len(), 2);
+        assert!(!w2.has_changed().unwrap_or(true), "reading is not a change");
         assert_eq!(
             m.take()
                 .iter()
