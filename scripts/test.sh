@@ -142,6 +142,13 @@ mkdir -p "$TARGET/e2e"
 cp "$TARGET/debug/samenwerkruimte" "$TARGET/e2e/samenwerkruimte"
 cp "$TARGET/debug/swf-server" "$TARGET/e2e/swf-server"
 
+phase "packages: .deb/.rpm of the test build (scripts/package.sh --debug; compiles nothing)"
+# The app and service binaries above, bundled as they are (no release build in the tests); the
+# session below installs them with apt and tests the installed app and service
+# (scripts/installed-tests.sh).
+bash scripts/package.sh --debug
+export SWF_INSTALLED_TESTS=1
+
 phase "e2e tools: tauri-driver and the Python venv"
 if [ ! -x "$TARGET/ci-tools/bin/tauri-driver" ]; then
   # not our crate: no clippy wrapper (it would lint tauri-driver with -D warnings)
