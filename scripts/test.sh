@@ -25,12 +25,14 @@ phase() {
 phase "system packages"
 # Debian packages: the Tauri build dependencies (WebKitGTK 4.1 etc.), libdbus for the keyring
 # crate, and what the session tests run: Xvfb, WebKitWebDriver, a session bus, dunst (a
-# notification daemon) and gnome-keyring (a Secret Service).
+# notification daemon) and gnome-keyring (a Secret Service); sudo, through which the updater
+# installs a signed .deb (the installed-package test, scripts/installed-tests.sh).
 apt_pkgs=(
   build-essential pkg-config curl wget file git libssl-dev libxdo-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst gnome-keyring
   python3 python3-venv lld libxml2-utils
+  sudo
 )
 need_apt=()
 for p in "${apt_pkgs[@]}"; do

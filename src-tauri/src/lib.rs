@@ -15,6 +15,7 @@ pub mod logging;
 pub mod oefenomgeving;
 pub mod state;
 pub mod types;
+pub mod updates;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -67,6 +68,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             instellingen,
             instellingen_opslaan,
             logmap_openen::<tauri::Wry>,
+            crate::updates::update_zoeken::<tauri::Wry>,
+            crate::updates::update_installeren::<tauri::Wry>,
         ])
         .events(tauri_specta::collect_events![
             events::MirrorGewijzigd,
@@ -108,9 +111,10 @@ pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
-/// The builder of the real app (the Wry runtime).
+/// The builder of the real app (the Wry runtime). The updater plugin only here: it needs the
+/// `plugins.updater` config of tauri.conf.json, which the mock runtime's context lacks.
 pub fn builder() -> tauri::Builder<tauri::Wry> {
-    register(tauri::Builder::default())
+    register(tauri::Builder::default()).plugin(tauri_plugin_updater::Builder::new().build())
 }
 
 /// Everything the commands need, before any window exists: the events, the log files and the

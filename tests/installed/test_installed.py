@@ -236,10 +236,134 @@ def test_app_from_its_desktop_entry(workdir):
     # and it signs in to the installed service
     app.aanmelden(state["url"], state["org"])
     app.screenshot("installed-app")
-    app.stop()
-    state.pop("app")
     assert any(app.data_dir.iterdir()), "the app kept no data"
     state["app_data"] = app.data_dir
+
+
+# --------------------------------------------------------------------------------------------
+# Signed updates: a newer version of the installed .deb, served from 127.0.0.1 with a manifest
+# (Tauri's static latest.json), signed with a throw-away key pair made here by the Tauri CLI.
+# The system-wide policy file points the app at it, as an IT department would.
+
+TAURI_CLI = ROOT / "packaging" / "node_modules" / ".bin" / "tauri"
+POLICY = Path("/etc/samenwerkruimte/updates.toml")
+NIEUW = "0.1.1"
+
+
+def signer(*args: str) -> str:
+    return run([str(TAURI_CLI), "signer", *args]).stdout
+
+
+def keypair(path: Path) -> str:
+    """A throw-away minisign pair without a password; returns the public key (base64)."""
+    signer("generate", "--ci", "-p", "", "-f", "-w", str(path))
+    return path.with_name(path.name + ".pub").read_text().strip()
+
+
+def sign(key: Path, file: Path) -> str:
+    signer("sign", "-f", str(key), "-p", "", str(file))
+    return file.with_name(file.name + ".sig").read_text().strip()
+
+
+@pytest.fixture(scope="module")
+def update_server(workdir):
+    """A static file server on 127.0.0.1 for the manifest and the packages."""
+    import functools
+    import http.server
+    import threading
+
+    root = workdir / "updates"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    saved = POLICY.read_bytes() if POLICY.exists() else None
+    yield root, url
+    httpd.shutdown()
+    if saved is None:
+        POLICY.unlink(missing_ok=True)
+        try:
+            POLICY.parent.rmdir()
+        except OSError:
+            pass
+    else:
+        POLICY.write_bytes(saved)
+
+
+def publish(root: Path, url: str, deb_file: Path, signature: str):
+    import json
+
+    entry = {"url": f"{url}/{deb_file.name}", "signature": signature}
+    (root / "latest.json").write_text(json.dumps({
+        "version": NIEUW, "notes": "Testversie", "pub_date": "2026-12-01T12:00:00Z",
+        "platforms": {"linux-x86_64-deb": entry, "linux-x86_64": entry},
+    }))
+
+
+def test_signed_updates(workdir, update_server):
+    root, url = update_server
+    app: App = state["app"]
+    key_a, key_b = workdir / "keys" / "a.key", workdir / "keys" / "b.key"
+    key_a.parent.mkdir()
+    pub_a = keypair(key_a)
+    keypair(key_b)
+
+    # the newer version: the installed package with the next version number
+    unpacked = workdir / "nieuw"
+    run(["dpkg-deb", "-R", str(deb(APP_PKG)), str(unpacked)])
+    control = unpacked / "DEBIAN" / "control"
+    control.write_text(re.sub(r"(?m)^Version: .*$", f"Version: {NIEUW}", control.read_text()))
+    newer = root / f"samenwerkruimte_{NIEUW}_amd64.deb"
+    run(["dpkg-deb", "--root-owner-group", "-b", str(unpacked), str(newer)])
+    good_sig = sign(key_a, newer)
+    wrong = root / f"samenwerkruimte_{NIEUW}_anders.deb"
+    shutil.copy(newer, wrong)
+    wrong_sig = sign(key_b, wrong)  # a valid signature, by a key the app does not trust
+    tampered = root / f"samenwerkruimte_{NIEUW}_veranderd.deb"
+    data = bytearray(newer.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    tampered.write_bytes(bytes(data))  # carries the good signature of the original
+
+    POLICY.parent.mkdir(parents=True, exist_ok=True)
+    POLICY.write_text(f'endpoint = "{url}/latest.json"\npubkey = "{pub_a}"\n')
+    installed_bin = Path("/usr/bin/samenwerkruimte").read_bytes()
+    old_version = run(["dpkg-query", "-W", "-f=${Version}", APP_PKG]).stdout
+
+    app.click_testid("nav-instellingen")
+    app.wait_testid("updates")
+
+    def refused(served: Path, signature: str, what: str):
+        publish(root, url, served, signature)
+        app.click_testid("update-zoeken")
+        app.wait_testid_text("update-status", f"Versie {NIEUW} is beschikbaar")
+        app.click_testid("update-installeren")
+        err = app.wait_testid_text("fout", "handtekening klopt niet", timeout=60)
+        assert "niets geïnstalleerd" in err.text, err.text
+        app.screenshot(f"update-geweigerd-{what}")
+        assert run(["dpkg-query", "-W", "-f=${Version}", APP_PKG]).stdout == old_version, what
+        assert Path("/usr/bin/samenwerkruimte").read_bytes() == installed_bin, what
+
+    refused(wrong, wrong_sig, "verkeerde-sleutel")
+    refused(tampered, good_sig, "veranderd")
+
+    # correctly signed: offered, installed (dpkg -i through sudo, as the plugin does it)
+    publish(root, url, newer, good_sig)
+    app.click_testid("update-zoeken")
+    app.wait_testid_text("update-status", f"Versie {NIEUW} is beschikbaar")
+    app.click_testid("update-installeren")
+    app.wait_testid_text("update-status", f"Versie {NIEUW} is geïnstalleerd", timeout=120)
+    app.screenshot("update-geinstalleerd")
+    assert run(["dpkg-query", "-W", "-f=${Version}", APP_PKG]).stdout == NIEUW
+    assert app.driver.find_elements("css selector", "[data-testid=fout]") == []
+
+    # the organisation switches updates off: the app says so and looks nowhere
+    POLICY.write_text("enabled = false\n")
+    app.click_testid("update-zoeken")
+    app.wait_testid_text("update-status", "uitgeschakeld door uw organisatie")
+    app.stop()
+    state.pop("app")
 
 
 def test_remove_keeps_data(workdir):

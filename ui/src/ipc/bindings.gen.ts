@@ -294,6 +294,29 @@ async logmapOpenen() : Promise<Result<null, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Look for a newer version (nothing is downloaded).
+ */
+async updateZoeken() : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_zoeken") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Download the newer version, check its signature and install it; returns the version
+ * installed (it is used from the next start).
+ */
+async updateInstalleren() : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_installeren") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -651,6 +674,22 @@ melding: string | null }
  */
 export type SyncStatusGewijzigd = SyncStatus
 export type Taal = "nl" | "en"
+/**
+ * What the Settings screen shows.
+ */
+export type UpdateStatus = 
+/**
+ * Updates are off; `reden` says why.
+ */
+{ soort: "uit"; reden: string } | 
+/**
+ * This is the newest version.
+ */
+{ soort: "actueel"; versie: string } | 
+/**
+ * A newer version can be installed.
+ */
+{ soort: "beschikbaar"; versie: string; huidig: string; notities: string | null }
 /**
  * Connection state for the UI.
  */

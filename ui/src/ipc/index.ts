@@ -38,6 +38,7 @@ export type {
   SamenwerkingStatus,
   SessieInfo,
   StatusFilter,
+  UpdateStatus,
   SyncStatus,
   Vertrouwelijkheid,
 } from "./bindings.gen";
@@ -122,6 +123,8 @@ export const api = {
   instellingen: () => unwrap(commands.instellingen()),
   instellingenOpslaan: (instellingen: Instellingen) => unwrap(commands.instellingenOpslaan(instellingen)),
   logmapOpenen: () => unwrap(commands.logmapOpenen()),
+  updateZoeken: () => unwrap(commands.updateZoeken()),
+  updateInstalleren: () => unwrap(commands.updateInstalleren()),
   /**
    * The native window's title (task bar, window switcher), next to document.title. Allowed by
    * `core:window:allow-set-title` in src-tauri/capabilities/default.json.

@@ -2,6 +2,7 @@ import { Button, Heading2, Paragraph } from "../components/nlds";
 import { useState } from "react";
 import { RadioGroup } from "../components/form";
 import { PaginaTitel } from "../components/PaginaTitel";
+import { Updates } from "../components/Updates";
 import { ErrorAlert, StatusMessage } from "../components/ui";
 import { useT } from "../i18n";
 import { api } from "../ipc";
@@ -59,6 +60,8 @@ export function Instellingen() {
         </Button>
         <ErrorAlert error={logmap.error} />
       </section>
+
+      <Updates />
 
       <section aria-labelledby="kop-over" className="sectie">
         <Heading2 id="kop-over">{t.instellingen.over}</Heading2>

@@ -55,6 +55,8 @@ function defaults(): { [K in keyof Api]: Api[K] } {
     instellingen: async () => ({ taal: "nl" }),
     instellingenOpslaan: async () => null,
     logmapOpenen: async () => null,
+    updateZoeken: async () => ({ soort: "uit" as const, reden: "Er is geen updateadres ingesteld." }),
+    updateInstalleren: async () => "0.1.1",
     venstertitel: async () => undefined,
   };
 }
