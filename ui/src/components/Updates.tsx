@@ -2,7 +2,7 @@
 // shell checks the signature before anything is installed (src-tauri/src/updates.rs); whether
 // updates are on at all is the organisation's or the user's choice (updates.toml).
 import { useState } from "react";
-import { Button, Heading2, Paragraph } from "./nlds";
+import { Button, ButtonGroup, Heading2, Paragraph } from "./nlds";
 import { ErrorAlert, StatusMessage } from "./ui";
 import { useT } from "../i18n";
 import { api } from "../ipc";
@@ -34,33 +34,35 @@ export function Updates() {
     <section aria-labelledby="kop-updates" className="sectie" data-testid="updates">
       <Heading2 id="kop-updates">{t.updates.titel}</Heading2>
       <Paragraph>{t.updates.uitleg}</Paragraph>
-      <Button
-        appearance="secondary-action-button"
-        data-testid="update-zoeken"
-        disabled={zoeken.busy || installeren.busy}
-        onClick={() => {
-          setGeinstalleerd(null);
-          setStatus(null);
-          installeren.clearError();
-          void zoeken.run(() => api.updateZoeken()).then((r) => setStatus(r.ok ? r.value : null));
-        }}
-      >
-        {t.updates.zoeken}
-      </Button>
-      {status?.soort === "beschikbaar" && !geinstalleerd && (
+      <ButtonGroup>
         <Button
-          appearance="primary-action-button"
-          data-testid="update-installeren"
-          disabled={installeren.busy}
-          onClick={() =>
-            void installeren.run(() => api.updateInstalleren()).then((r) => {
-              if (r.ok) setGeinstalleerd(r.value);
-            })
-          }
+          appearance="secondary-action-button"
+          data-testid="update-zoeken"
+          disabled={zoeken.busy || installeren.busy}
+          onClick={() => {
+            setGeinstalleerd(null);
+            setStatus(null);
+            installeren.clearError();
+            void zoeken.run(() => api.updateZoeken()).then((r) => setStatus(r.ok ? r.value : null));
+          }}
         >
-          {t.updates.installeren(status.versie)}
+          {t.updates.zoeken}
         </Button>
-      )}
+        {status?.soort === "beschikbaar" && !geinstalleerd && (
+          <Button
+            appearance="primary-action-button"
+            data-testid="update-installeren"
+            disabled={installeren.busy}
+            onClick={() =>
+              void installeren.run(() => api.updateInstalleren()).then((r) => {
+                if (r.ok) setGeinstalleerd(r.value);
+              })
+            }
+          >
+            {t.updates.installeren(status.versie)}
+          </Button>
+        )}
+      </ButtonGroup>
       <StatusMessage testId="update-status">{melding}</StatusMessage>
       <ErrorAlert error={zoeken.error ?? installeren.error} />
     </section>
