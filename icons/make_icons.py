@@ -87,10 +87,19 @@ def png(size):
 
 def main():
     out = Path(__file__).resolve().parent
+    # every size of the freedesktop hicolor theme the .deb/.rpm install (16 … 512). The Windows
+    # icon.ico and macOS icon.icns are made from icon.png by the Tauri CLI:
+    #   packaging/node_modules/.bin/tauri icon icons/icon.png -o /tmp/icons
+    #   cp /tmp/icons/icon.ico /tmp/icons/icon.icns icons/
     for name, size in [
+        ("16x16.png", 16),
+        ("24x24.png", 24),
         ("32x32.png", 32),
+        ("48x48.png", 48),
+        ("64x64.png", 64),
         ("128x128.png", 128),
         ("128x128@2x.png", 256),
+        ("256x256.png", 256),
         ("icon.png", 512),
     ]:
         (out / name).write_bytes(png(size))

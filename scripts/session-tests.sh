@@ -10,7 +10,9 @@
 #   1. every #[ignore]d Rust test of the workspace (the convention: #[ignore] means "needs the
 #      desktop session"; today the real-keyring tests of swf-client and swf-cli, and the
 #      shell's OS notifications, which start their own private bus and dunst),
-#   2. the end-to-end suite tests/e2e/ (pytest + Selenium → tauri-driver → WebKitWebDriver → the app),
+#   2. with SWF_INSTALLED_TESTS=1 (scripts/test.sh), the installed packages of dist/
+#      (scripts/installed-tests.sh: installs them with apt, so it needs root),
+#   3. the end-to-end suite tests/e2e/ (pytest + Selenium → tauri-driver → WebKitWebDriver → the app),
 #      which starts its own swf-server and tauri-driver processes.
 # and stops everything it started.
 # The e2e part needs the binaries test.sh builds; it finds them through SWF_E2E_APP,
@@ -59,6 +61,10 @@ export SWF_E2E_ARTIFACTS="$ARTIFACTS" SWF_E2E_DUNST_LOG="$ARTIFACTS/dunst.log"
 for f in "$SWF_E2E_APP" "$SWF_E2E_SERVER" "$SWF_E2E_DRIVER" "${SWF_E2E_PYTHON:=$TARGET/ci-venv/bin/python}"; do
   [ -x "$f" ] || { echo "session-tests.sh: $f is missing; scripts/test.sh builds it" >&2; exit 1; }
 done
+if [ "${SWF_INSTALLED_TESTS:-}" = 1 ]; then
+  echo "== the installed packages: apt-get install dist/*.deb, start from the menu entry and the unit, remove"
+  bash scripts/installed-tests.sh
+fi
 # pytest's exit status 5 ("no tests collected") is a failure too: set -e sees any non-zero.
 # Its summary line ("N passed in …") is the last line of the run.
 "$SWF_E2E_PYTHON" -m pytest tests/e2e

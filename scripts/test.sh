@@ -25,12 +25,14 @@ phase() {
 phase "system packages"
 # Debian packages: the Tauri build dependencies (WebKitGTK 4.1 etc.), libdbus for the keyring
 # crate, and what the session tests run: Xvfb, WebKitWebDriver, a session bus, dunst (a
-# notification daemon) and gnome-keyring (a Secret Service).
+# notification daemon) and gnome-keyring (a Secret Service); sudo, through which the updater
+# installs a signed .deb (the installed-package test, scripts/installed-tests.sh).
 apt_pkgs=(
   build-essential pkg-config curl wget file git libssl-dev libxdo-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 dunst gnome-keyring
   python3 python3-venv lld libxml2-utils
+  sudo
 )
 need_apt=()
 for p in "${apt_pkgs[@]}"; do
@@ -141,6 +143,13 @@ phase "e2e binaries: the desktop app (test identifier, embedded UI) and swf-serv
 mkdir -p "$TARGET/e2e"
 cp "$TARGET/debug/samenwerkruimte" "$TARGET/e2e/samenwerkruimte"
 cp "$TARGET/debug/swf-server" "$TARGET/e2e/swf-server"
+
+phase "packages: .deb/.rpm of the test build (scripts/package.sh --debug; compiles nothing)"
+# The app and service binaries above, bundled as they are (no release build in the tests); the
+# session below installs them with apt and tests the installed app and service
+# (scripts/installed-tests.sh).
+bash scripts/package.sh --debug
+export SWF_INSTALLED_TESTS=1
 
 phase "e2e tools: tauri-driver and the Python venv"
 if [ ! -x "$TARGET/ci-tools/bin/tauri-driver" ]; then

@@ -22,6 +22,7 @@ pub mod state;
 pub mod tray;
 pub mod types;
 pub mod venster;
+pub mod updates;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -87,6 +88,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             attendering::commands::actieverzoek_openen::<tauri::Wry>,
             attendering::commands::attendering_keuzes,
             attendering::commands::attendering_keuzes_opslaan::<tauri::Wry>,
+            crate::updates::update_zoeken::<tauri::Wry>,
+            crate::updates::update_installeren::<tauri::Wry>,
         ])
         .events(tauri_specta::collect_events![
             events::MirrorGewijzigd,
@@ -132,9 +135,10 @@ pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
-/// The builder of the real app (the Wry runtime).
+/// The builder of the real app (the Wry runtime). The updater plugin only here: it needs the
+/// `plugins.updater` config of tauri.conf.json, which the mock runtime's context lacks.
 pub fn builder() -> tauri::Builder<tauri::Wry> {
-    register(tauri::Builder::default())
+    register(tauri::Builder::default()).plugin(tauri_plugin_updater::Builder::new().build())
 }
 
 /// Everything the commands need, before any window exists: the events, the log files and the

@@ -459,6 +459,18 @@ export const en: Messages = {
     openen: "Open",
     sluiten: "Dismiss notification",
   },
+  updates: {
+    titel: "Updates",
+    uitleg: "New versions are only installed when the publisher has signed them.",
+    zoeken: "Check for updates",
+    actueel: (versie: string) => `You have the newest version (${versie}).`,
+    beschikbaar: (versie: string, huidig: string) =>
+      `Version ${versie} is available. You now have version ${huidig}.`,
+    installeren: (versie: string) => `Install version ${versie}`,
+    bezig: "Downloading, checking and installing the update…",
+    geinstalleerd: (versie: string) =>
+      `Version ${versie} has been installed. Restart Samenwerkruimte to use it.`,
+  },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,
   },

@@ -464,6 +464,18 @@ export const nl = {
     openen: "Openen",
     sluiten: "Melding sluiten",
   },
+  updates: {
+    titel: "Updates",
+    uitleg: "Nieuwe versies worden alleen geïnstalleerd als ze door de uitgever zijn ondertekend.",
+    zoeken: "Zoeken naar updates",
+    actueel: (versie: string) => `U hebt de nieuwste versie (${versie}).`,
+    beschikbaar: (versie: string, huidig: string) =>
+      `Versie ${versie} is beschikbaar. U hebt nu versie ${huidig}.`,
+    installeren: (versie: string) => `Versie ${versie} installeren`,
+    bezig: "De update wordt gedownload, gecontroleerd en geïnstalleerd…",
+    geinstalleerd: (versie: string) =>
+      `Versie ${versie} is geïnstalleerd. Start Samenwerkruimte opnieuw om hem te gebruiken.`,
+  },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,
   },

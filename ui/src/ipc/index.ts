@@ -47,6 +47,7 @@ export type {
   SamenwerkingStatus,
   SessieInfo,
   StatusFilter,
+  UpdateStatus,
   SyncStatus,
   Vertrouwelijkheid,
 } from "./bindings.gen";
@@ -147,6 +148,8 @@ export const api = {
   attenderingKeuzes: () => unwrap(commands.attenderingKeuzes()),
   attenderingKeuzesOpslaan: (keuzes: AttenderingKeuzes) =>
     unwrap(commands.attenderingKeuzesOpslaan(keuzes)),
+  updateZoeken: () => unwrap(commands.updateZoeken()),
+  updateInstalleren: () => unwrap(commands.updateInstalleren()),
   /**
    * The native window's title (task bar, window switcher), next to document.title. Allowed by
    * `core:window:allow-set-title` in src-tauri/capabilities/default.json.

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { RadioGroup } from "../components/form";
 import { PaginaTitel } from "../components/PaginaTitel";
 import { ArchiefInstellingen } from "./ArchiefInstellingen";
+import { Updates } from "../components/Updates";
 import { ErrorAlert, StatusMessage } from "../components/ui";
 import { useT } from "../i18n";
 import { api } from "../ipc";
@@ -65,6 +66,7 @@ export function Instellingen() {
       </section>
 
       <ArchiefInstellingen />
+      <Updates />
 
       <section aria-labelledby="kop-over" className="sectie">
         <Heading2 id="kop-over">{t.instellingen.over}</Heading2>

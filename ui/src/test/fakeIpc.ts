@@ -80,6 +80,8 @@ function defaults(): { [K in keyof Api]: Api[K] } {
     }),
     archiefAutomatisch: async () => null,
     archiefAutomatischInstellen: async () => null,
+    updateZoeken: async () => ({ soort: "uit" as const, reden: "Er is geen updateadres ingesteld." }),
+    updateInstalleren: async () => "0.1.1",
     venstertitel: async () => undefined,
     attenderingStatus: async () => ({ beschikbaar: true, wachtend: 0 }),
     attenderingBerichten: async () => [],
