@@ -106,6 +106,15 @@ impl BlobStore {
         Ok(())
     }
 
+    /// Whether a file can be written (and removed) in the temp folder: the storage is there.
+    pub async fn writable(&self) -> bool {
+        let probe = self
+            .tmp_dir()
+            .join(format!("{}.probe", uuid::Uuid::new_v4()));
+        let written = fs::write(&probe, b"ok").await.is_ok();
+        written && fs::remove_file(&probe).await.is_ok()
+    }
+
     pub async fn discard(&self, pending: PendingBlob) {
         let _ = fs::remove_file(&pending.path).await;
     }
@@ -120,13 +129,29 @@ impl BlobStore {
 
     /// Remove every temporary file (left by a crash) and every blob no document refers to.
     /// Run at start-up, before serving. Returns (temp files removed, orphans removed).
+    ///
+    /// With `min_age`, only files last written longer ago than that: when several instances
+    /// share this folder (on PostgreSQL), another one may be writing an upload, or have renamed
+    /// a document's bytes into place a moment before it stores the document's row.
     pub async fn sweep(
         &self,
         known: &std::collections::HashSet<String>,
+        min_age: Option<std::time::Duration>,
     ) -> Result<(u64, u64), BlobError> {
+        let old_enough = |m: std::io::Result<std::fs::Metadata>| match min_age {
+            None => true,
+            Some(age) => m
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|e| e >= age),
+        };
         let mut tmp_removed = 0;
         let mut rd = fs::read_dir(self.tmp_dir()).await?;
         while let Some(e) = rd.next_entry().await? {
+            if !old_enough(e.metadata().await) {
+                continue;
+            }
             fs::remove_file(e.path()).await?;
             tmp_removed += 1;
         }
@@ -139,7 +164,7 @@ impl BlobStore {
             let mut files = fs::read_dir(shard.path()).await?;
             while let Some(f) = files.next_entry().await? {
                 let name = f.file_name().to_string_lossy().into_owned();
-                if !known.contains(&name) {
+                if !known.contains(&name) && old_enough(f.metadata().await) {
                     fs::remove_file(f.path()).await?;
                     orphans += 1;
                 }

@@ -574,19 +574,11 @@ async fn upload_file_names_are_trimmed_first_and_may_not_turn_direction() {
 
     // a name stored before these rules is shown and offered as cleanly as the ASCII fallback
     let id = f.doc_id.as_str();
-    let url = format!("sqlite://{}", srv.data().join("swf.db").display());
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE documenten SET bestandsnaam = ? WHERE id = ?")
-        .bind("factuur\u{202E}fdp.exe")
-        .bind(id)
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    srv.sql_execute(
+        "UPDATE documenten SET bestandsnaam = $1 WHERE id = $2",
+        &["factuur\u{202E}fdp.exe", id],
+    )
+    .await;
     let d = g.get(&format!("/documenten/{id}")).await.ok();
     assert_eq!(d["bestandsNaam"], "factuur_fdp.exe");
     let c = g.get(&format!("/documenten/{id}/content")).await;

@@ -456,6 +456,33 @@ async fn health(State(st): State<AppState>) -> Response {
     }
 }
 
+/// Ready for traffic (for a load balancer): the database answers and the document storage
+/// takes a write. `/health` stays the database check it always was.
+async fn ready(State(st): State<AppState>) -> Response {
+    let database = crate::service::database_reachable(&st).await;
+    let storage = st.blobs.writable().await;
+    if database && storage {
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok"}"#,
+        )
+            .into_response();
+    }
+    let what = match (database, storage) {
+        (false, false) => "de database en de documentopslag zijn niet bereikbaar",
+        (false, true) => "de database is niet bereikbaar",
+        _ => "de documentopslag is niet beschrijfbaar",
+    };
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "niet-beschikbaar",
+        "Niet beschikbaar",
+        what,
+    )
+    .into_response()
+}
+
 async fn openapi() -> Response {
     (
         StatusCode::OK,
@@ -557,6 +584,7 @@ pub fn router(st: AppState) -> Router {
         .route("/organisaties/mijn", get(mijn_organisatie))
         .route("/openapi.json", get(openapi))
         .route("/health", get(health))
+        .route("/ready", get(ready))
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest(BASE_PATH, api)
