@@ -21,6 +21,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod serve;
 pub mod service;
@@ -102,6 +103,7 @@ pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState,
         blobs,
         token_cache: Default::default(),
         list_cache: Default::default(),
+        metrics: Default::default(),
         login_throttle: Arc::new(auth::LoginThrottle::new(config.login_throttle_entries)),
         limits: Arc::new(limits::Limits::new(&config)),
         shutdown: Default::default(),

@@ -591,6 +591,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn ping(&self) -> Result<()>;
 
+    /// Database connections this process holds, and how many of them are idle (`/metrics`).
+    fn pool_stats(&self) -> (u32, usize);
+
     // --- the login throttle across instances (PostgreSQL; SQLite's one process counts in memory)
     /// Failed sign-ins of `naam` since the window started at `since`, as (count, since);
     /// `None` when none are counted in the database.

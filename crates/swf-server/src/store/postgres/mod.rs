@@ -154,6 +154,13 @@ async fn listen(mut listener: PgListener, changes: Weak<tokio::sync::watch::Send
     }
 }
 
+impl PgStore {
+    /// The one pool (readers and writers share it).
+    fn pool_numbers(&self) -> (u32, usize) {
+        (self.writer.size(), self.writer.num_idle())
+    }
+}
+
 /// The login throttle across instances: one row per user name with recent failures (no write
 /// lock needed: each statement is one atomic upsert or delete).
 impl PgStore {

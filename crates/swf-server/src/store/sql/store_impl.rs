@@ -359,4 +359,8 @@ impl Store for Backend {
     async fn clear_login_failures(&self, naam: &str) -> Result<()> {
         self.throttle_clear(naam).await
     }
+
+    fn pool_stats(&self) -> (u32, usize) {
+        self.pool_numbers()
+    }
 }

@@ -115,6 +115,16 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The writer's and the readers' connections together.
+    fn pool_numbers(&self) -> (u32, usize) {
+        (
+            self.writer.size() + self.reader.size(),
+            self.writer.num_idle() + self.reader.num_idle(),
+        )
+    }
+}
+
 /// The login throttle: one process, so `crate::auth::LoginThrottle` counts in memory alone.
 impl SqliteStore {
     async fn throttle_failures(&self, _naam: &str) -> Result<Option<(i64, i64)>> {
