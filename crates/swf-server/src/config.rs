@@ -227,5 +227,14 @@ mod tests {
         let err = c.apply_env(|k| (k == "SWF_LISTEN").then(|| "nope".to_string()));
         assert!(matches!(err, Err(ConfigError::Env("SWF_LISTEN", _))));
         assert!(toml::from_str::<Config>("onbekend = 1").is_err());
+        // the database: from the file, overridden by the environment; empty means SQLite
+        let mut c: Config = toml::from_str("database_url = \"postgres://a@b/c\"").unwrap();
+        assert_eq!(c.database_url.as_deref(), Some("postgres://a@b/c"));
+        c.apply_env(|k| (k == "SWF_DATABASE_URL").then(|| "postgres://x@y/z".to_string()))
+            .unwrap();
+        assert_eq!(c.database_url.as_deref(), Some("postgres://x@y/z"));
+        c.apply_env(|k| (k == "SWF_DATABASE_URL").then(String::new))
+            .unwrap();
+        assert_eq!(c.database_url, None);
     }
 }

@@ -77,7 +77,12 @@ pub fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File, StartError>
 pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState, StartError> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = store::open(&config).await?;
-    let blobs = blob::BlobStore::open(&config.data_dir).await?;
+    // serving on PostgreSQL: the folder may be shared with other instances (D50)
+    let blobs = if sweep && config.database_url.is_some() {
+        blob::BlobStore::open_shared(&config.data_dir).await?
+    } else {
+        blob::BlobStore::open(&config.data_dir).await?
+    };
     if sweep {
         let known: HashSet<String> = store::Store::all_document_ids(&*store)
             .await?

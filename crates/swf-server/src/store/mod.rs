@@ -604,3 +604,36 @@ pub trait Store: Send + Sync + 'static {
     /// Forget the failures of `naam` (it signed in).
     async fn clear_login_failures(&self, naam: &str) -> Result<()>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_are_recognised_and_passwords_never_shown() {
+        assert!(postgres::is_postgres_url("postgres://swf@db/swf"));
+        assert!(postgres::is_postgres_url("postgresql://swf@db/swf"));
+        assert!(!postgres::is_postgres_url("sqlite://data/swf.db"));
+        assert_eq!(
+            redact("postgres://swf:geheim@db.internal:5432/swf?sslmode=require"),
+            "postgres://swf:***@db.internal:5432/swf?sslmode=require"
+        );
+        assert_eq!(redact("postgres://swf@db/swf"), "postgres://swf@db/swf");
+        assert_eq!(redact("mysql://x"), "mysql://x");
+    }
+
+    #[tokio::test]
+    async fn another_kind_of_database_url_is_refused_by_name() {
+        let config = crate::config::Config {
+            database_url: Some("mysql://root:geheim@db/swf".into()),
+            ..Default::default()
+        };
+        let e = open(&config).await.err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "database URL \"mysql://root:***@db/swf\" is not supported (expected postgres://…)"
+            )
+        );
+    }
+}
