@@ -120,6 +120,20 @@ phase "tests"
 # they are skipped here and run by scripts/session-tests.sh below.
 cargo nextest run "${WS[@]}" --no-fail-fast --failure-output final --status-level fail
 
+phase "tests on PostgreSQL: swf-server and swf-testkit once more"
+# The same server suite with the PostgreSQL store: a throw-away cluster in a temp folder
+# (scripts/pg-cluster.sh installs the Debian package when missing; initdb + pg_ctl as an
+# unprivileged user, a unix socket only), every test on its own fresh database; plus the tests
+# that need two instances on one database. Stopped and removed on exit, also on failure.
+. scripts/pg-cluster.sh
+pg_cluster_start
+trap pg_cluster_stop EXIT
+cargo nextest run "${WS[@]}" --no-fail-fast --failure-output final --status-level fail \
+  -E 'package(swf-server) | package(swf-testkit)'
+pg_cluster_stop
+trap - EXIT
+unset SWF_TEST_DATABASE_URL
+
 phase "IPC bindings drift check"
 # --workspace with a filter, not -p: the feature set of the run above, so nothing is rebuilt.
 cargo nextest run "${WS[@]}" --status-level fail \

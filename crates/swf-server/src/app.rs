@@ -21,6 +21,8 @@ pub struct AppState {
     pub login_throttle: Arc<crate::auth::LoginThrottle>,
     /// Password-check slots and revocations for live streams (see `limits`).
     pub limits: Arc<crate::limits::Limits>,
+    /// Requests, live streams, jobs (`/metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Cancelled when the service shuts down: live streams end so shutdown is not held up.
     pub shutdown: tokio_util::sync::CancellationToken,
 }

@@ -59,7 +59,7 @@ impl LoginThrottle {
         }
     }
 
-    fn key(user: &str) -> String {
+    pub(crate) fn key(user: &str) -> String {
         user.trim().to_lowercase()
     }
 
@@ -415,6 +415,28 @@ pub async fn authenticate(
             ))
         }
     };
+    // the failures counted through the other instances on the same database (D49)
+    let naam = LoginThrottle::key(&aanvraag.gebruikersnaam);
+    let window_us = LoginThrottle::WINDOW.as_micros() as i64;
+    let now = crate::app::now_us();
+    match st.store.login_failures(&naam).await {
+        Ok(Some((failures, since)))
+            if failures >= i64::from(LoginThrottle::MAX_FAILURES) && since > now - window_us =>
+        {
+            let wait = ((since + window_us - now) / 1_000_000).max(1) as u64;
+            return Err(problem_with_retry(
+                ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "te-veel-pogingen",
+                    "Te veel mislukte pogingen",
+                    format!("te veel mislukte aanmeldpogingen voor deze gebruiker; probeer het over {} minuten opnieuw", wait.div_ceil(60)),
+                ),
+                wait,
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return Err(ApiError::from(e).into_response()),
+    }
     let permit = match tokio::time::timeout(
         st.limits.password_wait,
         st.limits.password_checks.clone().acquire_owned(),
@@ -436,10 +458,20 @@ pub async fn authenticate(
     match login(st, &aanvraag.gebruikersnaam, &aanvraag.wachtwoord, permit).await {
         Ok(Some(user)) => {
             attempt.succeeded();
+            if let Err(e) = st.store.clear_login_failures(&naam).await {
+                return Err(ApiError::from(e).into_response());
+            }
             Ok(user)
         }
         Ok(None) => {
             attempt.failed();
+            if let Err(e) = st
+                .store
+                .record_login_failure(&naam, crate::app::now_us(), window_us)
+                .await
+            {
+                return Err(ApiError::from(e).into_response());
+            }
             Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "onjuiste-inlog",
@@ -478,7 +510,10 @@ impl FromRequestParts<AppState> for Caller {
             })?;
         let hash = token_hash(token);
         let now = now_us();
-        if let Some((c, at)) = st.token_cache.read().await.get(&hash) {
+        // several instances share a PostgreSQL database: a token revoked through one must stop
+        // working on every other at once, so they ask the database each time (D50)
+        let cache = st.config.database_url.is_none();
+        if let Some((c, at)) = st.token_cache.read().await.get(&hash).filter(|_| cache) {
             if at.elapsed() < CACHE_TTL && c.verloopt.is_none_or(|v| v > now) {
                 return Ok(Caller {
                     extensions,
@@ -503,11 +538,13 @@ impl FromRequestParts<AppState> for Caller {
             token_hash: hash.clone(),
             verloopt: id.verloopt,
         };
-        let mut cache = st.token_cache.write().await;
-        if cache.len() > 10_000 {
-            cache.retain(|_, (_, at)| at.elapsed() < CACHE_TTL);
+        if cache {
+            let mut cache = st.token_cache.write().await;
+            if cache.len() > 10_000 {
+                cache.retain(|_, (_, at)| at.elapsed() < CACHE_TTL);
+            }
+            cache.insert(hash, (caller.clone(), Instant::now()));
         }
-        cache.insert(hash, (caller.clone(), Instant::now()));
         Ok(caller)
     }
 }

@@ -18,6 +18,11 @@ pub enum BlobError {
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     root: PathBuf,
+    /// Where uploads in progress are written: `tmp/`, or with several instances sharing the
+    /// folder `tmp/<instance>/` ([`BlobStore::open_shared`]).
+    tmp: PathBuf,
+    /// The instance's lock (`instances/<instance>.lock`), held while it runs.
+    _instance: Option<std::sync::Arc<std::fs::File>>,
 }
 
 /// A fully written, fsynced temporary file that is not visible yet.
@@ -34,11 +39,69 @@ impl BlobStore {
         fs::create_dir_all(root.join("tmp")).await?;
         Ok(BlobStore {
             root: root.to_owned(),
+            tmp: root.join("tmp"),
+            _instance: None,
         })
     }
 
+    /// The folder as one of several instances that share it (on PostgreSQL, D50): uploads go to
+    /// this instance's own `tmp/<id>/`, whose lock `instances/<id>.lock` it holds while it runs,
+    /// so a later start can tell the temp folders of instances that are gone (their lock is
+    /// free) from those of instances that still write.
+    pub async fn open_shared(root: &Path) -> Result<Self, BlobError> {
+        let mut b = BlobStore::open(root).await?;
+        let id = uuid::Uuid::new_v4().to_string();
+        fs::create_dir_all(root.join("instances")).await?;
+        let lock = std::fs::OpenOptions::new()
+            .create_new(true)
+            .write(true)
+            .open(root.join("instances").join(format!("{id}.lock")))?;
+        lock.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::Error(e) => BlobError::Io(e),
+            std::fs::TryLockError::WouldBlock => {
+                BlobError::Io(std::io::Error::other("a new instance lock is held"))
+            }
+        })?;
+        b.tmp = root.join("tmp").join(&id);
+        fs::create_dir_all(&b.tmp).await?;
+        b._instance = Some(std::sync::Arc::new(lock));
+        Ok(b)
+    }
+
     fn tmp_dir(&self) -> PathBuf {
-        self.root.join("tmp")
+        self.tmp.clone()
+    }
+
+    /// Remove the temp folders of instances that are gone (their lock is free). Returns the
+    /// files removed.
+    async fn sweep_gone_instances(&self) -> Result<u64, BlobError> {
+        let mut removed = 0;
+        let Ok(mut rd) = fs::read_dir(self.root.join("instances")).await else {
+            return Ok(0);
+        };
+        while let Some(e) = rd.next_entry().await? {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(id) = name.strip_suffix(".lock") else {
+                continue;
+            };
+            let Ok(f) = std::fs::OpenOptions::new().write(true).open(e.path()) else {
+                continue;
+            };
+            // held: that instance still runs (our own included)
+            if f.try_lock().is_err() {
+                continue;
+            }
+            let dir = self.root.join("tmp").join(id);
+            if let Ok(mut files) = fs::read_dir(&dir).await {
+                while let Some(f) = files.next_entry().await? {
+                    fs::remove_file(f.path()).await?;
+                    removed += 1;
+                }
+            }
+            let _ = fs::remove_dir(&dir).await;
+            fs::remove_file(e.path()).await?;
+        }
+        Ok(removed)
     }
 
     /// Where the bytes of document `id` live. `id` is a UUID we generated, never user input.
@@ -106,6 +169,15 @@ impl BlobStore {
         Ok(())
     }
 
+    /// Whether a file can be written (and removed) in the temp folder: the storage is there.
+    pub async fn writable(&self) -> bool {
+        let probe = self
+            .tmp_dir()
+            .join(format!("{}.probe", uuid::Uuid::new_v4()));
+        let written = fs::write(&probe, b"ok").await.is_ok();
+        written && fs::remove_file(&probe).await.is_ok()
+    }
+
     pub async fn discard(&self, pending: PendingBlob) {
         let _ = fs::remove_file(&pending.path).await;
     }
@@ -120,13 +192,34 @@ impl BlobStore {
 
     /// Remove every temporary file (left by a crash) and every blob no document refers to.
     /// Run at start-up, before serving. Returns (temp files removed, orphans removed).
+    ///
+    /// With `min_age` (several instances share this folder, on PostgreSQL): the temp folders of
+    /// instances that are gone, and of the rest only files last written longer ago than that:
+    /// another instance may be writing an upload, or have renamed a document's bytes into place
+    /// a moment before it stores the document's row.
     pub async fn sweep(
         &self,
         known: &std::collections::HashSet<String>,
+        min_age: Option<std::time::Duration>,
     ) -> Result<(u64, u64), BlobError> {
+        let old_enough = |m: std::io::Result<std::fs::Metadata>| match min_age {
+            None => true,
+            Some(age) => m
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|e| e >= age),
+        };
         let mut tmp_removed = 0;
-        let mut rd = fs::read_dir(self.tmp_dir()).await?;
+        if min_age.is_some() {
+            tmp_removed += self.sweep_gone_instances().await?;
+        }
+        let mut rd = fs::read_dir(self.root.join("tmp")).await?;
         while let Some(e) = rd.next_entry().await? {
+            // the temp folders of running instances (and of gone ones, above) are not files
+            if e.file_type().await?.is_dir() || !old_enough(e.metadata().await) {
+                continue;
+            }
             fs::remove_file(e.path()).await?;
             tmp_removed += 1;
         }
@@ -139,7 +232,7 @@ impl BlobStore {
             let mut files = fs::read_dir(shard.path()).await?;
             while let Some(f) = files.next_entry().await? {
                 let name = f.file_name().to_string_lossy().into_owned();
-                if !known.contains(&name) {
+                if !known.contains(&name) && old_enough(f.metadata().await) {
                     fs::remove_file(f.path()).await?;
                     orphans += 1;
                 }

@@ -59,6 +59,9 @@ pub enum Command {
     },
     /// Run the background jobs once (retention, announcements) and exit.
     Jobs,
+    /// Bring the database schema up to date and exit (the service also does it when it
+    /// starts; run this first when several instances are updated one by one).
+    Migrate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -484,6 +487,8 @@ pub async fn run_admin(st: &AppState, cmd: Command) -> Result<(), CliError> {
                 .map_err(|e| CliError::Invalid(e.detail))?;
             println!("{r:?}");
         }
+        // opening the state applied the migrations
+        Command::Migrate => println!("database bijgewerkt"),
         Command::Serve { .. } => {}
     }
     Ok(())

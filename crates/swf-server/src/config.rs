@@ -10,6 +10,11 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Folder with the SQLite database and document bytes.
     pub data_dir: PathBuf,
+    /// `postgres://…`: keep the data in that PostgreSQL database instead of SQLite in the data
+    /// folder (several instances can share it). Also `SWF_DATABASE_URL`.
+    pub database_url: Option<String>,
+    /// Connections to PostgreSQL per instance (default 16).
+    pub database_max_connections: u32,
     /// Largest document accepted, in bytes (default 500 MiB).
     pub max_upload_bytes: u64,
     /// Days after closing that a samenwerking is deleted automatically (default 365).
@@ -63,6 +68,8 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
+            database_url: None,
+            database_max_connections: 16,
             max_upload_bytes: 500 * 1024 * 1024,
             retention_days: 365,
             job_interval_secs: 60,
@@ -125,6 +132,12 @@ impl Config {
         }
         if let Some(v) = get("SWF_DATA_DIR") {
             self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("SWF_DATABASE_URL") {
+            self.database_url = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = get("SWF_DATABASE_MAX_CONNECTIONS") {
+            self.database_max_connections = parse("SWF_DATABASE_MAX_CONNECTIONS", v)?;
         }
         if let Some(v) = get("SWF_MAX_UPLOAD_BYTES") {
             self.max_upload_bytes = parse("SWF_MAX_UPLOAD_BYTES", v)?;
@@ -214,5 +227,14 @@ mod tests {
         let err = c.apply_env(|k| (k == "SWF_LISTEN").then(|| "nope".to_string()));
         assert!(matches!(err, Err(ConfigError::Env("SWF_LISTEN", _))));
         assert!(toml::from_str::<Config>("onbekend = 1").is_err());
+        // the database: from the file, overridden by the environment; empty means SQLite
+        let mut c: Config = toml::from_str("database_url = \"postgres://a@b/c\"").unwrap();
+        assert_eq!(c.database_url.as_deref(), Some("postgres://a@b/c"));
+        c.apply_env(|k| (k == "SWF_DATABASE_URL").then(|| "postgres://x@y/z".to_string()))
+            .unwrap();
+        assert_eq!(c.database_url.as_deref(), Some("postgres://x@y/z"));
+        c.apply_env(|k| (k == "SWF_DATABASE_URL").then(String::new))
+            .unwrap();
+        assert_eq!(c.database_url, None);
     }
 }

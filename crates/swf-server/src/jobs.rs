@@ -141,7 +141,9 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
 pub async fn run_forever(st: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     let interval = std::time::Duration::from_secs(st.config.job_interval_secs.max(1));
     loop {
-        match run_once(&st).await {
+        let outcome = run_once(&st).await;
+        st.metrics.job_run(outcome.is_ok());
+        match outcome {
             Ok(r) if r != JobReport::default() => tracing::info!(?r, "background jobs"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e.detail, "background jobs failed; will retry"),

@@ -21,6 +21,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod serve;
 pub mod service;
@@ -75,14 +76,25 @@ pub fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File, StartError>
 /// interrupted run left: temp files and blobs without a document row.
 pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState, StartError> {
     std::fs::create_dir_all(&config.data_dir)?;
-    let store = store::sqlite::SqliteStore::open(&config.database_path()).await?;
-    let blobs = blob::BlobStore::open(&config.data_dir).await?;
+    let store = store::open(&config).await?;
+    // serving on PostgreSQL: the folder may be shared with other instances (D50)
+    let blobs = if sweep && config.database_url.is_some() {
+        blob::BlobStore::open_shared(&config.data_dir).await?
+    } else {
+        blob::BlobStore::open(&config.data_dir).await?
+    };
     if sweep {
-        let known: HashSet<String> = store::Store::all_document_ids(&store)
+        let known: HashSet<String> = store::Store::all_document_ids(&*store)
             .await?
             .into_iter()
             .collect();
-        let (tmp, orphans) = blobs.sweep(&known).await?;
+        // several instances may share the folder on PostgreSQL (D50): leave what another may
+        // still be writing (an upload takes at most `body_max_secs`)
+        let min_age = config
+            .database_url
+            .is_some()
+            .then(|| std::time::Duration::from_secs(config.body_max_secs + 3600));
+        let (tmp, orphans) = blobs.sweep(&known, min_age).await?;
         if tmp + orphans > 0 {
             tracing::info!(
                 temp_files = tmp,
@@ -92,10 +104,11 @@ pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState,
         }
     }
     Ok(AppState {
-        store: Arc::new(store),
+        store,
         blobs,
         token_cache: Default::default(),
         list_cache: Default::default(),
+        metrics: Default::default(),
         login_throttle: Arc::new(auth::LoginThrottle::new(config.login_throttle_entries)),
         limits: Arc::new(limits::Limits::new(&config)),
         shutdown: Default::default(),

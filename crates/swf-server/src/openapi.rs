@@ -73,6 +73,7 @@ pub const OPS: &[Op] = &[
     op!("get", "/organisaties", "zoekOrganisaties", "Organisaties zoeken op naam of OIN (zoek)", true, None, Some("OrganisatieLijst")),
     op!("get", "/organisaties/mijn", "mijnOrganisatie", "De organisatie en gebruiker van het token", true, None, Some("MijnOrganisatie")),
     op!("get", "/health", "health", "Gezondheid van de service", true, None, Some("Gezondheid")),
+    op!("get", "/ready", "ready", "Klaar voor verkeer: de database en de documentopslag zijn bereikbaar (503 als een van beide dat niet is)", true, None, Some("Gezondheid")),
     op!("get", "/openapi.json", "openapi", "Dit document", false, None, None),
 ];
 
@@ -563,7 +564,7 @@ fn content(media: &str, schema: &str) -> Value {
 /// The media type of an operation's success answer.
 fn success_media(op: &Op) -> &'static str {
     match op.id {
-        "leesGebeurtenissen" | "aanmelden" | "health" | "openapi" => "application/json",
+        "leesGebeurtenissen" | "aanmelden" | "health" | "ready" | "openapi" => "application/json",
         _ => HAL_JSON,
     }
 }
@@ -622,9 +623,14 @@ fn operation(op: &Op) -> Value {
         _ => {}
     }
     responses.insert(ok_status.into(), ok);
-    let public = matches!(op.id, "aanmelden" | "health" | "openapi");
+    let public = matches!(op.id, "aanmelden" | "health" | "ready" | "openapi");
     if op.id == "health" {
         responses.insert("503".into(), problem("De database is niet bereikbaar"));
+    } else if op.id == "ready" {
+        responses.insert(
+            "503".into(),
+            problem("De database of de documentopslag is niet bereikbaar"),
+        );
     } else if op.id != "openapi" {
         responses.insert(
             "400".into(),

@@ -88,14 +88,19 @@ impl Drop for Handle {
     }
 }
 
-/// Start the service described by `config`: take the data folder's lock (one service per
-/// folder: a second one would sweep away the first one's uploads), listen on `config.listen`
+/// Start the service described by `config`: take the data folder's lock (on SQLite one service
+/// per folder: a second one would sweep away the first one's uploads), listen on `config.listen`
 /// (plain HTTP only on loopback unless `trust_proxy_tls`), open the data folder and clean up
 /// after an interrupted run, add the demo organisations when `config.demo`, and serve until
 /// the returned [`Handle`] stops it. The lock is held until the service has stopped.
 pub async fn serve(config: Config) -> Result<Handle, StartError> {
     check_listen(config.listen, config.trust_proxy_tls)?;
-    let lock = crate::lock_data_dir(&config.data_dir)?;
+    // on SQLite one service per folder; on PostgreSQL several instances may share the folder
+    // (the documents) on a shared filesystem (D50)
+    let lock = match config.database_url {
+        None => Some(crate::lock_data_dir(&config.data_dir)?),
+        Some(_) => None,
+    };
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| StartError::Bind(config.listen, e))?;

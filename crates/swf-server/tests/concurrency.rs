@@ -6,19 +6,13 @@ use serde_json::{json, Value};
 use swf_testkit::*;
 
 async fn scalar(srv: &Server, sql: &str, bind: &str) -> i64 {
-    let url = format!("sqlite://{}?mode=ro", srv.data().join("swf.db").display());
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
+    srv.sql_i64(sql, &[bind]).await
+}
+
+/// The samenwerking's version as stored.
+async fn versie(srv: &Server, sid: &str) -> i64 {
+    srv.sql_i64("SELECT versie FROM samenwerkingen WHERE id = $1", &[sid])
         .await
-        .unwrap();
-    let (n,): (i64,) = sqlx::query_as(sql)
-        .bind(bind)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    n
 }
 
 fn assert_problem(r: &Resp, status: u16, codes: &[&str]) {
@@ -133,7 +127,7 @@ async fn sender_withdraws_while_receiver_refuses() {
         assert!(status_notificaties(winner_api, &id).await.is_empty());
         let audits = scalar(
             &srv,
-            "SELECT COUNT(*) FROM audit WHERE actie = 'actieverzoek-status' AND omschrijving LIKE ?",
+            "SELECT COUNT(*) FROM audit WHERE actie = 'actieverzoek-status' AND omschrijving LIKE $1",
             &format!("Actieverzoek '{titel}':%"),
         )
         .await;
@@ -261,31 +255,12 @@ async fn concurrent_metadata_changes_lose_nothing() {
         .start("Metadata", &[(VRV, "VOLLEDIGE_TOEGANG")])
         .await;
     let path = format!("/samenwerkingen/{sid}");
-    let versie = |srv: &Server| {
-        let sid = sid.clone();
-        let data = srv.data();
-        async move {
-            let url = format!("sqlite://{}?mode=ro", data.join("swf.db").display());
-            let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect(&url)
-                .await
-                .unwrap();
-            let (v,): (i64,) = sqlx::query_as("SELECT versie FROM samenwerkingen WHERE id = ?")
-                .bind(&sid)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            pool.close().await;
-            v
-        }
-    };
     let mut outcomes = std::collections::BTreeMap::new();
 
     // different fields at once: each success must be visible afterwards
     for round in 0..15 {
         let before = gemeente.get(&path).await.ok();
-        let v0 = versie(&srv).await;
+        let v0 = versie(&srv, &sid).await;
         let titel = format!("Titel {round}");
         let beschrijving = format!("Beschrijving {round}");
         let (a, b) = tokio::join!(
@@ -332,7 +307,7 @@ async fn concurrent_metadata_changes_lose_nothing() {
         );
         let successes = ok.iter().filter(|x| **x).count() as i64;
         assert_eq!(
-            versie(&srv).await,
+            versie(&srv, &sid).await,
             v0 + successes,
             "round {round}: one version per successful change"
         );
@@ -341,7 +316,7 @@ async fn concurrent_metadata_changes_lose_nothing() {
     // the same field at once: the final value is the one of a successful change
     for round in 0..10 {
         let before = gemeente.get(&path).await.ok();
-        let v0 = versie(&srv).await;
+        let v0 = versie(&srv, &sid).await;
         let (x, y) = (format!("X {round}"), format!("Y {round}"));
         let (a, b) = tokio::join!(
             gemeente.patch(&path, json!({"titel": x, "contactpersoonNaam": "X"})),
@@ -369,7 +344,7 @@ async fn concurrent_metadata_changes_lose_nothing() {
             now["contactpersoonNaam"],
             before["titel"]
         );
-        assert_eq!(versie(&srv).await, v0 + winners.len() as i64);
+        assert_eq!(versie(&srv, &sid).await, v0 + winners.len() as i64);
     }
     eprintln!("outcomes [titel ok, beschrijving ok]: {outcomes:?}");
 
@@ -383,12 +358,12 @@ async fn concurrent_metadata_changes_lose_nothing() {
         .ok();
     let audited = scalar(
         &srv,
-        "SELECT COUNT(*) FROM audit WHERE actie = 'samenwerking-gewijzigd' AND samenwerking_id = ?",
+        "SELECT COUNT(*) FROM audit WHERE actie = 'samenwerking-gewijzigd' AND samenwerking_id = $1",
         &sid,
     )
     .await;
     assert_eq!(
-        versie(&srv).await - 1,
+        versie(&srv, &sid).await - 1,
         audited,
         "one audit line per version"
     );

@@ -40,8 +40,13 @@ async fn sign_in(http: &reqwest::Client, srv: &Server, user: &str, pw: &str) -> 
     (r.status.as_u16(), r)
 }
 
+/// Files under tmp/ (on PostgreSQL uploads go to the instance's own `tmp/<id>/`, D50).
 fn tmp_files(srv: &Server) -> usize {
-    std::fs::read_dir(srv.data().join("tmp")).map_or(0, |d| d.count())
+    let tmp = srv.data().join("tmp").display().to_string();
+    srv.files()
+        .iter()
+        .filter(|(p, _)| p.starts_with(&tmp))
+        .count()
 }
 
 // ------------------------------------------------------------------ item 2: sign-in exhaustion

@@ -594,6 +594,11 @@ async fn nobody_sees_more_of_a_subject_than_the_subject_itself() {
 /// are backfilled so that the same rule holds for them.
 #[tokio::test]
 async fn migration_0005_backfills_rows_written_before_it() {
+    if on_postgres() {
+        // a PostgreSQL database starts at the current schema: nothing written before 0005
+        eprintln!("SQLite only: the backfill of migration 0005");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     // the schema as it was before 0005, applied by sqlx like the service does
     let old = tempfile::tempdir().unwrap();

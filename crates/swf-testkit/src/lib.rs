@@ -13,12 +13,14 @@ pub mod api;
 pub mod binary;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod pg;
 pub mod server;
 
 pub use api::{Api, Raw, Resp};
 pub use binary::bin;
 #[cfg(feature = "client")]
 pub use client::{config, follow, no_progress, session_for};
+pub use pg::on_postgres;
 pub use server::{admin_env, exit_within, Server};
 
 /// Where the API lives on the service.

@@ -1,7 +1,8 @@
-//! A real `swf-server` process on 127.0.0.1 with a real SQLite file in a temp data folder;
-//! organisations, users and tokens made with its real admin CLI; kill -9 and restart for the
-//! crash and offline tests; snapshots of the database and the data folder to prove that a
-//! refused request changed nothing.
+//! A real `swf-server` process on 127.0.0.1 with a real SQLite file in a temp data folder — or,
+//! when `SWF_TEST_DATABASE_URL` names a PostgreSQL cluster, its own fresh database there
+//! ([`crate::pg`]); organisations, users and tokens made with its real admin CLI; kill -9 and
+//! restart for the crash and offline tests; snapshots of the database and the data folder to
+//! prove that a refused request changed nothing.
 use crate::api::{Api, Resp};
 use crate::binary::bin;
 use crate::{Org, BASE, ORGANISATIES};
@@ -73,6 +74,11 @@ pub struct Server {
     pub env: Vec<(String, String)>,
     /// A client with a 60 s timeout, shared by the [`Api`]s of this server.
     pub http: Client,
+    /// The PostgreSQL database of this server (dropped with it), when the suite runs on one.
+    pub pg: Option<std::sync::Arc<crate::pg::TestDatabase>>,
+    /// Another server's data folder this one uses instead of `dir` (several instances on
+    /// PostgreSQL sharing the documents, [`Server::second_instance_sharing_folder`]).
+    pub shared_data: Option<PathBuf>,
 }
 
 /// Which accounts [`Server`] makes before it starts.
@@ -129,6 +135,10 @@ impl Server {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        let pg = crate::pg::TestDatabase::create_if_configured().map(std::sync::Arc::new);
+        if let Some(db) = &pg {
+            env.push(("SWF_DATABASE_URL".into(), db.url.clone()));
+        }
         for (k, v) in [
             ("SWF_VERZOEK_OPHALEN_SECS", "100000"),
             ("SWF_JOB_INTERVAL_SECS", "100000"),
@@ -147,28 +157,67 @@ impl Server {
                 .timeout(Duration::from_secs(60))
                 .build()
                 .expect("http client"),
+            pg,
+            shared_data: None,
         }
     }
 
+    /// Another instance on this server's database (PostgreSQL only: several instances share
+    /// one database), with its own data folder and the same configuration plus `env`; the
+    /// database lives as long as either.
+    pub async fn second_instance(&self, env: &[(&str, &str)]) -> Server {
+        self.another_instance(env, None).await
+    }
+
+    /// Another instance on this server's database and data folder: the documents on a shared
+    /// filesystem (PostgreSQL only; on SQLite the folder's lock refuses a second service).
+    pub async fn second_instance_sharing_folder(&self, env: &[(&str, &str)]) -> Server {
+        self.another_instance(env, Some(self.data())).await
+    }
+
+    async fn another_instance(&self, env: &[(&str, &str)], shared: Option<PathBuf>) -> Server {
+        let pg = self
+            .pg
+            .clone()
+            .expect("a second instance needs SWF_TEST_DATABASE_URL");
+        let mut env_all = self.env.clone();
+        env_all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let mut s = Server {
+            dir: tempfile::tempdir().expect("tempdir"),
+            child: None,
+            url: String::new(),
+            addr: "127.0.0.1:0".into(),
+            env: env_all,
+            http: self.http.clone(),
+            pg: Some(pg),
+            shared_data: shared,
+        };
+        s.spawn();
+        s.wait_healthy().await;
+        s
+    }
+
     pub fn data(&self) -> PathBuf {
-        self.dir.path().to_path_buf()
+        self.shared_data
+            .clone()
+            .unwrap_or_else(|| self.dir.path().to_path_buf())
     }
 
     /// Run an admin command with the server's configuration; returns its output.
     pub fn admin(&self, args: &[&str]) -> String {
-        admin_env(self.dir.path(), args, None, &self.env)
+        admin_env(&self.data(), args, None, &self.env)
     }
 
     /// Run an admin command with the server's configuration and `stdin` as its input.
     pub fn admin_input(&self, args: &[&str], stdin: &str) -> String {
-        admin_env(self.dir.path(), args, Some(stdin), &self.env)
+        admin_env(&self.data(), args, Some(stdin), &self.env)
     }
 
     /// Run an admin command with the server's configuration plus `extra` variables.
     pub fn admin_with(&self, args: &[&str], extra: &[(&str, &str)]) -> String {
         let mut env = self.env.clone();
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        admin_env(self.dir.path(), args, None, &env)
+        admin_env(&self.data(), args, None, &env)
     }
 
     /// Run the server's background jobs once (retention, feed pruning) with its configuration
@@ -255,7 +304,7 @@ impl Server {
     fn try_spawn(&mut self) -> Result<(), String> {
         let mut cmd = Command::new(bin());
         cmd.arg("--data")
-            .arg(self.dir.path())
+            .arg(self.data())
             .args(["serve", "--listen", &self.addr])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -357,55 +406,52 @@ impl Server {
 
     /// Everything in the database, table by table, in a stable order.
     pub async fn db_dump(&self) -> String {
-        use sqlx::Row;
-        let url = format!(
-            "sqlite://{}?mode=ro",
-            self.dir.path().join("swf.db").display()
-        );
-        let pool = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect(&url)
-            .await
-            .expect("open the database");
-        let tables: Vec<(String,)> =
-            sqlx::query_as("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name")
-                .fetch_all(&pool)
-                .await
-                .expect("tables");
-        let mut out = String::new();
-        for (t,) in tables {
-            let rows = sqlx::query(&format!("SELECT * FROM \"{t}\""))
-                .fetch_all(&pool)
-                .await
-                .expect("rows");
-            let mut lines: Vec<String> = rows
-                .iter()
-                .map(|r| {
-                    (0..r.columns().len())
-                        .map(|i| {
-                            r.try_get::<Option<String>, _>(i)
-                                .map(|v| format!("{v:?}"))
-                                .or_else(|_| {
-                                    r.try_get::<Option<i64>, _>(i).map(|v| format!("{v:?}"))
-                                })
-                                .unwrap_or_else(|_| "?".into())
-                        })
-                        .collect::<Vec<_>>()
-                        .join("|")
-                })
-                .collect();
-            lines.sort();
-            out.push_str(&format!("## {t}\n{}\n", lines.join("\n")));
+        match &self.pg {
+            Some(db) => db.dump().await,
+            None => sqlite_dump(&self.data().join("swf.db")).await,
         }
-        pool.close().await;
-        out
+    }
+
+    /// Run one statement on the server's database (`$1`-style parameters, text values): to put
+    /// the database in a state the API cannot make. Returns the rows changed.
+    pub async fn sql_execute(&self, sql: &str, binds: &[&str]) -> u64 {
+        match &self.pg {
+            Some(db) => db.execute(sql, binds).await,
+            None => {
+                let pool = sqlite_pool(&self.data().join("swf.db"), false).await;
+                let mut q = sqlx::query(sql);
+                for b in binds {
+                    q = q.bind(*b);
+                }
+                let n = q.execute(&pool).await.expect("execute").rows_affected();
+                pool.close().await;
+                n
+            }
+        }
+    }
+
+    /// One integer from the server's database (`$1`-style parameters, text values).
+    pub async fn sql_i64(&self, sql: &str, binds: &[&str]) -> i64 {
+        match &self.pg {
+            Some(db) => db.query_i64(sql, binds).await,
+            None => {
+                let pool = sqlite_pool(&self.data().join("swf.db"), true).await;
+                let mut q = sqlx::query_scalar::<_, i64>(sql);
+                for b in binds {
+                    q = q.bind(*b);
+                }
+                let n = q.fetch_one(&pool).await.expect("query");
+                pool.close().await;
+                n
+            }
+        }
     }
 
     /// The files under the data folder's blobs/ and tmp/ with their sizes.
     pub fn files(&self) -> Vec<(String, u64)> {
         let mut v = Vec::new();
         for sub in ["blobs", "tmp"] {
-            walk(&self.dir.path().join(sub), &mut v);
+            walk(&self.data().join(sub), &mut v);
         }
         v.sort();
         v
@@ -414,6 +460,35 @@ impl Server {
     pub async fn snapshot(&self) -> (String, Vec<(String, u64)>) {
         (self.db_dump().await, self.files())
     }
+}
+
+async fn sqlite_pool(path: &Path, read_only: bool) -> sqlx::SqlitePool {
+    let mode = if read_only { "ro" } else { "rw" };
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("sqlite://{}?mode={mode}", path.display()))
+        .await
+        .expect("open the database")
+}
+
+/// Every table of a SQLite database but the migrations', rows as text, sorted.
+async fn sqlite_dump(path: &Path) -> String {
+    let pool = sqlite_pool(path, true).await;
+    let tables: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name")
+            .fetch_all(&pool)
+            .await
+            .expect("tables");
+    let mut out = String::new();
+    for (t,) in tables {
+        let rows = sqlx::query(&format!("SELECT * FROM \"{t}\""))
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+        out.push_str(&crate::pg::dump_rows(&t, &rows));
+    }
+    pool.close().await;
+    out
 }
 
 fn walk(p: &Path, out: &mut Vec<(String, u64)>) {

@@ -63,6 +63,9 @@ struct Live {
     cursor: i64,
     buffer: VecDeque<Gebeurtenis>,
     changes: tokio::sync::watch::Receiver<u64>,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// Counts this stream as open until it ends.
+    _open: crate::metrics::OpenStream,
 }
 
 /// The live feed as Server-Sent Events: `id` = volgnummer, `event: gebeurtenis`, `data` = the
@@ -94,6 +97,8 @@ pub(super) async fn stream(
         reader,
         cursor: na.unwrap_or(head),
         buffer: VecDeque::new(),
+        metrics: st.metrics.clone(),
+        _open: st.metrics.stream_opened(),
     };
     let events = stream::unfold(live, next_event);
     let events = futures_util::StreamExt::take_until(events, shutdown.cancelled_owned());
@@ -106,6 +111,9 @@ pub(super) async fn stream(
 async fn next_event(mut l: Live) -> Option<(Result<Event, Infallible>, Live)> {
     loop {
         if let Some(g) = l.buffer.pop_front() {
+            let lag = chrono::Utc::now() - g.datum_tijd;
+            l.metrics
+                .feed_delivered(lag.num_microseconds().unwrap_or(0) as f64 / 1e6);
             let data = serde_json::to_string(&g).ok()?;
             let ev = Event::default()
                 .id(g.volgnummer.to_string())

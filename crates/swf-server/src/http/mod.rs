@@ -456,6 +456,68 @@ async fn health(State(st): State<AppState>) -> Response {
     }
 }
 
+/// Ready for traffic (for a load balancer): the database answers and the document storage
+/// takes a write. `/health` stays the database check it always was.
+async fn ready(State(st): State<AppState>) -> Response {
+    let database = crate::service::database_reachable(&st).await;
+    let storage = st.blobs.writable().await;
+    if database && storage {
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok"}"#,
+        )
+            .into_response();
+    }
+    let what = match (database, storage) {
+        (false, false) => "de database en de documentopslag zijn niet bereikbaar",
+        (false, true) => "de database is niet bereikbaar",
+        _ => "de documentopslag is niet beschrijfbaar",
+    };
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "niet-beschikbaar",
+        "Niet beschikbaar",
+        what,
+    )
+    .into_response()
+}
+
+/// Count a request and its time to the response head, by route template (never the path
+/// itself: ids would make every request its own series).
+async fn count_request(
+    State(st): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().as_str().to_owned();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "other".to_owned(), |p| p.as_str().to_owned());
+    let resp = next.run(req).await;
+    st.metrics
+        .request(&method, &route, resp.status().as_u16(), started);
+    resp
+}
+
+/// Prometheus metrics of this process (text format). Outside the API: keep it off the public
+/// proxy (docs/operations.md).
+async fn metrics(State(st): State<AppState>) -> Response {
+    let feed = st.store.feed_bounds().await.ok();
+    let body = st.metrics.render(feed, st.store.pool_stats());
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}
+
 async fn openapi() -> Response {
     (
         StatusCode::OK,
@@ -557,10 +619,17 @@ pub fn router(st: AppState) -> Router {
         .route("/organisaties/mijn", get(mijn_organisatie))
         .route("/openapi.json", get(openapi))
         .route("/health", get(health))
-        .method_not_allowed_fallback(method_not_allowed);
+        .route("/ready", get(ready))
+        .method_not_allowed_fallback(method_not_allowed)
+        // after routing: the route's template is known (`MatchedPath`)
+        .route_layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            count_request,
+        ));
     Router::new()
         .nest(BASE_PATH, api)
         .route("/openapi.json", get(openapi))
+        .route("/metrics", get(metrics))
         .fallback(not_found)
         .with_state(st)
         .layer(DefaultBodyLimit::max(1024 * 1024))

@@ -1,5 +1,8 @@
 //! Storage: the `Store` trait (one method per use case, each one transaction) and its rows.
-//! SQL is kept portable (no SQLite-only functions) so a PostgreSQL implementation can follow.
+//! Two implementations share their SQL (`store/sql/`, `$1`-style parameters, no engine-only
+//! functions): [`sqlite`] (the default, a file in the data folder) and [`postgres`] (selected by
+//! a `postgres://` database URL; several instances on one database).
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -13,6 +16,8 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database URL {0:?} is not supported (expected postgres://…)")]
+    UnsupportedUrl(String),
     #[error("already exists: {0}")]
     Conflict(String),
     /// The caller's rights changed while the request ran (e.g. removed during an upload).
@@ -21,6 +26,34 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The store `config` names: PostgreSQL for a `postgres://` `database_url`, otherwise SQLite
+/// in the data folder.
+pub async fn open(config: &crate::config::Config) -> Result<std::sync::Arc<dyn Store>> {
+    match config.database_url.as_deref() {
+        Some(url) if postgres::is_postgres_url(url) => Ok(std::sync::Arc::new(
+            postgres::PgStore::open(url, config.database_max_connections).await?,
+        )),
+        Some(url) => Err(StoreError::UnsupportedUrl(redact(url))),
+        None => Ok(std::sync::Arc::new(
+            sqlite::SqliteStore::open(&config.database_path()).await?,
+        )),
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganisatieRow {
@@ -557,4 +590,50 @@ pub trait Store: Send + Sync + 'static {
     async fn generation(&self) -> Result<i64>;
 
     async fn ping(&self) -> Result<()>;
+
+    /// Database connections this process holds, and how many of them are idle (`/metrics`).
+    fn pool_stats(&self) -> (u32, usize);
+
+    // --- the login throttle across instances (PostgreSQL; SQLite's one process counts in memory)
+    /// Failed sign-ins of `naam` since the window started at `since`, as (count, since);
+    /// `None` when none are counted in the database.
+    async fn login_failures(&self, naam: &str) -> Result<Option<(i64, i64)>>;
+    /// Count a failed sign-in of `naam` at `now`; a window started before `now - window_us`
+    /// starts again.
+    async fn record_login_failure(&self, naam: &str, now: i64, window_us: i64) -> Result<()>;
+    /// Forget the failures of `naam` (it signed in).
+    async fn clear_login_failures(&self, naam: &str) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_are_recognised_and_passwords_never_shown() {
+        assert!(postgres::is_postgres_url("postgres://swf@db/swf"));
+        assert!(postgres::is_postgres_url("postgresql://swf@db/swf"));
+        assert!(!postgres::is_postgres_url("sqlite://data/swf.db"));
+        assert_eq!(
+            redact("postgres://swf:geheim@db.internal:5432/swf?sslmode=require"),
+            "postgres://swf:***@db.internal:5432/swf?sslmode=require"
+        );
+        assert_eq!(redact("postgres://swf@db/swf"), "postgres://swf@db/swf");
+        assert_eq!(redact("mysql://x"), "mysql://x");
+    }
+
+    #[tokio::test]
+    async fn another_kind_of_database_url_is_refused_by_name() {
+        let config = crate::config::Config {
+            database_url: Some("mysql://root:geheim@db/swf".into()),
+            ..Default::default()
+        };
+        let e = open(&config).await.err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "database URL \"mysql://root:***@db/swf\" is not supported (expected postgres://…)"
+            )
+        );
+    }
 }

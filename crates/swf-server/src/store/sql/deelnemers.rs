@@ -7,11 +7,11 @@ const DEELNEMER_SELECT: &str =
     d.verwijderd FROM deelnemers d JOIN organisaties o ON o.oin = d.oin";
 
 pub(super) async fn list_deelnemers(
-    db: &SqliteStore,
+    db: &Backend,
     samenwerking_id: &str,
 ) -> Result<Vec<DeelnemerRow>> {
     Ok(sqlx::query_as(&format!(
-        "{DEELNEMER_SELECT} WHERE d.samenwerking_id = ? AND d.verwijderd IS NULL \
+        "{DEELNEMER_SELECT} WHERE d.samenwerking_id = $1 AND d.verwijderd IS NULL \
          ORDER BY CASE d.rol WHEN 'INITIATOR' THEN 0 ELSE 1 END, d.toegevoegd, d.oin"
     ))
     .bind(samenwerking_id)
@@ -20,12 +20,12 @@ pub(super) async fn list_deelnemers(
 }
 
 pub(super) async fn get_deelnemer(
-    db: &SqliteStore,
+    db: &Backend,
     samenwerking_id: &str,
     oin: &str,
 ) -> Result<Option<DeelnemerRow>> {
     Ok(sqlx::query_as(&format!(
-        "{DEELNEMER_SELECT} WHERE d.samenwerking_id = ? AND d.oin = ?"
+        "{DEELNEMER_SELECT} WHERE d.samenwerking_id = $1 AND d.oin = $2"
     ))
     .bind(samenwerking_id)
     .bind(oin)
@@ -33,14 +33,10 @@ pub(super) async fn get_deelnemer(
     .await?)
 }
 
-pub(super) async fn upsert_deelnemer(
-    db: &SqliteStore,
-    d: &DeelnemerRow,
-    fx: &Effects,
-) -> Result<()> {
+pub(super) async fn upsert_deelnemer(db: &Backend, d: &DeelnemerRow, fx: &Effects) -> Result<()> {
     let mut tx = db.begin().await?;
     let existing: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT verwijderd FROM deelnemers WHERE samenwerking_id = ? AND oin = ?")
+        sqlx::query_as("SELECT verwijderd FROM deelnemers WHERE samenwerking_id = $1 AND oin = $2")
             .bind(&d.samenwerking_id)
             .bind(&d.oin)
             .fetch_optional(&mut *tx)
@@ -48,7 +44,7 @@ pub(super) async fn upsert_deelnemer(
     match existing {
         Some((None,)) => return Err(StoreError::Conflict(format!("deelnemer {}", d.oin))),
         Some((Some(_),)) => {
-            sqlx::query("UPDATE deelnemers SET verwijderd = NULL, privilege = ?, toegevoegd = ? WHERE samenwerking_id = ? AND oin = ?")
+            sqlx::query("UPDATE deelnemers SET verwijderd = NULL, privilege = $1, toegevoegd = $2 WHERE samenwerking_id = $3 AND oin = $4")
                 .bind(d.privilege.as_str())
                 .bind(d.toegevoegd)
                 .bind(&d.samenwerking_id)
@@ -59,7 +55,7 @@ pub(super) async fn upsert_deelnemer(
         None => {
             sqlx::query(
                 "INSERT INTO deelnemers (samenwerking_id, oin, rol, privilege, toegevoegd, volgnummer) \
-                 SELECT ?, ?, ?, ?, ?, volgnummer FROM samenwerkingen WHERE id = ?",
+                 SELECT $1, $2, $3, $4, $5, volgnummer FROM samenwerkingen WHERE id = $6",
             )
             .bind(&d.samenwerking_id)
             .bind(&d.oin)
@@ -77,7 +73,7 @@ pub(super) async fn upsert_deelnemer(
 /// Change one column of an active ketenpartner's membership (`set` binds one value), guarded:
 /// `Stale` when it is no active ketenpartner any more.
 async fn update_ketenpartner<T>(
-    db: &SqliteStore,
+    db: &Backend,
     samenwerking_id: &str,
     oin: &str,
     set: &str,
@@ -85,11 +81,11 @@ async fn update_ketenpartner<T>(
     fx: &Effects,
 ) -> Result<Applied>
 where
-    T: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send + 'static,
+    T: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send + 'static,
 {
     let mut tx = db.begin().await?;
     let sql = format!(
-        "UPDATE deelnemers SET {set} = ? WHERE samenwerking_id = ? AND oin = ? AND verwijderd IS NULL AND rol = 'KETENPARTNER'"
+        "UPDATE deelnemers SET {set} = $1 WHERE samenwerking_id = $2 AND oin = $3 AND verwijderd IS NULL AND rol = 'KETENPARTNER'"
     );
     let r = sqlx::query(&sql)
         .bind(value)
@@ -101,7 +97,7 @@ where
 }
 
 pub(super) async fn set_privilege(
-    db: &SqliteStore,
+    db: &Backend,
     samenwerking_id: &str,
     oin: &str,
     privilege: Privilege,
@@ -112,7 +108,7 @@ pub(super) async fn set_privilege(
 }
 
 pub(super) async fn remove_deelnemer(
-    db: &SqliteStore,
+    db: &Backend,
     samenwerking_id: &str,
     oin: &str,
     now: i64,

@@ -1,28 +1,9 @@
-//! The live feed (gebeurtenissen): reading, bounds and pruning.
+//! The live feed (gebeurtenissen): reading, bounds and pruning (writing an event is the
+//! backend's own `insert_gebeurtenis`: how volgnummers are handed out differs).
 use super::*;
 
-pub(super) async fn insert_gebeurtenis(
-    tx: &mut Transaction<'static, Sqlite>,
-    g: &NewGebeurtenis,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&g.oin)
-    .bind(g.soort.as_str())
-    .bind(&g.samenwerking_id)
-    .bind(&g.object_id)
-    .bind(g.tijd)
-    .bind(&g.document_id)
-    .bind(g.alleen_volledig as i64)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 pub(super) async fn list_gebeurtenissen(
-    db: &SqliteStore,
+    db: &Backend,
     oin: &str,
     na: i64,
     limit: i64,
@@ -30,12 +11,12 @@ pub(super) async fn list_gebeurtenissen(
     // an event about a document is shown only to who may see that document now
     const SQL: &str = concat!(
         "SELECT g.volgnummer, g.soort, g.samenwerking_id, g.object_id, g.tijd FROM gebeurtenissen g \
-         WHERE g.oin = ? AND g.volgnummer > ? AND (NOT ",
+         WHERE g.oin = $1 AND g.volgnummer > $2 AND (NOT ",
         over_sv!("g"),
         " OR EXISTS (SELECT 1 FROM deelnemers dn WHERE dn.samenwerking_id = g.samenwerking_id \
          AND dn.oin = g.oin AND dn.verwijderd IS NULL \
          AND (dn.rol = 'INITIATOR' OR dn.privilege = 'VOLLEDIGE_TOEGANG'))) \
-         ORDER BY g.volgnummer LIMIT ?"
+         ORDER BY g.volgnummer LIMIT $3"
     );
     Ok(sqlx::query_as(SQL)
         .bind(oin)
@@ -45,7 +26,7 @@ pub(super) async fn list_gebeurtenissen(
         .await?)
 }
 
-pub(super) async fn feed_bounds(db: &SqliteStore) -> Result<(i64, i64)> {
+pub(super) async fn feed_bounds(db: &Backend) -> Result<(i64, i64)> {
     let row: (i64, Option<i64>) = sqlx::query_as(
         "SELECT (SELECT waarde FROM volgnummers WHERE naam = 'gebeurtenissen_gesnoeid_tot'), \
          (SELECT MAX(volgnummer) FROM gebeurtenissen)",
@@ -56,10 +37,10 @@ pub(super) async fn feed_bounds(db: &SqliteStore) -> Result<(i64, i64)> {
     Ok((floor, max.unwrap_or(0).max(floor)))
 }
 
-pub(super) async fn prune_gebeurtenissen(db: &SqliteStore, tijd: i64) -> Result<u64> {
+pub(super) async fn prune_gebeurtenissen(db: &Backend, tijd: i64) -> Result<u64> {
     let mut tx = db.begin().await?;
     let top: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(volgnummer) FROM gebeurtenissen WHERE tijd < ?")
+        sqlx::query_scalar("SELECT MAX(volgnummer) FROM gebeurtenissen WHERE tijd < $1")
             .bind(tijd)
             .fetch_one(&mut *tx)
             .await?;
@@ -67,13 +48,13 @@ pub(super) async fn prune_gebeurtenissen(db: &SqliteStore, tijd: i64) -> Result<
         return Ok(0);
     };
     // everything up to `top` goes, so the floor is exact even if clocks went backwards
-    let n = sqlx::query("DELETE FROM gebeurtenissen WHERE volgnummer <= ?")
+    let n = sqlx::query("DELETE FROM gebeurtenissen WHERE volgnummer <= $1")
         .bind(top)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     sqlx::query(
-        "UPDATE volgnummers SET waarde = CASE WHEN waarde > ? THEN waarde ELSE ? END \
+        "UPDATE volgnummers SET waarde = CASE WHEN waarde > $1 THEN waarde ELSE $2 END \
          WHERE naam = 'gebeurtenissen_gesnoeid_tot'",
     )
     .bind(top)

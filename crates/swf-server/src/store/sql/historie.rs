@@ -1,13 +1,10 @@
 //! Historie: the audit log of a samenwerking.
 use super::*;
 
-pub(super) async fn insert_audit_in(
-    tx: &mut Transaction<'static, Sqlite>,
-    a: &NewAudit,
-) -> Result<()> {
+pub(super) async fn insert_audit_in(tx: &mut Transaction<'static, Db>, a: &NewAudit) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit (tijd, oin, organisatie_naam, gebruiker, samenwerking_id, actie, omschrijving, document_id, \
-         alleen_volledig, actieverzoek_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         alleen_volledig, actieverzoek_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(a.tijd)
     .bind(&a.oin)
@@ -25,7 +22,7 @@ pub(super) async fn insert_audit_in(
 }
 
 pub(super) async fn list_audit(
-    db: &SqliteStore,
+    db: &Backend,
     samenwerking_id: &str,
     lezer: &str,
     ziet_sv: bool,
@@ -34,7 +31,7 @@ pub(super) async fn list_audit(
 ) -> Result<(Vec<AuditRow>, i64)> {
     // decided now, from the document's confidentiality and the actieverzoek's parties
     // (a line whose actieverzoek could not be identified, '', is its author's only)
-    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let from = |q: &mut QueryBuilder<'_, Db>| {
         q.push(" FROM audit a WHERE a.samenwerking_id = ")
             .push_bind(samenwerking_id.to_owned())
             .push(" AND (")
@@ -60,7 +57,7 @@ pub(super) async fn list_audit(
     .await
 }
 
-pub(super) async fn insert_audit(db: &SqliteStore, a: &NewAudit) -> Result<()> {
+pub(super) async fn insert_audit(db: &Backend, a: &NewAudit) -> Result<()> {
     let mut tx = db.begin().await?;
     insert_audit_in(&mut tx, a).await?;
     db.commit(tx).await?;

@@ -7,7 +7,7 @@ const SAM_COLS: &str = "s.id, s.volgnummer, s.verzoeknummer, s.olo_verzoeknummer
     s.nummer_binnen_systeem, s.contactpersoon_naam, s.contactpersoon_emailadres, s.contactpersoon_telefoonnummer, \
     s.gesloten, s.verwijder_na, s.versie";
 
-pub(super) async fn next_samenwerking_nummer(db: &SqliteStore) -> Result<i64> {
+pub(super) async fn next_samenwerking_nummer(db: &Backend) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'samenwerking' RETURNING waarde",
     )
@@ -17,7 +17,7 @@ pub(super) async fn next_samenwerking_nummer(db: &SqliteStore) -> Result<i64> {
 }
 
 pub(super) async fn create_samenwerking(
-    db: &SqliteStore,
+    db: &Backend,
     s: &SamenwerkingRow,
     deelnemers: &[DeelnemerRow],
     fx: &Effects,
@@ -28,7 +28,7 @@ pub(super) async fn create_samenwerking(
          globale_locatie, titel, beschrijving, taal, status, aangemaakt_door, aangemaakt_door_naam, creatie, eind, \
          laatst_aangepast_door, laatst_aangepast_door_naam, laatst_aangepast, kenmerk_systeem, nummer_binnen_systeem, \
          contactpersoon_naam, contactpersoon_emailadres, contactpersoon_telefoonnummer, versie) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
     )
     .bind(&s.id)
     .bind(s.volgnummer)
@@ -58,7 +58,7 @@ pub(super) async fn create_samenwerking(
     .await?;
     for d in deelnemers {
         sqlx::query(
-            "INSERT INTO deelnemers (samenwerking_id, oin, rol, privilege, toegevoegd, volgnummer) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO deelnemers (samenwerking_id, oin, rol, privilege, toegevoegd, volgnummer) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&d.samenwerking_id)
         .bind(&d.oin)
@@ -72,12 +72,9 @@ pub(super) async fn create_samenwerking(
     db.finish(tx, fx).await
 }
 
-pub(super) async fn get_samenwerking(
-    db: &SqliteStore,
-    id: &str,
-) -> Result<Option<SamenwerkingRow>> {
+pub(super) async fn get_samenwerking(db: &Backend, id: &str) -> Result<Option<SamenwerkingRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.id = ?"
+        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.id = $1"
     ))
     .bind(id)
     .fetch_optional(&db.reader)
@@ -95,13 +92,13 @@ fn view_select() -> String {
 }
 
 pub(super) async fn get_samenwerking_view(
-    db: &SqliteStore,
+    db: &Backend,
     id: &str,
     oin: &str,
 ) -> Result<Option<SamenwerkingView>> {
     Ok(sqlx::query_as(&format!(
         "{} FROM samenwerkingen s JOIN deelnemers d ON d.samenwerking_id = s.id \
-         WHERE s.id = ? AND d.oin = ? AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'",
+         WHERE s.id = $1 AND d.oin = $2 AND d.verwijderd IS NULL AND s.status <> 'VERWIJDERD'",
         view_select()
     ))
     .bind(id)
@@ -111,13 +108,13 @@ pub(super) async fn get_samenwerking_view(
 }
 
 pub(super) async fn list_samenwerkingen(
-    db: &SqliteStore,
+    db: &Backend,
     oin: &str,
     f: &SamenwerkingFilter,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<SamenwerkingView>, i64)> {
-    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let from = |q: &mut QueryBuilder<'_, Db>| {
         q.push(
             " FROM deelnemers d JOIN samenwerkingen s ON s.id = d.samenwerking_id WHERE d.oin = ",
         )
@@ -141,7 +138,7 @@ pub(super) async fn list_samenwerkingen(
         f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
     let total: i64 = if unfiltered {
         // deleted samenwerkingen have no deelnemers left, so no join is needed
-        sqlx::query_scalar("SELECT COUNT(*) FROM deelnemers WHERE oin = ? AND verwijderd IS NULL")
+        sqlx::query_scalar("SELECT COUNT(*) FROM deelnemers WHERE oin = $1 AND verwijderd IS NULL")
             .bind(oin)
             .fetch_one(&db.reader)
             .await?
@@ -163,16 +160,16 @@ pub(super) async fn list_samenwerkingen(
 }
 
 pub(super) async fn update_samenwerking(
-    db: &SqliteStore,
+    db: &Backend,
     s: &SamenwerkingRow,
     fx: &Effects,
 ) -> Result<Applied> {
     let mut tx = db.begin().await?;
     let r = sqlx::query(
-        "UPDATE samenwerkingen SET titel = ?, beschrijving = ?, status = ?, laatst_aangepast_door = ?, \
-         laatst_aangepast_door_naam = ?, laatst_aangepast = ?, kenmerk_systeem = ?, nummer_binnen_systeem = ?, \
-         contactpersoon_naam = ?, contactpersoon_emailadres = ?, contactpersoon_telefoonnummer = ?, gesloten = ?, \
-         verwijder_na = ?, versie = ? WHERE id = ? AND versie = ?",
+        "UPDATE samenwerkingen SET titel = $1, beschrijving = $2, status = $3, laatst_aangepast_door = $4, \
+         laatst_aangepast_door_naam = $5, laatst_aangepast = $6, kenmerk_systeem = $7, nummer_binnen_systeem = $8, \
+         contactpersoon_naam = $9, contactpersoon_emailadres = $10, contactpersoon_telefoonnummer = $11, gesloten = $12, \
+         verwijder_na = $13, versie = $14 WHERE id = $15 AND versie = $16",
     )
     .bind(&s.titel)
     .bind(&s.beschrijving)
@@ -196,7 +193,7 @@ pub(super) async fn update_samenwerking(
 }
 
 pub(super) async fn delete_samenwerking(
-    db: &SqliteStore,
+    db: &Backend,
     id: &str,
     by: &str,
     now: i64,
@@ -204,10 +201,10 @@ pub(super) async fn delete_samenwerking(
 ) -> Result<Option<Vec<String>>> {
     let mut tx = db.begin().await?;
     let r = sqlx::query(
-        "UPDATE samenwerkingen SET status = 'VERWIJDERD', verwijderd = ?, verwijderd_door = ?, titel = '', \
+        "UPDATE samenwerkingen SET status = 'VERWIJDERD', verwijderd = $1, verwijderd_door = $2, titel = '', \
          beschrijving = NULL, verzoeknummer = NULL, olo_verzoeknummer = NULL, type_verzoek = NULL, globale_locatie = NULL, \
          kenmerk_systeem = NULL, nummer_binnen_systeem = NULL, contactpersoon_naam = NULL, contactpersoon_emailadres = NULL, \
-         contactpersoon_telefoonnummer = NULL, versie = versie + 1 WHERE id = ? AND status = 'GESLOTEN'",
+         contactpersoon_telefoonnummer = NULL, versie = versie + 1 WHERE id = $3 AND status = 'GESLOTEN'",
     )
     .bind(now)
     .bind(by)
@@ -218,19 +215,19 @@ pub(super) async fn delete_samenwerking(
         return Ok(None);
     }
     let docs: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM documenten WHERE samenwerking_id = ?")
+        sqlx::query_as("SELECT id FROM documenten WHERE samenwerking_id = $1")
             .bind(id)
             .fetch_all(&mut *tx)
             .await?;
     for stmt in [
-        "DELETE FROM berichten WHERE samenwerking_id = ?",
-        "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id IN (SELECT id FROM actieverzoeken WHERE samenwerking_id = ?)",
-        "DELETE FROM actieverzoeken WHERE samenwerking_id = ?",
-        "DELETE FROM documenten WHERE samenwerking_id = ?",
-        "DELETE FROM deelnemers WHERE samenwerking_id = ?",
-        "DELETE FROM notificaties WHERE samenwerking_id = ?",
+        "DELETE FROM berichten WHERE samenwerking_id = $1",
+        "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id IN (SELECT id FROM actieverzoeken WHERE samenwerking_id = $1)",
+        "DELETE FROM actieverzoeken WHERE samenwerking_id = $1",
+        "DELETE FROM documenten WHERE samenwerking_id = $1",
+        "DELETE FROM deelnemers WHERE samenwerking_id = $1",
+        "DELETE FROM notificaties WHERE samenwerking_id = $1",
         // the audit log keeps who did what when, but no content any more
-        "UPDATE audit SET omschrijving = actie, document_id = NULL WHERE samenwerking_id = ?",
+        "UPDATE audit SET omschrijving = actie, document_id = NULL WHERE samenwerking_id = $1",
     ] {
         sqlx::query(stmt).bind(id).execute(&mut *tx).await?;
     }
@@ -239,12 +236,12 @@ pub(super) async fn delete_samenwerking(
 }
 
 pub(super) async fn samenwerkingen_in_status_before(
-    db: &SqliteStore,
+    db: &Backend,
     status: SamenwerkingStatus,
     creatie_before: i64,
     limit: i64,
 ) -> Result<Vec<SamenwerkingRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = ? AND s.creatie <= ? ORDER BY s.creatie LIMIT ?"))
+    Ok(sqlx::query_as(&format!("SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = $1 AND s.creatie <= $2 ORDER BY s.creatie LIMIT $3"))
         .bind(status.as_str())
         .bind(creatie_before)
         .bind(limit)
@@ -254,14 +251,14 @@ pub(super) async fn samenwerkingen_in_status_before(
 
 /// GESLOTEN samenwerkingen to be deleted by `until` (and `also`), soonest first.
 async fn gesloten_until(
-    db: &SqliteStore,
+    db: &Backend,
     until: i64,
     also: &str,
     limit: i64,
 ) -> Result<Vec<SamenwerkingRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= ?{also} \
-         ORDER BY s.verwijder_na LIMIT ?"
+        "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.status = 'GESLOTEN' AND s.verwijder_na <= $1{also} \
+         ORDER BY s.verwijder_na LIMIT $2"
     ))
     .bind(until)
     .bind(limit)
@@ -270,7 +267,7 @@ async fn gesloten_until(
 }
 
 pub(super) async fn samenwerkingen_due_for_deletion(
-    db: &SqliteStore,
+    db: &Backend,
     now: i64,
     limit: i64,
 ) -> Result<Vec<SamenwerkingRow>> {
@@ -287,7 +284,7 @@ fn announcement_column(days: i64) -> &'static str {
 }
 
 pub(super) async fn samenwerkingen_to_announce(
-    db: &SqliteStore,
+    db: &Backend,
     until: i64,
     days: i64,
     limit: i64,
@@ -297,7 +294,7 @@ pub(super) async fn samenwerkingen_to_announce(
 }
 
 pub(super) async fn mark_announced(
-    db: &SqliteStore,
+    db: &Backend,
     id: &str,
     days: i64,
     fx: &Effects,
@@ -306,7 +303,7 @@ pub(super) async fn mark_announced(
     let mut tx = db.begin().await?;
     // claim: only one instance wins the 0 -> 1 change and sends the notifications
     let r = sqlx::query(&format!(
-        "UPDATE samenwerkingen SET {col} = 1 WHERE id = ? AND {col} = 0 AND status = 'GESLOTEN'"
+        "UPDATE samenwerkingen SET {col} = 1 WHERE id = $1 AND {col} = 0 AND status = 'GESLOTEN'"
     ))
     .bind(id)
     .execute(&mut *tx)

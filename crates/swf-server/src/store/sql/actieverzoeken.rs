@@ -12,7 +12,7 @@ fn view_select() -> String {
 }
 
 pub(super) async fn insert_actieverzoek(
-    db: &SqliteStore,
+    db: &Backend,
     a: &ActieverzoekRow,
     documenten: &[String],
     fx: &Effects,
@@ -21,7 +21,7 @@ pub(super) async fn insert_actieverzoek(
     sqlx::query(
         "INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, melding, product_id, status, zender, zender_naam, \
          ontvanger, ontvanger_naam, creatie, laatst_aangepast, laatst_aangepast_door, laatst_aangepast_door_naam, versie) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&a.id)
     .bind(&a.samenwerking_id)
@@ -43,7 +43,7 @@ pub(super) async fn insert_actieverzoek(
     .await?;
     for d in documenten {
         sqlx::query(
-            "INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES (?, ?)",
+            "INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES ($1, $2)",
         )
         .bind(&a.id)
         .bind(d)
@@ -53,12 +53,9 @@ pub(super) async fn insert_actieverzoek(
     db.finish(tx, fx).await
 }
 
-pub(super) async fn get_actieverzoek(
-    db: &SqliteStore,
-    id: &str,
-) -> Result<Option<ActieverzoekView>> {
+pub(super) async fn get_actieverzoek(db: &Backend, id: &str) -> Result<Option<ActieverzoekView>> {
     Ok(sqlx::query_as(&format!(
-        "{} FROM actieverzoeken a WHERE a.id = ?",
+        "{} FROM actieverzoeken a WHERE a.id = $1",
         view_select()
     ))
     .bind(id)
@@ -67,13 +64,13 @@ pub(super) async fn get_actieverzoek(
 }
 
 pub(super) async fn list_actieverzoeken(
-    db: &SqliteStore,
+    db: &Backend,
     oin: &str,
     f: &ActieverzoekFilter,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ActieverzoekView>, i64)> {
-    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let from = |q: &mut QueryBuilder<'_, Db>| {
         // only samenwerkingen the caller still takes part in
         q.push(" FROM actieverzoeken a JOIN deelnemers d ON d.samenwerking_id = a.samenwerking_id AND d.oin = ")
             .push_bind(oin.to_owned())
@@ -110,14 +107,14 @@ pub(super) async fn list_actieverzoeken(
 }
 
 pub(super) async fn update_actieverzoek(
-    db: &SqliteStore,
+    db: &Backend,
     a: &ActieverzoekRow,
     fx: &Effects,
 ) -> Result<Applied> {
     let mut tx = db.begin().await?;
     let r = sqlx::query(
-        "UPDATE actieverzoeken SET titel = ?, omschrijving = ?, melding = ?, product_id = ?, status = ?, laatst_aangepast = ?, \
-         laatst_aangepast_door = ?, laatst_aangepast_door_naam = ?, versie = ? WHERE id = ? AND versie = ?",
+        "UPDATE actieverzoeken SET titel = $1, omschrijving = $2, melding = $3, product_id = $4, status = $5, laatst_aangepast = $6, \
+         laatst_aangepast_door = $7, laatst_aangepast_door_naam = $8, versie = $9 WHERE id = $10 AND versie = $11",
     )
     .bind(&a.titel)
     .bind(&a.omschrijving)
@@ -139,13 +136,13 @@ pub(super) async fn update_actieverzoek(
 /// write `a`'s version and change stamp if the version is still `a.versie - 1`. Returns the
 /// rows changed (1, or 0 when stale).
 async fn bump_actieverzoek(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     actieverzoek_id: &str,
     a: &ActieverzoekRow,
 ) -> Result<u64> {
     Ok(sqlx::query(
-        "UPDATE actieverzoeken SET versie = ?, laatst_aangepast = ?, laatst_aangepast_door = ?, \
-         laatst_aangepast_door_naam = ? WHERE id = ? AND versie = ?",
+        "UPDATE actieverzoeken SET versie = $1, laatst_aangepast = $2, laatst_aangepast_door = $3, \
+         laatst_aangepast_door_naam = $4 WHERE id = $5 AND versie = $6",
     )
     .bind(a.versie)
     .bind(a.laatst_aangepast)
@@ -159,7 +156,7 @@ async fn bump_actieverzoek(
 }
 
 pub(super) async fn koppel_document(
-    db: &SqliteStore,
+    db: &Backend,
     actieverzoek_id: &str,
     document_id: &str,
     a: &ActieverzoekRow,
@@ -169,7 +166,7 @@ pub(super) async fn koppel_document(
     if bump_actieverzoek(&mut tx, actieverzoek_id, a).await? != 1 {
         return Ok(Applied::Stale);
     }
-    let r = sqlx::query("INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+    let r = sqlx::query("INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(actieverzoek_id)
         .bind(document_id)
         .execute(&mut *tx)
@@ -182,7 +179,7 @@ pub(super) async fn koppel_document(
 }
 
 pub(super) async fn ontkoppel_document(
-    db: &SqliteStore,
+    db: &Backend,
     actieverzoek_id: &str,
     document_id: &str,
     a: &ActieverzoekRow,
@@ -190,7 +187,7 @@ pub(super) async fn ontkoppel_document(
 ) -> Result<Applied> {
     let mut tx = db.begin().await?;
     let r = sqlx::query(
-        "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id = ? AND document_id = ?",
+        "DELETE FROM actieverzoek_documenten WHERE actieverzoek_id = $1 AND document_id = $2",
     )
     .bind(actieverzoek_id)
     .bind(document_id)
@@ -203,11 +200,11 @@ pub(super) async fn ontkoppel_document(
     db.finish_guarded(tx, bumped, fx).await
 }
 
-pub(super) async fn insert_bericht(db: &SqliteStore, b: &BerichtRow, fx: &Effects) -> Result<()> {
+pub(super) async fn insert_bericht(db: &Backend, b: &BerichtRow, fx: &Effects) -> Result<()> {
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO berichten (id, actieverzoek_id, samenwerking_id, creatie, inhoud, zender, zender_naam, ontvanger, ontvanger_naam) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&b.id)
     .bind(&b.actieverzoek_id)
@@ -224,12 +221,12 @@ pub(super) async fn insert_bericht(db: &SqliteStore, b: &BerichtRow, fx: &Effect
 }
 
 pub(super) async fn list_berichten(
-    db: &SqliteStore,
+    db: &Backend,
     actieverzoek_id: &str,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<BerichtRow>, i64)> {
-    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let from = |q: &mut QueryBuilder<'_, Db>| {
         q.push(" FROM berichten WHERE actieverzoek_id = ")
             .push_bind(actieverzoek_id.to_owned());
     };
@@ -245,12 +242,12 @@ pub(super) async fn list_berichten(
 }
 
 pub(super) async fn actieverzoeken_met_document(
-    db: &SqliteStore,
+    db: &Backend,
     document_id: &str,
 ) -> Result<Vec<ActieverzoekRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {AV_COLS} FROM actieverzoeken a \
-         JOIN actieverzoek_documenten k ON k.actieverzoek_id = a.id WHERE k.document_id = ?"
+         JOIN actieverzoek_documenten k ON k.actieverzoek_id = a.id WHERE k.document_id = $1"
     ))
     .bind(document_id)
     .fetch_all(&db.reader)

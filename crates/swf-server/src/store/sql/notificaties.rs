@@ -7,13 +7,13 @@ const NOTIF_SELECT: &str = "SELECT n.id, n.ontvanger, n.ontvanger_naam, n.samenw
     n.event_initiator, n.event_initiator_naam, n.event_datum, n.properties, n.document_id, n.alleen_volledig, n.na_vertrek";
 
 pub(super) async fn list_notificaties(
-    db: &SqliteStore,
+    db: &Backend,
     oin: &str,
     f: &NotificatieFilter,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<NotificatieRow>, i64)> {
-    let from = |q: &mut QueryBuilder<'_, Sqlite>| {
+    let from = |q: &mut QueryBuilder<'_, Db>| {
         q.push(NOTIF_VISIBLE)
             .push_bind(oin.to_owned())
             .push(NOTIF_VISIBLE_TAIL);
@@ -47,11 +47,11 @@ pub(super) async fn list_notificaties(
 }
 
 pub(super) async fn get_notificatie(
-    db: &SqliteStore,
+    db: &Backend,
     id: &str,
     oin: &str,
 ) -> Result<Option<NotificatieRow>> {
-    let mut q = QueryBuilder::<Sqlite>::new(NOTIF_SELECT);
+    let mut q = QueryBuilder::<Db>::new(NOTIF_SELECT);
     q.push(NOTIF_VISIBLE)
         .push_bind(oin.to_owned())
         .push(NOTIF_VISIBLE_TAIL)
@@ -61,13 +61,13 @@ pub(super) async fn get_notificatie(
 }
 
 pub(super) async fn delete_notificatie(
-    db: &SqliteStore,
+    db: &Backend,
     id: &str,
     oin: &str,
     fx: &Effects,
 ) -> Result<Applied> {
     let mut tx = db.begin().await?;
-    let r = sqlx::query("DELETE FROM notificaties WHERE id = ? AND ontvanger = ?")
+    let r = sqlx::query("DELETE FROM notificaties WHERE id = $1 AND ontvanger = $2")
         .bind(id)
         .bind(oin)
         .execute(&mut *tx)
@@ -76,11 +76,11 @@ pub(super) async fn delete_notificatie(
 }
 
 pub(super) async fn notificaties_over_document(
-    db: &SqliteStore,
+    db: &Backend,
     document_id: &str,
 ) -> Result<Vec<(String, String)>> {
     Ok(
-        sqlx::query_as("SELECT id, ontvanger FROM notificaties WHERE document_id = ?")
+        sqlx::query_as("SELECT id, ontvanger FROM notificaties WHERE document_id = $1")
             .bind(document_id)
             .fetch_all(&db.reader)
             .await?,

@@ -1,19 +1,16 @@
 //! Organisaties, gebruikers and tokens: who may call the server at all.
 use super::*;
 
-pub(super) async fn insert_organisatie(
-    db: &SqliteStore,
-    o: &OrganisatieRow,
-    now: i64,
-) -> Result<()> {
-    let r =
-        sqlx::query("INSERT INTO organisaties (oin, naam, soort, aangemaakt) VALUES (?, ?, ?, ?)")
-            .bind(&o.oin)
-            .bind(&o.naam)
-            .bind(&o.soort)
-            .bind(now)
-            .execute(&db.writer)
-            .await;
+pub(super) async fn insert_organisatie(db: &Backend, o: &OrganisatieRow, now: i64) -> Result<()> {
+    let r = sqlx::query(
+        "INSERT INTO organisaties (oin, naam, soort, aangemaakt) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&o.oin)
+    .bind(&o.naam)
+    .bind(&o.soort)
+    .bind(now)
+    .execute(&db.writer)
+    .await;
     match r {
         Err(e) if is_unique_violation(&e) => {
             Err(StoreError::Conflict(format!("organisatie {}", o.oin)))
@@ -22,9 +19,9 @@ pub(super) async fn insert_organisatie(
     }
 }
 
-pub(super) async fn get_organisatie(db: &SqliteStore, oin: &str) -> Result<Option<OrganisatieRow>> {
+pub(super) async fn get_organisatie(db: &Backend, oin: &str) -> Result<Option<OrganisatieRow>> {
     Ok(
-        sqlx::query_as("SELECT oin, naam, soort FROM organisaties WHERE oin = ?")
+        sqlx::query_as("SELECT oin, naam, soort FROM organisaties WHERE oin = $1")
             .bind(oin)
             .fetch_optional(&db.reader)
             .await?,
@@ -32,7 +29,7 @@ pub(super) async fn get_organisatie(db: &SqliteStore, oin: &str) -> Result<Optio
 }
 
 pub(super) async fn search_organisaties(
-    db: &SqliteStore,
+    db: &Backend,
     zoek: &str,
     limit: i64,
 ) -> Result<Vec<OrganisatieRow>> {
@@ -44,8 +41,8 @@ pub(super) async fn search_organisaties(
             .replace('_', "\\_")
     );
     Ok(sqlx::query_as(
-        "SELECT oin, naam, soort FROM organisaties WHERE LOWER(naam) LIKE ? ESCAPE '\\' OR oin LIKE ? ESCAPE '\\' \
-         ORDER BY naam LIMIT ?",
+        "SELECT oin, naam, soort FROM organisaties WHERE LOWER(naam) LIKE $1 ESCAPE '\\' OR oin LIKE $2 ESCAPE '\\' \
+         ORDER BY naam LIMIT $3",
     )
     .bind(&like)
     .bind(&like)
@@ -54,9 +51,9 @@ pub(super) async fn search_organisaties(
     .await?)
 }
 
-pub(super) async fn insert_gebruiker(db: &SqliteStore, g: &GebruikerRow, now: i64) -> Result<()> {
+pub(super) async fn insert_gebruiker(db: &Backend, g: &GebruikerRow, now: i64) -> Result<()> {
     let r = sqlx::query(
-        "INSERT INTO gebruikers (id, gebruikersnaam, naam, oin, wachtwoord_hash, aangemaakt) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO gebruikers (id, gebruikersnaam, naam, oin, wachtwoord_hash, aangemaakt) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&g.id)
     .bind(&g.gebruikersnaam)
@@ -76,17 +73,17 @@ pub(super) async fn insert_gebruiker(db: &SqliteStore, g: &GebruikerRow, now: i6
 }
 
 pub(super) async fn find_gebruiker(
-    db: &SqliteStore,
+    db: &Backend,
     gebruikersnaam: &str,
 ) -> Result<Option<GebruikerRow>> {
-    Ok(sqlx::query_as("SELECT id, gebruikersnaam, naam, oin, wachtwoord_hash, uitgeschakeld FROM gebruikers WHERE gebruikersnaam = ?")
+    Ok(sqlx::query_as("SELECT id, gebruikersnaam, naam, oin, wachtwoord_hash, uitgeschakeld FROM gebruikers WHERE gebruikersnaam = $1")
         .bind(gebruikersnaam)
         .fetch_optional(&db.reader)
         .await?)
 }
 
-pub(super) async fn insert_token(db: &SqliteStore, t: &NewToken) -> Result<()> {
-    sqlx::query("INSERT INTO tokens (hash, oin, gebruiker_id, soort, omschrijving, aangemaakt, verloopt) VALUES (?, ?, ?, ?, ?, ?, ?)")
+pub(super) async fn insert_token(db: &Backend, t: &NewToken) -> Result<()> {
+    sqlx::query("INSERT INTO tokens (hash, oin, gebruiker_id, soort, omschrijving, aangemaakt, verloopt) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(&t.hash)
         .bind(&t.oin)
         .bind(&t.gebruiker_id)
@@ -99,30 +96,30 @@ pub(super) async fn insert_token(db: &SqliteStore, t: &NewToken) -> Result<()> {
     Ok(())
 }
 
-pub(super) async fn find_token(db: &SqliteStore, hash: &str) -> Result<Option<TokenIdentity>> {
+pub(super) async fn find_token(db: &Backend, hash: &str) -> Result<Option<TokenIdentity>> {
     Ok(sqlx::query_as(
         "SELECT t.oin, o.naam AS organisatie_naam, g.gebruikersnaam, t.verloopt FROM tokens t \
          JOIN organisaties o ON o.oin = t.oin LEFT JOIN gebruikers g ON g.id = t.gebruiker_id \
-         WHERE t.hash = ? AND (t.gebruiker_id IS NULL OR g.uitgeschakeld IS NULL)",
+         WHERE t.hash = $1 AND (t.gebruiker_id IS NULL OR g.uitgeschakeld IS NULL)",
     )
     .bind(hash)
     .fetch_optional(&db.reader)
     .await?)
 }
 
-pub(super) async fn delete_token(db: &SqliteStore, hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM tokens WHERE hash = ?")
+pub(super) async fn delete_token(db: &Backend, hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM tokens WHERE hash = $1")
         .bind(hash)
         .execute(&db.writer)
         .await?;
     Ok(())
 }
 
-pub(super) async fn list_tokens(db: &SqliteStore, soort: &str) -> Result<Vec<TokenRow>> {
+pub(super) async fn list_tokens(db: &Backend, soort: &str) -> Result<Vec<TokenRow>> {
     Ok(sqlx::query_as(
         "SELECT t.hash, t.oin, t.soort, t.omschrijving, g.gebruikersnaam, t.aangemaakt, t.verloopt \
          FROM tokens t LEFT JOIN gebruikers g ON g.id = t.gebruiker_id \
-         WHERE t.soort = ? ORDER BY t.aangemaakt, t.hash",
+         WHERE t.soort = $1 ORDER BY t.aangemaakt, t.hash",
     )
     .bind(soort)
     .fetch_all(&db.reader)
@@ -130,26 +127,28 @@ pub(super) async fn list_tokens(db: &SqliteStore, soort: &str) -> Result<Vec<Tok
 }
 
 pub(super) async fn set_token_verloopt(
-    db: &SqliteStore,
+    db: &Backend,
     hash: &str,
     verloopt: Option<i64>,
 ) -> Result<bool> {
-    Ok(sqlx::query("UPDATE tokens SET verloopt = ? WHERE hash = ?")
-        .bind(verloopt)
-        .bind(hash)
-        .execute(&db.writer)
-        .await?
-        .rows_affected()
-        > 0)
+    Ok(
+        sqlx::query("UPDATE tokens SET verloopt = $1 WHERE hash = $2")
+            .bind(verloopt)
+            .bind(hash)
+            .execute(&db.writer)
+            .await?
+            .rows_affected()
+            > 0,
+    )
 }
 
 pub(super) async fn set_gebruiker_uitgeschakeld(
-    db: &SqliteStore,
+    db: &Backend,
     gebruikersnaam: &str,
     uitgeschakeld: Option<i64>,
 ) -> Result<bool> {
     let mut tx = db.writer.begin().await?;
-    let n = sqlx::query("UPDATE gebruikers SET uitgeschakeld = ? WHERE gebruikersnaam = ?")
+    let n = sqlx::query("UPDATE gebruikers SET uitgeschakeld = $1 WHERE gebruikersnaam = $2")
         .bind(uitgeschakeld)
         .bind(gebruikersnaam)
         .execute(&mut *tx)
@@ -163,12 +162,12 @@ pub(super) async fn set_gebruiker_uitgeschakeld(
 }
 
 pub(super) async fn set_wachtwoord_hash(
-    db: &SqliteStore,
+    db: &Backend,
     gebruikersnaam: &str,
     hash: &str,
 ) -> Result<bool> {
     let mut tx = db.writer.begin().await?;
-    let n = sqlx::query("UPDATE gebruikers SET wachtwoord_hash = ? WHERE gebruikersnaam = ?")
+    let n = sqlx::query("UPDATE gebruikers SET wachtwoord_hash = $1 WHERE gebruikersnaam = $2")
         .bind(hash)
         .bind(gebruikersnaam)
         .execute(&mut *tx)
@@ -180,12 +179,9 @@ pub(super) async fn set_wachtwoord_hash(
 }
 
 /// Every token of a user: it signs in again (or not at all) after a change to its access.
-async fn delete_user_tokens(
-    tx: &mut Transaction<'static, Sqlite>,
-    gebruikersnaam: &str,
-) -> Result<()> {
+async fn delete_user_tokens(tx: &mut Transaction<'static, Db>, gebruikersnaam: &str) -> Result<()> {
     sqlx::query(
-        "DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = ?)",
+        "DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = $1)",
     )
     .bind(gebruikersnaam)
     .execute(&mut **tx)
@@ -193,9 +189,9 @@ async fn delete_user_tokens(
     Ok(())
 }
 
-pub(super) async fn delete_expired_tokens(db: &SqliteStore, now: i64) -> Result<u64> {
+pub(super) async fn delete_expired_tokens(db: &Backend, now: i64) -> Result<u64> {
     Ok(
-        sqlx::query("DELETE FROM tokens WHERE verloopt IS NOT NULL AND verloopt < ?")
+        sqlx::query("DELETE FROM tokens WHERE verloopt IS NOT NULL AND verloopt < $1")
             .bind(now)
             .execute(&db.writer)
             .await?

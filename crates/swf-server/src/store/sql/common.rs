@@ -1,0 +1,151 @@
+//! What the SQL modules of both backends share: the visibility fragments, the list helpers
+//! (`count`, `rows`, `page`), the ends of every write (`finish`, `finish_guarded`) and
+//! [`apply_effects`]. Compiled once per backend (`Db`, `Backend` are the backend's types).
+use super::*;
+
+/// Notifications an organisation may see: its own copies, minus those about a document that is
+/// SV now while it has limited access, minus those of samenwerkingen it no longer takes part in
+/// (unless meant for that).
+pub(super) const NOTIF_VISIBLE: &str = " FROM notificaties n LEFT JOIN deelnemers dn \
+    ON dn.samenwerking_id = n.samenwerking_id AND dn.oin = n.ontvanger \
+    WHERE n.ontvanger = ";
+pub(super) const NOTIF_VISIBLE_TAIL: &str =
+    " AND (n.na_vertrek = 1 OR (dn.oin IS NOT NULL AND dn.verwijderd IS NULL \
+    AND (NOT COALESCE((SELECT d.vertrouwelijkheid = 'SV' FROM documenten d WHERE d.id = n.document_id), \
+    n.alleen_volledig = 1) OR dn.privilege = 'VOLLEDIGE_TOEGANG' OR dn.rol = 'INITIATOR')))";
+
+impl Backend {
+    /// Write a change's effects in its transaction and commit.
+    pub(super) async fn finish(
+        &self,
+        mut tx: Transaction<'static, Db>,
+        fx: &Effects,
+    ) -> Result<()> {
+        apply_effects(&mut tx, fx).await?;
+        self.commit(tx).await
+    }
+
+    /// The end of a guarded write whose guarded statement touched `rows` rows. Exactly one: write
+    /// the effects and commit. Otherwise the row was changed or removed by someone else first:
+    /// `Stale`, and the transaction is rolled back (dropped).
+    pub(super) async fn finish_guarded(
+        &self,
+        tx: Transaction<'static, Db>,
+        rows: u64,
+        fx: &Effects,
+    ) -> Result<Applied> {
+        if rows != 1 {
+            return Ok(Applied::Stale);
+        }
+        self.finish(tx, fx).await?;
+        Ok(Applied::Yes)
+    }
+}
+
+/// Adds a list's `FROM … WHERE …` (with its bound values) to a query.
+pub(super) type FromWhere<'f> = &'f (dyn Fn(&mut QueryBuilder<'_, Db>) + Sync);
+
+/// How many rows a list has in all.
+pub(super) async fn count(db: &Backend, from: FromWhere<'_>) -> Result<i64> {
+    let mut q = QueryBuilder::<Db>::new("SELECT COUNT(*)");
+    from(&mut q);
+    Ok(q.build_query_as::<(i64,)>().fetch_one(&db.reader).await?.0)
+}
+
+/// One page of a list: `select` (the columns) `from`, in `order` (ORDER BY …, ending in a
+/// unique column so pages never overlap).
+pub(super) async fn rows<T>(
+    db: &Backend,
+    select: &str,
+    from: FromWhere<'_>,
+    order: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
+{
+    let mut q = QueryBuilder::<Db>::new(select);
+    from(&mut q);
+    q.push(" ORDER BY ")
+        .push(order)
+        .push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    Ok(q.build_query_as().fetch_all(&db.reader).await?)
+}
+
+/// A page of a list and the list's total.
+pub(super) async fn page<T>(
+    db: &Backend,
+    select: &str,
+    from: FromWhere<'_>,
+    order: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<T>, i64)>
+where
+    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
+{
+    let total = count(db, from).await?;
+    Ok((rows(db, select, from, order, offset, limit).await?, total))
+}
+
+pub(super) async fn apply_effects(tx: &mut Transaction<'static, Db>, fx: &Effects) -> Result<()> {
+    for n in &fx.notificaties {
+        sqlx::query(
+            "INSERT INTO notificaties (id, ontvanger, ontvanger_naam, samenwerking_id, type, titel, tekst, event_initiator, \
+             event_initiator_naam, event_datum, properties, document_id, alleen_volledig, na_vertrek) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(&n.id)
+        .bind(&n.ontvanger)
+        .bind(&n.ontvanger_naam)
+        .bind(&n.samenwerking_id)
+        .bind(n.soort.as_str())
+        .bind(&n.titel)
+        .bind(&n.tekst)
+        .bind(&n.event_initiator)
+        .bind(&n.event_initiator_naam)
+        .bind(n.event_datum)
+        .bind(&n.properties)
+        .bind(&n.document_id)
+        .bind(n.alleen_volledig)
+        .bind(n.na_vertrek)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for a in &fx.audit {
+        super::historie::insert_audit_in(tx, a).await?;
+    }
+    for g in &fx.gebeurtenissen {
+        super::insert_gebeurtenis(tx, g).await?;
+    }
+    for n in &fx.notificaties {
+        // the announcement of a notification is as visible as the notification
+        let g = NewGebeurtenis {
+            oin: n.ontvanger.clone(),
+            soort: swf_domain::GebeurtenisSoort::NotificatieNieuw,
+            samenwerking_id: n.samenwerking_id.clone(),
+            object_id: Some(n.id.clone()),
+            tijd: n.event_datum,
+            document_id: n.document_id.clone(),
+            alleen_volledig: n.alleen_volledig != 0,
+        };
+        super::insert_gebeurtenis(tx, &g).await?;
+    }
+    Ok(())
+}
+
+pub(super) fn direction(desc: bool) -> &'static str {
+    if desc {
+        "DESC"
+    } else {
+        "ASC"
+    }
+}
+
+pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
