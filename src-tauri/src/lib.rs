@@ -9,8 +9,8 @@
 //!
 //! `ui/src/ipc/bindings.gen.ts` is generated from [`specta_builder`] by the `export_bindings`
 //! test (`cargo test -p samenwerkruimte export_bindings`).
-pub mod archief;
 pub mod achtergrond;
+pub mod archief;
 pub mod attendering;
 pub mod commands;
 pub mod enkel;
@@ -21,8 +21,8 @@ pub mod oefenomgeving;
 pub mod state;
 pub mod tray;
 pub mod types;
-pub mod venster;
 pub mod updates;
+pub mod venster;
 
 use std::path::Path;
 use std::process::ExitCode;

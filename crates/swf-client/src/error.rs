@@ -72,6 +72,11 @@ pub enum ClientError {
     Keyring(String),
     #[error("configuratie: {0}")]
     Config(String),
+    /// A practice service where a real one was expected, or the other way round (see
+    /// `remote::Omgeving`): nothing was sent to it but a look at `/health`, or the answer is
+    /// not used.
+    #[error("{0}")]
+    Omgeving(String),
     #[error("bestand: {0}")]
     Io(#[from] std::io::Error),
     #[error("lokale database: {0}")]
@@ -88,7 +93,9 @@ impl ClientError {
             ClientError::Forbidden(_) => ErrorCode::Forbidden,
             ClientError::NotFound(_) => ErrorCode::NotFound,
             ClientError::Conflict(_) | ClientError::CursorExpired => ErrorCode::Conflict,
-            ClientError::Validation { .. } | ClientError::Config(_) => ErrorCode::Validation,
+            ClientError::Validation { .. } | ClientError::Config(_) | ClientError::Omgeving(_) => {
+                ErrorCode::Validation
+            }
             ClientError::Keyring(_) => ErrorCode::KeyringUnavailable,
             ClientError::Io(e) if is_storage_full(e) => ErrorCode::StorageFull,
             ClientError::TooManyRequests(_)

@@ -17,6 +17,7 @@ pub mod attendering;
 pub mod error;
 pub mod instellingen;
 pub mod mirror;
+pub mod oefeningen;
 pub mod remote;
 pub mod secrets;
 pub mod session;

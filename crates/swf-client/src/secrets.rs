@@ -63,6 +63,44 @@ pub fn account(service_url: &str, gebruikersnaam: &str) -> String {
     format!("{}|{}", service_url.trim_end_matches('/'), gebruikersnaam)
 }
 
+/// Keychain entries under their own name: the practice environment's sign-ins (prefix
+/// [`OEFEN_PREFIX`]) never share an entry with a real sign-in of the same service and user.
+pub struct PrefixedStore {
+    inner: std::sync::Arc<dyn SecretStore>,
+    prefix: String,
+}
+
+/// The prefix of the practice environment's keychain entries.
+pub const OEFEN_PREFIX: &str = "oefenomgeving|";
+
+impl PrefixedStore {
+    pub fn new(inner: std::sync::Arc<dyn SecretStore>, prefix: impl Into<String>) -> Self {
+        PrefixedStore {
+            inner,
+            prefix: prefix.into(),
+        }
+    }
+
+    fn name(&self, account: &str) -> String {
+        format!("{}{account}", self.prefix)
+    }
+}
+
+impl SecretStore for PrefixedStore {
+    fn get(&self, account: &str) -> Result<Option<Secret>> {
+        self.inner.get(&self.name(account))
+    }
+    fn set(&self, account: &str, secret: &Secret) -> Result<()> {
+        self.inner.set(&self.name(account), secret)
+    }
+    fn delete(&self, account: &str) -> Result<()> {
+        self.inner.delete(&self.name(account))
+    }
+    fn is_persistent(&self) -> bool {
+        self.inner.is_persistent()
+    }
+}
+
 /// One secret per account. Blocking; call via `spawn_blocking` from async code.
 pub trait SecretStore: Send + Sync {
     /// `Ok(None)`: there is no entry (signed out). `Err(Keyring)`: the keychain could not be
@@ -334,6 +372,25 @@ mod tests {
     fn account_joins_url_and_user() {
         assert_eq!(account("https://swf.example/", "adviseur"), B);
         assert_eq!(account("https://swf.example", "adviseur"), B);
+    }
+
+    /// A practice entry and a real entry of the same service and user are two entries.
+    #[test]
+    fn prefixed_entries_are_their_own() {
+        let m = MemoryStore::new();
+        let oefen = PrefixedStore::new(std::sync::Arc::new(m.clone()), OEFEN_PREFIX);
+        m.set(A, &Secret::new("echt")).unwrap();
+        assert_eq!(oefen.get(A).unwrap(), None);
+        oefen.set(A, &Secret::new("oefen")).unwrap();
+        assert_eq!(m.get(A).unwrap(), Some(Secret::new("echt")));
+        assert_eq!(oefen.get(A).unwrap(), Some(Secret::new("oefen")));
+        assert_eq!(
+            m.get(&format!("{OEFEN_PREFIX}{A}")).unwrap(),
+            Some(Secret::new("oefen"))
+        );
+        oefen.delete(A).unwrap();
+        assert_eq!(m.get(A).unwrap(), Some(Secret::new("echt")), "untouched");
+        assert!(!oefen.is_persistent());
     }
 
     #[test]

@@ -67,7 +67,12 @@ pub async fn login(
     remember: bool,
 ) -> Result<(Session, Option<String>)> {
     let service_url = config.service_url.trim_end_matches('/').to_owned();
+    let check = config.omgeving.is_some();
     let remote = RemoteApi::new(config)?;
+    if check {
+        // the password goes only to the kind of service it belongs to (practice or real)
+        remote.omgeving().await?;
+    }
     let token = remote.login(gebruikersnaam, wachtwoord).await?;
     let account = Account {
         service_url,

@@ -577,3 +577,94 @@ async fn documents_are_saved_and_opened_as_copies_under_a_safe_name() {
         .await;
     assert!(matches!(&r, Err(e) if e.code() == ErrorCode::NotFound));
 }
+
+/// Issue 14, safety: a client that expects a real service refuses a practice service before it
+/// sends a password (the wrong password is never even tried: the answer is the practice
+/// refusal, not 401), and a practice client refuses a real service; a token used against the
+/// other kind of service gets no answer through either. The practice mark is read from the
+/// service, not from the URL.
+#[tokio::test]
+async fn practice_and_real_sign_ins_never_mix() {
+    use swf_client::remote::Omgeving;
+    use swf_client::secrets::SecretStore;
+    let echt = Server::start_with_users(&[]).await;
+    let oefen = Server::start_on(
+        tempfile::tempdir().unwrap(),
+        &[("SWF_OEFENOMGEVING", "true")],
+    )
+    .await;
+    oefen.admin_input(
+        &["user", "reset-password", "--gebruikersnaam", "gemeente"],
+        WACHTWOORD,
+    );
+    let secrets = swf_client::secrets::MemoryStore::new();
+    let expect = |url: &str, o: Omgeving| {
+        let mut c = config(url);
+        c.omgeving = Some(o);
+        c
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mirror = Mirror::open(dir.path()).await.unwrap().0;
+    let login = |c, user: &'static str, pw: &'static str| {
+        let (mirror, secrets) = (mirror.clone(), secrets.clone());
+        async move { session::login(&mirror, &secrets, c, SyncConfig::default(), user, pw, true).await }
+    };
+
+    // a real sign-in at a practice service: refused before the password goes out
+    let r = login(
+        expect(&oefen.url, Omgeving::Echt),
+        "gemeente",
+        "fout-wachtwoord",
+    )
+    .await;
+    assert!(
+        matches!(&r, Err(ClientError::Omgeving(m)) if m.contains("oefenomgeving")),
+        "{:?}",
+        r.err()
+    );
+    // a practice sign-in at a real service: refused too
+    let r = login(
+        expect(&echt.url, Omgeving::Oefen),
+        "vergunningverlener",
+        WACHTWOORD,
+    )
+    .await;
+    assert!(
+        matches!(&r, Err(ClientError::Omgeving(m)) if m.contains("geen oefenomgeving")),
+        "{:?}",
+        r.err()
+    );
+    assert!(mirror.account().await.unwrap().is_none(), "nothing adopted");
+    assert!(secrets
+        .get(&swf_client::secrets::account(
+            &echt.url,
+            "vergunningverlener"
+        ))
+        .unwrap()
+        .is_none());
+
+    // the right kind signs in and works
+    let (s, _) = login(expect(&oefen.url, Omgeving::Oefen), "gemeente", WACHTWOORD)
+        .await
+        .expect("practice sign-in");
+    assert_eq!(s.account.oin.as_str(), "00000099000000000001");
+    s.engine.sync_once().await.expect("practice sync");
+    let api = swf_client::remote::RemoteApi::new(expect(&oefen.url, Omgeving::Oefen)).unwrap();
+    assert_eq!(api.omgeving().await.unwrap(), Omgeving::Oefen);
+
+    // a real service's token in a practice client (say the URL now points elsewhere): the
+    // answer is refused, whatever it is
+    let echt_api = swf_client::remote::RemoteApi::new(expect(&echt.url, Omgeving::Oefen)).unwrap();
+    echt_api.set_token(Some(echt.token(GEMEENTE)));
+    let r = echt_api.mijn_organisatie().await;
+    assert!(matches!(r, Err(ClientError::Omgeving(_))), "{:?}", r.err());
+    assert_eq!(
+        ClientError::Omgeving(String::new()).code(),
+        ErrorCode::Validation
+    );
+
+    // without an expectation (scripts) nothing is checked, as before
+    let plain = swf_client::remote::RemoteApi::new(config(&oefen.url)).unwrap();
+    assert_eq!(plain.omgeving().await.unwrap(), Omgeving::Oefen);
+    assert!(plain.login("gemeente", WACHTWOORD).await.is_ok());
+}

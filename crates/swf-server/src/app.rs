@@ -25,6 +25,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Cancelled when the service shuts down: live streams end so shutdown is not held up.
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// Where a verzoek is retrieved from (`oefen::loket`): none, or the simulated one.
+    pub omgevingsloket: Arc<dyn crate::oefen::loket::Omgevingsloket>,
 }
 
 /// A small cache of rendered list pages keyed by organisation, extensions and query. An entry is

@@ -23,6 +23,11 @@ pub struct Cli {
     /// Print the build identifier (`swf_server::BUILD_ID`) and exit: for the test kit.
     #[arg(long, hide = true)]
     pub build_id: bool,
+    /// Run as a practice service: six practice organisations with a user each (passwords
+    /// printed once) and a simulated Omgevingsloket with demo verzoeken (configuration:
+    /// oefenomgeving = true). See `swf-server oefenomgeving reset`.
+    #[arg(long, global = true)]
+    pub oefenomgeving: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -62,6 +67,19 @@ pub enum Command {
     /// Bring the database schema up to date and exit (the service also does it when it
     /// starts; run this first when several instances are updated one by one).
     Migrate,
+    /// The practice service (see --oefenomgeving).
+    Oefenomgeving {
+        #[command(subcommand)]
+        cmd: OefenCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OefenCmd {
+    /// Restore the starting state: every samenwerking, document and token goes; the practice
+    /// organisations and users come back with new passwords, printed once. Refused while the
+    /// service runs, and for a folder that is not a practice service's.
+    Reset,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +244,7 @@ pub fn load_config(cli: &Cli) -> Result<Config, CliError> {
     if let Some(d) = &cli.data {
         c.data_dir = d.clone();
     }
+    c.oefenomgeving |= cli.oefenomgeving;
     Ok(c)
 }
 
@@ -489,7 +508,7 @@ pub async fn run_admin(st: &AppState, cmd: Command) -> Result<(), CliError> {
         }
         // opening the state applied the migrations
         Command::Migrate => println!("database bijgewerkt"),
-        Command::Serve { .. } => {}
+        Command::Serve { .. } | Command::Oefenomgeving { .. } => {}
     }
     Ok(())
 }

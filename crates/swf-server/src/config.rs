@@ -61,6 +61,13 @@ pub struct Config {
     /// `serve --demo` and the practice environment, never read from a file or the environment.
     #[serde(skip)]
     pub demo: bool,
+    /// Run as a practice service (`--oefenomgeving`): the practice organisations and users,
+    /// the simulated Omgevingsloket, and the practice mark on every answer (see `oefen`).
+    pub oefenomgeving: bool,
+    /// The password of new practice users; `None`: a random one each, printed once. Set by
+    /// the app's own practice service, never read from a file or the environment.
+    #[serde(skip)]
+    pub oefen_wachtwoord: Option<String>,
 }
 
 impl Default for Config {
@@ -91,6 +98,8 @@ impl Default for Config {
             stream_recheck_secs: 30,
             trust_proxy_tls: false,
             demo: false,
+            oefenomgeving: false,
+            oefen_wachtwoord: None,
         }
     }
 }
@@ -192,6 +201,9 @@ impl Config {
         }
         if let Some(v) = get("SWF_STREAM_RECHECK_SECS") {
             self.stream_recheck_secs = parse("SWF_STREAM_RECHECK_SECS", v)?;
+        }
+        if let Some(v) = get("SWF_OEFENOMGEVING") {
+            self.oefenomgeving = parse("SWF_OEFENOMGEVING", v)?;
         }
         if let Some(v) = get("SWF_TRUST_PROXY_TLS") {
             self.trust_proxy_tls = parse("SWF_TRUST_PROXY_TLS", v)?;

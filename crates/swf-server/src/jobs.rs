@@ -49,6 +49,13 @@ pub async fn run_once(st: &AppState) -> Result<JobReport, crate::error::ApiError
         n.status = SamenwerkingStatus::Open;
         n.versie += 1;
         let deelnemers = st.store.list_deelnemers(&s.id).await?;
+        // the verzoek's documents from the Omgevingsloket (none without one)
+        if let crate::oefen::ophalen::Geplaatst::Later(e) =
+            crate::oefen::ophalen::plaats_documenten(st, &s, &deelnemers, now).await?
+        {
+            tracing::warn!(samenwerking = %s.id, error = %e, "verzoek not retrieved; will retry");
+            continue;
+        }
         let fx = Effects {
             notificaties: ctx.notify(
                 &deelnemers,

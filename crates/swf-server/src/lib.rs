@@ -22,6 +22,7 @@ pub mod http;
 pub mod jobs;
 pub mod limits;
 pub mod metrics;
+pub mod oefen;
 pub mod openapi;
 pub mod serve;
 pub mod service;
@@ -46,6 +47,9 @@ pub enum StartError {
     Bind(std::net::SocketAddr, std::io::Error),
     #[error("{0}")]
     Demo(String),
+    /// Practice and real data in one folder (see `oefen::check_folder`).
+    #[error("{0}")]
+    Oefenomgeving(String),
     #[error("{0}")]
     Store(#[from] store::StoreError),
     #[error("{0}")]
@@ -74,8 +78,10 @@ pub fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File, StartError>
 /// Open the data folder: database (with migrations) and blob store. With `sweep` (only when
 /// starting the service, never for an admin command next to a running service) remove what an
 /// interrupted run left: temp files and blobs without a document row.
-pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState, StartError> {
+pub async fn open_state(mut config: config::Config, sweep: bool) -> Result<AppState, StartError> {
     std::fs::create_dir_all(&config.data_dir)?;
+    // an admin command on a practice folder works with its simulated Omgevingsloket too
+    config.oefenomgeving |= oefen::is_marked(&config.data_dir);
     let store = store::open(&config).await?;
     // serving on PostgreSQL: the folder may be shared with other instances (D50)
     let blobs = if sweep && config.database_url.is_some() {
@@ -112,6 +118,7 @@ pub async fn open_state(config: config::Config, sweep: bool) -> Result<AppState,
         login_throttle: Arc::new(auth::LoginThrottle::new(config.login_throttle_entries)),
         limits: Arc::new(limits::Limits::new(&config)),
         shutdown: Default::default(),
+        omgevingsloket: oefen::omgevingsloket(config.oefenomgeving),
         config: Arc::new(config),
     })
 }

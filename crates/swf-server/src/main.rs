@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 use swf_server::cli::{self, Cli, Command};
 
@@ -51,19 +52,34 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         // plain HTTP only on loopback, unless a TLS-terminating proxy is in front
         config.trust_proxy_tls |= behind_proxy;
         config.demo = demo;
+        let oefenomgeving = config.oefenomgeving;
         let service = swf_server::serve(config).await?;
         let addr = service.local_addr();
         // tests and scripts read this line to find the port
         println!("swf-server luistert op http://{addr}");
+        if oefenomgeving {
+            // after the first line (which scripts read), and never a panic on a closed pipe
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "Oefenomgeving: dit is een oefenservice met fictieve organisaties en een gesimuleerd Omgevingsloket.");
+            swf_server::oefen::print_wachtwoorden(&mut out, service.oefen_gebruikers());
+        }
         if demo {
             println!("Demo-omgeving: meld aan met gebruiker 'vergunningverlener' (Gemeente Oefenstad) of 'adviseur' (Veiligheidsregio Oefenland), wachtwoord '{}'.", cli::DEMO_PASSWORD);
             println!("  curl -s -X POST http://{addr}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
             println!("  API-beschrijving: http://{addr}/openapi.json");
         }
-        use std::io::Write;
         let _ = std::io::stdout().flush();
         shutdown_signal().await;
         service.shutdown().await?;
+        Ok(())
+    } else if let Command::Oefenomgeving {
+        cmd: cli::OefenCmd::Reset,
+    } = command
+    {
+        let nieuw =
+            swf_server::oefen::reset(config, &swf_server::oefen::Wachtwoorden::Willekeurig).await?;
+        println!("oefenomgeving teruggezet naar de beginstand");
+        swf_server::oefen::print_wachtwoorden(&mut std::io::stdout().lock(), &nieuw);
         Ok(())
     } else {
         let st = swf_server::open_state(config, false).await?;

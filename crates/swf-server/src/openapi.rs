@@ -72,8 +72,9 @@ pub const OPS: &[Op] = &[
     op!("get", "/gebeurtenissen/stream", "volgGebeurtenissen", "Live wijzigingen als Server-Sent Events (text/event-stream; id = volgnummer, event 'gebeurtenis'); hervat na Last-Event-ID of 'na'; 410 als die positie is opgeruimd", true, None, None),
     op!("get", "/organisaties", "zoekOrganisaties", "Organisaties zoeken op naam of OIN (zoek)", true, None, Some("OrganisatieLijst")),
     op!("get", "/organisaties/mijn", "mijnOrganisatie", "De organisatie en gebruiker van het token", true, None, Some("MijnOrganisatie")),
-    op!("get", "/health", "health", "Gezondheid van de service", true, None, Some("Gezondheid")),
+    op!("get", "/health", "health", "Gezondheid van de service (een oefenservice zegt 'oefenomgeving': true)", true, None, Some("Gezondheid")),
     op!("get", "/ready", "ready", "Klaar voor verkeer: de database en de documentopslag zijn bereikbaar (503 als een van beide dat niet is)", true, None, Some("Gezondheid")),
+    op!("get", "/oefenomgeving/verzoeken", "oefenVerzoeken", "De demoverzoeken van het gesimuleerde Omgevingsloket (alleen een oefenservice heeft ze; anders een lege lijst)", true, None, Some("OefenVerzoeken")),
     op!("get", "/openapi.json", "openapi", "Dit document", false, None, None),
 ];
 
@@ -564,7 +565,9 @@ fn content(media: &str, schema: &str) -> Value {
 /// The media type of an operation's success answer.
 fn success_media(op: &Op) -> &'static str {
     match op.id {
-        "leesGebeurtenissen" | "aanmelden" | "health" | "ready" | "openapi" => "application/json",
+        "leesGebeurtenissen" | "aanmelden" | "health" | "ready" | "openapi" | "oefenVerzoeken" => {
+            "application/json"
+        }
         _ => HAL_JSON,
     }
 }
@@ -620,6 +623,13 @@ fn operation(op: &Op) -> Value {
             ok["content"] = json!({"text/event-stream": {"schema": {"type": "string"}}});
         }
         "openapi" => ok["content"] = json!({"application/json": {"schema": {"type": "object"}}}),
+        "health" => {
+            ok["headers"] = json!({"SWF-Oefenomgeving": {
+                "description": "Alleen bij een oefenservice, op elk antwoord: true",
+                "schema": {"type": "string", "enum": ["true"]},
+                "x-extension": true,
+            }});
+        }
         _ => {}
     }
     responses.insert(ok_status.into(), ok);
@@ -763,7 +773,9 @@ pub fn document() -> Value {
         .description(Some(
             "Compatibel met de DSO Samenwerkfunctionaliteit v5 (paden, veldnamen, statussen). \
              Operaties en velden met x-extension zijn toevoegingen van Samenwerkruimte; een client vraagt extra \
-             notificatietypen en linkrelaties met de header `SWF-Extensies: true`. Fouten zijn application/problem+json (RFC 9457).",
+             notificatietypen en linkrelaties met de header `SWF-Extensies: true`. Fouten zijn application/problem+json (RFC 9457). \
+             Een oefenservice (swf-server --oefenomgeving) zegt dat op elk antwoord met de header `SWF-Oefenomgeving: true` \
+             en op /health met \"oefenomgeving\": true (zie x-oefenomgeving).",
         ))
         .build();
     info.contact = Some(
@@ -788,6 +800,15 @@ pub fn document() -> Value {
         item[op.method] = operation(op);
     }
     doc["paths"] = Value::Object(paths);
+    doc["x-oefenomgeving"] = json!({
+        "header": "SWF-Oefenomgeving",
+        "health": "oefenomgeving",
+        "description": "Een oefenservice heeft fictieve organisaties (OIN's met testprefix 00000099) en een gesimuleerd \
+            Omgevingsloket: een samenwerking gestart met een van de demoverzoeken (GET /oefenomgeving/verzoeken) gaat door \
+            INITIALISATIE, krijgt de documenten van het verzoek en de notificatie VERZOEK_OPHALEN_GESLAAGD; een onbekend \
+            verzoeknummer geeft 400 (invalid-params: verzoeknummer, onbekend-verzoek). Een client controleert de markering \
+            en meldt nooit een oefenaanmelding aan bij een echte service, of omgekeerd.",
+    });
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(|v| v.as_object_mut())
@@ -829,7 +850,30 @@ pub fn document() -> Value {
     );
     schemas.insert(
         "Gezondheid".into(),
-        json!({"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok"]}}}),
+        json!({"type": "object", "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": ["ok"]},
+            "oefenomgeving": {"type": "boolean", "enum": [true], "x-extension": true,
+                "description": "Alleen bij een oefenservice (fictieve organisaties, gesimuleerd Omgevingsloket); een client meldt nooit een echte aanmelding aan bij een oefenservice, en omgekeerd"},
+        }}),
+    );
+    schemas.insert(
+        "OefenVerzoeken".into(),
+        json!({"type": "object", "required": ["verzoeken"], "properties": {
+            "verzoeken": {"type": "array", "items": {"$ref": "#/components/schemas/OefenVerzoek"}},
+        }}),
+    );
+    schemas.insert(
+        "OefenVerzoek".into(),
+        json!({"type": "object",
+            "required": ["verzoeknummer", "soort", "omschrijving", "aanvrager", "locatie", "documenten"],
+            "properties": {
+                "verzoeknummer": {"type": "string"},
+                "soort": {"type": "string", "enum": ["vergunningaanvraag", "melding", "conceptverzoek"]},
+                "omschrijving": {"type": "string"},
+                "aanvrager": {"type": "string"},
+                "locatie": {"type": "string"},
+                "documenten": {"type": "array", "items": {"type": "string"}, "description": "bestandsnamen; bij de start in het dossier geplaatst"},
+            }}),
     );
     for (schema, field, rule) in BODY_RULES {
         if let Some(obj) = schemas
@@ -901,6 +945,8 @@ pub const EXTENSION_SCHEMAS: &[&str] = &[
     "HistorieLijst",
     "MijnOrganisatie",
     "Gezondheid",
+    "OefenVerzoeken",
+    "OefenVerzoek",
 ];
 
 /// Fields this service adds to DSO's resources.

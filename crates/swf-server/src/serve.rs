@@ -46,6 +46,8 @@ pub fn check_listen(addr: SocketAddr, behind_proxy: bool) -> Result<(), ListenEr
 /// A running service (see [`serve`]). Dropping it stops the service too, without waiting.
 pub struct Handle {
     addr: SocketAddr,
+    /// The practice users created at this start, with their passwords (see `oefen::seed`).
+    oefen_nieuw: Vec<crate::oefen::NieuweGebruiker>,
     stop: CancellationToken,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -55,6 +57,11 @@ impl Handle {
     /// asked for port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The practice users this start created, with their passwords: shown once, then gone.
+    pub fn oefen_gebruikers(&self) -> &[crate::oefen::NieuweGebruiker] {
+        &self.oefen_nieuw
     }
 
     /// Ask the service to stop; returns at once. [`Handle::join`] waits for it.
@@ -109,11 +116,25 @@ pub async fn serve(config: Config) -> Result<Handle, StartError> {
         tracing::warn!(%addr, "plain HTTP on a non-loopback address: only behind a TLS-terminating proxy");
     }
     let demo = config.demo;
+    crate::oefen::check_marker(&config).map_err(StartError::Oefenomgeving)?;
     let st = crate::open_state(config, true).await?;
     if demo {
         crate::cli::seed_demo(&st)
             .await
             .map_err(|e| StartError::Demo(e.to_string()))?;
+    }
+    let mut oefen_nieuw = Vec::new();
+    if st.config.oefenomgeving {
+        crate::oefen::check_folder(&st)
+            .await
+            .map_err(StartError::Oefenomgeving)?;
+        let w = match &st.config.oefen_wachtwoord {
+            Some(p) => crate::oefen::Wachtwoorden::Vast(p.clone()),
+            None => crate::oefen::Wachtwoorden::Willekeurig,
+        };
+        oefen_nieuw = crate::oefen::seed(&st, &w)
+            .await
+            .map_err(|e| StartError::Oefenomgeving(e.to_string()))?;
     }
     let stop = CancellationToken::new();
     let stopped = stop.clone();
@@ -122,7 +143,12 @@ pub async fn serve(config: Config) -> Result<Handle, StartError> {
         drop(lock);
         r
     });
-    Ok(Handle { addr, stop, task })
+    Ok(Handle {
+        addr,
+        oefen_nieuw,
+        stop,
+        task,
+    })
 }
 
 /// Run the service on `listener` until `stop` resolves: the background jobs and the HTTP

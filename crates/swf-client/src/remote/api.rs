@@ -1,5 +1,5 @@
 //! The service operations, typed with `swf_domain`.
-use super::{read_json, seg, Call, RemoteApi};
+use super::{read_json, seg, Call, Omgeving, RemoteApi};
 use crate::error::{ClientError, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
@@ -112,6 +112,14 @@ impl RemoteApi {
         self.set_token(Some(token.access_token.clone()));
         tracing::debug!(gebruiker = %token.gebruikersnaam, "signed in");
         Ok(token)
+    }
+
+    /// What kind of service this is (`GET /health`, without a token): its answer says it.
+    /// With [`RemoteConfig::omgeving`] set, an answer of the other kind is already refused
+    /// here ([`ClientError::Omgeving`]).
+    pub async fn omgeving(&self) -> Result<Omgeving> {
+        let resp = self.send(&Call::get("/health").no_auth()).await?;
+        Ok(Omgeving::van(resp.headers()))
     }
 
     /// Revoke the token at the service and forget it here. A token the service no longer

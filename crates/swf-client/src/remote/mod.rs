@@ -103,6 +103,49 @@ pub struct RemoteConfig {
     /// The change stream ends with an error after this long without a byte (the service sends
     /// keep-alive comments much more often). `None`: wait forever.
     pub stream_idle_timeout: Option<Duration>,
+    /// The kind of service this client may talk to (see [`Omgeving`]): every answer of the
+    /// other kind is refused with [`ClientError::Omgeving`], and a sign-in asks `/health`
+    /// before it sends a password. `None`: not checked (scripts, tests).
+    pub omgeving: Option<Omgeving>,
+}
+
+/// A real service or a practice service (`swf-server --oefenomgeving`, which marks every
+/// answer with the header [`OEFEN_HEADER`]). A practice sign-in never reaches a real service,
+/// nor a real one a practice service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Omgeving {
+    Echt,
+    Oefen,
+}
+
+/// The header a practice service puts on every answer (value `true`).
+pub const OEFEN_HEADER: &str = "swf-oefenomgeving";
+
+impl Omgeving {
+    /// What an answer's headers say the service is.
+    pub fn van(headers: &reqwest::header::HeaderMap) -> Omgeving {
+        match headers.get(OEFEN_HEADER).and_then(|v| v.to_str().ok()) {
+            Some(v) if v.trim().eq_ignore_ascii_case("true") => Omgeving::Oefen,
+            _ => Omgeving::Echt,
+        }
+    }
+
+    /// Refuse an answer of the other kind of service.
+    pub fn check(self, gevonden: Omgeving) -> Result<()> {
+        match (self, gevonden) {
+            (a, b) if a == b => Ok(()),
+            (Omgeving::Oefen, _) => Err(ClientError::Omgeving(
+                "deze service is geen oefenomgeving; een oefenaccount meldt zich daar nooit aan. \
+                 Kies 'Aanmelden' voor een echte service"
+                    .into(),
+            )),
+            (Omgeving::Echt, _) => Err(ClientError::Omgeving(
+                "deze service is een oefenomgeving; een echte aanmelding gaat daar nooit heen. \
+                 Gebruik de Oefenomgeving om te oefenen"
+                    .into(),
+            )),
+        }
+    }
 }
 
 impl RemoteConfig {
@@ -122,6 +165,7 @@ impl RemoteConfig {
             breaker_cooldown: Duration::from_secs(2),
             breaker_max_cooldown: Duration::from_secs(60),
             stream_idle_timeout: Some(Duration::from_secs(90)),
+            omgeving: None,
         }
     }
 }
@@ -443,6 +487,17 @@ impl RemoteApi {
         match result {
             Ok(resp) => {
                 self.breaker().success();
+                // a service of the other kind (practice / real) is never talked to
+                if let Some(verwacht) = self.inner.config.omgeving {
+                    if let Err(error) = verwacht.check(Omgeving::van(resp.headers())) {
+                        return Err(Failure {
+                            error,
+                            retry_after: None,
+                            fail_fast: true,
+                            dropped: false,
+                        });
+                    }
+                }
                 let status = resp.status();
                 if status.is_success() {
                     Ok(resp)

@@ -443,7 +443,11 @@ async fn health(State(st): State<AppState>) -> Response {
         true => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
-            r#"{"status":"ok"}"#,
+            if st.config.oefenomgeving {
+                r#"{"status":"ok","oefenomgeving":true}"#
+            } else {
+                r#"{"status":"ok"}"#
+            },
         )
             .into_response(),
         false => ApiError::new(
@@ -620,12 +624,24 @@ pub fn router(st: AppState) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route(
+            "/oefenomgeving/verzoeken",
+            get(crate::oefen::http::verzoeken),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         // after routing: the route's template is known (`MatchedPath`)
         .route_layer(axum::middleware::from_fn_with_state(
             st.clone(),
             count_request,
         ));
+
+    // a practice service marks every answer (`oefen::HEADER`), so clients can tell
+    let oefen = st.config.oefenomgeving.then(|| {
+        SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(crate::oefen::HEADER),
+            HeaderValue::from_static("true"),
+        )
+    });
     Router::new()
         .nest(BASE_PATH, api)
         .route("/openapi.json", get(openapi))
@@ -672,6 +688,7 @@ pub fn router(st: AppState) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
         ))
+        .layer(tower::util::option_layer(oefen))
 }
 
 #[cfg(test)]

@@ -2,6 +2,38 @@
 use super::*;
 
 impl<'a> Ctx<'a> {
+    /// A verzoeknummer must be known to the Omgevingsloket (when one is connected): an unknown
+    /// one is refused as DSO refuses it. A known verzoek fills in its type and location when
+    /// the request leaves them out.
+    async fn verzoek_opzoeken(
+        &self,
+        mut req: SamenwerkingStarten,
+    ) -> ApiResult<SamenwerkingStarten> {
+        use crate::oefen::loket::Opzoeken;
+        let Some(nummer) = req.verzoeknummer.clone() else {
+            return Ok(req);
+        };
+        match self.st.omgevingsloket.zoek(&nummer).await {
+            Ok(Opzoeken::Gevonden(v)) => {
+                req.type_verzoek = req.type_verzoek.or(Some(v.soort));
+                req.globale_locatie = req.globale_locatie.or(Some(v.locatie));
+                Ok(req)
+            }
+            Ok(Opzoeken::NietGekoppeld) => Ok(req),
+            Ok(Opzoeken::Onbekend) => Err(ApiError::invalid_param(
+                "verzoeknummer",
+                "onbekend-verzoek",
+                format!("het Omgevingsloket kent geen verzoek met nummer {nummer}"),
+            )),
+            Err(e) => Err(ApiError::new(
+                axum::http::StatusCode::BAD_GATEWAY,
+                "omgevingsloket-niet-bereikbaar",
+                "Omgevingsloket niet bereikbaar",
+                e.to_string(),
+            )),
+        }
+    }
+
     pub async fn start(&self, req: SamenwerkingStarten) -> ApiResult<Samenwerking> {
         let mut problems = req.validate();
         let mut partners = Vec::new();
@@ -26,6 +58,7 @@ impl<'a> Ctx<'a> {
         if !problems.is_empty() {
             return Err(ApiError::invalid(problems));
         }
+        let req = self.verzoek_opzoeken(req).await?;
         let now = now_us();
         let nummer = self.st.store.next_samenwerking_nummer().await?;
         let status = if req.verzoeknummer.is_some() {
