@@ -353,6 +353,82 @@ async archiefAutomatischInstellen(aan: boolean) : Promise<Result<string | null, 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Whether the desktop shows notifications and how many in-app messages wait.
+ */
+async attenderingStatus() : Promise<AttenderingGewijzigd> {
+    return await TAURI_INVOKE("attendering_status");
+},
+/**
+ * Take the notifications the desktop could not show (each is handed out once).
+ */
+async attenderingBerichten() : Promise<OsNotificatie[]> {
+    return await TAURI_INVOKE("attendering_berichten");
+},
+/**
+ * What "Openen" asked to show and the UI did not take yet (taken once).
+ */
+async teOpenen() : Promise<Doel | null> {
+    return await TAURI_INVOKE("te_openen");
+},
+/**
+ * "Openen" of a notification: the same path the notification's action takes (the e2e suite
+ * calls it, since a notification daemon under Xvfb cannot be clicked).
+ */
+async actieverzoekOpenen(samenwerkingId: string, actieverzoekId: string | null) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("actieverzoek_openen", { samenwerkingId, actieverzoekId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Settings are local: they work before signing in.
+ */
+async attenderingKeuzes() : Promise<Result<AttenderingKeuzes, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attendering_keuzes") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Store the switches; start at login writes or removes the autostart entry first (a refusal
+ * leaves the stored setting as it was).
+ */
+async attenderingKeuzesOpslaan(keuzes: AttenderingKeuzes) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attendering_keuzes_opslaan", { keuzes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Look for a newer version (nothing is downloaded).
+ */
+async updateZoeken() : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_zoeken") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Download the newer version, check its signature and install it; returns the version
+ * installed (it is used from the next start).
+ */
+async updateInstalleren() : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_installeren") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -362,13 +438,17 @@ async archiefAutomatischInstellen(aan: boolean) : Promise<Result<string | null, 
 export const events = __makeEvents__<{
 archiefGemaakt: ArchiefGemaakt,
 archiefVoortgang: ArchiefVoortgang,
+attenderingGewijzigd: AttenderingGewijzigd,
 mirrorGewijzigd: MirrorGewijzigd,
+openenGevraagd: OpenenGevraagd,
 overdrachtVoortgang: OverdrachtVoortgang,
 syncStatus: SyncStatusGewijzigd
 }>({
 archiefGemaakt: "archief-gemaakt",
 archiefVoortgang: "archief-voortgang",
+attenderingGewijzigd: "attendering-gewijzigd",
 mirrorGewijzigd: "mirror-gewijzigd",
+openenGevraagd: "openen-gevraagd",
 overdrachtVoortgang: "overdracht-voortgang",
 syncStatus: "sync-status"
 })
@@ -392,6 +472,15 @@ naam: string | null; oin: Oin; organisatieNaam: string;
  * Keep the session in the keychain across restarts.
  */
 remember: boolean }
+export type AchtergrondInstellingen = { 
+/**
+ * Closing the window keeps the app running in the tray.
+ */
+achtergrond: boolean; 
+/**
+ * Start the app (in the background) when the user logs in.
+ */
+opstarten: boolean }
 export type ActieverzoekItem = ({ actieverzoekId: string; samenwerkingId: string; titel: string; omschrijving: string; melding: string | null; productId: string | null; status: ActieverzoekStatus; zender: Oin; zenderNaam: string; ontvanger: Oin; ontvangerNaam: string; creatieDatumTijd: string; laatstAangepastDatumTijd: string; laatstAangepastDoor: Oin; laatstAangepastDoorNaam: string; aantalBerichten: number; documenten: Document[]; 
 /**
  * Extension: optimistic-concurrency version; the `ETag` carries the same number.
@@ -484,6 +573,50 @@ verwijderDatumTijd: string | null }
  * failure, so the UI can remove the bar).
  */
 export type ArchiefVoortgang = { archiefId: string; fase: Fase; bestanden: number; bestandenTotaal: number; bytes: number; bytesTotaal: number; klaar: boolean }
+/**
+ * `attendering-gewijzigd`: whether the desktop shows notifications, and how many in-app
+ * messages wait (taken with `attendering_berichten`).
+ */
+export type AttenderingGewijzigd = { 
+/**
+ * `false`: this session has no notification service; Instellingen says so and the app
+ * shows its own messages.
+ */
+beschikbaar: boolean; wachtend: number }
+/**
+ * One switch per kind of OS notification (all on unless the user switched one off).
+ * Stored as one JSON object under [`AttenderingInstellingen::SLEUTEL`]; a field missing from
+ * the stored object (written by an older app) takes its default, so old settings still load.
+ */
+export type AttenderingInstellingen = { 
+/**
+ * A new actieverzoek addressed to my organisation.
+ */
+nieuwActieverzoek: boolean; 
+/**
+ * An answer (gereedgemeld, geweigerd) to an actieverzoek my organisation sent.
+ */
+antwoord: boolean; 
+/**
+ * My organisation was invited to a samenwerking.
+ */
+uitnodiging: boolean; 
+/**
+ * A samenwerking was closed.
+ */
+samenwerkingGesloten: boolean; 
+/**
+ * A samenwerking's deletion was announced (`VERWIJDERING_GEPLAND`).
+ */
+verwijderingGepland: boolean }
+/**
+ * The switches of Instellingen › Meldingen.
+ */
+export type AttenderingKeuzes = { 
+/**
+ * One switch per kind of OS notification.
+ */
+soorten: AttenderingInstellingen; achtergrond: AchtergrondInstellingen }
 export type Bericht = { berichtId: string; actieverzoekId: string; samenwerkingId: string; creatieDatumTijd: string; inhoud: string; zender: Oin; zenderNaam: string; ontvanger: Oin; ontvangerNaam: string; _links: Partial<{ [key in string]: Link }> }
 export type Change = { kind: ChangeKind; 
 /**
@@ -552,6 +685,14 @@ export type DocumentRegel = { document: DocumentItem;
  * Change omschrijving or vertrouwelijkheid (own documents, active samenwerking).
  */
 wijzigen: boolean; verwijderen: boolean }
+/**
+ * What "Openen" opens.
+ */
+export type Doel = { samenwerkingId: string; 
+/**
+ * The actieverzoek to show within it, if the notification is about one.
+ */
+actieverzoekId: string | null }
 /**
  * What a caller (the desktop shell, the CLI) may branch on. Closed set.
  */
@@ -650,6 +791,10 @@ wachtwoord: string; gebruikers: OefenGebruiker[] }
  */
 export type Oin = string
 /**
+ * `openen-gevraagd`: show [`Doel`] (also waiting for `te_openen`).
+ */
+export type OpenenGevraagd = { doel: Doel | null }
+/**
  * Extension: an organisation in the directory.
  */
 export type Organisatie = { oin: Oin; naam: string; soort: OrganisatieSoort }
@@ -657,6 +802,18 @@ export type Organisatie = { oin: Oin; naam: string; soort: OrganisatieSoort }
  * Kind of organisation (extension: the organisation directory).
  */
 export type OrganisatieSoort = "GEMEENTE" | "PROVINCIE" | "WATERSCHAP" | "RIJK" | "OMGEVINGSDIENST" | "VEILIGHEIDSREGIO" | "ADVIESBUREAU" | "OVERIG"
+/**
+ * One notification for the desktop, already in the user's language.
+ */
+export type OsNotificatie = { 
+/**
+ * The dedupe key: `<soort>:<object id>:<status>`; a summary has `samenvatting:…`.
+ */
+sleutel: string; titel: string; tekst: string; urgentie: Urgentie; 
+/**
+ * What "Openen" opens; `None` for a summary of several (the overview).
+ */
+doel: Doel | null }
 /**
  * `overdracht-voortgang`: progress of one upload or download, named by the `overdrachtId` the
  * UI passed to the command.
@@ -798,7 +955,34 @@ melding: string | null }
  * `sync-status`: the payload is `SyncStatus`.
  */
 export type SyncStatusGewijzigd = SyncStatus
+/**
+ * The user's language. Stored under [`Taal::SLEUTEL`] as `nl`/`en` (the app's setting).
+ */
 export type Taal = "nl" | "en"
+/**
+ * What the Settings screen shows.
+ */
+export type UpdateStatus = 
+/**
+ * Updates are off; `reden` says why.
+ */
+{ soort: "uit"; reden: string } | 
+/**
+ * This is the newest version.
+ */
+{ soort: "actueel"; versie: string } | 
+/**
+ * A newer version can be installed.
+ */
+{ soort: "beschikbaar"; versie: string; huidig: string; notities: string | null }
+/**
+ * How insistent the desktop should be.
+ */
+export type Urgentie = "laag" | "normaal" | 
+/**
+ * Someone waits for my organisation (a new actieverzoek).
+ */
+"hoog"
 /**
  * Connection state for the UI.
  */
