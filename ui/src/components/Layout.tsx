@@ -6,6 +6,7 @@ import { useApp } from "../state/app";
 import { routeHref } from "../state/router";
 import type { Route } from "../state/router";
 import { ConfirmDialog } from "./ui";
+import { UpdateBanner } from "./UpdateBanner";
 
 export function SyncIndicator() {
   const { sync, nuSynchroniseren, offline } = useApp();
@@ -150,6 +151,7 @@ export function Layout({
         </ul>
       </nav>
       <OfflineBanner />
+      <UpdateBanner />
       {waarschuwing && (
         <div className="waarschuwing" data-testid="waarschuwing">
           <Alert type="warning" role="alert">

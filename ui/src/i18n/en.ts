@@ -470,6 +470,9 @@ export const en: Messages = {
     bezig: "Downloading, checking and installing the update…",
     geinstalleerd: (versie: string) =>
       `Version ${versie} has been installed. Restart Samenwerkruimte to use it.`,
+    banner: (versie: string) => `Version ${versie} of Samenwerkruimte is available.`,
+    bannerBekijken: "View in Settings",
+    bannerLater: "Later",
   },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,

@@ -475,6 +475,9 @@ export const nl = {
     bezig: "De update wordt gedownload, gecontroleerd en geïnstalleerd…",
     geinstalleerd: (versie: string) =>
       `Versie ${versie} is geïnstalleerd. Start Samenwerkruimte opnieuw om hem te gebruiken.`,
+    banner: (versie: string) => `Versie ${versie} van Samenwerkruimte is beschikbaar.`,
+    bannerBekijken: "Bekijken in Instellingen",
+    bannerLater: "Later",
   },
   eenheid: {
     bytes: (n: number) => `${n} bytes`,

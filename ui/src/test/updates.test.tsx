@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { IpcError } from "../ipc/errors";
 import { api, resetIpc } from "./fakeIpc";
@@ -39,5 +39,27 @@ describe("Updates in Instellingen", () => {
     await user.click(await screen.findByRole("button", { name: "Versie 0.1.1 installeren" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("de handtekening klopt niet");
     expect(screen.queryByText(/is geïnstalleerd/)).not.toBeInTheDocument();
+  });
+});
+
+describe("Update announced at start", () => {
+  it("shows a banner when a newer signed version is offered, leading to Instellingen", async () => {
+    api.updateZoeken.mockResolvedValue({ soort: "beschikbaar", versie: "0.1.1", huidig: "0.1.0", notities: null });
+    const { user } = await renderApp();
+    const banner = await screen.findByTestId("update-banner");
+    expect(banner).toHaveTextContent("Versie 0.1.1 van Samenwerkruimte is beschikbaar.");
+    expect(api.updateZoeken).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole("link", { name: "Bekijken in Instellingen" })).toHaveAttribute("href", "#/instellingen");
+    await user.click(screen.getByRole("button", { name: "Later" }));
+    expect(screen.queryByTestId("update-banner")).not.toBeInTheDocument();
+  });
+
+  it("shows nothing when updates are off or the update server is unreachable", async () => {
+    api.updateZoeken.mockRejectedValueOnce(new IpcError("Offline", "De updateserver is niet bereikbaar."));
+    await renderApp();
+    await waitFor(() => expect(api.updateZoeken).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 0));
+    expect(screen.queryByTestId("update-banner")).not.toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 });
