@@ -39,6 +39,78 @@ async oefenomgevingStarten() : Promise<Result<Oefenomgeving, IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async oefenrollen() : Promise<Result<OefenGebruiker[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefenrollen") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefenrolKiezen(gebruikersnaam: string) : Promise<Result<SessieInfo, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefenrol_kiezen", { gebruikersnaam }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefenserviceAanmelden(serviceUrl: string, gebruikersnaam: string, wachtwoord: string) : Promise<Result<SessieInfo, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefenservice_aanmelden", { serviceUrl, gebruikersnaam, wachtwoord }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefenVerzoeken() : Promise<Result<OefenVerzoek[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefen_verzoeken") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefenGezien(samenwerkingId: string, wat: Gezien) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefen_gezien", { samenwerkingId, wat }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefeningen() : Promise<Result<OefeningenStand, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefeningen") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefenNotitieOpslaan(nummer: number, tekst: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefen_notitie_opslaan", { nummer, tekst }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefeningenOpnieuw() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefeningen_opnieuw") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefeningenExporteren(bestandsnaam: string, inhoud: string) : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefeningen_exporteren", { bestandsnaam, inhoud }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async afmelden() : Promise<Result<null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("afmelden") };
@@ -772,7 +844,7 @@ items: NotificatieItem[]; total: number }
  * are returned only to clients that send the extensions header (a DSO client would throw).
  */
 export type NotificatieType = "DOCUMENT_TOEGEVOEGD" | "DOCUMENT_GEWIJZIGD" | "DOCUMENT_VERWIJDERD" | "STATUS_ACTIEVERZOEK_GEWIJZIGD" | "UITNODIGING_KETENPARTNER" | "VERZOEK_OPHALEN_GESLAAGD" | "NIEUW_BERICHT" | "DEELNEMER_VERWIJDERD" | "PRIVILEGE_GEWIJZIGD" | "SAMENWERKING_GEWIJZIGD" | "SAMENWERKING_GESLOTEN" | "SAMENWERKING_VERWIJDERD" | "VERWIJDERING_GEPLAND"
-export type OefenGebruiker = { gebruikersnaam: string; naam: string; 
+export type OefenGebruiker = { gebruikersnaam: string; naam: string; oin: string; soort: string; 
 /**
  * The name of the user's organisation.
  */
@@ -924,7 +996,7 @@ notificaties: NotificatieItem[]; offlineBeschikbaar: boolean }
  * samenwerking answers 404; the value exists for the tombstone and the audit log.
  */
 export type SamenwerkingStatus = "INITIALISATIE" | "OPEN" | "GESLOTEN" | "VERWIJDERD"
-export type SessieInfo = { account: Account; 
+export type SessieInfo = { account: Account; oefenomgeving: boolean; 
 /**
  * Why the sign-in will not be remembered (keychain unavailable), if so.
  */
@@ -1059,3 +1131,11 @@ function __makeEvents__<T extends Record<string, any>>(
 		},
 	);
 }
+
+export type Gezien = "deelnemers" | "actieverzoeken"
+export type OefenNotitie = { nummer: number; tekst: string }
+export type OefenRol = "vergunningverlener" | "adviseur"
+export type OefenVerzoek = { verzoeknummer: string; soort: string; omschrijving: string; aanvrager: string; locatie: string; documenten: string[] }
+export type Oefening = { nummer: number; rol: OefenRol; stappen: Stap[]; klaar: boolean }
+export type OefeningenStand = { oefeningen: Oefening[]; vergunningverlener: OefenGebruiker; adviseur: OefenGebruiker; samenwerkingId: string | null; samenwerkingTitel: string | null; notities: OefenNotitie[] }
+export type Stap = { id: string; rol: OefenRol; optioneel: boolean; gedaan: boolean }
