@@ -5,8 +5,9 @@ ticks each step from what was actually done (never a "klaar" button) and is comp
 end; the notes are exported. (That the real sign-in form refuses a practice service is in
 test_smoke.py: these steps are one story, skipped after a failed one.)
 
-Screenshots for the README: docs/img/oefenomgeving-*.png are copied from
-target/e2e-artifacts/readme-oefen*.png by docs/img/make_screenshots.py (or by hand).
+Screenshots for the README: target/e2e-artifacts/readme-oefenomgeving.png (the band, after
+exercise 1) and readme-oefeningen.png (the complete checklist) are docs/img/oefenomgeving.png and
+docs/img/oefeningen.png.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def leerling(module_apps):
     app.start()
     app.driver.set_window_size(1280, 800)
     return Leerling(app)
+
+
+def naar_boven(app: App):
+    """Scroll to the top (the README screenshots show the band and the panel's start)."""
+    app.driver.execute_script(
+        "window.scrollTo(0, 0); document.querySelectorAll('main, .inhoud').forEach(e => e.scrollTo(0, 0));")
+    app.wait_painted()
 
 
 def naar_oefeningen(app: App):
@@ -179,7 +187,8 @@ def test_oefening_1_als_gemeente(leerling):
     a.wait_testid_text("notities-1-status", "Notitie bewaard.")
     assert "Adviseur: Veiligheidsregio Oefenkust" in a.wait_testid("oefening-2-rol").text
     a.axe("oefeningen-na-oefening-1")
-    a.screenshot("oefenomgeving-1")
+    naar_boven(a)
+    a.screenshot("readme-oefenomgeving")
 
 
 def test_oefening_2_als_veiligheidsregio(leerling):
@@ -274,6 +283,7 @@ def test_oefening_5_als_gemeente_en_de_lijst_is_compleet(leerling):
     # the mirrors-based steps stay done after the delete
     assert stap_gedaan(a, "1.verzoeknummer") and stap_gedaan(a, "2.gereed")
     a.axe("oefeningen-compleet")
+    naar_boven(a)
     a.screenshot("readme-oefeningen")
 
     # the notes and the checklist as a small document

@@ -413,7 +413,10 @@ impl Logboek {
 
     /// The adviser as the vergunningverlener's mirror shows it (the first ketenpartner), kept
     /// once known. Returns whether it changed.
-    pub fn adviseur_bijwerken(&mut self, bij_vergunningverlener: Option<&SamenwerkingFeiten>) -> bool {
+    pub fn adviseur_bijwerken(
+        &mut self,
+        bij_vergunningverlener: Option<&SamenwerkingFeiten>,
+    ) -> bool {
         if self.adviseur.is_some() {
             return false;
         }

@@ -303,7 +303,10 @@ fn the_log_of_a_run_keeps_the_first_samenwerking_and_the_adviser() {
         .iter()
         .all(|o| o.stappen.iter().all(|s| !s.gedaan)));
     assert!(log.gestart(VV, SID));
-    assert!(!log.gestart(AD, "SAM-2"), "a second samenwerking is not the exercises'");
+    assert!(
+        !log.gestart(AD, "SAM-2"),
+        "a second samenwerking is not the exercises'"
+    );
     assert_eq!(log.samenwerking_id.as_deref(), Some(SID));
     assert_eq!(log.vergunningverlener.as_deref(), Some(VV));
 
@@ -314,7 +317,8 @@ fn the_log_of_a_run_keeps_the_first_samenwerking_and_the_adviser() {
     };
     assert!(!log.adviseur_bijwerken(Some(&v)), "no partner yet");
     v.partners.push((AD.into(), Privilege::BeperkteToegang));
-    v.partners.push(("00000099000000000006".into(), Privilege::BeperkteToegang));
+    v.partners
+        .push(("00000099000000000006".into(), Privilege::BeperkteToegang));
     assert!(log.adviseur_bijwerken(Some(&v)));
     assert!(!log.adviseur_bijwerken(None), "kept once known");
     assert_eq!(log.adviseur.as_deref(), Some(AD));
@@ -339,7 +343,8 @@ fn the_log_of_a_run_keeps_the_first_samenwerking_and_the_adviser() {
         vec!["1.naam", "1.adviseur", "1.toegang", "2.deelnemers"]
     );
 
-    log.notities.insert(1, "Gelukt; afspraken over toegang maken".into());
+    log.notities
+        .insert(1, "Gelukt; afspraken over toegang maken".into());
     let json = serde_json::to_string(&log).unwrap();
     let terug: Logboek = serde_json::from_str(&json).unwrap();
     assert_eq!(terug, log);
