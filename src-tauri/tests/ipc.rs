@@ -199,7 +199,13 @@ fn a_real_sign_in_at_the_practice_service_is_refused_and_stores_nothing() {
             .is_some_and(|m| m.contains("oefenomgeving")),
         "{e}"
     );
-    // the same through "Oefenen bij een trainer" is a practice sign-in, and works
+    assert_eq!(a.secrets.write_attempts(), 0, "nothing in the keychain");
+    let account = tauri::async_runtime::block_on(a.state().mirror.account())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(account, None, "no account recorded");
+    assert_eq!(a.ok("sessie", json!({})), Value::Null);
+    is_ipc_error(&a.err("sync_status", json!({})), "Unauthorized");
+    // the same service through "Oefenen bij een trainer" is a practice sign-in, and works
     let s = a.ok(
         "oefenservice_aanmelden",
         json!({ "serviceUrl": oefen["serviceUrl"], "gebruikersnaam": ADVISEUR,
@@ -211,16 +217,15 @@ fn a_real_sign_in_at_the_practice_service_is_refused_and_stores_nothing() {
     let rollen = a.ok("oefenrollen", json!({}));
     assert_eq!(rollen.as_array().map(Vec::len), Some(1), "{rollen}");
     a.ok("afmelden", json!({}));
+    assert_eq!(
+        a.ok("sessie", json!({})),
+        Value::Null,
+        "signed out of practice too"
+    );
     is_ipc_error(
         &a.err("oefenrol_kiezen", json!({ "gebruikersnaam": "directeur" })),
         "Validation",
     );
-    assert_eq!(a.secrets.write_attempts(), 0, "nothing in the keychain");
-    let account = tauri::async_runtime::block_on(a.state().mirror.account())
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(account, None, "no account recorded");
-    assert_eq!(a.ok("sessie", json!({})), Value::Null);
-    is_ipc_error(&a.err("sync_status", json!({})), "Unauthorized");
     a.stop();
 }
 
