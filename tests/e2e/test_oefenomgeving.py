@@ -5,8 +5,8 @@ ticks each step from what was actually done (never a "klaar" button) and is comp
 end; the notes are exported. (That the real sign-in form refuses a practice service is in
 test_smoke.py: these steps are one story, skipped after a failed one.)
 
-Screenshots for the README: target/e2e-artifacts/readme-oefenomgeving.png (the band, after
-exercise 1) and readme-oefeningen.png (the complete checklist) are docs/img/oefenomgeving.png and
+Screenshots for the README: target/e2e-artifacts/readme-oefenomgeving.png (the band, acting
+as the veiligheidsregio in exercise 2) and readme-oefeningen.png (the complete checklist) are docs/img/oefenomgeving.png and
 docs/img/oefeningen.png.
 """
 
@@ -187,8 +187,6 @@ def test_oefening_1_als_gemeente(leerling):
     a.wait_testid_text("notities-1-status", "Notitie bewaard.")
     assert "Adviseur: Veiligheidsregio Oefenkust" in a.wait_testid("oefening-2-rol").text
     a.axe("oefeningen-na-oefening-1")
-    naar_boven(a)
-    a.screenshot("readme-oefenomgeving")
 
 
 def test_oefening_2_als_veiligheidsregio(leerling):
@@ -218,11 +216,12 @@ def test_oefening_2_als_veiligheidsregio(leerling):
     a.fill("Melding", "Ons advies staat bij de documenten.", within=dialoog)
     a.click_testid("status-bevestigen", within=dialoog)
     actieverzoek_kaart(a, ADVIESVRAAG, "GEREEDGEMELD")
+    naar_boven(a)
+    a.screenshot("readme-oefenomgeving")
 
     naar_oefeningen(a)
     wacht_stappen(a, "2.notificaties", "2.deelnemers", "2.adviesverzoek", "2.adviesrapport", "2.gereed")
     assert oefening_klaar(a, 1) and oefening_klaar(a, 2)
-    a.screenshot("oefenomgeving-2")
 
 
 def test_oefening_3_weer_als_gemeente(leerling):
