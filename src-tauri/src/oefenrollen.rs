@@ -413,13 +413,15 @@ impl AppState {
             STANDAARD_VERGUNNINGVERLENER,
         );
         let bij_v = self.feiten(&vv.gebruikersnaam, sid.as_deref()).await;
-        if log.adviseur_bijwerken(bij_v.as_ref()) {
-            self.logboek_schrijven(&log).await?;
-        }
+        let mut gewijzigd = log.adviseur_bijwerken(bij_v.as_ref());
         let ad = gebruiker_van_oin(log.adviseur.as_deref(), STANDAARD_ADVISEUR);
         let bij_a = self.feiten(&ad.gebruikersnaam, sid.as_deref()).await;
         let titel = bij_v.as_ref().or(bij_a.as_ref()).map(|s| s.titel.clone());
-        let oefeningen = oefeningen::voortgang(&log.stand(bij_v.as_ref(), bij_a.as_ref()));
+        let mut oefeningen = oefeningen::voortgang(&log.stand(bij_v.as_ref(), bij_a.as_ref()));
+        gewijzigd |= log.afvinken(&mut oefeningen);
+        if gewijzigd {
+            self.logboek_schrijven(&log).await?;
+        }
         Ok(OefeningenStand {
             oefeningen,
             vergunningverlener: vv,

@@ -235,13 +235,15 @@ pub fn voortgang(stand: &Stand<'_>) -> Vec<Oefening> {
             .iter()
             .any(|(z, o, st)| z == vv && o == ad && *st != ActieverzoekStatus::Ingetrokken)
     });
-    // a document the initiator added itself, not one of the verzoek's
-    let eigen_document = v_has(&|s| {
+    // a document the initiator added itself, not one of the verzoek's. The optional steps
+    // are read from the mirror only: after a delete nothing shows whether they were done (the
+    // app keeps what it saw: [`Logboek::afvinken`])
+    let eigen_document = v.is_some_and(|s| {
         s.documenten
             .iter()
             .any(|(_, door, verzoek)| door == vv && !verzoek)
     });
-    let ingetrokken = v_has(&|s| {
+    let ingetrokken = v.is_some_and(|s| {
         s.actieverzoeken
             .iter()
             .any(|(z, _, st)| z == vv && *st == ActieverzoekStatus::Ingetrokken)
@@ -385,6 +387,8 @@ pub struct Logboek {
     pub gedaan: Vec<Gedaan>,
     /// The learner's notes after each exercise, by its number.
     pub notities: std::collections::BTreeMap<u8, String>,
+    /// Optional steps seen done once (they stay done after the samenwerking is deleted).
+    pub afgevinkt: std::collections::BTreeSet<String>,
 }
 
 /// More actions than this are not kept (the checklist needs a handful).
@@ -425,6 +429,24 @@ impl Logboek {
         };
         self.adviseur = Some(oin.0.clone());
         true
+    }
+
+    /// Keep the optional steps that are done now, and show those seen done before as done:
+    /// the mirror no longer tells once the samenwerking is deleted. Returns whether the log
+    /// changed. The other steps are as [`voortgang`] derives them.
+    pub fn afvinken(&mut self, oefeningen: &mut [Oefening]) -> bool {
+        let mut nieuw = false;
+        for s in oefeningen.iter_mut().flat_map(|o| o.stappen.iter_mut()) {
+            if !s.optioneel {
+                continue;
+            }
+            if s.gedaan {
+                nieuw |= self.afgevinkt.insert(s.id.to_owned());
+            } else if self.afgevinkt.contains(s.id) {
+                s.gedaan = true;
+            }
+        }
+        nieuw
     }
 
     /// What [`voortgang`] derives the checklist from.

@@ -352,3 +352,41 @@ fn the_log_of_a_run_keeps_the_first_samenwerking_and_the_adviser() {
     let leeg: Logboek = serde_json::from_str("{}").unwrap();
     assert_eq!(leeg, Logboek::default());
 }
+
+/// Optional steps come from the mirror only: after the delete they are not shown as done
+/// unless the app saw them done before (the log keeps them).
+#[test]
+fn optional_steps_are_kept_by_the_log_not_guessed_after_a_delete() {
+    let mut log = Logboek::default();
+    log.gestart(VV, SID);
+    log.adviseur = Some(AD.into());
+    let v = SamenwerkingFeiten {
+        id: SID.into(),
+        titel: "Dakopbouw".into(),
+        documenten: vec![(Uuid::from_u128(3), VV.into(), false)],
+        ..SamenwerkingFeiten::default()
+    };
+    let mut o = voortgang(&log.stand(Some(&v), None));
+    assert!(log.afvinken(&mut o), "the own document is seen");
+    assert!(!log.afvinken(&mut o), "once");
+    // deleted: the mirror shows nothing, the log still knows the document was added
+    log.gedaan.push(Gedaan {
+        oin: VV.into(),
+        handeling: Handeling::Verwijderd {
+            samenwerking_id: SID.into(),
+        },
+    });
+    let mut o = voortgang(&log.stand(None, None));
+    let stap = |o: &[Oefening], id: &str| {
+        o.iter()
+            .flat_map(|x| x.stappen.iter())
+            .find(|s| s.id == id)
+            .map(|s| s.gedaan)
+    };
+    assert_eq!(stap(&o, "1.document"), Some(false), "not guessed");
+    assert_eq!(stap(&o, "1.intrekken"), Some(false), "never done");
+    assert_eq!(stap(&o, "5.verwijderen"), Some(true));
+    assert!(!log.afvinken(&mut o));
+    assert_eq!(stap(&o, "1.document"), Some(true), "kept by the log");
+    assert_eq!(stap(&o, "1.intrekken"), Some(false));
+}
