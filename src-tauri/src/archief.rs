@@ -143,15 +143,19 @@ pub async fn archiveren<R: Runtime>(
         id: archief_id,
         stand: Mutex::new((None, Voortgang::default())),
     };
-    let r = archief::archiveren(
-        &state.mirror,
-        sessie.as_ref().map(|s| &s.engine),
-        &opties,
-        &|v| m.melden(v),
-    )
+    let samenwerking_id = opties.samenwerking_id.clone();
+    // a practice role's archive comes from (and is recorded in) that role's own mirror
+    let mirror = state.spiegel().await;
+    let r = archief::archiveren(&mirror, sessie.as_ref().map(|s| &s.engine), &opties, &|v| {
+        m.melden(v)
+    })
     .await;
     m.klaar();
-    Ok(Some(r.map_err(fout)?.vastgelegd))
+    let vastgelegd = r.map_err(fout)?.vastgelegd;
+    state
+        .oefen_gedaan(swf_client::oefeningen::Handeling::Gearchiveerd { samenwerking_id })
+        .await;
+    Ok(Some(vastgelegd))
 }
 
 /// The archives made of one samenwerking, or of all (also of samenwerkingen that are gone),
@@ -162,7 +166,7 @@ pub async fn archieven(
     state: State<'_, AppState>,
     samenwerking_id: Option<String>,
 ) -> Uitkomst<Vec<ArchiefRegel>> {
-    Ok(archief::archieven(&state.mirror, samenwerking_id.as_deref()).await?)
+    Ok(archief::archieven(&state.spiegel().await, samenwerking_id.as_deref()).await?)
 }
 
 /// Whether the samenwerking was archived after its last change, and whether to offer it.
@@ -172,7 +176,7 @@ pub async fn archief_status(
     state: State<'_, AppState>,
     samenwerking_id: String,
 ) -> Uitkomst<ArchiefStatus> {
-    Ok(archief::archief_status(&state.mirror, &samenwerking_id).await?)
+    Ok(archief::archief_status(&state.spiegel().await, &samenwerking_id).await?)
 }
 
 /// The folder automatic archives go to; `null` = off.

@@ -4,12 +4,14 @@ use crate::events::Overdracht;
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use crate::types::{
-    AppInfo, Instellingen, NotificatieFilter, Oefenomgeving, OverzichtFilter, SessieInfo,
+    AppInfo, Gezien, Instellingen, NotificatieFilter, OefenGebruiker, OefeningenStand,
+    Oefenomgeving, OverzichtFilter, SessieInfo,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use swf_client::instellingen::Taal;
 use swf_client::mirror::{NotificatiePage, OverviewPage};
+use swf_client::oefeningen::{Handeling, OefenVerzoek};
 use swf_client::sync::SyncStatus;
 use swf_client::werk::{NieuwActieverzoek, NieuweSamenwerking, SamenwerkingScherm};
 use swf_domain::{
@@ -123,8 +125,8 @@ pub async fn overzicht(
     state: State<'_, AppState>,
     filter: OverzichtFilter,
 ) -> Uitkomst<OverviewPage> {
-    state.session().await?;
-    Ok(state.mirror.overview(&filter.into()).await?)
+    let s = state.session().await?;
+    Ok(s.engine.mirror().overview(&filter.into()).await?)
 }
 
 #[tauri::command]
@@ -133,7 +135,16 @@ pub async fn samenwerking(
     state: State<'_, AppState>,
     samenwerking_id: String,
 ) -> Uitkomst<Option<SamenwerkingScherm>> {
-    Ok(state.session().await?.scherm(&samenwerking_id).await?)
+    let scherm = state.session().await?.scherm(&samenwerking_id).await?;
+    if let Some(s) = &scherm {
+        state
+            .oefen_gedaan(Handeling::SamenwerkingBekeken {
+                samenwerking_id: samenwerking_id.clone(),
+                status: s.samenwerking.status.status,
+            })
+            .await;
+    }
+    Ok(scherm)
 }
 
 #[tauri::command]
@@ -142,8 +153,8 @@ pub async fn notificaties(
     state: State<'_, AppState>,
     filter: NotificatieFilter,
 ) -> Uitkomst<NotificatiePage> {
-    state.session().await?;
-    Ok(state.mirror.notificaties(&filter.into()).await?)
+    let s = state.session().await?;
+    Ok(s.engine.mirror().notificaties(&filter.into()).await?)
 }
 
 /// Read marks are local; the engine publishes the change (`mirror-gewijzigd`) as for a sync.
@@ -183,7 +194,9 @@ pub async fn samenwerking_starten(
     state: State<'_, AppState>,
     invoer: NieuweSamenwerking,
 ) -> Uitkomst<String> {
-    Ok(state.session().await?.samenwerking_starten(&invoer).await?)
+    let id = state.session().await?.samenwerking_starten(&invoer).await?;
+    state.oefen_gestart(&id).await;
+    Ok(id)
 }
 
 #[tauri::command]
@@ -205,11 +218,15 @@ pub async fn samenwerking_verwijderen(
     state: State<'_, AppState>,
     samenwerking_id: String,
 ) -> Uitkomst<()> {
-    Ok(state
+    state
         .session()
         .await?
         .samenwerking_verwijderen(&samenwerking_id)
-        .await?)
+        .await?;
+    state
+        .oefen_gedaan(Handeling::Verwijderd { samenwerking_id })
+        .await;
+    Ok(())
 }
 
 #[tauri::command]
@@ -374,6 +391,9 @@ pub async fn document_opslaan<R: Runtime>(
     if !matches!(pad, Ok(None)) {
         o.klaar();
     }
+    if matches!(pad, Ok(Some(_))) {
+        state.oefen_document_geopend(d).await;
+    }
     pad?.map(pad_tekst).transpose()
 }
 
@@ -396,6 +416,8 @@ pub async fn document_openen<R: Runtime>(
             .await
     })
     .await?;
+    // fetched for the viewer: in practice, the document counts as looked at
+    state.oefen_document_geopend(d).await;
     app.opener()
         .open_path(pad.to_string_lossy(), None::<&str>)
         .map_err(|e| {
@@ -524,4 +546,127 @@ pub async fn logmap_openen<R: Runtime>(
                 ),
             )
         })
+}
+
+// ---- the practice environment (oefenrollen.rs) ---------------------------------------------
+
+/// The six practice organisations and their users (the role switcher).
+#[tauri::command]
+#[specta::specta]
+pub async fn oefenrollen(state: State<'_, AppState>) -> Uitkomst<Vec<OefenGebruiker>> {
+    Ok(state.oefenrollen().await)
+}
+
+/// Sign in to a trainer's practice service for a group (`swf-server --oefenomgeving`): a
+/// practice role with its own mirror; a service that is not a practice service is refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn oefenservice_aanmelden<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    service_url: String,
+    gebruikersnaam: String,
+    wachtwoord: String,
+) -> Uitkomst<SessieInfo> {
+    state
+        .oefenservice_aanmelden(&app, &service_url, &gebruikersnaam, &wachtwoord)
+        .await
+}
+
+/// Act as another practice organisation, in one click: its own mirror and sign-in.
+#[tauri::command]
+#[specta::specta]
+pub async fn oefenrol_kiezen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    gebruikersnaam: String,
+) -> Uitkomst<SessieInfo> {
+    state.oefenrol_kiezen(&app, gebruikersnaam.trim()).await
+}
+
+/// The simulated Omgevingsloket's demo verzoeken, for the picker when a samenwerking starts;
+/// empty outside the practice environment (a real service is not asked).
+#[tauri::command]
+#[specta::specta]
+pub async fn oefen_verzoeken(state: State<'_, AppState>) -> Uitkomst<Vec<OefenVerzoek>> {
+    let s = state.session().await?;
+    if !state.sessie_is_oefen().await {
+        return Ok(Vec::new());
+    }
+    Ok(s.engine.remote().oefen_verzoeken().await?)
+}
+
+/// The learner looked at a part of the samenwerking screen that the exercises ask for.
+#[tauri::command]
+#[specta::specta]
+pub async fn oefen_gezien(
+    state: State<'_, AppState>,
+    samenwerking_id: String,
+    wat: Gezien,
+) -> Uitkomst<()> {
+    let handeling = match wat {
+        Gezien::Deelnemers => Handeling::DeelnemersBekeken { samenwerking_id },
+        Gezien::Actieverzoeken => Handeling::ActieverzoekBekeken { samenwerking_id },
+    };
+    state.oefen_gedaan(handeling).await;
+    Ok(())
+}
+
+/// The five exercises, each step ticked by what was done (never by hand).
+#[tauri::command]
+#[specta::specta]
+pub async fn oefeningen(state: State<'_, AppState>) -> Uitkomst<OefeningenStand> {
+    state.oefeningen().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn oefen_notitie_opslaan(
+    state: State<'_, AppState>,
+    nummer: u8,
+    tekst: String,
+) -> Uitkomst<()> {
+    state.oefen_notitie(nummer, &tekst).await
+}
+
+/// Start the exercises over (the log and the notes go).
+#[tauri::command]
+#[specta::specta]
+pub async fn oefeningen_opnieuw(state: State<'_, AppState>) -> Uitkomst<()> {
+    state.oefeningen_opnieuw().await
+}
+
+/// Save the learner's exercises and notes (made by the UI, in the UI's language) where the
+/// learner chooses; `null` when cancelled. With `SWF_E2E_OPSLAAN_MAP`, into that folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn oefeningen_exporteren<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    bestandsnaam: String,
+    inhoud: String,
+) -> Uitkomst<Option<String>> {
+    let naam = swf_client::archive::naam::veilige_naam(&bestandsnaam, 120, "oefeningen.md");
+    let pad = match &state.e2e_opslaan_map {
+        Some(map) => Some(map.join(&naam)),
+        None => {
+            let a = app.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                a.dialog()
+                    .file()
+                    .set_title("Oefeningen opslaan")
+                    .set_file_name(&naam)
+                    .blocking_save_file()
+            })
+            .await
+            .map_err(IpcError::intern)?
+            .map(|f| f.into_path().map_err(IpcError::intern))
+            .transpose()?
+        }
+    };
+    let Some(pad) = pad else { return Ok(None) };
+    tokio::fs::write(&pad, inhoud.as_bytes())
+        .await
+        .map_err(swf_client::ClientError::from)?;
+    pad_tekst(pad).map(Some)
 }

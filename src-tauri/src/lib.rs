@@ -18,6 +18,7 @@ pub mod events;
 pub mod ipc_error;
 pub mod logging;
 pub mod oefenomgeving;
+pub mod oefenrollen;
 pub mod state;
 pub mod tray;
 pub mod types;
@@ -75,6 +76,16 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             instellingen,
             instellingen_opslaan,
             logmap_openen::<tauri::Wry>,
+            // the practice environment: roles, demo verzoeken, exercises (oefenrollen.rs)
+            oefenrollen,
+            oefenrol_kiezen::<tauri::Wry>,
+            oefenservice_aanmelden::<tauri::Wry>,
+            oefen_verzoeken,
+            oefen_gezien,
+            oefeningen,
+            oefen_notitie_opslaan,
+            oefeningen_opnieuw,
+            oefeningen_exporteren::<tauri::Wry>,
             // archiving (archief.rs)
             archief::archiveren::<tauri::Wry>,
             archief::archieven,

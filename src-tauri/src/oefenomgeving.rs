@@ -1,9 +1,35 @@
-//! The built-in practice environment: the real collaboration service (`swf-server`), run
-//! in-process on 127.0.0.1 with its own data folder and the demo organisations and users.
+//! The built-in practice environment: the real collaboration service (`swf-server
+//! --oefenomgeving`), run in-process on 127.0.0.1 with its own data folder, the six practice
+//! organisations with a user each and the simulated Omgevingsloket with its demo verzoeken.
 use crate::types::{OefenGebruiker, Oefenomgeving as OefenInfo};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use swf_server::cli::{DEMO, DEMO_PASSWORD};
+use swf_server::oefen::ORGANISATIES;
+
+/// The password of every user of the app's own practice service (one learner plays every
+/// role; a trainer's service for a group gives each user a password of its own).
+pub const WACHTWOORD: &str = "oefenen";
+
+/// The practice user of `gebruikersnaam`, if it is one.
+pub fn organisatie(gebruikersnaam: &str) -> Option<&'static swf_server::oefen::OefenOrganisatie> {
+    ORGANISATIES
+        .iter()
+        .find(|o| o.gebruikersnaam == gebruikersnaam)
+}
+
+/// The practice users, as the sign-in screen and the role switcher show them.
+pub fn gebruikers() -> Vec<OefenGebruiker> {
+    ORGANISATIES
+        .iter()
+        .map(|o| OefenGebruiker {
+            gebruikersnaam: o.gebruikersnaam.to_owned(),
+            naam: o.gebruiker_naam.to_owned(),
+            organisatie: o.naam.to_owned(),
+            oin: o.oin.to_owned(),
+            soort: o.soort.to_owned(),
+        })
+        .collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OefenFout {
@@ -53,15 +79,16 @@ pub struct Service {
 
 impl Service {
     /// Start on 127.0.0.1 with its data in `data_dir`: on the port of the last run when it is
-    /// free, else on any free port. The demo organisations and users are added when missing;
-    /// what was practised before stays.
+    /// free, else on any free port. The practice organisations and users are added when
+    /// missing; what was practised before stays.
     pub async fn start(data_dir: &Path) -> Result<Service, OefenFout> {
         let config = |port: u16| swf_server::config::Config {
             listen: SocketAddr::from(([127, 0, 0, 1], port)),
             data_dir: PathBuf::from(data_dir),
             // a new samenwerking opens within a second or two instead of a minute
             job_interval_secs: 1,
-            demo: true,
+            oefenomgeving: true,
+            oefen_wachtwoord: Some(WACHTWOORD.to_owned()),
             ..swf_server::config::Config::default()
         };
         // the same start-up path as `swf-server serve`: lock, limits, jobs, graceful shutdown
@@ -88,15 +115,8 @@ impl Service {
     pub fn info(&self) -> OefenInfo {
         OefenInfo {
             service_url: self.url.clone(),
-            wachtwoord: DEMO_PASSWORD.to_owned(),
-            gebruikers: DEMO
-                .iter()
-                .map(|(_, organisatie, _, gebruikersnaam, naam)| OefenGebruiker {
-                    gebruikersnaam: (*gebruikersnaam).to_owned(),
-                    naam: (*naam).to_owned(),
-                    organisatie: (*organisatie).to_owned(),
-                })
-                .collect(),
+            wachtwoord: WACHTWOORD.to_owned(),
+            gebruikers: gebruikers(),
         }
     }
 

@@ -4,13 +4,14 @@ use crate::events::{self, MirrorGewijzigd, SyncStatusGewijzigd};
 use crate::ipc_error::IpcError;
 use crate::oefenomgeving::{self, OefenFout};
 use crate::types::{Oefenomgeving as OefenInfo, SessieInfo};
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use swf_client::mirror::Mirror;
-use swf_client::remote::RemoteConfig;
+use swf_client::remote::{Omgeving, RemoteConfig};
 use swf_client::secrets::SecretStore;
 use swf_client::session::{self, Session};
 use swf_client::sync::{SyncConfig, Verbinding};
@@ -93,26 +94,49 @@ impl Opties {
 }
 
 /// The signed-in session and what runs for it.
-struct Actief {
-    session: Session,
+pub(crate) struct Actief {
+    pub(crate) session: Session,
     /// Stops the sync and the event forwarding of this session.
-    stop: CancellationToken,
+    pub(crate) stop: CancellationToken,
     /// Tells this session apart from a later one (a late failure must not end a newer one).
     generatie: u64,
     /// This session's OS notifications (ends with it).
     _attendering: Option<swf_client::attendering::Attendering>,
+    /// The practice role this session acts as; `None`: a real sign-in.
+    pub(crate) oefenrol: Option<OefenRol>,
+}
+
+/// A practice role of the current session.
+#[derive(Debug, Clone)]
+pub(crate) struct OefenRol {
+    pub gebruikersnaam: String,
+    /// At a trainer's practice service (not the app's own).
+    pub trainer: bool,
+}
+
+/// A real sign-in: the answers of a practice service are refused (D42).
+fn echt_config(url: &str) -> RemoteConfig {
+    let mut c = RemoteConfig::new(url);
+    c.omgeving = Some(Omgeving::Echt);
+    c
 }
 
 pub struct AppState {
+    /// The app's own local database: settings, and the data of a real sign-in. A practice
+    /// role's data is in that role's mirror ([`AppState::spiegel`] gives the current one).
     pub mirror: Mirror,
-    secrets: Arc<dyn SecretStore>,
-    sessie: RwLock<Option<Actief>>,
+    pub(crate) secrets: Arc<dyn SecretStore>,
+    pub(crate) sessie: RwLock<Option<Actief>>,
     oefen: Mutex<Option<oefenomgeving::Service>>,
+    /// The practice roles' mirrors opened so far, by user name (oefenrollen.rs).
+    pub(crate) rollen: Mutex<HashMap<String, Mirror>>,
+    /// One change of the exercises' log at a time.
+    pub(crate) logboek_slot: Mutex<()>,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     pub e2e_bestanden: Option<Vec<PathBuf>>,
     pub e2e_opslaan_map: Option<PathBuf>,
-    sync: SyncConfig,
+    pub(crate) sync: SyncConfig,
     /// Cancelled when the app exits: every session's token is a child of it.
     afsluiten: CancellationToken,
     generatie: AtomicU64,
@@ -144,6 +168,8 @@ impl AppState {
             secrets,
             sessie: RwLock::new(None),
             oefen: Mutex::new(None),
+            rollen: Mutex::new(HashMap::new()),
+            logboek_slot: Mutex::new(()),
             data_dir,
             log_dir,
             e2e_bestanden: opties.e2e_bestanden.clone(),
@@ -171,31 +197,51 @@ impl AppState {
         &*self.secrets
     }
 
+    /// The mirror of the current session: a practice role's own, else the app's.
+    pub async fn spiegel(&self) -> Mirror {
+        match self.sessie.read().await.as_ref() {
+            Some(a) => a.session.engine.mirror().clone(),
+            None => self.mirror.clone(),
+        }
+    }
+
     /// The current session, else the remembered one (from the keychain; works offline).
     pub async fn herstel<R: Runtime>(
         &self,
         app: &AppHandle<R>,
     ) -> Result<Option<SessieInfo>, IpcError> {
-        let mut huidig = self.sessie.write().await;
-        if let Some(a) = huidig.as_ref() {
+        if let Some(a) = self.sessie.read().await.as_ref() {
             return Ok(Some(SessieInfo {
                 account: a.session.account.clone(),
                 waarschuwing: None,
+                oefenomgeving: a.oefenrol.is_some(),
             }));
         }
-        // a remembered practice sign-in needs the practice service running again
+        // left as a practice role: back as that role (the practice service starts again)
+        if let Some(s) = self.oefenrol_herstellen(app).await {
+            return Ok(Some(s));
+        }
+        let mut huidig = self.sessie.write().await;
+        if let Some(a) = huidig.as_ref() {
+            // signed in meanwhile (another call)
+            return Ok(Some(SessieInfo {
+                account: a.session.account.clone(),
+                waarschuwing: None,
+                oefenomgeving: a.oefenrol.is_some(),
+            }));
+        }
+        // a practice sign-in of an older app (on the app's own mirror) is not restored as a
+        // real one: the practice environment has its own roles now
         if let Some(a) = self.mirror.account().await? {
-            let oefen = oefenomgeving::vorige_url(&self.oefen_dir());
-            if a.remember && oefen.as_deref() == Some(a.service_url.trim_end_matches('/')) {
-                if let Err(e) = self.oefenomgeving().await {
-                    tracing::warn!(error = %e, "the practice service did not start again");
-                }
+            let oefen = oefenomgeving::vorige_url(&self.data_dir.join("oefenomgeving"));
+            if oefen.as_deref() == Some(a.service_url.trim_end_matches('/')) {
+                return Ok(None);
             }
         }
         let Some(s) = session::restore(
             &self.mirror,
             self.secrets(),
-            |url: &str| RemoteConfig::new(url),
+            |u: &str| echt_config(u),
             self.sync.clone(),
         )
         .await?
@@ -206,8 +252,9 @@ impl AppState {
         let info = SessieInfo {
             account: s.account.clone(),
             waarschuwing: None,
+            oefenomgeving: false,
         };
-        *huidig = Some(self.volgen(app, s));
+        *huidig = Some(self.volgen(app, s, None));
         Ok(Some(info))
     }
 
@@ -234,10 +281,11 @@ impl AppState {
         if let Some(oud) = huidig.take() {
             oud.stop.cancel();
         }
+        // a real sign-in: never to a practice service (the practice environment has its own)
         let (s, waarschuwing) = session::login(
             &self.mirror,
             self.secrets(),
-            RemoteConfig::new(service_url),
+            echt_config(service_url),
             self.sync.clone(),
             gebruikersnaam,
             wachtwoord,
@@ -248,8 +296,12 @@ impl AppState {
         let info = SessieInfo {
             account: s.account.clone(),
             waarschuwing: waarschuwing.map(crate::ipc_error::zin),
+            oefenomgeving: false,
         };
-        *huidig = Some(self.volgen(app, s));
+        if let Err(e) = self.oefenrol_vergeten().await {
+            tracing::warn!(error = %e.message, "could not forget the practice role");
+        }
+        *huidig = Some(self.volgen(app, s, None));
         Ok(info)
     }
 
@@ -259,6 +311,13 @@ impl AppState {
         let oud = huidig.take();
         if let Some(a) = &oud {
             a.stop.cancel();
+        }
+        if let Some(rol) = oud.as_ref().and_then(|a| a.oefenrol.clone()) {
+            self.oefenrol_afmelden(oud.as_ref().map(|a| &a.session), &rol.gebruikersnaam)
+                .await?;
+            self.geopend_opruimen().await;
+            tracing::info!("left the practice environment");
+            return Ok(());
         }
         session::logout(
             &self.mirror,
@@ -288,8 +347,9 @@ impl AppState {
         Ok(info)
     }
 
+    /// The practice service's own data folder.
     fn oefen_dir(&self) -> PathBuf {
-        self.data_dir.join("oefenomgeving")
+        self.oefen_root().join("service")
     }
 
     /// Where `document_openen` puts the copies it opens (emptied at start and sign-out).
@@ -312,11 +372,17 @@ impl AppState {
         if let Some(s) = self.oefen.lock().await.take() {
             s.stop(Duration::from_secs(5)).await;
         }
+        self.rollen_sluiten().await;
         self.mirror.close().await;
     }
 
     /// Start following the service for `session` and forward its notices to the UI.
-    fn volgen<R: Runtime>(&self, app: &AppHandle<R>, session: Session) -> Actief {
+    pub(crate) fn volgen<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        session: Session,
+        oefenrol: Option<OefenRol>,
+    ) -> Actief {
         let stop = self.afsluiten.child_token();
         let generatie = self.generatie.fetch_add(1, Ordering::Relaxed) + 1;
         let engine = session.engine.clone();
@@ -395,6 +461,7 @@ impl AppState {
             stop,
             generatie,
             _attendering: attendering,
+            oefenrol,
         }
     }
 }

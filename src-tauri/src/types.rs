@@ -25,6 +25,9 @@ pub struct SessieInfo {
     pub account: Account,
     /// Why the sign-in will not be remembered (keychain unavailable), if so.
     pub waarschuwing: Option<String>,
+    /// Signed in as a role of the built-in practice environment (the colour band, the role
+    /// switcher, the exercises).
+    pub oefenomgeving: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -44,6 +47,43 @@ pub struct OefenGebruiker {
     pub naam: String,
     /// The name of the user's organisation.
     pub organisatie: String,
+    pub oin: String,
+    /// `GEMEENTE`, `VEILIGHEIDSREGIO`, …
+    pub soort: String,
+}
+
+/// What the panel "Oefeningen" shows: the five exercises with their steps ticked by what was
+/// done, the organisations that play the two roles, and the learner's notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OefeningenStand {
+    pub oefeningen: Vec<swf_client::oefeningen::Oefening>,
+    /// The practice user that plays the vergunningverlener (who started the samenwerking; the
+    /// gemeente until then).
+    pub vergunningverlener: OefenGebruiker,
+    /// The practice user that plays the adviser (the first ketenpartner invited; the
+    /// veiligheidsregio until then).
+    pub adviseur: OefenGebruiker,
+    /// The exercises' samenwerking, once started.
+    pub samenwerking_id: Option<String>,
+    pub samenwerking_titel: Option<String>,
+    /// Notes per exercise number.
+    pub notities: Vec<OefenNotitie>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OefenNotitie {
+    pub nummer: u8,
+    pub tekst: String,
+}
+
+/// A screen the learner looked at, which a mirror cannot show (the exercises count it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Gezien {
+    Deelnemers,
+    Actieverzoeken,
 }
 
 /// The overview filter as the UI sends it (the point of view is always the signed-in account).

@@ -1,6 +1,6 @@
 //! The IPC wiring, end to end on the mock runtime: the real commands, state and engine against
 //! a real collaboration service started the way the practice environment starts it (in-process
-//! on 127.0.0.1:0 with the demo organisations), with a temp data folder and an in-memory
+//! on 127.0.0.1:0 with the practice organisations), with a temp data folder and an in-memory
 //! keychain. No display and no D-Bus needed.
 use samenwerkruimte_lib::{init, register, AppState, Opties};
 use serde_json::{json, Value};
@@ -10,8 +10,9 @@ use swf_client::secrets::MemoryStore;
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::{Listener, Manager, WebviewWindow};
 
-const VERA: &str = "vergunningverlener";
-const ADVISEUR_OIN: &str = "00000001812579446000";
+const VERA: &str = "gemeente";
+const ADVISEUR: &str = "veiligheidsregio";
+const ADVISEUR_OIN: &str = "00000099000000000005";
 
 struct App {
     app: tauri::App<MockRuntime>,
@@ -95,18 +96,9 @@ impl App {
         self.app.state::<AppState>()
     }
 
-    /// Start the practice service and sign in as `gebruiker`.
+    /// Act as the practice organisation of `gebruiker` (the practice service starts).
     fn aanmelden(&self, gebruiker: &str) -> Value {
-        let oefen = self.ok("oefenomgeving_starten", json!({}));
-        self.ok(
-            "aanmelden",
-            json!({
-                "serviceUrl": oefen["serviceUrl"],
-                "gebruikersnaam": gebruiker,
-                "wachtwoord": oefen["wachtwoord"],
-                "onthouden": true,
-            }),
-        )
+        self.ok("oefenrol_kiezen", json!({ "gebruikersnaam": gebruiker }))
     }
 
     fn overzicht(&self) -> Value {
@@ -160,14 +152,34 @@ fn commands_before_sign_in_are_unauthorized() {
     a.stop();
 }
 
+/// Practice and real never mix (D42, D55): the real sign-in refuses the practice service, even
+/// with the right password, and stores nothing; an unknown practice role is refused too.
 #[test]
-fn wrong_password_is_unauthorized_and_stores_nothing() {
+fn a_real_sign_in_at_the_practice_service_is_refused_and_stores_nothing() {
     let a = app();
     let oefen = a.ok("oefenomgeving_starten", json!({}));
     assert!(oefen["serviceUrl"]
         .as_str()
         .is_some_and(|u| u.starts_with("http://127.0.0.1:")));
-    assert_eq!(oefen["gebruikers"].as_array().map(Vec::len), Some(2));
+    let gebruikers: Vec<&str> = oefen["gebruikers"]
+        .as_array()
+        .map(|g| {
+            g.iter()
+                .filter_map(|x| x["gebruikersnaam"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        gebruikers,
+        [
+            "gemeente",
+            "provincie",
+            "omgevingsdienst",
+            "waterschap",
+            "veiligheidsregio",
+            "adviesbureau"
+        ]
+    );
     // started once: the second call gives the same service
     assert_eq!(a.ok("oefenomgeving_starten", json!({})), oefen);
 
@@ -176,17 +188,44 @@ fn wrong_password_is_unauthorized_and_stores_nothing() {
         json!({
             "serviceUrl": oefen["serviceUrl"],
             "gebruikersnaam": VERA,
-            "wachtwoord": "fout",
+            "wachtwoord": oefen["wachtwoord"],
             "onthouden": true,
         }),
     );
-    is_ipc_error(&e, "Unauthorized");
+    is_ipc_error(&e, "Validation");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("oefenomgeving")),
+        "{e}"
+    );
     assert_eq!(a.secrets.write_attempts(), 0, "nothing in the keychain");
     let account = tauri::async_runtime::block_on(a.state().mirror.account())
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(account, None, "no account recorded");
     assert_eq!(a.ok("sessie", json!({})), Value::Null);
     is_ipc_error(&a.err("sync_status", json!({})), "Unauthorized");
+    // the same service through "Oefenen bij een trainer" is a practice sign-in, and works
+    let s = a.ok(
+        "oefenservice_aanmelden",
+        json!({ "serviceUrl": oefen["serviceUrl"], "gebruikersnaam": ADVISEUR,
+                "wachtwoord": oefen["wachtwoord"] }),
+    );
+    assert_eq!(s["oefenomgeving"], true);
+    assert_eq!(s["account"]["oin"], ADVISEUR_OIN);
+    // a trainer's service: the switcher offers only the one signed in
+    let rollen = a.ok("oefenrollen", json!({}));
+    assert_eq!(rollen.as_array().map(Vec::len), Some(1), "{rollen}");
+    a.ok("afmelden", json!({}));
+    assert_eq!(
+        a.ok("sessie", json!({})),
+        Value::Null,
+        "signed out of practice too"
+    );
+    is_ipc_error(
+        &a.err("oefenrol_kiezen", json!({ "gebruikersnaam": "directeur" })),
+        "Validation",
+    );
     a.stop();
 }
 
@@ -210,9 +249,10 @@ fn start_a_samenwerking_and_see_it() {
 
     let sessie = a.aanmelden(VERA);
     assert_eq!(sessie["account"]["gebruikersnaam"], VERA);
-    assert_eq!(sessie["account"]["organisatieNaam"], "Gemeente Oefenstad");
-    // the in-memory keychain is not persistent: the UI is told it will not be remembered
-    assert!(sessie["waarschuwing"].is_string(), "{sessie}");
+    assert_eq!(sessie["account"]["organisatieNaam"], "Gemeente Oefenburg");
+    assert_eq!(sessie["oefenomgeving"], true);
+    // the practice password is known: no warning about a keychain that cannot remember
+    assert!(sessie["waarschuwing"].is_null(), "{sessie}");
     assert_eq!(a.ok("sessie", json!({}))["account"], sessie["account"]);
 
     // a bad OIN and an empty titel are refused before anything is created
@@ -236,7 +276,7 @@ fn start_a_samenwerking_and_see_it() {
 
     let id = a.ok(
         "samenwerking_starten",
-        json!({ "invoer": { "titel": "Dakkapel Kerkstraat 1", "verzoeknummer": "V-1",
+        json!({ "invoer": { "titel": "Dakkapel Kerkstraat 1", "verzoeknummer": null,
                             "partners": [{ "oin": ADVISEUR_OIN, "privilege": "VOLLEDIGE_TOEGANG" }] } }),
     );
     let id = id.as_str().unwrap_or_else(|| panic!("id: {id}")).to_owned();
@@ -572,4 +612,157 @@ fn archive_with_progress_record_and_status() {
     let alle = a.ok("archieven", json!({ "samenwerkingId": null }));
     assert_eq!(alle, json!([r]));
     a.stop();
+}
+
+/// Wait (bounded) until `f` holds, syncing in between.
+fn tot(a: &App, wat: &str, f: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !f(a) {
+        assert!(Instant::now() < deadline, "waited 30 s for {wat}");
+        let _ = a.invoke("nu_synchroniseren", json!({}));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn stappen_gedaan(st: &Value) -> Vec<String> {
+    st["oefeningen"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|o| o["stappen"].as_array().cloned().unwrap_or_default())
+        .filter(|s| s["gedaan"] == true)
+        .filter_map(|s| s["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn klaar(st: &Value) -> Vec<u64> {
+    st["oefeningen"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["klaar"] == true)
+        .filter_map(|o| o["nummer"].as_u64())
+        .collect()
+}
+
+/// Issue 14 in the app: one learner switches between two practice organisations; each role
+/// keeps its own mirror (what the gemeente made is in its overview again after the switch back,
+/// without the adviser's), the picker's demo verzoeken come through the engine, and the
+/// exercises' checklist follows what was done in both roles — step by step, never by hand. The
+/// notes are kept; starting over empties the list. The role comes back after a restart.
+#[test]
+fn switching_roles_keeps_each_mirror_and_the_exercises_follow() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let secrets = Arc::new(MemoryStore::new());
+    let a = app_in(tmp.path(), secrets.clone());
+    let g = a.aanmelden(VERA);
+    assert_eq!(g["oefenomgeving"], true);
+    let rollen = a.ok("oefenrollen", json!({}));
+    assert_eq!(rollen.as_array().map(Vec::len), Some(6), "{rollen}");
+
+    let st = a.ok("oefeningen", json!({}));
+    assert!(
+        stappen_gedaan(&st).is_empty(),
+        "nothing done, nothing ticked: {st}"
+    );
+    assert_eq!(st["vergunningverlener"]["gebruikersnaam"], VERA);
+    assert_eq!(st["adviseur"]["gebruikersnaam"], ADVISEUR);
+
+    // the picker: the simulated Omgevingsloket's demo verzoeken
+    let verzoeken = a.ok("oefen_verzoeken", json!({}));
+    assert_eq!(verzoeken.as_array().map(Vec::len), Some(3), "{verzoeken}");
+    let nummer = verzoeken[0]["verzoeknummer"].clone();
+    assert_eq!(nummer, "2099010100001");
+
+    // exercise 1 as the gemeente
+    let id = a.ok(
+        "samenwerking_starten",
+        json!({ "invoer": { "titel": verzoeken[0]["omschrijving"], "verzoeknummer": nummer,
+                            "partners": [{ "oin": ADVISEUR_OIN, "privilege": "BEPERKTE_TOEGANG" }] } }),
+    );
+    let id = id.as_str().unwrap_or_default().to_owned();
+    tot(&a, "the samenwerking to open", |a| {
+        a.ok("samenwerking", json!({ "samenwerkingId": id }))["samenwerking"]["status"]["status"]
+            == "OPEN"
+    });
+    let st = a.ok("oefeningen", json!({}));
+    assert_eq!(
+        stappen_gedaan(&st),
+        ["1.naam", "1.verzoeknummer", "1.adviseur", "1.toegang"],
+        "{st}"
+    );
+    assert_eq!(st["samenwerkingId"], id);
+    a.ok(
+        "actieverzoek_versturen",
+        json!({ "invoer": { "samenwerkingId": id, "ontvanger": ADVISEUR_OIN,
+                            "titel": "Advies brandveiligheid", "omschrijving": "Graag uw advies." } }),
+    );
+    tot(&a, "exercise 1 done", |a| {
+        klaar(&a.ok("oefeningen", json!({}))) == [1]
+    });
+    a.ok(
+        "oefen_notitie_opslaan",
+        json!({ "nummer": 1, "tekst": "Toegang: afspraken maken" }),
+    );
+
+    // exercise 2 as the veiligheidsregio: its own mirror, then the steps of its role
+    let v = a.aanmelden(ADVISEUR);
+    assert_eq!(v["account"]["oin"], ADVISEUR_OIN);
+    tot(&a, "the invitation in the adviser's mirror", |a| {
+        a.overzicht()["items"][0]["samenwerkingId"] == json!(id)
+    });
+    assert!(
+        !stappen_gedaan(&a.ok("oefeningen", json!({}))).contains(&"2.deelnemers".to_owned()),
+        "not looked at yet"
+    );
+    a.ok(
+        "oefen_gezien",
+        json!({ "samenwerkingId": id, "wat": "deelnemers" }),
+    );
+    a.ok(
+        "oefen_gezien",
+        json!({ "samenwerkingId": id, "wat": "actieverzoeken" }),
+    );
+    let st = a.ok("oefeningen", json!({}));
+    let gedaan = stappen_gedaan(&st);
+    assert!(
+        gedaan.contains(&"2.deelnemers".to_owned())
+            && gedaan.contains(&"2.adviesverzoek".to_owned()),
+        "{st}"
+    );
+    assert!(!gedaan.contains(&"2.gereed".to_owned()));
+    // a real service is never asked for demo verzoeken; in practice the list is there for any role
+    assert_eq!(
+        a.ok("oefen_verzoeken", json!({})).as_array().map(Vec::len),
+        Some(3)
+    );
+
+    // back as the gemeente: its mirror still holds the samenwerking, and the notes are kept
+    a.aanmelden(VERA);
+    let o = a.overzicht();
+    assert_eq!(o["items"][0]["samenwerkingId"], json!(id), "{o}");
+    let st = a.ok("oefeningen", json!({}));
+    assert_eq!(
+        st["notities"],
+        json!([{ "nummer": 1, "tekst": "Toegang: afspraken maken" }])
+    );
+    assert!(stappen_gedaan(&st).contains(&"2.deelnemers".to_owned()));
+    let map = tmp.path().join("data/oefenomgeving/rollen");
+    assert!(map.join(VERA).join("spiegel").is_dir() && map.join(ADVISEUR).join("spiegel").is_dir());
+    a.stop();
+
+    // a restart comes back as the last role, with its mirror
+    let b = app_in(tmp.path(), secrets);
+    let terug = b.ok("sessie", json!({}));
+    assert_eq!(terug["account"]["oin"], g["account"]["oin"], "{terug}");
+    assert_eq!(terug["oefenomgeving"], true);
+    assert_eq!(b.overzicht()["total"], 1);
+
+    // start over: nothing ticked, the notes gone
+    b.ok("oefeningen_opnieuw", json!({}));
+    let st = b.ok("oefeningen", json!({}));
+    assert!(stappen_gedaan(&st).is_empty(), "{st}");
+    assert_eq!(st["notities"], json!([]));
+    assert_eq!(st["samenwerkingId"], Value::Null);
+    b.stop();
 }

@@ -47,8 +47,8 @@ def new_server(workdir):
     """A service of one's own (for tests that stop and restart it)."""
     started = []
 
-    def make(name: str):
-        s = SwfServer(workdir, name).start()
+    def make(name: str, oefenomgeving: bool = False):
+        s = SwfServer(workdir, name, oefenomgeving=oefenomgeving).start()
         started.append(s)
         return s
 

@@ -81,6 +81,19 @@ VEILIGHEIDSREGIO = {
     "oin": "00000001812579446000",
 }
 
+# The practice environment's organisations (swf-server --oefenomgeving, and the app's own
+# practice service): the role switcher's user names
+OEFEN_GEMEENTE = {
+    "gebruiker": "gemeente",
+    "naam": "Gemeente Oefenburg",
+    "oin": "00000099000000000001",
+}
+OEFEN_VEILIGHEIDSREGIO = {
+    "gebruiker": "veiligheidsregio",
+    "naam": "Veiligheidsregio Oefenkust",
+    "oin": "00000099000000000005",
+}
+
 # How long an explicit wait may take. The mirror follows the service's live feed within about a
 # second; these bounds are for a loaded 2-core CI machine, not the expected time.
 SCREEN_TIMEOUT = 20
@@ -134,7 +147,8 @@ class SwfServer:
     """A real swf-server with --demo on 127.0.0.1, its own data folder; stop() and start() again
     keep the port and the data (for the offline tests)."""
 
-    def __init__(self, workdir: Path, name: str = "swf-server"):
+    def __init__(self, workdir: Path, name: str = "swf-server", oefenomgeving: bool = False):
+        self.oefenomgeving = oefenomgeving
         self.data = workdir / f"{name}-data"
         self.log_path = ARTIFACTS / f"{name}.log"
         self.proc: subprocess.Popen | None = None
@@ -152,7 +166,8 @@ class SwfServer:
                    SWF_JOB_INTERVAL_SECS="1", SWF_VERZOEK_OPHALEN_SECS="1")
         self.proc = subprocess.Popen(
             [str(SERVER_BIN), "--data", str(self.data), "serve",
-             "--listen", f"127.0.0.1:{self.port}", "--demo"],
+             "--listen", f"127.0.0.1:{self.port}",
+             "--oefenomgeving" if self.oefenomgeving else "--demo"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
         )
         log.close()
@@ -603,6 +618,21 @@ class App:
         self.click_testid("aanmelden-knop")
         self.wait_testid_text("organisatie-naam", org["naam"])
         assert not self.by_testid("aanmelden-formulier")
+
+    def oefenen_als(self, org: dict):
+        """From the sign-in screen: start the built-in practice environment and act as a
+        practice organisation with one click."""
+        self.wait_testid("oefenomgeving")
+        if not self.by_testid(f"oefengebruiker-{org['gebruiker']}"):
+            self.click_testid("oefenomgeving-starten")
+        self.click_testid(f"oefengebruiker-{org['gebruiker']}", timeout=90)
+        self.wait_testid_text("oefenband-organisatie", org["naam"], timeout=60)
+
+    def wissel_rol(self, org: dict):
+        """The colour band's switcher: act as another practice organisation in one click."""
+        self.click_testid(f"rol-{org['gebruiker']}", within=self.wait_testid("oefenband"))
+        self.wait_testid_text("oefenband-organisatie", org["naam"], timeout=60)
+        self.wait_testid_text("organisatie-naam", org["naam"])
 
     def fill(self, label: str, value: str, within: WebElement | None = None):
         el = self.field(label, within)

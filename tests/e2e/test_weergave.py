@@ -11,7 +11,7 @@ from harness import App, wait_until
 TITEL = "Oefendossier Stationsweg 12 te Oefenstad"
 
 
-def aanmelden_als_oefengebruiker(app: App, gebruiker: str = "vergunningverlener"):
+def aanmelden_als_oefengebruiker(app: App, gebruiker: str = "gemeente"):
     app.wait_testid("oefenomgeving")
     app.click_testid("oefenomgeving-starten")
     app.wait_text("De oefenomgeving draait.", timeout=60)
@@ -43,17 +43,17 @@ def test_eerste_keer_in_het_standaardvenster(new_app):
     app.click_testid("oefenomgeving-starten")
     app.wait_text("De oefenomgeving draait.", timeout=60)
     # what comes next is in view too, and has the focus
-    for g in ("vergunningverlener", "adviseur"):
+    for g in ("gemeente", "provincie"):
         knop = app.wait_testid(f"oefengebruiker-{g}")
         assert app.in_view(knop), f"the sign-in button of {g} is in view"
-    wait_until(lambda: focus_testid(app) == "oefengebruiker-vergunningverlener", 5,
+    wait_until(lambda: focus_testid(app) == "oefengebruiker-gemeente", 5,
                "the focus on the first practice user")
     app.wait_painted()
     app.screenshot("aanmelden-oefenomgeving-gestart")
 
-    knop_tekst = app.wait_testid("oefengebruiker-vergunningverlener").text
+    knop_tekst = app.wait_testid("oefengebruiker-gemeente").text
     assert "Vera Vergunningverlener" in knop_tekst
-    app.click_testid("oefengebruiker-vergunningverlener")
+    app.click_testid("oefengebruiker-gemeente")
     app.wait_text("Mijn samenwerkingen")
     # the header names the user as the service knows them (the account's name), as the button did
     assert app.wait_testid("gebruikersnaam").text == "Vera Vergunningverlener"
@@ -117,7 +117,7 @@ def zoom(app: App, toets: str, keer: int = 1):
 
 def test_zoomen_en_reflow_bij_320_css_px(new_app):
     app = new_app("zoom").start()
-    aanmelden_als_oefengebruiker(app, "adviseur")
+    aanmelden_als_oefengebruiker(app, "veiligheidsregio")
     normaal = app.viewport()
     kop = app.driver.find_element(By.CSS_SELECTOR, "h1")
     kop_breedte = kop.rect["width"]

@@ -10,6 +10,7 @@ import type { AppInfo, SessieInfo, Taal } from "./ipc";
 import { Aanmelden } from "./screens/Aanmelden";
 import { Instellingen } from "./screens/Instellingen";
 import { Meldingen } from "./screens/Meldingen";
+import { Oefeningen } from "./screens/Oefeningen";
 import { Overzicht } from "./screens/Overzicht";
 import { SamenwerkingStarten } from "./screens/SamenwerkingStarten";
 import { AppProvider, TaalContext } from "./state/app";
@@ -57,6 +58,9 @@ function Schermen({
       break;
     case "instellingen":
       scherm = <Instellingen />;
+      break;
+    case "oefeningen":
+      scherm = <Oefeningen />;
       break;
   }
   return (
@@ -128,7 +132,17 @@ export function App() {
     );
   else
     inhoud = (
-      <AppProvider info={info} sessie={sessie} onSessieEinde={onSessieEinde}>
+      // a practice role switch is a new session: everything below starts over with its mirror
+      <AppProvider
+        key={`${sessie.account.serviceUrl}|${sessie.account.oin}`}
+        info={info}
+        sessie={sessie}
+        onSessieEinde={onSessieEinde}
+        onSessieGewisseld={(s) => {
+          setSessie(s);
+          setWaarschuwing(s.waarschuwing);
+        }}
+      >
         <Schermen waarschuwing={waarschuwing} onWaarschuwingWeg={() => setWaarschuwing(null)} />
       </AppProvider>
     );

@@ -235,13 +235,15 @@ pub fn voortgang(stand: &Stand<'_>) -> Vec<Oefening> {
             .iter()
             .any(|(z, o, st)| z == vv && o == ad && *st != ActieverzoekStatus::Ingetrokken)
     });
-    // a document the initiator added itself, not one of the verzoek's
-    let eigen_document = v_has(&|s| {
+    // a document the initiator added itself, not one of the verzoek's. The optional steps
+    // are read from the mirror only: after a delete nothing shows whether they were done (the
+    // app keeps what it saw: [`Logboek::afvinken`])
+    let eigen_document = v.is_some_and(|s| {
         s.documenten
             .iter()
             .any(|(_, door, verzoek)| door == vv && !verzoek)
     });
-    let ingetrokken = v_has(&|s| {
+    let ingetrokken = v.is_some_and(|s| {
         s.actieverzoeken
             .iter()
             .any(|(z, _, st)| z == vv && *st == ActieverzoekStatus::Ingetrokken)
@@ -350,6 +352,118 @@ pub fn voortgang(stand: &Stand<'_>) -> Vec<Oefening> {
             ],
         ),
     ]
+}
+
+/// A demo verzoek of a practice service's simulated Omgevingsloket (`GET
+/// /oefenomgeving/verzoeken`), offered in a picker when a samenwerking starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OefenVerzoek {
+    pub verzoeknummer: String,
+    /// `vergunningaanvraag`, `melding` or `conceptverzoek`.
+    pub soort: String,
+    /// What the initiatiefnemer asks for: a good title for the samenwerking.
+    pub omschrijving: String,
+    pub aanvrager: String,
+    pub locatie: String,
+    /// The file names of the verzoek's documents.
+    #[serde(default)]
+    pub documenten: Vec<String>,
+}
+
+/// The app's local record of one run of the exercises: which samenwerking is the exercises',
+/// which organisations play the two roles, the actions a mirror cannot show, and the learner's
+/// reflection notes per exercise. Kept by the app in the practice folder; [`Logboek::stand`]
+/// gives what [`voortgang`] needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Logboek {
+    pub samenwerking_id: Option<String>,
+    /// The organisation that started the exercises' samenwerking.
+    pub vergunningverlener: Option<String>,
+    /// The first ketenpartner invited, once known (kept: after a delete no mirror shows it).
+    pub adviseur: Option<String>,
+    pub gedaan: Vec<Gedaan>,
+    /// The learner's notes after each exercise, by its number.
+    pub notities: std::collections::BTreeMap<u8, String>,
+    /// Optional steps seen done once (they stay done after the samenwerking is deleted).
+    pub afgevinkt: std::collections::BTreeSet<String>,
+}
+
+/// More actions than this are not kept (the checklist needs a handful).
+pub const MAX_GEDAAN: usize = 1000;
+
+impl Logboek {
+    /// A samenwerking was started by `oin`: the first one of a run becomes the exercises'.
+    /// Returns whether it did.
+    pub fn gestart(&mut self, oin: &str, samenwerking_id: &str) -> bool {
+        if self.samenwerking_id.is_some() {
+            return false;
+        }
+        self.samenwerking_id = Some(samenwerking_id.to_owned());
+        self.vergunningverlener = Some(oin.to_owned());
+        true
+    }
+
+    /// Record an action; the same action twice is kept once. Returns whether it was new.
+    pub fn vastleggen(&mut self, g: Gedaan) -> bool {
+        if self.gedaan.contains(&g) || self.gedaan.len() >= MAX_GEDAAN {
+            return false;
+        }
+        self.gedaan.push(g);
+        true
+    }
+
+    /// The adviser as the vergunningverlener's mirror shows it (the first ketenpartner), kept
+    /// once known. Returns whether it changed.
+    pub fn adviseur_bijwerken(
+        &mut self,
+        bij_vergunningverlener: Option<&SamenwerkingFeiten>,
+    ) -> bool {
+        if self.adviseur.is_some() {
+            return false;
+        }
+        let Some(oin) = bij_vergunningverlener.and_then(|s| s.partners.first()) else {
+            return false;
+        };
+        self.adviseur = Some(oin.0.clone());
+        true
+    }
+
+    /// Keep the optional steps that are done now, and show those seen done before as done:
+    /// the mirror no longer tells once the samenwerking is deleted. Returns whether the log
+    /// changed. The other steps are as [`voortgang`] derives them.
+    pub fn afvinken(&mut self, oefeningen: &mut [Oefening]) -> bool {
+        let mut nieuw = false;
+        for s in oefeningen.iter_mut().flat_map(|o| o.stappen.iter_mut()) {
+            if !s.optioneel {
+                continue;
+            }
+            if s.gedaan {
+                nieuw |= self.afgevinkt.insert(s.id.to_owned());
+            } else if self.afgevinkt.contains(s.id) {
+                s.gedaan = true;
+            }
+        }
+        nieuw
+    }
+
+    /// What [`voortgang`] derives the checklist from.
+    pub fn stand<'a>(
+        &'a self,
+        bij_vergunningverlener: Option<&'a SamenwerkingFeiten>,
+        bij_adviseur: Option<&'a SamenwerkingFeiten>,
+    ) -> Stand<'a> {
+        Stand {
+            vergunningverlener: self.vergunningverlener.as_deref().unwrap_or(""),
+            bij_vergunningverlener,
+            bij_adviseur,
+            samenwerking_id: self.samenwerking_id.as_deref(),
+            adviseur: self.adviseur.as_deref(),
+            gedaan: &self.gedaan,
+        }
+    }
 }
 
 /// The `kenmerkSysteem` of the documents the Omgevingsloket placed with the verzoek.

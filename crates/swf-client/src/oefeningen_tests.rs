@@ -292,3 +292,101 @@ fn actions_serialise_for_the_local_log() {
     let back: Gedaan = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back, g);
 }
+
+/// The app's log of a run: the first samenwerking started becomes the exercises' (a second one
+/// does not take its place), the adviser is the first ketenpartner and stays known after the
+/// samenwerking is gone, an action is kept once, and the log survives a save and a load.
+#[test]
+fn the_log_of_a_run_keeps_the_first_samenwerking_and_the_adviser() {
+    let mut log = Logboek::default();
+    assert!(voortgang(&log.stand(None, None))
+        .iter()
+        .all(|o| o.stappen.iter().all(|s| !s.gedaan)));
+    assert!(log.gestart(VV, SID));
+    assert!(
+        !log.gestart(AD, "SAM-2"),
+        "a second samenwerking is not the exercises'"
+    );
+    assert_eq!(log.samenwerking_id.as_deref(), Some(SID));
+    assert_eq!(log.vergunningverlener.as_deref(), Some(VV));
+
+    let mut v = SamenwerkingFeiten {
+        id: SID.into(),
+        titel: "Dakopbouw".into(),
+        ..SamenwerkingFeiten::default()
+    };
+    assert!(!log.adviseur_bijwerken(Some(&v)), "no partner yet");
+    v.partners.push((AD.into(), Privilege::BeperkteToegang));
+    v.partners
+        .push(("00000099000000000006".into(), Privilege::BeperkteToegang));
+    assert!(log.adviseur_bijwerken(Some(&v)));
+    assert!(!log.adviseur_bijwerken(None), "kept once known");
+    assert_eq!(log.adviseur.as_deref(), Some(AD));
+
+    let g = Gedaan {
+        oin: AD.into(),
+        handeling: Handeling::DeelnemersBekeken {
+            samenwerking_id: SID.into(),
+        },
+    };
+    assert!(log.vastleggen(g.clone()));
+    assert!(!log.vastleggen(g), "the same action is kept once");
+    let stappen = voortgang(&log.stand(Some(&v), None));
+    let gedaan: Vec<_> = stappen
+        .iter()
+        .flat_map(|o| o.stappen.iter())
+        .filter(|s| s.gedaan)
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(
+        gedaan,
+        vec!["1.naam", "1.adviseur", "1.toegang", "2.deelnemers"]
+    );
+
+    log.notities
+        .insert(1, "Gelukt; afspraken over toegang maken".into());
+    let json = serde_json::to_string(&log).unwrap();
+    let terug: Logboek = serde_json::from_str(&json).unwrap();
+    assert_eq!(terug, log);
+    // an older or partial file reads as far as it goes
+    let leeg: Logboek = serde_json::from_str("{}").unwrap();
+    assert_eq!(leeg, Logboek::default());
+}
+
+/// Optional steps come from the mirror only: after the delete they are not shown as done
+/// unless the app saw them done before (the log keeps them).
+#[test]
+fn optional_steps_are_kept_by_the_log_not_guessed_after_a_delete() {
+    let mut log = Logboek::default();
+    log.gestart(VV, SID);
+    log.adviseur = Some(AD.into());
+    let v = SamenwerkingFeiten {
+        id: SID.into(),
+        titel: "Dakopbouw".into(),
+        documenten: vec![(Uuid::from_u128(3), VV.into(), false)],
+        ..SamenwerkingFeiten::default()
+    };
+    let mut o = voortgang(&log.stand(Some(&v), None));
+    assert!(log.afvinken(&mut o), "the own document is seen");
+    assert!(!log.afvinken(&mut o), "once");
+    // deleted: the mirror shows nothing, the log still knows the document was added
+    log.gedaan.push(Gedaan {
+        oin: VV.into(),
+        handeling: Handeling::Verwijderd {
+            samenwerking_id: SID.into(),
+        },
+    });
+    let mut o = voortgang(&log.stand(None, None));
+    let stap = |o: &[Oefening], id: &str| {
+        o.iter()
+            .flat_map(|x| x.stappen.iter())
+            .find(|s| s.id == id)
+            .map(|s| s.gedaan)
+    };
+    assert_eq!(stap(&o, "1.document"), Some(false), "not guessed");
+    assert_eq!(stap(&o, "1.intrekken"), Some(false), "never done");
+    assert_eq!(stap(&o, "5.verwijderen"), Some(true));
+    assert!(!log.afvinken(&mut o));
+    assert_eq!(stap(&o, "1.document"), Some(true), "kept by the log");
+    assert_eq!(stap(&o, "1.intrekken"), Some(false));
+}

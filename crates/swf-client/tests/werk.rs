@@ -668,3 +668,38 @@ async fn practice_and_real_sign_ins_never_mix() {
     assert_eq!(plain.omgeving().await.unwrap(), Omgeving::Oefen);
     assert!(plain.login("gemeente", WACHTWOORD).await.is_ok());
 }
+
+/// Issue 14, the verzoeknummer picker: a practice service offers its three demo verzoeken
+/// through the engine (what the app's picker shows); a real service offers none. Starting
+/// from a picked number works as a typed one does.
+#[tokio::test]
+async fn the_picker_lists_the_practice_services_demo_verzoeken() {
+    use swf_client::remote::Omgeving;
+    let oefen = Server::start_on(
+        tempfile::tempdir().unwrap(),
+        &[("SWF_OEFENOMGEVING", "true")],
+    )
+    .await;
+    oefen.admin_input(
+        &["user", "reset-password", "--gebruikersnaam", "gemeente"],
+        WACHTWOORD,
+    );
+    let mut c = config(&oefen.url);
+    c.omgeving = Some(Omgeving::Oefen);
+    let api = swf_client::remote::RemoteApi::new(c).unwrap();
+    api.login("gemeente", WACHTWOORD).await.unwrap();
+    let v = api.oefen_verzoeken().await.unwrap();
+    let nummers: Vec<_> = v.iter().map(|x| x.verzoeknummer.as_str()).collect();
+    assert_eq!(nummers, ["2099010100001", "2099010100002", "2099010100003"]);
+    let soorten: Vec<_> = v.iter().map(|x| x.soort.as_str()).collect();
+    assert_eq!(soorten, ["vergunningaanvraag", "melding", "conceptverzoek"]);
+    assert!(v.iter().all(|x| !x.omschrijving.is_empty()
+        && !x.aanvrager.is_empty()
+        && !x.locatie.is_empty()
+        && !x.documenten.is_empty()));
+
+    let echt = Server::start_with_users(&[]).await;
+    let api = swf_client::remote::RemoteApi::new(config(&echt.url)).unwrap();
+    api.set_token(Some(echt.token(GEMEENTE)));
+    assert!(api.oefen_verzoeken().await.unwrap().is_empty());
+}

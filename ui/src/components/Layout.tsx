@@ -5,6 +5,7 @@ import { useFormat, useT } from "../i18n";
 import { useApp } from "../state/app";
 import { routeHref } from "../state/router";
 import type { Route } from "../state/router";
+import { OefenBand } from "./OefenBand";
 import { ConfirmDialog } from "./ui";
 import { UpdateBanner } from "./UpdateBanner";
 
@@ -69,9 +70,13 @@ export function OfflineBanner() {
   );
 }
 
-const NAV: { naam: "overzicht" | "meldingen" | "instellingen" }[] = [
+type NavNaam = "overzicht" | "meldingen" | "oefeningen" | "instellingen";
+const NAV: { naam: NavNaam }[] = [{ naam: "overzicht" }, { naam: "meldingen" }, { naam: "instellingen" }];
+// in the practice environment the exercises come before the settings
+const NAV_OEFEN: { naam: NavNaam }[] = [
   { naam: "overzicht" },
   { naam: "meldingen" },
+  { naam: "oefeningen" },
   { naam: "instellingen" },
 ];
 
@@ -98,9 +103,12 @@ export function Layout({
   // the user's own name as the service gives it ("Vera Vergunningverlener"), else the sign-in name
   const gebruiker = account.naam || account.gebruikersnaam;
 
+  const nav = sessie.oefenomgeving ? NAV_OEFEN : NAV;
+
   return (
-    <div className="app">
+    <div className={`app${sessie.oefenomgeving ? " app--oefen" : ""}`}>
       <SkipLink href="#inhoud">{t.app.naarInhoud}</SkipLink>
+      <OefenBand />
       <header className="header">
         <div className="header__merk">
           <span className="header__app">{t.app.naam}</span>
@@ -127,7 +135,7 @@ export function Layout({
       </header>
       <nav aria-label={t.app.hoofdnavigatie} className="nav">
         <ul className="nav__lijst">
-          {NAV.map((n) => (
+          {nav.map((n) => (
             <li key={n.naam}>
               <a
                 href={routeHref({ naam: n.naam })}

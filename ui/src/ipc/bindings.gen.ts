@@ -296,6 +296,105 @@ async logmapOpenen() : Promise<Result<null, IpcError>> {
 }
 },
 /**
+ * The six practice organisations and their users (the role switcher).
+ */
+async oefenrollen() : Promise<Result<OefenGebruiker[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefenrollen") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Act as another practice organisation, in one click: its own mirror and sign-in.
+ */
+async oefenrolKiezen(gebruikersnaam: string) : Promise<Result<SessieInfo, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefenrol_kiezen", { gebruikersnaam }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sign in to a trainer's practice service for a group (`swf-server --oefenomgeving`): a
+ * practice role with its own mirror; a service that is not a practice service is refused.
+ */
+async oefenserviceAanmelden(serviceUrl: string, gebruikersnaam: string, wachtwoord: string) : Promise<Result<SessieInfo, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefenservice_aanmelden", { serviceUrl, gebruikersnaam, wachtwoord }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The simulated Omgevingsloket's demo verzoeken, for the picker when a samenwerking starts;
+ * empty outside the practice environment (a real service is not asked).
+ */
+async oefenVerzoeken() : Promise<Result<OefenVerzoek[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefen_verzoeken") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The learner looked at a part of the samenwerking screen that the exercises ask for.
+ */
+async oefenGezien(samenwerkingId: string, wat: Gezien) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefen_gezien", { samenwerkingId, wat }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The five exercises, each step ticked by what was done (never by hand).
+ */
+async oefeningen() : Promise<Result<OefeningenStand, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefeningen") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async oefenNotitieOpslaan(nummer: number, tekst: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefen_notitie_opslaan", { nummer, tekst }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Start the exercises over (the log and the notes go).
+ */
+async oefeningenOpnieuw() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefeningen_opnieuw") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Save the learner's exercises and notes (made by the UI, in the UI's language) where the
+ * learner chooses; `null` when cancelled. With `SWF_E2E_OPSLAAN_MAP`, into that folder.
+ */
+async oefeningenExporteren(bestandsnaam: string, inhoud: string) : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("oefeningen_exporteren", { bestandsnaam, inhoud }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Archive a samenwerking into a folder the user chooses, as a folder (`zip` false) or one
  * `.zip`; verified and recorded. `None` when the dialog was cancelled. Works without a
  * session too, from what is on this machine.
@@ -718,6 +817,10 @@ export type Fase =
  */
 "zipControleren"
 /**
+ * A screen the learner looked at, which a mirror cannot show (the exercises count it).
+ */
+export type Gezien = "deelnemers" | "actieverzoeken"
+/**
  * Extension: one line of a samenwerking's history (audit log).
  */
 export type HistorieRegel = { volgnummer: number; datumTijd: string; organisatie: Oin; organisatieNaam: string; gebruiker: string | null; actie: string; omschrijving: string }
@@ -776,7 +879,69 @@ export type OefenGebruiker = { gebruikersnaam: string; naam: string;
 /**
  * The name of the user's organisation.
  */
-organisatie: string }
+organisatie: string; oin: string; 
+/**
+ * `GEMEENTE`, `VEILIGHEIDSREGIO`, …
+ */
+soort: string }
+export type OefenNotitie = { nummer: number; tekst: string }
+/**
+ * The two roles of the case.
+ */
+export type OefenRol = 
+/**
+ * Starts the samenwerking and asks advice (exercises 1, 3, 5).
+ */
+"vergunningverlener" | 
+/**
+ * Is invited and gives advice (exercises 2 and 4).
+ */
+"adviseur"
+/**
+ * A demo verzoek of a practice service's simulated Omgevingsloket (`GET
+ * /oefenomgeving/verzoeken`), offered in a picker when a samenwerking starts.
+ */
+export type OefenVerzoek = { verzoeknummer: string; 
+/**
+ * `vergunningaanvraag`, `melding` or `conceptverzoek`.
+ */
+soort: string; 
+/**
+ * What the initiatiefnemer asks for: a good title for the samenwerking.
+ */
+omschrijving: string; aanvrager: string; locatie: string; 
+/**
+ * The file names of the verzoek's documents.
+ */
+documenten?: string[] }
+export type Oefening = { nummer: number; rol: OefenRol; stappen: Stap[]; 
+/**
+ * Every step that is not optional is done: the reflection questions are next.
+ */
+klaar: boolean }
+/**
+ * What the panel "Oefeningen" shows: the five exercises with their steps ticked by what was
+ * done, the organisations that play the two roles, and the learner's notes.
+ */
+export type OefeningenStand = { oefeningen: Oefening[]; 
+/**
+ * The practice user that plays the vergunningverlener (who started the samenwerking; the
+ * gemeente until then).
+ */
+vergunningverlener: OefenGebruiker; 
+/**
+ * The practice user that plays the adviser (the first ketenpartner invited; the
+ * veiligheidsregio until then).
+ */
+adviseur: OefenGebruiker; 
+/**
+ * The exercises' samenwerking, once started.
+ */
+samenwerkingId: string | null; samenwerkingTitel: string | null; 
+/**
+ * Notes per exercise number.
+ */
+notities: OefenNotitie[] }
 export type Oefenomgeving = { 
 /**
  * `http://127.0.0.1:<port>`: fill in as the service URL.
@@ -928,7 +1093,21 @@ export type SessieInfo = { account: Account;
 /**
  * Why the sign-in will not be remembered (keychain unavailable), if so.
  */
-waarschuwing: string | null }
+waarschuwing: string | null; 
+/**
+ * Signed in as a role of the built-in practice environment (the colour band, the role
+ * switcher, the exercises).
+ */
+oefenomgeving: boolean }
+export type Stap = { 
+/**
+ * Stable key of the step, e.g. `1.verzoeknummer`: the UI's texts are keyed by it.
+ */
+id: string; rol: OefenRol; 
+/**
+ * The case calls it optional; it does not hold the exercise up.
+ */
+optioneel: boolean; gedaan: boolean }
 export type StatusFilter = "alle" | 
 /**
  * INITIALISATIE or OPEN.

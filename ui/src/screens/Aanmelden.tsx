@@ -92,6 +92,21 @@ export function Aanmelden({
     void aanmelden(url, gebruikersnaam, wachtwoord);
   }
 
+  // a trainer's practice service for a group: address, user and password from the trainer
+  const [trainer, setTrainer] = useState({ url: "", naam: "", ww: "" });
+  const [trainerFout, setTrainerFout] = useState<IpcError | null>(null);
+  async function bijTrainer(e: FormEvent) {
+    e.preventDefault();
+    setBezig(true);
+    setTrainerFout(null);
+    try {
+      onAangemeld(await api.oefenserviceAanmelden(trainer.url.trim(), trainer.naam.trim(), trainer.ww));
+    } catch (err) {
+      setTrainerFout(IpcError.from(err));
+      setBezig(false);
+    }
+  }
+
   async function oefenomgevingStarten() {
     setOefenBezig(true);
     setOefenFout(null);
@@ -104,12 +119,17 @@ export function Aanmelden({
     }
   }
 
-  function alsOefengebruiker(o: Oefenomgeving, g: OefenGebruiker) {
-    setServiceUrl(o.serviceUrl);
-    setGebruikersnaam(g.gebruikersnaam);
-    setWachtwoord(o.wachtwoord);
+  // a practice role: its own mirror and sign-in, checked to be a practice service (the shell)
+  async function alsOefengebruiker(g: OefenGebruiker) {
+    setBezig(true);
+    setFout(null);
     setFouten({});
-    void aanmelden(o.serviceUrl, g.gebruikersnaam, o.wachtwoord);
+    try {
+      onAangemeld(await api.oefenrolKiezen(g.gebruikersnaam));
+    } catch (e) {
+      setOefenFout(IpcError.from(e));
+      setBezig(false);
+    }
   }
 
   return (
@@ -218,7 +238,7 @@ export function Aanmelden({
                         appearance="secondary-action-button"
                         disabled={bezig}
                         data-testid={`oefengebruiker-${g.gebruikersnaam}`}
-                        onClick={() => alsOefengebruiker(oefen, g)}
+                        onClick={() => void alsOefengebruiker(g)}
                       >
                         {t.aanmelden.oefen.aanmeldenAls(g.naam, g.organisatie)}
                       </Button>
@@ -226,6 +246,38 @@ export function Aanmelden({
                   ))}
                 </ul>
               )}
+              <details className="oefen-trainer" data-testid="oefen-trainer">
+                <summary>{t.aanmelden.oefen.trainer}</summary>
+                <Paragraph>{t.aanmelden.oefen.trainerUitleg}</Paragraph>
+                <form noValidate onSubmit={(e) => void bijTrainer(e)} className="formulier">
+                  <TextField
+                    id="trainer-url"
+                    label={t.aanmelden.serviceUrl}
+                    type="url"
+                    spellCheck={false}
+                    value={trainer.url}
+                    onChange={(e) => setTrainer({ ...trainer, url: e.target.value })}
+                  />
+                  <TextField
+                    id="trainer-gebruikersnaam"
+                    label={t.aanmelden.gebruikersnaam}
+                    spellCheck={false}
+                    value={trainer.naam}
+                    onChange={(e) => setTrainer({ ...trainer, naam: e.target.value })}
+                  />
+                  <TextField
+                    id="trainer-wachtwoord"
+                    label={t.aanmelden.wachtwoord}
+                    type="password"
+                    value={trainer.ww}
+                    onChange={(e) => setTrainer({ ...trainer, ww: e.target.value })}
+                  />
+                  <ErrorAlert error={trainerFout} testId="oefen-trainer-fout" />
+                  <Button type="submit" appearance="secondary-action-button" disabled={bezig} data-testid="oefen-trainer-knop">
+                    {t.aanmelden.oefen.trainerKnop}
+                  </Button>
+                </form>
+              </details>
             </section>
           )}
         </div>

@@ -1,5 +1,5 @@
 import { Button, ButtonGroup, Heading2, Paragraph } from "../components/nlds";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { RadioGroup, TextField } from "../components/form";
 import { OrganisatieKiezer } from "../components/OrganisatieKiezer";
@@ -8,7 +8,7 @@ import { PaginaTitel } from "../components/PaginaTitel";
 import { ErrorAlert } from "../components/ui";
 import { useT } from "../i18n";
 import { api } from "../ipc";
-import type { Privilege } from "../ipc";
+import type { OefenVerzoek, Privilege } from "../ipc";
 import { useApp } from "../state/app";
 import { useAction } from "../state/hooks";
 import { navigate } from "../state/router";
@@ -17,13 +17,37 @@ type Partner = GekozenOrganisatie & { privilege: Privilege };
 
 export function SamenwerkingStarten() {
   const t = useT();
-  const { offline } = useApp();
+  const { offline, sessie } = useApp();
   const { busy, error, run } = useAction();
   const [titel, setTitel] = useState("");
   const [verzoeknummer, setVerzoeknummer] = useState("");
   const [partners, setPartners] = useState<Partner[]>([]);
   const [titelFout, setTitelFout] = useState<string | null>(null);
   const titelRef = useRef<HTMLInputElement>(null);
+  // in the practice environment: the simulated Omgevingsloket's demo verzoeken to pick from
+  const [demo, setDemo] = useState<OefenVerzoek[]>([]);
+  const oefen = sessie.oefenomgeving;
+  useEffect(() => {
+    if (!oefen) return;
+    let weg = false;
+    api.oefenVerzoeken().then(
+      (v) => {
+        if (!weg) setDemo(v);
+      },
+      () => undefined,
+    );
+    return () => {
+      weg = true;
+    };
+  }, [oefen]);
+  const gekozenDemo = demo.find((v) => v.verzoeknummer === verzoeknummer.trim())?.verzoeknummer ?? "";
+
+  function kiesDemo(nummer: string) {
+    const v = demo.find((x) => x.verzoeknummer === nummer);
+    if (!v) return;
+    setVerzoeknummer(v.verzoeknummer);
+    if (!titel.trim()) setTitel(v.omschrijving);
+  }
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -62,6 +86,30 @@ export function SamenwerkingStarten() {
           value={titel}
           onChange={(e) => setTitel(e.target.value)}
         />
+        {demo.length > 0 && (
+          <div className="utrecht-form-field demo-verzoeken" data-testid="demo-verzoeken">
+            <label className="utrecht-form-label" htmlFor="demoverzoek">
+              {t.starten.demoverzoek}
+            </label>
+            <p className="utrecht-form-field-description" id="demoverzoek-uitleg">
+              {t.starten.demoverzoekUitleg}
+            </p>
+            <select
+              id="demoverzoek"
+              className="utrecht-select utrecht-select--html-select"
+              aria-describedby="demoverzoek-uitleg"
+              value={gekozenDemo}
+              onChange={(e) => kiesDemo(e.target.value)}
+            >
+              <option value="">{t.starten.demoverzoekKies}</option>
+              {demo.map((v) => (
+                <option key={v.verzoeknummer} value={v.verzoeknummer}>
+                  {t.starten.demoverzoekOptie(v.verzoeknummer, v.soort, v.omschrijving)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <TextField
           id="verzoeknummer"
           label={

@@ -17,6 +17,8 @@ export type AppState = {
   handleError: (e: unknown) => IpcError;
   afmelden: () => Promise<void>;
   nuSynchroniseren: () => Promise<void>;
+  /** Practice environment: act as another practice organisation (its own mirror and sign-in). */
+  wisselRol: (gebruikersnaam: string) => Promise<void>;
   /** A short message for the next screen (e.g. "… is verwijderd" on the overview). */
   flash: string | null;
   setFlash: (m: string | null) => void;
@@ -35,10 +37,12 @@ type Props = {
   sessie: SessieInfo;
   /** The session ended (signed out, or Unauthorized): back to Aanmelden, with a reason. */
   onSessieEinde: (reden: "afgemeld" | "verlopen") => void;
+  /** Another practice role was chosen: the app shows that session from now on. */
+  onSessieGewisseld?: (s: SessieInfo) => void;
   children: ReactNode;
 };
 
-export function AppProvider({ info, sessie, onSessieEinde, children }: Props) {
+export function AppProvider({ info, sessie, onSessieEinde, onSessieGewisseld, children }: Props) {
   const [sync, setSync] = useState<SyncStatus | null>(null);
   const [ongelezen, setOngelezen] = useState(0);
   const [flash, setFlash] = useState<string | null>(null);
@@ -93,6 +97,15 @@ export function AppProvider({ info, sessie, onSessieEinde, children }: Props) {
     }
   }, []);
 
+  const wisselRef = useRef(onSessieGewisseld);
+  useEffect(() => {
+    wisselRef.current = onSessieGewisseld;
+  }, [onSessieGewisseld]);
+  const wisselRol = useCallback(async (gebruikersnaam: string) => {
+    const s = await api.oefenrolKiezen(gebruikersnaam);
+    wisselRef.current?.(s);
+  }, []);
+
   const nuSynchroniseren = useCallback(async () => {
     try {
       await api.nuSynchroniseren();
@@ -113,10 +126,11 @@ export function AppProvider({ info, sessie, onSessieEinde, children }: Props) {
       handleError,
       afmelden,
       nuSynchroniseren,
+      wisselRol,
       flash,
       setFlash,
     }),
-    [info, sessie, sync, ongelezen, verversOngelezen, handleError, afmelden, nuSynchroniseren, flash],
+    [info, sessie, sync, ongelezen, verversOngelezen, handleError, afmelden, nuSynchroniseren, wisselRol, flash],
   );
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }

@@ -1,4 +1,5 @@
-// A minimal hash router: #/overzicht, #/starten, #/samenwerking/<id>/<tab>, #/meldingen, #/instellingen.
+// A minimal hash router: #/overzicht, #/starten, #/samenwerking/<id>/<tab>, #/meldingen, #/instellingen,
+// #/oefeningen (the practice environment's exercises).
 import { useSyncExternalStore } from "react";
 
 export const TABS = [
@@ -16,7 +17,8 @@ export type Route =
   | { naam: "starten" }
   | { naam: "samenwerking"; id: string; tab: Tab }
   | { naam: "meldingen" }
-  | { naam: "instellingen" };
+  | { naam: "instellingen" }
+  | { naam: "oefeningen" };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
@@ -27,6 +29,8 @@ export function parseRoute(hash: string): Route {
       return { naam: "meldingen" };
     case "instellingen":
       return { naam: "instellingen" };
+    case "oefeningen":
+      return { naam: "oefeningen" };
     case "samenwerking": {
       const id = parts[1];
       if (!id) return { naam: "overzicht" };

@@ -64,7 +64,7 @@ describe("Aanmelden", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("De dienst is niet bereikbaar.");
   });
 
-  it("starts the practice environment and signs in as a demo user with one click", async () => {
+  it("starts the practice environment and acts as a practice organisation with one click", async () => {
     api.appInfo.mockResolvedValue(fx.appInfo({ oefenomgevingBeschikbaar: true }));
     const { user } = await renderApp({ aangemeld: false });
     const blok = await screen.findByTestId("oefenomgeving");
@@ -74,12 +74,18 @@ describe("Aanmelden", () => {
     expect(api.oefenomgevingStarten).toHaveBeenCalledTimes(1);
     await user.click(
       await within(blok).findByRole("button", {
-        name: "Aanmelden als Ahmed Adviseur (Veiligheidsregio Haaglanden)",
+        name: "Aanmelden als Adriaan Adviseur (Veiligheidsregio Oefenkust)",
       }),
     );
 
-    expect(api.aanmelden).toHaveBeenCalledWith("http://127.0.0.1:41234", "adviseur", "oefenen", false);
+    // a practice role has its own sign-in (the shell checks the service is a practice one)
+    expect(api.oefenrolKiezen).toHaveBeenCalledWith("veiligheidsregio");
+    expect(api.aanmelden).not.toHaveBeenCalled();
     expect(await screen.findByRole("heading", { name: "Mijn samenwerkingen" })).toBeInTheDocument();
+    // the colour band says this is practice and as whom
+    const band = screen.getByTestId("oefenband");
+    expect(band).toHaveTextContent("Oefenomgeving");
+    expect(within(band).getByTestId("oefenband-organisatie")).toHaveTextContent("Veiligheidsregio Oefenkust");
   });
 
   it("has no practice block when the app has no practice environment", async () => {

@@ -8,7 +8,10 @@ import type {
   Document,
   DocumentRegel,
   NotificatieItem,
+  OefenGebruiker,
+  OefeningenStand,
   Oefenomgeving,
+  OefenVerzoek,
   OverviewItem,
   SamenwerkingScherm,
   SessieInfo,
@@ -42,18 +45,92 @@ export function sessie(over: Partial<SessieInfo> = {}): SessieInfo {
       remember: false,
     },
     waarschuwing: null,
+    oefenomgeving: false,
     ...over,
   };
 }
+
+export const OEFEN_GEMEENTE: OefenGebruiker = {
+  gebruikersnaam: "gemeente",
+  naam: "Vera Vergunningverlener",
+  organisatie: "Gemeente Oefenburg",
+  oin: "00000099000000000001",
+  soort: "GEMEENTE",
+};
+export const OEFEN_VR: OefenGebruiker = {
+  gebruikersnaam: "veiligheidsregio",
+  naam: "Adriaan Adviseur",
+  organisatie: "Veiligheidsregio Oefenkust",
+  oin: "00000099000000000005",
+  soort: "VEILIGHEIDSREGIO",
+};
 
 export function oefenomgeving(): Oefenomgeving {
   return {
     serviceUrl: "http://127.0.0.1:41234",
     wachtwoord: "oefenen",
-    gebruikers: [
-      { gebruikersnaam: "vergunningverlener", naam: "Petra Verlener", organisatie: "Gemeente Westland" },
-      { gebruikersnaam: "adviseur", naam: "Ahmed Adviseur", organisatie: "Veiligheidsregio Haaglanden" },
-    ],
+    gebruikers: [OEFEN_GEMEENTE, OEFEN_VR],
+  };
+}
+
+/** Signed in as a practice role (the colour band, the switcher, the exercises). */
+export function oefenSessie(g: OefenGebruiker = OEFEN_GEMEENTE): SessieInfo {
+  return sessie({
+    oefenomgeving: true,
+    account: {
+      serviceUrl: "http://127.0.0.1:41234",
+      gebruikersnaam: g.gebruikersnaam,
+      naam: g.naam,
+      oin: g.oin,
+      organisatieNaam: g.organisatie,
+      remember: true,
+    },
+  });
+}
+
+export function oefenVerzoeken(): OefenVerzoek[] {
+  return [
+    {
+      verzoeknummer: "2099010100001",
+      soort: "vergunningaanvraag",
+      omschrijving: "Dakopbouw met dakterras, Kerkstraat 12",
+      aanvrager: "J. Jansen",
+      locatie: "Kerkstraat 12, Oefenburg",
+      documenten: ["aanvraagformulier.pdf", "bouwtekening.pdf"],
+    },
+    {
+      verzoeknummer: "2099010100002",
+      soort: "melding",
+      omschrijving: "Melding brandveilig gebruik, Marktplein 3",
+      aanvrager: "Café De Oefening",
+      locatie: "Marktplein 3, Oefenburg",
+      documenten: ["melding.pdf"],
+    },
+  ];
+}
+
+type StapGedaan = Record<string, boolean>;
+
+/** The exercises as the shell derives them; `gedaan` ticks steps by id. */
+export function oefeningenStand(gedaan: StapGedaan = {}, over: Partial<OefeningenStand> = {}): OefeningenStand {
+  const stappen: [number, "vergunningverlener" | "adviseur", [string, boolean][]][] = [
+    [1, "vergunningverlener", [["1.naam", false], ["1.verzoeknummer", false], ["1.adviseur", false], ["1.toegang", false], ["1.actieverzoek", false], ["1.document", true], ["1.intrekken", true]]],
+    [2, "adviseur", [["2.notificaties", false], ["2.deelnemers", false], ["2.adviesverzoek", false], ["2.adviesrapport", false], ["2.gereed", false]]],
+    [3, "vergunningverlener", [["3.notificaties", false], ["3.advies", false], ["3.sluiten", false]]],
+    [4, "adviseur", [["4.gesloten", false], ["4.archiveren", false]]],
+    [5, "vergunningverlener", [["5.archiveren", false], ["5.verwijderen", false]]],
+  ];
+  return {
+    oefeningen: stappen.map(([nummer, rol, st]) => {
+      const s = st.map(([id, optioneel]) => ({ id, rol, optioneel, gedaan: gedaan[id] ?? false }));
+      return { nummer, rol, stappen: s, klaar: s.every((x) => x.optioneel || x.gedaan) };
+    }),
+    vergunningverlener: OEFEN_GEMEENTE,
+    adviseur: OEFEN_VR,
+    samenwerkingId: null,
+    samenwerkingTitel: null,
+    notities: [],
+    ...over,
   };
 }
 

@@ -141,29 +141,17 @@ describe("the actieverzoek status dialog gives the focus back", () => {
 describe("sign-in with the practice environment", () => {
   it("moves the focus to the practice sign-in buttons, and the header shows the account's name", async () => {
     api.appInfo.mockResolvedValue(fx.appInfo({ oefenomgevingBeschikbaar: true }));
-    api.aanmelden.mockResolvedValue(
-      fx.sessie({
-        account: {
-          serviceUrl: "http://127.0.0.1:41234",
-          gebruikersnaam: "vergunningverlener",
-          naam: "Petra Verlener",
-          oin: fx.OIN_GEMEENTE,
-          organisatieNaam: "Gemeente Westland",
-          remember: false,
-        },
-      }),
-    );
     const { user } = await renderApp({ aangemeld: false });
     const blok = await screen.findByTestId("oefenomgeving");
     await user.click(within(blok).getByRole("button", { name: "Oefenomgeving starten" }));
     const eerste = await within(blok).findByRole("button", {
-      name: "Aanmelden als Petra Verlener (Gemeente Westland)",
+      name: "Aanmelden als Vera Vergunningverlener (Gemeente Oefenburg)",
     });
     await waitFor(() => expect(eerste).toHaveFocus());
 
     await user.click(eerste);
     await screen.findByRole("heading", { name: "Mijn samenwerkingen" });
-    expect(screen.getByTestId("gebruikersnaam")).toHaveTextContent("Petra Verlener");
+    expect(screen.getByTestId("gebruikersnaam")).toHaveTextContent("Vera Vergunningverlener");
   });
 
   it("a restored session shows the account's name, not the sign-in name", async () => {

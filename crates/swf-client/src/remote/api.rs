@@ -122,6 +122,17 @@ impl RemoteApi {
         Ok(Omgeving::van(resp.headers()))
     }
 
+    /// The demo verzoeken of a practice service's simulated Omgevingsloket (`GET
+    /// /oefenomgeving/verzoeken`); a service without one answers an empty list.
+    pub async fn oefen_verzoeken(&self) -> Result<Vec<crate::oefeningen::OefenVerzoek>> {
+        #[derive(Deserialize)]
+        struct Antwoord {
+            verzoeken: Vec<crate::oefeningen::OefenVerzoek>,
+        }
+        let a: Antwoord = self.json(&Call::get("/oefenomgeving/verzoeken")).await?;
+        Ok(a.verzoeken)
+    }
+
     /// Revoke the token at the service and forget it here. A token the service no longer
     /// knows counts as signed out.
     pub async fn logout(&self) -> Result<()> {

@@ -7,6 +7,7 @@ import { ErrorAlert, SamenwerkingStatusBadge } from "../../components/ui";
 import { useT } from "../../i18n";
 import { api } from "../../ipc";
 import type { MirrorGewijzigd, SamenwerkingScherm } from "../../ipc";
+import { useApp } from "../../state/app";
 import { useAction, useMirrorQuery } from "../../state/hooks";
 import { navigate, routeHref, TABS } from "../../state/router";
 import type { Tab } from "../../state/router";
@@ -129,6 +130,14 @@ export function SamenwerkingPagina({ id, tab }: { id: string; tab: Tab }) {
   useEffect(() => {
     schermRef.current = scherm;
   }, [scherm]);
+  // practice: the exercises count looking at the deelnemers and the actieverzoeken
+  const { sessie } = useApp();
+  const getoond = scherm !== undefined;
+  useEffect(() => {
+    if (!sessie.oefenomgeving || !getoond) return;
+    if (tab === "deelnemers") void api.oefenGezien(id, "deelnemers").catch(() => undefined);
+    if (tab === "actieverzoeken") void api.oefenGezien(id, "actieverzoeken").catch(() => undefined);
+  }, [sessie.oefenomgeving, getoond, tab, id]);
 
   if (q.loading)
     return (
