@@ -84,7 +84,13 @@ pub async fn open_state(mut config: config::Config, sweep: bool) -> Result<AppSt
     config.oefenomgeving |= oefen::is_marked(&config.data_dir);
     let store = store::open(&config).await?;
     // serving on PostgreSQL: the folder may be shared with other instances (D50)
-    let blobs = if sweep && config.database_url.is_some() {
+    let blobs = if let Some(url) = &config.storage_url {
+        blob::BlobStore::open_s3(&blob::s3::S3Settings {
+            url: url.clone(),
+            endpoint: config.storage_endpoint.clone(),
+            region: config.storage_region.clone(),
+        })?
+    } else if sweep && config.database_url.is_some() {
         blob::BlobStore::open_shared(&config.data_dir).await?
     } else {
         blob::BlobStore::open(&config.data_dir).await?
