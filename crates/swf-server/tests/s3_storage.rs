@@ -42,7 +42,7 @@ async fn download(
     id: &str,
     range: Option<&str>,
 ) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut req = api.req(Method::GET, &format!("/documenten/{id}/inhoud"));
+    let mut req = api.req(Method::GET, &format!("/documenten/{id}/content"));
     if let Some(r) = range {
         req = req.header("Range", r);
     }
@@ -288,16 +288,19 @@ impl Relay {
         Relay { port, task }
     }
 
-    /// Stop listening and cut every connection (the JoinSet drops with the task).
-    fn cut(self) {
+    /// Stop listening and cut every connection (the JoinSet drops with the task, aborting the
+    /// connections' tasks; they close their sockets when next scheduled).
+    async fn cut(self) {
         self.task.abort();
+        let _ = self.task.await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
 async fn ready_status(srv: &Server) -> (u16, Value) {
     let r = srv
         .http
-        .get(format!("{}/ready", srv.url))
+        .get(format!("{}{BASE}/ready", srv.url))
         .send()
         .await
         .unwrap();
@@ -317,8 +320,7 @@ async fn ready_fails_while_the_object_store_is_unreachable() {
     let srv = Server::start(&[("SWF_STORAGE_ENDPOINT", &endpoint)]).await;
     assert_eq!(ready_status(&srv).await.0, 200);
 
-    relay.cut();
-    tokio::task::yield_now().await;
+    relay.cut().await;
     let started = Instant::now();
     let (status, body) = ready_status(&srv).await;
     assert_eq!(status, 503, "{body}");
@@ -337,7 +339,7 @@ async fn ready_fails_while_the_object_store_is_unreachable() {
     // the database is fine: /health (liveness) stays up
     let h = srv
         .http
-        .get(format!("{}/health", srv.url))
+        .get(format!("{}{BASE}/health", srv.url))
         .send()
         .await
         .unwrap();
@@ -353,7 +355,7 @@ async fn ready_fails_while_the_object_store_is_unreachable() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    relay.cut();
+    relay.cut().await;
 }
 
 /// host:port of the test bucket's server.

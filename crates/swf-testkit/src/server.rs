@@ -145,7 +145,12 @@ impl Server {
         }
         let s3 = crate::s3::TestBucket::create_if_configured();
         if let Some(b) = &s3 {
-            env.extend(b.env());
+            // what the test sets itself (e.g. another endpoint) wins
+            for (k, v) in b.env() {
+                if !env.iter().any(|(e, _)| *e == k) {
+                    env.push((k, v));
+                }
+            }
         }
         for (k, v) in [
             ("SWF_VERZOEK_OPHALEN_SECS", "100000"),

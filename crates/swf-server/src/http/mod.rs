@@ -461,7 +461,8 @@ async fn health(State(st): State<AppState>) -> Response {
 }
 
 /// Ready for traffic (for a load balancer): the database answers and the document storage
-/// takes a write (data folder) or answers (object store: a HEAD in the bucket). `/health` stays the database check it always was.
+/// takes a write (data folder) or answers (object store: a HEAD in the bucket, D62). `/health`
+/// stays the database check it always was.
 async fn ready(State(st): State<AppState>) -> Response {
     let database = crate::service::database_reachable(&st).await;
     let storage = st.blobs.ready().await;
