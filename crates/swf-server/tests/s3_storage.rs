@@ -160,8 +160,11 @@ async fn aborted_or_refused_upload_leaves_nothing_in_the_bucket() {
     }
     // wait until the service has started the multipart upload
     let deadline = Instant::now() + Duration::from_secs(30);
-    while bucket.unfinished_uploads().await == 0 && !task.is_finished() {
-        assert!(Instant::now() < deadline, "no multipart upload started");
+    while bucket.unfinished_uploads().await == 0 {
+        assert!(
+            Instant::now() < deadline && !task.is_finished(),
+            "no multipart upload started"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     tx.send(Err(std::io::Error::other("client gives up")))
@@ -308,7 +311,9 @@ async fn ready_status(srv: &Server) -> (u16, Value) {
     (s, r.json().await.unwrap_or(Value::Null))
 }
 
-#[tokio::test]
+// multi-threaded: the kit starts the server with blocking calls, and the relay must forward the
+// server's start-up requests meanwhile
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ready_fails_while_the_object_store_is_unreachable() {
     if skip() {
         return;

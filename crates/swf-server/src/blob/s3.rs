@@ -24,6 +24,8 @@ pub const PART_SIZE: usize = 8 * 1024 * 1024;
 pub const PARALLEL_PARTS: usize = 2;
 /// How long the readiness check waits for the object store.
 const READY_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long the start-up sweep may take before the service starts without it.
+const SWEEP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where and how to reach the object store (from `storage_url`, `storage_endpoint`,
 /// `storage_region` and the standard `AWS_*` variables for credentials).
@@ -76,7 +78,7 @@ impl S3Blobs {
             .with_client_options(
                 ClientOptions::new()
                     .with_connect_timeout(Duration::from_secs(5))
-                    .with_timeout(Duration::from_secs(300)),
+                    .with_timeout(Duration::from_secs(120)),
             );
         if let Some(e) = &s.endpoint {
             b = b.with_endpoint(e).with_allow_http(e.starts_with("http://"));
@@ -207,6 +209,16 @@ impl S3Blobs {
     /// Remove the objects no document refers to, of those last written longer ago than
     /// `min_age` (all with `None`). Returns how many.
     pub async fn sweep(
+        &self,
+        known: &std::collections::HashSet<String>,
+        min_age: Option<Duration>,
+    ) -> Result<u64, BlobError> {
+        tokio::time::timeout(SWEEP_TIMEOUT, self.sweep_all(known, min_age))
+            .await
+            .map_err(|_| BlobError::Object("the sweep took too long".into()))?
+    }
+
+    async fn sweep_all(
         &self,
         known: &std::collections::HashSet<String>,
         min_age: Option<Duration>,
