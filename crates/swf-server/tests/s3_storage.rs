@@ -111,13 +111,10 @@ async fn multi_megabyte_document_round_trips_through_the_object_store() {
 
 /// An upload whose bytes come from a channel; the test decides when the body ends, or that it
 /// never does (dropping the sender mid-body aborts the request).
-fn channel_upload(
-    api: &Api,
-    sid: &str,
-) -> (
-    mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-    tokio::task::JoinHandle<Result<u16, reqwest::Error>>,
-) {
+type Chunks = mpsc::Sender<Result<Vec<u8>, std::io::Error>>;
+type Status = tokio::task::JoinHandle<Result<u16, reqwest::Error>>;
+
+fn channel_upload(api: &Api, sid: &str) -> (Chunks, Status) {
     let (tx, rx) = mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
     let stream =
         futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (b, rx)) });
