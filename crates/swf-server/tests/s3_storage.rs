@@ -150,9 +150,9 @@ async fn aborted_or_refused_upload_leaves_nothing_in_the_bucket() {
     let g = srv.as_org(GEMEENTE);
     let sid = g.start("Afgebroken", &[]).await;
 
-    // the client sends 17 MiB (two parts reach the store) and then breaks off the body
+    // the client sends 10 MiB (one 8 MiB part reaches the store) and then breaks off the body
     let (tx, task) = channel_upload(&g, &sid);
-    for i in 0..17 {
+    for i in 0..10 {
         tx.send(Ok(content(MIB, i))).await.unwrap();
     }
     // wait until the service has started the multipart upload
