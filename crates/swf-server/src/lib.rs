@@ -7,7 +7,7 @@
 //! - [`service`]: one function per use case: load, authorise with `swf-domain`, compute the
 //!   change with its notificaties, audit lines and feed events, hand it to the store;
 //! - [`store`]: the `Store` trait (one transaction per use case) with its SQLite implementation,
-//!   and [`blob`] for document bytes on disk.
+//!   and [`blob`] for document bytes (data folder or S3-compatible object store).
 //!
 //! Beside them: [`feed`] (the change feed and its SSE stream), [`jobs`] (background jobs),
 //! [`auth`], [`openapi`], and [`serve`], the one start-up path used by `swf-server serve`, the
