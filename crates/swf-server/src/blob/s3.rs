@@ -20,8 +20,9 @@ use std::time::Duration;
 
 /// Size of one part of a multipart upload (S3's smallest part, except the last, is 5 MiB).
 pub const PART_SIZE: usize = 8 * 1024 * 1024;
-/// Parts of one upload sent at once; the request body waits while they are in flight.
-pub const PARALLEL_PARTS: usize = 2;
+/// Parts of one upload in flight at once; the request body waits while they are. One: an
+/// upload holds at most two parts (16 MiB) in memory, so 100 parallel uploads stay under 2 GiB.
+pub const PARALLEL_PARTS: usize = 1;
 /// How long the readiness check waits for the object store.
 const READY_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long the start-up sweep may take before the service starts without it.
