@@ -105,6 +105,20 @@ impl TestBucket {
         out
     }
 
+    /// Store an object at `key` below this server's prefix (as something else than the service
+    /// would: e.g. what a crash left behind).
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) {
+        let url = format!("{}/{}/{}/{key}", self.endpoint, self.bucket, self.prefix);
+        reqwest::Client::new()
+            .put(&url)
+            .body(bytes)
+            .send()
+            .await
+            .expect("put object")
+            .error_for_status()
+            .expect("put object status");
+    }
+
     /// The multipart uploads below this server's prefix that were started and neither
     /// completed nor aborted (their parts are stored, invisible).
     pub async fn unfinished_uploads(&self) -> usize {
