@@ -133,6 +133,20 @@ trap pg_cluster_stop EXIT
 # PostgreSQL, and on the merged tree one of its spawns hung there (to be found; issue 16 note).
 cargo nextest run "${WS[@]}" --no-fail-fast --failure-output final --status-level fail \
   -E '(package(swf-server) | package(swf-testkit)) & not binary(oefenomgeving)'
+
+phase "tests with documents in an object store: S3 (moto) on PostgreSQL"
+# Document bytes in an S3-compatible bucket (D61/D62): moto in server mode from PyPI
+# (tests/s3/requirements.txt) on a free port of 127.0.0.1, in memory, started and stopped here.
+# On the PostgreSQL cluster above (the production pairing, and what two instances need):
+# tests/s3_storage.rs (round trip, aborted upload, deletion, two instances, /ready) and the
+# document-heavy suites once more. Left out: the suites that look into the data folder's
+# blobs/ and tmp/ (crash_safety, operations, bad_input) and the practice service (own folders).
+. scripts/s3-moto.sh
+s3_moto_start "$TARGET/ci-venv"
+trap 's3_moto_stop; pg_cluster_stop' EXIT
+cargo nextest run "${WS[@]}" --no-fail-fast --failure-output final --status-level fail \
+  -E 'package(swf-server) & (binary(s3_storage) | binary(confidentiality) | binary(limits) | binary(retention) | binary(instances) | binary(dso_client))'
+s3_moto_stop
 pg_cluster_stop
 trap - EXIT
 unset SWF_TEST_DATABASE_URL

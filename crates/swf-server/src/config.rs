@@ -13,6 +13,15 @@ pub struct Config {
     /// `postgres://…`: keep the data in that PostgreSQL database instead of SQLite in the data
     /// folder (several instances can share it). Also `SWF_DATABASE_URL`.
     pub database_url: Option<String>,
+    /// `s3://bucket` or `s3://bucket/prefix`: keep document bytes in that S3-compatible object
+    /// store instead of the data folder (D61). Credentials: the standard `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`) variables. Also `SWF_STORAGE_URL`.
+    pub storage_url: Option<String>,
+    /// The object store's address when it is not AWS, e.g. `http://127.0.0.1:9000` (MinIO).
+    /// Also `SWF_STORAGE_ENDPOINT`.
+    pub storage_endpoint: Option<String>,
+    /// The object store's region (AWS; others accept any). Also `SWF_STORAGE_REGION`.
+    pub storage_region: Option<String>,
     /// Connections to PostgreSQL per instance (default 16).
     pub database_max_connections: u32,
     /// Largest document accepted, in bytes (default 500 MiB).
@@ -77,6 +86,9 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: None,
             database_max_connections: 16,
+            storage_url: None,
+            storage_endpoint: None,
+            storage_region: None,
             max_upload_bytes: 500 * 1024 * 1024,
             retention_days: 365,
             job_interval_secs: 60,
@@ -144,6 +156,15 @@ impl Config {
         }
         if let Some(v) = get("SWF_DATABASE_URL") {
             self.database_url = Some(v).filter(|v| !v.is_empty());
+        }
+        for (k, field) in [
+            ("SWF_STORAGE_URL", &mut self.storage_url),
+            ("SWF_STORAGE_ENDPOINT", &mut self.storage_endpoint),
+            ("SWF_STORAGE_REGION", &mut self.storage_region),
+        ] {
+            if let Some(v) = get(k) {
+                *field = Some(v).filter(|v| !v.is_empty());
+            }
         }
         if let Some(v) = get("SWF_DATABASE_MAX_CONNECTIONS") {
             self.database_max_connections = parse("SWF_DATABASE_MAX_CONNECTIONS", v)?;
@@ -248,5 +269,17 @@ mod tests {
         c.apply_env(|k| (k == "SWF_DATABASE_URL").then(String::new))
             .unwrap();
         assert_eq!(c.database_url, None);
+        // the object store: from the file, the environment wins, empty means the data folder
+        let mut c: Config =
+            toml::from_str("storage_url = \"s3://docs/swf\"\nstorage_region = \"eu-west-1\"")
+                .unwrap();
+        assert_eq!(c.storage_url.as_deref(), Some("s3://docs/swf"));
+        c.apply_env(|k| (k == "SWF_STORAGE_ENDPOINT").then(|| "http://127.0.0.1:9000".into()))
+            .unwrap();
+        assert_eq!(c.storage_endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(c.storage_region.as_deref(), Some("eu-west-1"));
+        c.apply_env(|k| (k == "SWF_STORAGE_URL").then(String::new))
+            .unwrap();
+        assert_eq!(c.storage_url, None);
     }
 }

@@ -199,6 +199,12 @@ impl From<crate::blob::BlobError> for ApiError {
                 tracing::error!(error = %err, "blob I/O error");
                 ApiError::internal()
             }
+            e @ (crate::blob::BlobError::Object(_)
+            | crate::blob::BlobError::Config(_)
+            | crate::blob::BlobError::Gone) => {
+                tracing::error!(error = %e, "document storage error");
+                ApiError::internal()
+            }
         }
     }
 }

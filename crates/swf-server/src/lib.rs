@@ -7,7 +7,7 @@
 //! - [`service`]: one function per use case: load, authorise with `swf-domain`, compute the
 //!   change with its notificaties, audit lines and feed events, hand it to the store;
 //! - [`store`]: the `Store` trait (one transaction per use case) with its SQLite implementation,
-//!   and [`blob`] for document bytes on disk.
+//!   and [`blob`] for document bytes (data folder or S3-compatible object store).
 //!
 //! Beside them: [`feed`] (the change feed and its SSE stream), [`jobs`] (background jobs),
 //! [`auth`], [`openapi`], and [`serve`], the one start-up path used by `swf-server serve`, the
@@ -84,7 +84,13 @@ pub async fn open_state(mut config: config::Config, sweep: bool) -> Result<AppSt
     config.oefenomgeving |= oefen::is_marked(&config.data_dir);
     let store = store::open(&config).await?;
     // serving on PostgreSQL: the folder may be shared with other instances (D50)
-    let blobs = if sweep && config.database_url.is_some() {
+    let blobs = if let Some(url) = &config.storage_url {
+        blob::BlobStore::open_s3(&blob::s3::S3Settings {
+            url: url.clone(),
+            endpoint: config.storage_endpoint.clone(),
+            region: config.storage_region.clone(),
+        })?
+    } else if sweep && config.database_url.is_some() {
         blob::BlobStore::open_shared(&config.data_dir).await?
     } else {
         blob::BlobStore::open(&config.data_dir).await?

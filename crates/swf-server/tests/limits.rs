@@ -49,6 +49,15 @@ fn tmp_files(srv: &Server) -> usize {
         .count()
 }
 
+/// Uploads being received: temp files, or with documents in an object store its unfinished
+/// multipart uploads.
+async fn uploads_in_progress(srv: &Server) -> usize {
+    match &srv.s3 {
+        Some(bucket) => bucket.unfinished_uploads().await,
+        None => tmp_files(srv),
+    }
+}
+
 // ------------------------------------------------------------------ item 2: sign-in exhaustion
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -453,7 +462,7 @@ async fn a_trickling_upload_is_cut_off_and_leaves_nothing_behind() {
     let mut answers = Vec::new();
     let mut saw_temp = 0;
     for s in &mut uploads {
-        saw_temp = saw_temp.max(tmp_files(&srv));
+        saw_temp = saw_temp.max(uploads_in_progress(&srv).await);
         answers.push(trickle_body(s, Duration::from_secs(12)).await);
     }
     eprintln!("5 uploads trickling 5 bytes/s: {answers:?}; temp files seen {saw_temp}");
@@ -473,6 +482,7 @@ async fn a_trickling_upload_is_cut_off_and_leaves_nothing_behind() {
     }
     assert_eq!(after.1, before.1, "files left behind");
     assert_eq!(after.0, before.0);
+    assert_eq!(uploads_in_progress(&srv).await, 0, "uploads left behind");
     // a normal upload still works
     let d = g.upload(&sid, "snel.pdf", vec![1; 300_000], "RV").await;
     assert_eq!(d.status, 201, "{}", d.json);
@@ -486,12 +496,16 @@ async fn shutdown_ends_within_its_deadline_with_a_trickling_upload() {
     let mut s = start_upload(&srv, &g, &sid).await;
     // the upload is being written to a temp file
     for _ in 0..50 {
-        if tmp_files(&srv) > 0 {
+        if uploads_in_progress(&srv).await > 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(tmp_files(&srv), 1, "the upload reached its temp file");
+    assert_eq!(
+        uploads_in_progress(&srv).await,
+        1,
+        "the upload reached its temp file"
+    );
     let t = Instant::now();
     let mut child = srv.terminate();
     let trickle = tokio::spawn(async move { trickle_body(&mut s, Duration::from_secs(15)).await });
@@ -508,7 +522,11 @@ async fn shutdown_ends_within_its_deadline_with_a_trickling_upload() {
     let status = status.expect("the service exits within its shutdown deadline");
     assert!(status.success(), "{status:?}");
     assert!(took < Duration::from_secs(6), "{took:?}");
-    assert_eq!(tmp_files(&srv), 0, "the cut-off upload left its temp file");
+    assert_eq!(
+        uploads_in_progress(&srv).await,
+        0,
+        "the cut-off upload left its temp file"
+    );
 }
 
 // ------------------------------------------------------------------ item 7: operations

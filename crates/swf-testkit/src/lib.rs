@@ -14,6 +14,7 @@ pub mod binary;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod pg;
+pub mod s3;
 pub mod server;
 
 pub use api::{Api, Raw, Resp};
@@ -21,6 +22,7 @@ pub use binary::bin;
 #[cfg(feature = "client")]
 pub use client::{config, follow, no_progress, session_for};
 pub use pg::on_postgres;
+pub use s3::on_s3;
 pub use server::{admin_env, exit_within, Server};
 
 /// Where the API lives on the service.

@@ -1,6 +1,7 @@
 //! A real `swf-server` process on 127.0.0.1 with a real SQLite file in a temp data folder — or,
 //! when `SWF_TEST_DATABASE_URL` names a PostgreSQL cluster, its own fresh database there
-//! ([`crate::pg`]); organisations, users and tokens made with its real admin CLI; kill -9 and
+//! ([`crate::pg`]) — and, when `SWF_TEST_S3_URL` names a bucket, its documents there
+//! ([`crate::s3`]); organisations, users and tokens made with its real admin CLI; kill -9 and
 //! restart for the crash and offline tests; snapshots of the database and the data folder to
 //! prove that a refused request changed nothing.
 use crate::api::{Api, Resp};
@@ -79,6 +80,9 @@ pub struct Server {
     /// Another server's data folder this one uses instead of `dir` (several instances on
     /// PostgreSQL sharing the documents, [`Server::second_instance_sharing_folder`]).
     pub shared_data: Option<PathBuf>,
+    /// This server's part of the test bucket, when the suite keeps documents in an object
+    /// store (`SWF_TEST_S3_URL`); shared with the instances started from it.
+    pub s3: Option<crate::s3::TestBucket>,
 }
 
 /// Which accounts [`Server`] makes before it starts.
@@ -139,6 +143,15 @@ impl Server {
         if let Some(db) = &pg {
             env.push(("SWF_DATABASE_URL".into(), db.url.clone()));
         }
+        let s3 = crate::s3::TestBucket::create_if_configured();
+        if let Some(b) = &s3 {
+            // what the test sets itself (e.g. another endpoint) wins
+            for (k, v) in b.env() {
+                if !env.iter().any(|(e, _)| *e == k) {
+                    env.push((k, v));
+                }
+            }
+        }
         for (k, v) in [
             ("SWF_VERZOEK_OPHALEN_SECS", "100000"),
             ("SWF_JOB_INTERVAL_SECS", "100000"),
@@ -159,6 +172,7 @@ impl Server {
                 .expect("http client"),
             pg,
             shared_data: None,
+            s3,
         }
     }
 
@@ -191,6 +205,7 @@ impl Server {
             http: self.http.clone(),
             pg: Some(pg),
             shared_data: shared,
+            s3: self.s3.clone(),
         };
         s.spawn();
         s.wait_healthy().await;

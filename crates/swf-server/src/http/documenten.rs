@@ -306,10 +306,8 @@ pub(super) async fn download(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let id = uuid_path(&id, "het document")?;
     let d = Ctx::new(&st, &c).document_content(&id).await?;
-    let mut file = d.file;
     let size = d.grootte;
     let etag = format!("\"{}\"", d.hash);
     let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
@@ -346,12 +344,10 @@ pub(super) async fn download(
         Some((s, e)) => (StatusCode::PARTIAL_CONTENT, s, e - s + 1),
         None => (StatusCode::OK, 0, size),
     };
-    if start > 0 {
-        file.seek(std::io::SeekFrom::Start(start))
-            .await
-            .map_err(|_| ApiError::internal())?;
-    }
-    let stream = tokio_util::io::ReaderStream::with_capacity(file.take(len), 256 * 1024);
+    let stream = st.blobs.read(&d.id, start, len).await.map_err(|e| {
+        tracing::error!(document = %d.id, error = %e, "document bytes missing");
+        ApiError::internal()
+    })?;
     let mut resp = Response::new(Body::from_stream(stream));
     *resp.status_mut() = status;
     let h = resp.headers_mut();

@@ -461,10 +461,11 @@ async fn health(State(st): State<AppState>) -> Response {
 }
 
 /// Ready for traffic (for a load balancer): the database answers and the document storage
-/// takes a write. `/health` stays the database check it always was.
+/// takes a write (data folder) or answers (object store: a HEAD in the bucket, D62). `/health`
+/// stays the database check it always was.
 async fn ready(State(st): State<AppState>) -> Response {
     let database = crate::service::database_reachable(&st).await;
-    let storage = st.blobs.writable().await;
+    let storage = st.blobs.ready().await;
     if database && storage {
         return (
             StatusCode::OK,
@@ -476,7 +477,7 @@ async fn ready(State(st): State<AppState>) -> Response {
     let what = match (database, storage) {
         (false, false) => "de database en de documentopslag zijn niet bereikbaar",
         (false, true) => "de database is niet bereikbaar",
-        _ => "de documentopslag is niet beschrijfbaar",
+        _ => "de documentopslag is niet beschikbaar",
     };
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,

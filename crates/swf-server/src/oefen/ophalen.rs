@@ -59,7 +59,7 @@ pub async fn plaats_documenten(
         let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(
             crate::blob::bytes_like::Bytes::from(d.inhoud),
         )]);
-        let pending = st.blobs.write_temp(chunks, u64::MAX).await?;
+        let pending = st.blobs.write_temp(&id, chunks, u64::MAX).await?;
         let row = DocumentRow {
             id: id.clone(),
             samenwerking_id: s.id.clone(),
@@ -81,7 +81,7 @@ pub async fn plaats_documenten(
             hash: pending.sha256.clone(),
             grootte: pending.size as i64,
         };
-        st.blobs.commit(pending, &id).await?;
+        st.blobs.commit(pending).await?;
         let fx = Effects {
             notificaties: vec![],
             audit: vec![NewAudit {

@@ -16,7 +16,8 @@ pub struct NieuwDocument {
 
 /// A document's bytes, opened for reading, and what describes them.
 pub struct DocumentInhoud {
-    pub file: tokio::fs::File,
+    /// The document's id: its bytes are `AppState::blobs.read(id, …)`.
+    pub id: String,
     pub grootte: u64,
     /// SHA-256 of the bytes, hex: also the ETag.
     pub hash: String,
@@ -113,14 +114,8 @@ impl<'a> Ctx<'a> {
     /// A document's bytes for download, with what the answer needs to describe them.
     pub async fn document_content(&self, document_id: &str) -> ApiResult<DocumentInhoud> {
         let (_, d, _) = self.document_access(document_id).await?;
-        let file = tokio::fs::File::open(self.st.blobs.path_of(&d.id))
-            .await
-            .map_err(|e| {
-                tracing::error!(document = %d.id, error = %e, "document bytes missing");
-                ApiError::internal()
-            })?;
         Ok(DocumentInhoud {
-            file,
+            id: d.id,
             grootte: d.grootte.max(0) as u64,
             hash: d.hash,
             formaat: d.formaat,
@@ -169,7 +164,7 @@ impl<'a> Ctx<'a> {
         Ok(a)
     }
 
-    /// Receive an upload's bytes into a temporary file (hashed, fsynced, not visible yet), at
+    /// Receive an upload's bytes for a new document id (hashed, durable, not visible yet), at
     /// most `limit` bytes.
     pub async fn receive_document_bytes<S, E>(
         &self,
@@ -181,7 +176,8 @@ impl<'a> Ctx<'a> {
             + Unpin,
         E: std::fmt::Display,
     {
-        Ok(self.st.blobs.write_temp(chunks, limit).await?)
+        let id = Uuid::new_v4().to_string();
+        Ok(self.st.blobs.write_temp(&id, chunks, limit).await?)
     }
 
     /// Throw away received bytes that will not become a document.
@@ -190,15 +186,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// Add a document to the samenwerking of `a` (checked with [`Ctx::upload_allowed`]): its
-    /// bytes become durable under a new id first, then the row is written; when that fails the
-    /// bytes are removed again.
+    /// bytes become durable under their new id first, then the row is written; when that fails
+    /// the bytes are removed again.
     pub async fn add_document(
         &self,
         a: &Access,
         nieuw: NieuwDocument,
         bytes: PendingBlob,
     ) -> ApiResult<Document> {
-        let id = Uuid::new_v4().to_string();
+        let id = bytes.id.clone();
         let now = now_us();
         let row = DocumentRow {
             id: id.clone(),
@@ -219,7 +215,7 @@ impl<'a> Ctx<'a> {
             hash: bytes.sha256.clone(),
             grootte: bytes.size as i64,
         };
-        self.st.blobs.commit(bytes, &id).await?;
+        self.st.blobs.commit(bytes).await?;
         let recorded = self.record_document(a, row).await;
         if recorded.is_err() {
             let _ = self.st.blobs.delete(&id).await;

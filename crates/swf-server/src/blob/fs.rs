@@ -1,43 +1,26 @@
 //! Document bytes on the filesystem. A write goes to `tmp/`, is fsynced, then renamed into
 //! `blobs/xx/<id>` and the directory fsynced: a crash never leaves a half document visible.
+use super::BlobError;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::fs;
 use tokio::io::AsyncWriteExt;
 
-#[derive(Debug, thiserror::Error)]
-pub enum BlobError {
-    #[error("I/O: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("te groot: meer dan {limit} bytes")]
-    TooLarge { limit: u64 },
-    #[error("upload afgebroken: {0}")]
-    Source(String),
-}
-
 #[derive(Debug, Clone)]
-pub struct BlobStore {
+pub struct FsBlobs {
     root: PathBuf,
     /// Where uploads in progress are written: `tmp/`, or with several instances sharing the
-    /// folder `tmp/<instance>/` ([`BlobStore::open_shared`]).
+    /// folder `tmp/<instance>/` ([`FsBlobs::open_shared`]).
     tmp: PathBuf,
     /// The instance's lock (`instances/<instance>.lock`), held while it runs.
     _instance: Option<std::sync::Arc<std::fs::File>>,
 }
 
-/// A fully written, fsynced temporary file that is not visible yet.
-#[derive(Debug)]
-pub struct PendingBlob {
-    path: PathBuf,
-    pub sha256: String,
-    pub size: u64,
-}
-
-impl BlobStore {
+impl FsBlobs {
     pub async fn open(root: &Path) -> Result<Self, BlobError> {
         fs::create_dir_all(root.join("blobs")).await?;
         fs::create_dir_all(root.join("tmp")).await?;
-        Ok(BlobStore {
+        Ok(FsBlobs {
             root: root.to_owned(),
             tmp: root.join("tmp"),
             _instance: None,
@@ -49,7 +32,7 @@ impl BlobStore {
     /// so a later start can tell the temp folders of instances that are gone (their lock is
     /// free) from those of instances that still write.
     pub async fn open_shared(root: &Path) -> Result<Self, BlobError> {
-        let mut b = BlobStore::open(root).await?;
+        let mut b = FsBlobs::open(root).await?;
         let id = uuid::Uuid::new_v4().to_string();
         fs::create_dir_all(root.join("instances")).await?;
         let lock = std::fs::OpenOptions::new()
@@ -116,9 +99,9 @@ impl BlobStore {
         &self,
         mut chunks: S,
         limit: u64,
-    ) -> Result<PendingBlob, BlobError>
+    ) -> Result<(PathBuf, String, u64), BlobError>
     where
-        S: futures_util::Stream<Item = Result<bytes_like::Bytes, E>> + Unpin,
+        S: futures_util::Stream<Item = Result<super::bytes_like::Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
         use futures_util::StreamExt;
@@ -148,7 +131,7 @@ impl BlobStore {
         }
         .await;
         match result {
-            Ok((sha256, size)) => Ok(PendingBlob { path, sha256, size }),
+            Ok((sha256, size)) => Ok((path, sha256, size)),
             Err(e) => {
                 let _ = fs::remove_file(&path).await;
                 Err(e)
@@ -157,14 +140,14 @@ impl BlobStore {
     }
 
     /// Make a pending blob the content of document `id` (atomic rename + directory fsync).
-    pub async fn commit(&self, pending: PendingBlob, id: &str) -> Result<(), BlobError> {
+    pub async fn commit(&self, temp: &Path, id: &str) -> Result<(), BlobError> {
         let dest = self.path_of(id);
         let dir = dest
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.join("blobs"));
         fs::create_dir_all(&dir).await?;
-        fs::rename(&pending.path, &dest).await?;
+        fs::rename(temp, &dest).await?;
         sync_dir(&dir).await?;
         Ok(())
     }
@@ -178,8 +161,8 @@ impl BlobStore {
         written && fs::remove_file(&probe).await.is_ok()
     }
 
-    pub async fn discard(&self, pending: PendingBlob) {
-        let _ = fs::remove_file(&pending.path).await;
+    pub async fn discard(&self, temp: &Path) {
+        let _ = fs::remove_file(temp).await;
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), BlobError> {
@@ -247,9 +230,4 @@ async fn sync_dir(dir: &Path) -> std::io::Result<()> {
     tokio::task::spawn_blocking(move || std::fs::File::open(&d)?.sync_all())
         .await
         .map_err(std::io::Error::other)?
-}
-
-/// Re-export so callers name one `Bytes` type.
-pub mod bytes_like {
-    pub use axum::body::Bytes;
 }
