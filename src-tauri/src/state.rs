@@ -288,6 +288,11 @@ impl AppState {
         Ok(info)
     }
 
+    /// Whether the practice service runs in this app (the background process cannot follow it).
+    pub fn oefenomgeving_loopt(&self) -> bool {
+        self.oefen.try_lock().map_or(true, |o| o.is_some())
+    }
+
     fn oefen_dir(&self) -> PathBuf {
         self.data_dir.join("oefenomgeving")
     }
