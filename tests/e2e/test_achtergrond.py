@@ -103,6 +103,22 @@ def melding_id(tekst: str) -> int:
     raise ValueError(f"no notification id for {tekst!r}")
 
 
+def tray(pid: int, *methode: str) -> str:
+    """Call the background process's StatusNotifierItem (ksni: the bus name
+    org.kde.StatusNotifierItem-<pid>-<n>) as a tray host does, with gdbus."""
+    namen = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                            "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
+                           capture_output=True, text=True, timeout=10, check=True).stdout
+    naam = re.search(rf'"(org\.kde\.StatusNotifierItem-{pid}-\d+)"', namen)
+    if not naam:
+        raise ValueError(f"no StatusNotifierItem of {pid} on the bus")
+    r = subprocess.run(["gdbus", "call", "--session", "--dest", naam.group(1), *methode],
+                       capture_output=True, text=True, timeout=10)
+    if r.returncode != 0:
+        raise ValueError(f"gdbus {methode}: {r.stderr}")
+    return r.stdout
+
+
 def test_achtergrondproces_meldt_en_openen_geeft_de_app_terug(new_server, new_app):
     """Closing the window leaves only the small background process; it notifies once; the
     notification's Openen brings the app back at the request and the background process ends.
@@ -159,6 +175,16 @@ def test_achtergrondproces_meldt_en_openen_geeft_de_app_terug(new_server, new_ap
         time.sleep(2)
         assert len(bodies(f"'{vraagtitel}'")) == 1, dunst_log()
         nid = melding_id(f"'{vraagtitel}'")
+        # the tray (StatusNotifierItem over D-Bus, no GTK): the count in its tooltip, the menu
+        wait_until(lambda: "1 actieverzoek open" in tray(
+            achtergrond, "--object-path", "/StatusNotifierItem", "--method",
+            "org.freedesktop.DBus.Properties.Get", "org.kde.StatusNotifierItem", "ToolTip"),
+            20, "the count in the tray's tooltip")
+        menu = wait_until(lambda: tray(achtergrond, "--object-path", "/MenuBar", "--method",
+                                       "com.canonical.dbusmenu.GetLayout", "--", "0", "-1", "@as []"),
+                          10, "the tray's menu")
+        for label in ("1 actieverzoek open", "Openen", "Nu bijwerken", "Afsluiten"):
+            assert label in menu, menu
 
         # 3. the notification's Openen: the ActionInvoked signal dunst sends on a click
         subprocess.run(["dbus-send", "--session", "--type=signal",
