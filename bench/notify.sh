@@ -5,8 +5,11 @@
 #   2. in Xvfb + a private D-Bus session with gnome-keyring and dunst: a swf-server with the demo
 #      organisations; the veiligheidsregio signs in once through the UI (remember me), then the
 #      app is started as the launcher does and its session comes back from the keychain;
-#   3. RSS of the whole app (app + WebKit processes) with the window open and in background mode
-#      (window closed, webview destroyed), after BENCH_NOTIFY_IDLE (10) s each;
+#   3. RSS of the whole app — every process carrying its data folder: the app, WebKit's processes,
+#      the background process — with the window open and in background mode (window closed: on
+#      Linux the app hands over to samenwerkruimte-achtergrond and ends, D52), after
+#      BENCH_NOTIFY_IDLE (10) s each (SWF_ACHTERGROND_EXE: another build of the background
+#      process, e.g. target/release/samenwerkruimte-achtergrond);
 #   4. BENCH_NOTIFY_RUNS (100) actieverzoeken from the gemeente over the API, with the window
 #      closed: time from the API call to the app's Notify call on the session bus, p50/p95.
 # Usage: bash bench/notify.sh   (BENCH_STRICT=1: exit 1 when p95 >= 1000 ms or background RSS >= 60 MiB)

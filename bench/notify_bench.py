@@ -1,9 +1,11 @@
 """bench/notify.sh, inside the session: the real app (signed in once through the UI, then started
 the way the desktop's launcher does, its session restored from the keychain).
 
-- RSS of the whole app (the app and every process under it: WebKit's web and network
-  processes) with the window open, then in background mode (the window closed with
-  WM_DELETE_WINDOW, as a window manager does; the webview destroyed), each after --idle seconds;
+- RSS of the whole app — every process of it: the app, WebKit's web and network processes, the
+  background process (found by the app's data folder in their environment) — with the window
+  open, then in background mode (the window closed with WM_DELETE_WINDOW, as a window manager
+  does: on Linux the app hands over to samenwerkruimte-achtergrond and ends), each after
+  --idle seconds;
 - latency: for --runs actieverzoeken, from just before the gemeente's API call to the moment the
   session bus carried the app's org.freedesktop.Notifications.Notify for it (dbus-monitor's own
   timestamp of that message), with the window closed. Prints one JSON object.
@@ -24,28 +26,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
-from harness import GEMEENTE, VEILIGHEIDSREGIO, App, SwfServer, wait_until  # noqa: E402
+from harness import GEMEENTE, VEILIGHEIDSREGIO, App, SwfServer, app_processen, wait_until  # noqa: E402
 import x11  # noqa: E402
 from app_bench import memory  # noqa: E402
-
-
-def tree(root: int) -> list[int]:
-    """root and every process below it."""
-    kids: dict[int, list[int]] = {}
-    for e in Path("/proc").iterdir():
-        if e.name.isdigit():
-            try:
-                st = (e / "stat").read_text()
-                ppid = int(st[st.rindex(")") + 2:].split()[1])
-            except (OSError, ValueError):
-                continue
-            kids.setdefault(ppid, []).append(int(e.name))
-    out, todo = [], [root]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return sorted(out)
 
 
 class Monitor:
@@ -107,13 +90,17 @@ def main():
         wait_until(lambda: x11.windows(proc.pid), 60, "the window")
         wait_until(lambda: "remembered session restored" in app.log_text(), 60, "the session")
         time.sleep(a.idle)
-        rss, pss, anon, per = memory(tree(proc.pid))
+        rss, pss, anon, per = memory(sorted(app_processen(app.data_dir)))
         uit["window_open"] = {"rss_mib": round(rss, 1), "pss_mib": round(pss, 1),
                               "anon_mib": round(anon, 1), "processes": per}
         x11.close_windows(proc.pid)
         wait_until(lambda: not x11.windows(proc.pid), 20, "the window to close")
+        # Linux: the app hands over to the background process and ends (D52)
+        wait_until(lambda: proc.poll() is not None
+                   and "following the service in the background" in app.log_text(), 60,
+                   "the background process to take over")
         time.sleep(a.idle)
-        rss, pss, anon, per = memory(tree(proc.pid))
+        rss, pss, anon, per = memory(sorted(app_processen(app.data_dir)))
         uit["background"] = {"rss_mib": round(rss, 1), "pss_mib": round(pss, 1),
                              "anon_mib": round(anon, 1), "processes": per}
 
@@ -131,17 +118,24 @@ def main():
         q = statistics.quantiles(lat, n=100)
         uit["latency_ms"] = {"runs": len(lat), "p50": round(statistics.median(lat), 1),
                              "p95": round(q[94], 1), "max": round(lat[-1], 1), "min": round(lat[0], 1)}
-        uit["still_background"] = proc.poll() is None and not x11.windows(proc.pid)
-        # the same window-closed process after 100 notifications
-        rss, *_ = memory(tree(proc.pid))
+        uit["still_background"] = sorted(app_processen(app.data_dir).values()) == [
+            "samenwerkruimte-achtergrond"]
+        # the same background process after the notifications
+        rss, *_ = memory(sorted(app_processen(app.data_dir)))
         uit["background_after_runs_rss_mib"] = round(rss, 1)
     finally:
         mon.stop()
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for pid in app_processen(app.data_dir):
+            try:
+                os.kill(pid, 15)
+            except OSError:
+                pass
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     print(json.dumps(uit))
 
 

@@ -2,6 +2,7 @@
 # Builds the installable packages of Samenwerkruimte into dist/:
 #   samenwerkruimte_<version>_amd64.deb, samenwerkruimte-<version>-1.x86_64.rpm  the desktop app
 #       (the Tauri CLI's bundler: icons, desktop entry, dependencies; see tauri.conf.json "bundle")
+#       with its background process /usr/bin/samenwerkruimte-achtergrond (an overlay, below)
 #   swf-server_<version>_amd64.deb, swf-server-<version>-1.x86_64.rpm            the service
 #       (dpkg-deb / rpmbuild from packaging/swf-server: binary, systemd unit, user swf,
 #       /etc/swf-server/config.toml, /var/lib/swf-server)
@@ -87,6 +88,14 @@ if [ "$app" = 1 ]; then
   fi
   echo "   Tauri CLI $cli_version (crate $crate_version), version $version, $profile build"
 
+  # The background process (crates/swf-achtergrond) goes into the app's packages next to the
+  # app: a config overlay adds it to bundle.linux.{deb,rpm}.files (JSON merge patch: the files of
+  # tauri.conf.json stay). Its path depends on the profile, so it is not in tauri.conf.json.
+  achtergrond_overlay() {
+    local f="\"/usr/bin/samenwerkruimte-achtergrond\": \"$BIN/samenwerkruimte-achtergrond\""
+    printf '{"bundle":{"linux":{"deb":{"files":{%s}},"rpm":{"files":{%s}}}}}' "$f" "$f"
+  }
+
   # The Tauri CLI expects tauri.conf.json next to the app's Cargo.toml and resolves the config's
   # paths (ui/dist, icons/) from there; ours is at the root (for tauri-build and cargo), so it gets
   # links in src-tauri/ for as long as it runs (docs/linux-build-notes P5). Removed afterwards.
@@ -103,15 +112,17 @@ if [ "$app" = 1 ]; then
       npm ci --prefix ui --no-audit --no-fund --loglevel=error
       touch ui/node_modules
     fi
+    echo "== release build of the background process (samenwerkruimte-achtergrond, D52)"
+    env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS cargo build --release --locked -p swf-achtergrond
     echo "== release build of the desktop app and its .deb/.rpm (tauri build)"
     # the real identifier: no test overlay, no lint wrapper from a surrounding test run
     env -u TAURI_CONFIG -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS TAURI_APP_PATH=src-tauri \
-      "$TAURI_CLI" build --bundles deb,rpm --ci
+      "$TAURI_CLI" build --bundles deb,rpm --ci --config "$(achtergrond_overlay)"
     echo "== release build of the service"
     env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS cargo build --release --locked -p swf-server
   else
     echo "== the debug build already made ($BIN)"
-    for f in samenwerkruimte swf-server; do
+    for f in samenwerkruimte samenwerkruimte-achtergrond swf-server; do
       [ -x "$BIN/$f" ] || { echo "$BIN/$f is missing: build it first (scripts/test.sh does)" >&2; exit 1; }
     done
     # It must be a build with the UI embedded (custom-protocol) from the current ui/dist: its
@@ -124,7 +135,8 @@ if [ "$app" = 1 ]; then
     fi
     before=$(sha256sum "$BIN/samenwerkruimte" | cut -d' ' -f1)
     echo "== .deb/.rpm of the desktop app (tauri bundle --debug: bundles the binary as it is)"
-    TAURI_APP_PATH=src-tauri "$TAURI_CLI" bundle --debug --bundles deb,rpm --ci
+    TAURI_APP_PATH=src-tauri "$TAURI_CLI" bundle --debug --bundles deb,rpm --ci \
+      --config "$(achtergrond_overlay)"
     after=$(sha256sum "$BIN/samenwerkruimte" | cut -d' ' -f1)
     [ "$before" = "$after" ] || { echo "tauri bundle changed $BIN/samenwerkruimte" >&2; exit 1; }
   fi

@@ -167,12 +167,14 @@ EOF
   exit 1
 fi
 
-phase "e2e binaries: the desktop app (test identifier, embedded UI) and swf-server"
+phase "e2e binaries: the desktop app (test identifier, embedded UI), its background process and swf-server"
 # Built by the test build above with the run's one feature set (see WS): copied, not rebuilt.
 # Copied away so that a later cargo command of another feature set (a developer's own
 # `cargo nextest run`) cannot swap the binary under the e2e suite.
 mkdir -p "$TARGET/e2e"
 cp "$TARGET/debug/samenwerkruimte" "$TARGET/e2e/samenwerkruimte"
+# next to the app, where it looks for it (background mode hands over to it, D52)
+cp "$TARGET/debug/samenwerkruimte-achtergrond" "$TARGET/e2e/samenwerkruimte-achtergrond"
 cp "$TARGET/debug/swf-server" "$TARGET/e2e/swf-server"
 
 phase "packages: .deb/.rpm of the test build (scripts/package.sh --debug; compiles nothing)"

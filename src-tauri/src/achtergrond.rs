@@ -1,13 +1,18 @@
 //! Background mode and start at login (issue 13, decision D39).
 //!
-//! - Background mode (on unless switched off): closing the window destroys it — the webview
-//!   and its processes end — while the app keeps syncing and notifying from the tray; "Openen"
-//!   (tray, notification, a second start of the app) builds the window again. Off: closing the
-//!   window ends the app, as before.
+//! - Background mode (on unless switched off): closing the window keeps syncing and notifying
+//!   from the tray. On Linux the app hands over to the small background process
+//!   (`samenwerkruimte-achtergrond`, crate `swf-achtergrond`, D52/D53): the app ends — GTK and
+//!   WebKit with it — and that process restores the remembered session from the keychain;
+//!   "Openen" there starts the app again, which takes the folder over. Elsewhere (and for a
+//!   session that is not remembered or runs on the practice service) the app stays: the window
+//!   is destroyed — the webview and its processes end — and "Openen" builds it again. Off:
+//!   closing the window ends the app, as before.
 //! - Start at login (off unless switched on): on Linux an XDG autostart entry
 //!   (`$XDG_CONFIG_HOME/autostart/<identifier>.desktop`), written to a temporary file and
-//!   renamed into place, removed when switched off. It starts the app with [`ARG_ACHTERGROND`]:
-//!   syncing in the tray, no window.
+//!   renamed into place, removed when switched off. It starts the background process directly;
+//!   an entry of an older version starts the app with [`ARG_ACHTERGROND`], which hands over at
+//!   once.
 //!
 //! Both are kept in the local database (`lokaal.instellingen`, key [`SLEUTEL`]) like every
 //! setting of this installation.
@@ -117,8 +122,8 @@ pub fn autostart_pad(
     )
 }
 
-/// The autostart entry's text: start `exe` in the background.
-pub fn autostart_tekst(exe: &Path) -> String {
+/// The autostart entry's text: start `exe` (the background process) for `identifier`.
+pub fn autostart_tekst(exe: &Path, identifier: &str) -> String {
     // the Exec key quotes its argument and escapes `"`, `` ` ``, `$` and `\` (Desktop Entry spec)
     let mut pad = String::new();
     for c in exe.to_string_lossy().chars() {
@@ -130,13 +135,18 @@ pub fn autostart_tekst(exe: &Path) -> String {
     format!(
         "[Desktop Entry]\nType=Application\nName=Samenwerkruimte\n\
          Comment=Samenwerkruimte op de achtergrond: meldingen van nieuwe actieverzoeken\n\
-         Exec=\"{pad}\" {ARG_ACHTERGROND}\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
+         Exec=\"{pad}\" --identifier {identifier}\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
     )
 }
 
 /// Write (`aan`) or remove the autostart entry at `pad`. Written atomically: a temporary file
 /// in the same folder, synced, then renamed over the entry.
-pub fn autostart_zetten(pad: &Path, aan: bool, exe: &Path) -> std::io::Result<()> {
+pub fn autostart_zetten(
+    pad: &Path,
+    aan: bool,
+    exe: &Path,
+    identifier: &str,
+) -> std::io::Result<()> {
     if !aan {
         return match std::fs::remove_file(pad) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -157,7 +167,7 @@ pub fn autostart_zetten(pad: &Path, aan: bool, exe: &Path) -> std::io::Result<()
     let r = (|| {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(autostart_tekst(exe).as_bytes())?;
+        f.write_all(autostart_tekst(exe, identifier).as_bytes())?;
         f.sync_all()?;
         std::fs::rename(&tmp, pad)
     })();
@@ -183,12 +193,103 @@ pub fn autostart_toepassen(identifier: &str, aan: bool) -> Result<(), String> {
         std::env::var_os("HOME").map(PathBuf::from),
     )
     .ok_or_else(|| "Geen map voor autostart (HOME is niet gezet).".to_string())?;
-    let exe =
-        std::env::current_exe().map_err(|e| format!("Het programma is niet te vinden: {e}"))?;
-    autostart_zetten(&pad, aan, &exe).map_err(|e| {
+    let exe = achtergrond_exe()?;
+    autostart_zetten(&pad, aan, &exe, identifier).map_err(|e| {
         tracing::warn!(error = %e, pad = %pad.display(), "autostart entry not changed");
         format!("{}: {e}", pad.display())
     })
+}
+
+/// The background process's binary: next to the app, or `SWF_ACHTERGROND_EXE` (tests).
+pub fn achtergrond_exe() -> Result<PathBuf, String> {
+    let eigen =
+        std::env::current_exe().map_err(|e| format!("Het programma is niet te vinden: {e}"))?;
+    Ok(swf_achtergrond::overdracht::naast(
+        &eigen,
+        swf_achtergrond::opties::ACHTERGROND_BIN,
+        std::env::var_os(swf_achtergrond::opties::ENV_ACHTERGROND_EXE).map(PathBuf::from),
+    ))
+}
+
+/// Set when the window closed and the background process takes over: at exit, after the
+/// mirror is closed, [`overdragen`] starts it.
+#[derive(Default)]
+pub struct Overdracht(std::sync::Mutex<Option<PathBuf>>);
+
+/// Whether closing the window hands over to the background process (Linux, background mode
+/// on, a remembered session or none, no practice service running, the binary installed):
+/// remembered in [`Overdracht`] for [`overdragen`].
+pub fn overdracht_kiezen<R: Runtime>(app: &AppHandle<R>) -> bool {
+    if !cfg!(target_os = "linux") || !aan(app) {
+        return false;
+    }
+    let Some(state) = app.try_state::<crate::AppState>() else {
+        return false;
+    };
+    if state.oefenomgeving_loopt() {
+        tracing::info!("the practice service runs: the app stays in the background itself");
+        return false;
+    }
+    let onthouden =
+        tauri::async_runtime::block_on(async { state.session().await.map(|s| s.account.remember) });
+    if matches!(onthouden, Ok(false)) {
+        tracing::info!("the session is not remembered: the app stays in the background itself");
+        return false;
+    }
+    let exe = match achtergrond_exe() {
+        Ok(p) if p.is_file() => p,
+        Ok(p) => {
+            tracing::warn!(exe = %p.display(), "no background process installed: the app stays");
+            return false;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the app stays in the background itself");
+            return false;
+        }
+    };
+    match app.try_state::<Overdracht>() {
+        Some(o) => {
+            *o.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(exe);
+            true
+        }
+        None => false,
+    }
+}
+
+/// At exit: start the background process chosen by [`overdracht_kiezen`] for this app's folders
+/// (the mirror is closed and the socket removed by then).
+pub fn overdragen<R: Runtime>(app: &AppHandle<R>) {
+    let Some(exe) = app
+        .try_state::<Overdracht>()
+        .and_then(|o| o.0.lock().unwrap_or_else(|e| e.into_inner()).take())
+    else {
+        return;
+    };
+    let Some(state) = app.try_state::<crate::AppState>() else {
+        return;
+    };
+    let opties = swf_achtergrond::opties::Opties {
+        identifier: app.config().identifier.clone(),
+        data_dir: state.data_dir.clone(),
+        log_dir: state.log_dir.clone(),
+    };
+    let mut cmd = std::process::Command::new(&exe);
+    cmd.args(opties.args())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    {
+        // its own process group: a Ctrl-C meant for the app's terminal does not reach it
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    match cmd.spawn() {
+        Ok(k) => tracing::info!(pid = k.id(), "the background process takes over"),
+        Err(e) => {
+            tracing::error!(error = %e, exe = %exe.display(), "the background process did not start")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -218,11 +319,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let pad = tmp.path().join("autostart").join("nl.x.desktop");
         let exe = Path::new("/opt/Samen werk/$bin");
-        autostart_zetten(&pad, true, exe).unwrap_or_else(|e| panic!("{e}"));
+        autostart_zetten(&pad, true, exe, "nl.x").unwrap_or_else(|e| panic!("{e}"));
         let tekst = std::fs::read_to_string(&pad).unwrap_or_else(|e| panic!("{e}"));
         assert!(tekst.starts_with("[Desktop Entry]\n"), "{tekst}");
         assert!(
-            tekst.contains("Exec=\"/opt/Samen werk/\\$bin\" --achtergrond\n"),
+            tekst.contains("Exec=\"/opt/Samen werk/\\$bin\" --identifier nl.x\n"),
             "{tekst}"
         );
         // no temporary file stays behind
@@ -231,8 +332,9 @@ mod tests {
             .filter_map(|e| e.ok().map(|e| e.file_name()))
             .collect();
         assert_eq!(namen.len(), 1, "{namen:?}");
-        autostart_zetten(&pad, false, exe).unwrap_or_else(|e| panic!("{e}"));
+        autostart_zetten(&pad, false, exe, "nl.x").unwrap_or_else(|e| panic!("{e}"));
         assert!(!pad.exists());
-        autostart_zetten(&pad, false, exe).unwrap_or_else(|e| panic!("removing twice: {e}"));
+        autostart_zetten(&pad, false, exe, "nl.x")
+            .unwrap_or_else(|e| panic!("removing twice: {e}"));
     }
 }

@@ -234,11 +234,19 @@ pub fn run() -> ExitCode {
         e.luisteren(app.handle().clone());
     }
     tray::bouwen(app.handle());
-    // started at login (the autostart entry): syncing in the tray, no window
+    app.manage(achtergrond::Overdracht::default());
+    // started at login by an older autostart entry: syncing in the tray, no window
     let zonder_venster = std::env::args().any(|a| a == achtergrond::ARG_ACHTERGROND)
         && achtergrond::aan(app.handle());
+    // started by the background process's "Openen" (a notification's target)
+    let mut openen = swf_achtergrond::opties::doel_lezen(std::env::args_os());
     app.run(move |handle, event| match event {
         RunEvent::Ready if zonder_venster => {
+            if achtergrond::overdracht_kiezen(handle) {
+                tracing::info!("started in the background: handing over to the background process");
+                handle.exit(0);
+                return;
+            }
             if let Some(w) = handle.get_webview_window(venster::HOOFDVENSTER) {
                 if let Err(e) = w.destroy() {
                     tracing::warn!(error = %e, "the window of a background start stayed");
@@ -246,18 +254,30 @@ pub fn run() -> ExitCode {
             }
             tracing::info!("started in the background");
         }
+        RunEvent::Ready => {
+            if let Some(doel) = openen.take() {
+                attendering::openen(handle, Some(doel));
+            }
+        }
         // the last window closed (not Afsluiten, not a signal: those give an exit code)
         RunEvent::ExitRequested {
             code: None, api, ..
         } if achtergrond::aan(handle) => {
-            api.prevent_exit();
-            tracing::info!("the window was closed; Samenwerkruimte goes on in the background");
+            if achtergrond::overdracht_kiezen(handle) {
+                tracing::info!(
+                    "the window was closed; Samenwerkruimte goes on in the background process"
+                );
+            } else {
+                api.prevent_exit();
+                tracing::info!("the window was closed; Samenwerkruimte goes on in the background");
+            }
         }
         RunEvent::Exit => {
             enkel::opruimen(handle);
             if let Some(state) = handle.try_state::<AppState>() {
                 tauri::async_runtime::block_on(state.afsluiten());
             }
+            achtergrond::overdragen(handle);
             tracing::info!("Samenwerkruimte stopped");
         }
         _ => {}

@@ -347,6 +347,11 @@ impl AppState {
         Ok(info)
     }
 
+    /// Whether the practice service runs in this app (the background process cannot follow it).
+    pub fn oefenomgeving_loopt(&self) -> bool {
+        self.oefen.try_lock().map_or(true, |o| o.is_some())
+    }
+
     /// The practice service's own data folder.
     fn oefen_dir(&self) -> PathBuf {
         self.oefen_root().join("service")

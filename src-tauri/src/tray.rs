@@ -5,7 +5,7 @@
 //! Linux trays (StatusNotifierItem / AppIndicator) show no tooltip and send no clicks, only the
 //! menu: the count line is what the user sees there.
 use crate::state::AppState;
-use swf_client::mirror::{Mirror, NotificatieFilter, OverviewFilter, StatusFilter};
+use swf_client::mirror::Mirror;
 use swf_client::sync::Engine;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -15,69 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 const TRAY_ID: &str = "samenwerkruimte";
 
-/// What waits for the user.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tellingen {
-    pub actieverzoeken: u64,
-    pub notificaties: u64,
-}
-
-impl Tellingen {
-    /// The count line (Dutch or English, as the app).
-    pub fn tekst(&self, taal: swf_client::instellingen::Taal) -> String {
-        use swf_client::instellingen::Taal;
-        let (a, n) = (self.actieverzoeken, self.notificaties);
-        match taal {
-            Taal::Nl => format!(
-                "{a} {} open, {n} {} ongelezen",
-                if a == 1 {
-                    "actieverzoek"
-                } else {
-                    "actieverzoeken"
-                },
-                if n == 1 { "melding" } else { "meldingen" },
-            ),
-            Taal::En => format!(
-                "{a} open action request{}, {n} unread notification{}",
-                if a == 1 { "" } else { "s" },
-                if n == 1 { "" } else { "s" },
-            ),
-        }
-    }
-}
-
-/// Count what waits in `mirror`.
-pub async fn tellen(mirror: &Mirror) -> swf_client::error::Result<Tellingen> {
-    let mut t = Tellingen::default();
-    let mut filter = OverviewFilter {
-        status: StatusFilter::Alle,
-        limit: crate::types::MAX_LIMIT,
-        ..OverviewFilter::default()
-    };
-    loop {
-        let page = mirror.overview(&filter).await?;
-        t.actieverzoeken += page
-            .items
-            .iter()
-            .map(|i| u64::from(i.open_inkomend))
-            .sum::<u64>();
-        let n = u32::try_from(page.items.len()).unwrap_or(u32::MAX);
-        if page.items.is_empty() || u64::from(filter.offset + n) >= page.total {
-            break;
-        }
-        filter.offset += n;
-    }
-    t.notificaties = mirror
-        .notificaties(&NotificatieFilter {
-            samenwerking_id: None,
-            alleen_ongelezen: true,
-            limit: 1,
-            offset: 0,
-        })
-        .await?
-        .total;
-    Ok(t)
-}
+pub use swf_achtergrond::tellingen::{labels, tellen, Tellingen};
 
 /// The menu's items, kept to change their text (the count, the user's language).
 struct TrayStaat<R: Runtime> {
@@ -85,14 +23,6 @@ struct TrayStaat<R: Runtime> {
     openen: MenuItem<R>,
     bijwerken: MenuItem<R>,
     afsluiten: MenuItem<R>,
-}
-
-/// The labels of Openen, Nu bijwerken, Afsluiten.
-pub fn labels(taal: swf_client::instellingen::Taal) -> [&'static str; 3] {
-    match taal {
-        swf_client::instellingen::Taal::Nl => ["Openen", "Nu bijwerken", "Afsluiten"],
-        swf_client::instellingen::Taal::En => ["Open", "Update now", "Quit"],
-    }
 }
 
 /// Build the tray icon (the real app only). A desktop without a tray (no AppIndicator
@@ -228,26 +158,4 @@ pub fn volgen<R: Runtime>(app: &AppHandle<R>, engine: &Engine, stop: Cancellatio
         // signed out: nothing waits any more
         tonen(&a, &mirror, Tellingen::default()).await;
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use swf_client::instellingen::Taal;
-
-    #[test]
-    fn the_count_line_in_both_languages() {
-        let t = Tellingen {
-            actieverzoeken: 1,
-            notificaties: 3,
-        };
-        assert_eq!(
-            t.tekst(Taal::Nl),
-            "1 actieverzoek open, 3 meldingen ongelezen"
-        );
-        assert_eq!(
-            t.tekst(Taal::En),
-            "1 open action request, 3 unread notifications"
-        );
-    }
 }

@@ -119,6 +119,26 @@ def wait_until(predicate, timeout: float, what: str, interval: float = POLL):
         time.sleep(interval)
 
 
+def app_processen(data_dir: Path) -> dict[int, str]:
+    """Every live process of the app for data_dir, as {pid: program}: the app, its WebKit
+    processes and the background process (samenwerkruimte-achtergrond) all carry the app's
+    SWF_APP_DATA_DIR in their environment."""
+    kenmerk = f"SWF_APP_DATA_DIR={data_dir}".encode()
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if kenmerk not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue  # ended; its parent has not reaped it yet
+            found[int(entry.name)] = os.path.basename(os.readlink(entry / "exe"))
+        except OSError:
+            continue
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -119,6 +119,13 @@ def test_install_with_apt(workdir):
     cmp = run(["cmp", "-l", str(APP_BIN), str(inst)], check=False)
     differ = len(cmp.stdout.splitlines())
     assert differ <= 8, f"the installed app differs from the test build in {differ} bytes"
+    # the background process (D52) next to it, byte for byte the test build, in both packages
+    achtergrond = Path("/usr/bin/samenwerkruimte-achtergrond")
+    assert achtergrond in state["files"][APP_PKG], state["files"][APP_PKG]
+    assert achtergrond.read_bytes() == (APP_BIN.parent / achtergrond.name).read_bytes()
+    assert os.access(achtergrond, os.X_OK)
+    rpm = next(DIST.glob(f"{APP_PKG}-*.rpm"))
+    assert str(achtergrond) in run(["rpm", "-qlp", str(rpm)]).stdout.split(), "not in the .rpm"
 
     # the service's user and folders, made by the maintainer script
     swf = pwd.getpwnam("swf")
@@ -378,6 +385,7 @@ def test_remove_keeps_data(workdir):
         left = [p for p in files if p.exists() and p != Path("/etc/swf-server/config.toml")]
         assert not left, f"{pkg} left {left}"
     assert not Path("/usr/bin/samenwerkruimte").exists() and not Path("/usr/bin/swf-server").exists()
+    assert not Path("/usr/bin/samenwerkruimte-achtergrond").exists()
     run(SUDO + ["apt-get", "purge", "-y", "-q", SERVER_PKG])
     assert installed(SERVER_PKG) in ("", "not-installed")
     assert not Path("/etc/swf-server/config.toml").exists()

@@ -10,7 +10,8 @@
 //!   mode destroyed it) and the UI is asked to show the target (`openen-gevraagd`; the UI takes
 //!   it with `te_openen`, so a window that is still loading gets it too).
 pub mod commands;
-pub mod notifier;
+/// The desktop's notifier, shared with the background process (`swf_achtergrond`, D52).
+pub use swf_achtergrond::notifier;
 
 use crate::events;
 use serde::Serialize;
