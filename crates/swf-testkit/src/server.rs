@@ -160,16 +160,27 @@ impl Server {
                 env.push((k.into(), v.into()));
             }
         }
+        // The service closes a kept-alive connection that stays idle for its header timeout
+        // (15 s unless a test sets SWF_HEADER_READ_TIMEOUT_SECS). A request sent on a pooled
+        // connection at that moment fails with "IncompleteMessage" — the app's client keeps
+        // idle connections 10 s for that reason (D29); with a shorter header timeout the harness
+        // pools nothing, so such a test cannot race the server's close.
+        let kort = env
+            .iter()
+            .any(|(k, v)| k == "SWF_HEADER_READ_TIMEOUT_SECS" && v.parse::<u64>().is_ok_and(|s| s < 15));
+        let http = Client::builder().timeout(Duration::from_secs(60));
+        let http = if kort {
+            http.pool_max_idle_per_host(0)
+        } else {
+            http.pool_idle_timeout(Duration::from_secs(10))
+        };
         Server {
             dir,
             child: None,
             url: String::new(),
             addr: "127.0.0.1:0".into(),
             env,
-            http: Client::builder()
-                .timeout(Duration::from_secs(60))
-                .build()
-                .expect("http client"),
+            http: http.build().expect("http client"),
             pg,
             shared_data: None,
             s3,
