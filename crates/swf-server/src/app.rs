@@ -16,7 +16,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// token hash -> (identity, cached at). Entries live a few seconds; logout clears its own.
     pub token_cache: Arc<RwLock<HashMap<String, (Caller, Instant)>>>,
-    /// Serialized list pages, valid while the store's write generation is unchanged.
+    /// Serialized overview pages per organisation, valid while its overview is unchanged.
     pub list_cache: Arc<ListCache>,
     pub login_throttle: Arc<crate::auth::LoginThrottle>,
     /// Password-check slots and revocations for live streams (see `limits`).
@@ -29,34 +29,57 @@ pub struct AppState {
     pub omgevingsloket: Arc<dyn crate::oefen::loket::Omgevingsloket>,
 }
 
-/// A small cache of rendered list pages keyed by organisation, extensions and query. An entry is
-/// used only while the database's write generation equals the one it was rendered at, so every
-/// committed write (from any process) invalidates it.
+/// A small cache of rendered overview pages per organisation (keyed by extensions and query
+/// within it). An organisation's pages are used only while its overview generation (D58)
+/// equals the one they were rendered at, so a committed change to what that organisation's
+/// overview shows (from any process) drops its pages, and no other organisation's.
 #[derive(Default)]
 pub struct ListCache {
-    entries: std::sync::Mutex<HashMap<String, (i64, axum::body::Bytes)>>,
+    orgs: std::sync::Mutex<HashMap<String, OrgPages>>,
+}
+
+/// The rendered pages of one organisation at one generation.
+struct OrgPages {
+    generation: i64,
+    pages: HashMap<String, axum::body::Bytes>,
 }
 
 impl ListCache {
-    const CAPACITY: usize = 512;
+    /// Organisations kept; past it the cache starts afresh (cheap: a page costs a query).
+    const ORGS: usize = 4096;
+    /// Pages per organisation (queries with filters, sort orders, page numbers).
+    const PAGES: usize = 32;
 
-    pub fn get(&self, key: &str, generation: i64) -> Option<axum::body::Bytes> {
-        let map = self.entries.lock().ok()?;
-        map.get(key)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, b)| b.clone())
+    pub fn get(&self, oin: &str, key: &str, generation: i64) -> Option<axum::body::Bytes> {
+        let map = self.orgs.lock().ok()?;
+        map.get(oin)
+            .filter(|o| o.generation == generation)
+            .and_then(|o| o.pages.get(key).cloned())
     }
 
-    pub fn put(&self, key: String, generation: i64, body: axum::body::Bytes) {
-        if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= Self::CAPACITY {
-                map.retain(|_, (g, _)| *g == generation);
-                if map.len() >= Self::CAPACITY {
-                    map.clear();
-                }
-            }
-            map.insert(key, (generation, body));
+    pub fn put(&self, oin: &str, key: String, generation: i64, body: axum::body::Bytes) {
+        let Ok(mut map) = self.orgs.lock() else {
+            return;
+        };
+        if map.len() >= Self::ORGS && !map.contains_key(oin) {
+            map.clear();
         }
+        let org = map.entry(oin.to_owned()).or_insert_with(|| OrgPages {
+            generation,
+            pages: HashMap::new(),
+        });
+        if org.generation != generation {
+            // an older render must not replace newer pages
+            if org.generation > generation {
+                return;
+            }
+            org.generation = generation;
+            org.pages.clear();
+        }
+        if org.pages.len() >= Self::PAGES {
+            org.pages.clear();
+        }
+        org.pages.insert(key, body);
     }
 }
 
@@ -107,6 +130,24 @@ pub fn links<const N: usize>(items: [(&str, Option<String>); N]) -> Links {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_organisations_change_keeps_the_others_pages() {
+        let c = ListCache::default();
+        let page = |s: &'static str| axum::body::Bytes::from_static(s.as_bytes());
+        c.put("a", "q".into(), 1, page("a1"));
+        c.put("b", "q".into(), 7, page("b7"));
+        assert_eq!(c.get("a", "q", 1), Some(page("a1")));
+        // a's overview changed: its page is stale, b's is not
+        assert_eq!(c.get("a", "q", 2), None);
+        c.put("a", "q".into(), 2, page("a2"));
+        assert_eq!(c.get("a", "q", 2), Some(page("a2")));
+        assert_eq!(c.get("b", "q", 7), Some(page("b7")));
+        // a slow render of the older generation does not replace the newer page
+        c.put("a", "q".into(), 1, page("a1"));
+        assert_eq!(c.get("a", "q", 2), Some(page("a2")));
+        assert_eq!(c.get("a", "other", 2), None);
+    }
 
     #[test]
     fn query_times_with_java_zone_ids() {
