@@ -6,7 +6,9 @@ local token = assert(os.getenv("SWF_TOKEN"), "SWF_TOKEN not set")
 local partner = assert(os.getenv("SWF_PARTNER"), "SWF_PARTNER not set")
 local api = "/overheid/samenwerken/api/behandelen/v5"
 local sids = {}
-for line in io.lines(assert(os.getenv("SWF_SIDS"), "SWF_SIDS not set")) do
+local sids_file = os.getenv("SWF_SIDS")
+assert(sids_file, "SWF_SIDS not set")
+for line in io.lines(sids_file) do
     sids[#sids + 1] = line
 end
 assert(#sids > 0, "no samenwerking ids")

@@ -9,6 +9,7 @@
 # Usage: bash bench/scale.sh        (see bench/README.md; not part of the test command)
 # Knobs (trial runs only): BENCH_SEED_COUNT=10000 BENCH_WRK_DURATION=15s BENCH_STREAMS=10000
 #   BENCH_FANOUT_ROUNDS=5 BENCH_STRICT=1 (exit status 1 when a target is missed)
+#   BENCH_SERVER_BIN=path (a release swf-server built already: no cargo build)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -85,25 +86,33 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     die "ulimit -n $(ulimit -n) is te laag voor $STREAMS streams"
 
 # ------------------------------------------------------------------ build
-log "cargo build --release -p swf-server (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-(cd "$REPO" && nice -n 10 cargo build --release -p swf-server >&2)
-BIN=$CARGO_TARGET_DIR/release/swf-server
+if [ -n "${BENCH_SERVER_BIN:-}" ]; then # a release binary built already
+    BIN=$BENCH_SERVER_BIN
+else
+    log "cargo build --release -p swf-server (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+    (cd "$REPO" && nice -n 10 cargo build --release -p swf-server >&2)
+    BIN=$CARGO_TARGET_DIR/release/swf-server
+fi
 [ -x "$BIN" ] || die "$BIN ontbreekt na de build"
 WORK=$(mktemp -d --suffix=-swf-scale)
 CPUS=$(nproc)
 
 # ------------------------------------------------------------------ helpers
-# start_server NAME DATA [VAR=value …]: sets SURL and SPID
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# start_server NAME DATA PORT [VAR=value …]: sets SURL and SPID (a restart keeps its port)
+STARTS=0
 start_server() {
-    local name=$1 data=$2
-    shift 2
+    STARTS=$((STARTS + 1))
+    # a file of its own per start: the previous start's address is never read
+    local name=$1-$STARTS data=$2 port=$3
+    shift 3
     env "$@" SWF_JOB_INTERVAL_SECS=100000 SWF_VERZOEK_OPHALEN_SECS=100000 RUST_LOG=warn \
-        "$BIN" --data "$data" serve --listen 127.0.0.1:0 >"$WORK/$name.out" 2>"$WORK/$name.err" &
+        "$BIN" --data "$data" serve --listen "127.0.0.1:$port" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     SPID=$!
     PIDS+=("$SPID")
     SURL=
     for _ in $(seq 1 400); do
-        SURL=$(sed -n 's/^swf-server luistert op \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.out" | head -n 1)
+        SURL=$(sed -n 's/^swf-server luistert op \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.out" 2>/dev/null | head -n 1 || true)
         [ -n "$SURL" ] && break
         kill -0 "$SPID" 2>/dev/null || die "server $name stopte bij het starten"
         sleep 0.05
@@ -171,7 +180,8 @@ FAILED=0
 wrk_run() {
     local setup=$1 case=$2 url=$3 script=$4 min_rps=$5 max_p99=$6
     shift 6
-    local f="$WORK/wrk-${setup// /_}-${case// /_}.txt"
+    local f
+    f="$WORK/wrk-$(printf '%s-%s' "$setup" "$case" | tr -c 'A-Za-z0-9\n' _).txt"
     env "$@" wrk -t2 -c64 -d3s -s "$BENCH_DIR/$script" "$url" >/dev/null
     log "$setup / $case: wrk -t2 -c64 -d$DUR --latency"
     env "$@" wrk -t2 -c64 -d"$DUR" --latency -s "$BENCH_DIR/$script" "$url" >"$f"
@@ -211,12 +221,13 @@ overview_and_mixed() {
 SQ=$WORK/sqlite
 mkdir -p "$SQ"
 setup_orgs "$SQ"
-start_server sqlite "$SQ" SWF_MAX_CONNECTIONS=$((STREAMS + 2000))
+SQ_PORT=$(free_port)
+start_server sqlite "$SQ" "$SQ_PORT" SWF_MAX_CONNECTIONS=$((STREAMS + 2000))
 SQ_PID=$SPID SQ_URL=$SURL
 seed "$SQ_URL" "$WORK/sids"
 sqlite_restart() {
     stop_server "$SQ_PID"
-    start_server sqlite "$SQ" SWF_LIST_CACHE="$1" SWF_MAX_CONNECTIONS=$((STREAMS + 2000))
+    start_server sqlite "$SQ" "$SQ_PORT" SWF_LIST_CACHE="$1" SWF_MAX_CONNECTIONS=$((STREAMS + 2000))
     SQ_PID=$SPID SQ_URL=$SURL
 }
 overview_and_mixed "SQLite" "$SQ_URL" sqlite_restart "5000:50"
@@ -252,23 +263,25 @@ PG1=$WORK/pg1
 PG2=$WORK/pg2
 mkdir -p "$PG1" "$PG2"
 setup_orgs "$PG1" SWF_DATABASE_URL="$PGURL"
-start_server pg1 "$PG1" SWF_DATABASE_URL="$PGURL"
+P1_PORT=$(free_port)
+P2_PORT=$(free_port)
+start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL"
 P1_PID=$SPID P1_URL=$SURL
 seed "$P1_URL" "$WORK/sids"
 pg1_restart() {
     stop_server "$P1_PID"
-    start_server pg1 "$PG1" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
     P1_PID=$SPID P1_URL=$SURL
 }
 overview_and_mixed "PostgreSQL, 1 instance" "$P1_URL" pg1_restart "-:-"
 
 # ------------------------------------------------------------------ 4. PostgreSQL, 2 + nginx
 pg1_restart true
-start_server pg2 "$PG2" SWF_DATABASE_URL="$PGURL"
+start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL"
 P2_PID=$SPID P2_URL=$SURL
 NGDIR=$WORK/nginx
 mkdir -p "$NGDIR/tmp"
-NGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+NGPORT=$(free_port)
 write_nginx() {
     cat >"$NGDIR/nginx.conf" <<EOF
 daemon off;
@@ -324,9 +337,9 @@ pg2_restart() {
     stop_nginx
     stop_server "$P1_PID"
     stop_server "$P2_PID"
-    start_server pg1 "$PG1" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
     P1_PID=$SPID P1_URL=$SURL
-    start_server pg2 "$PG2" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
     P2_PID=$SPID P2_URL=$SURL
     start_nginx
 }
