@@ -27,6 +27,56 @@ pub struct AppState {
     pub shutdown: tokio_util::sync::CancellationToken,
     /// Where a verzoek is retrieved from (`oefen::loket`): none, or the simulated one.
     pub omgevingsloket: Arc<dyn crate::oefen::loket::Omgevingsloket>,
+    /// Feed reads shared by the live streams of one organisation (D60).
+    pub feed_reads: Arc<SharedFeedReads>,
+}
+
+/// One read of the feed that every live stream of an organisation at the same position wants
+/// after the same wake-up: the first stream reads, the others wait for its answer (D60).
+pub type SharedFeedRead =
+    Arc<tokio::sync::OnceCell<(Arc<Vec<swf_domain::Gebeurtenis>>, Option<i64>)>>;
+
+/// The live streams' shared feed reads of the current round. A round is (the store's change
+/// count, the second): a read made in a round has seen every commit that round's change count
+/// announces, and is at most a second old (for writes that no change count announces, e.g. an
+/// admin command on SQLite, which the streams' one-second check finds). A new round drops the
+/// reads of the old one; a stream still in an older round reads on its own.
+#[derive(Default)]
+pub struct SharedFeedReads {
+    inner: std::sync::Mutex<FeedRound>,
+}
+
+#[derive(Default)]
+struct FeedRound {
+    round: (u64, u64),
+    reads: HashMap<(String, i64, i64), SharedFeedRead>,
+}
+
+impl SharedFeedReads {
+    /// The shared read of `oin`'s feed after `cursor` (at most `limit`) in `round`, or `None`
+    /// when `round` is already over.
+    pub fn read(
+        &self,
+        round: (u64, u64),
+        oin: &str,
+        cursor: i64,
+        limit: i64,
+    ) -> Option<SharedFeedRead> {
+        let mut r = self.inner.lock().ok()?;
+        if round > r.round {
+            r.round = round;
+            r.reads.clear();
+        }
+        if round < r.round {
+            return None;
+        }
+        Some(
+            r.reads
+                .entry((oin.to_owned(), cursor, limit))
+                .or_default()
+                .clone(),
+        )
+    }
 }
 
 /// A small cache of rendered overview pages per organisation (keyed by extensions and query
