@@ -80,9 +80,9 @@ fi
 # shellcheck source=../scripts/pg-cluster.sh
 . "$REPO/scripts/pg-cluster.sh"
 
-# 10 000 streams plus the load generators' sockets
+# 10 000 streams: each end (the server, the Python client) is its own process with this limit
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-[ "$(ulimit -n)" -ge $((STREAMS * 2 + 1000)) ] || ulimit -n $((STREAMS * 2 + 1000)) ||
+[ "$(ulimit -n)" -ge $((STREAMS + 1000)) ] || ulimit -n $((STREAMS + 1000)) ||
     die "ulimit -n $(ulimit -n) is te laag voor $STREAMS streams"
 
 # ------------------------------------------------------------------ build
