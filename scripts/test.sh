@@ -131,7 +131,8 @@ trap pg_cluster_stop EXIT
 # The practice service is a one-folder service (SQLite only; it refuses a database URL), so
 # tests/oefenomgeving.rs starts its practice services on SQLite here too and checks that a
 # real service's folder on PostgreSQL is refused. Profile `pg` (.config/nextest.toml) ends a
-# test that hangs after 2 minutes, as a failure.
+# test that hangs, as a failure: after 2 minutes (6 for the two matrix suites, ~3 min on a
+# busy machine).
 cargo nextest run "${WS[@]}" --profile pg --no-fail-fast --failure-output final --status-level fail \
   -E 'package(swf-server) | package(swf-testkit)'
 pg_cluster_stop
