@@ -35,23 +35,32 @@ async fn overview(api: &Api) -> (i64, Vec<(String, u64, u64)>) {
 /// at the same moment.
 async fn row(api: &Api, titel: &str) -> Option<(u64, u64)> {
     let v = api.get("/samenwerkingen?aantal=20").await.ok();
-    let items = v["_embedded"]["samenwerkingen"].as_array().cloned().unwrap_or_default();
+    let items = v["_embedded"]["samenwerkingen"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     for s in &items {
         let id = s["samenwerkingId"].as_str().expect("samenwerkingId");
         let one = api.get(&format!("/samenwerkingen/{id}")).await.ok();
-        for f in ["titel", "status", "aantalActieverzoeken", "aantalNotificaties"] {
+        for f in [
+            "titel",
+            "status",
+            "aantalActieverzoeken",
+            "aantalNotificaties",
+        ] {
             assert_eq!(s[f], one[f], "{f} of {id}: the overview is not current");
         }
     }
-    items
-        .iter()
-        .find(|s| s["titel"] == titel)
-        .map(|s| {
-            (
-                s["aantalActieverzoeken"].as_u64().expect("aantalActieverzoeken"),
-                s["aantalNotificaties"].as_u64().expect("aantalNotificaties"),
-            )
-        })
+    items.iter().find(|s| s["titel"] == titel).map(|s| {
+        (
+            s["aantalActieverzoeken"]
+                .as_u64()
+                .expect("aantalActieverzoeken"),
+            s["aantalNotificaties"]
+                .as_u64()
+                .expect("aantalNotificaties"),
+        )
+    })
 }
 
 #[tokio::test]
