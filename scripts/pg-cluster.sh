@@ -51,11 +51,13 @@ pg_cluster_start() {
     return 1
   }
   # speed over durability: the cluster is thrown away (the crash tests kill the service,
-  # not the database); enough connections for parallel tests with two instances each
+  # not the database); enough connections for parallel tests with two instances each.
+  # PG_CLUSTER_DURABLE=1 (the benchmark): fsync and synchronous commits as in production.
+  local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${PG_CLUSTER_DURABLE:-0}" = 1 ] && speed=
   pg_as_owner "$bin/pg_ctl" -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/server.log" -w -s \
-    -o "-c listen_addresses='' -c unix_socket_directories='$PG_CLUSTER_DIR' -c fsync=off \
-        -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 \
-        -c shared_buffers=64MB" start || {
+    -o "-c listen_addresses='' -c unix_socket_directories='$PG_CLUSTER_DIR' $speed \
+        -c max_connections=400 -c shared_buffers=${PG_CLUSTER_SHARED_BUFFERS:-64MB}" start || {
     cat "$PG_CLUSTER_DIR/server.log" >&2
     return 1
   }

@@ -16,7 +16,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// token hash -> (identity, cached at). Entries live a few seconds; logout clears its own.
     pub token_cache: Arc<RwLock<HashMap<String, (Caller, Instant)>>>,
-    /// Serialized list pages, valid while the store's write generation is unchanged.
+    /// Serialized overview pages per organisation, valid while its overview is unchanged.
     pub list_cache: Arc<ListCache>,
     pub login_throttle: Arc<crate::auth::LoginThrottle>,
     /// Password-check slots and revocations for live streams (see `limits`).
@@ -27,36 +27,109 @@ pub struct AppState {
     pub shutdown: tokio_util::sync::CancellationToken,
     /// Where a verzoek is retrieved from (`oefen::loket`): none, or the simulated one.
     pub omgevingsloket: Arc<dyn crate::oefen::loket::Omgevingsloket>,
+    /// Feed reads shared by the live streams of one organisation (D60).
+    pub feed_reads: Arc<SharedFeedReads>,
 }
 
-/// A small cache of rendered list pages keyed by organisation, extensions and query. An entry is
-/// used only while the database's write generation equals the one it was rendered at, so every
-/// committed write (from any process) invalidates it.
+/// One read of the feed that every live stream of an organisation at the same position wants
+/// after the same wake-up: the first stream reads, the others wait for its answer (D60).
+pub type SharedFeedRead =
+    Arc<tokio::sync::OnceCell<(Arc<Vec<swf_domain::Gebeurtenis>>, Option<i64>)>>;
+
+/// The live streams' shared feed reads of the current round. A round is (the store's change
+/// count, the second): a read made in a round has seen every commit that round's change count
+/// announces, and is at most a second old (for writes that no change count announces, e.g. an
+/// admin command on SQLite, which the streams' one-second check finds). A new round drops the
+/// reads of the old one; a stream still in an older round reads on its own.
+#[derive(Default)]
+pub struct SharedFeedReads {
+    inner: std::sync::Mutex<FeedRound>,
+}
+
+#[derive(Default)]
+struct FeedRound {
+    round: (u64, u64),
+    reads: HashMap<(String, i64, i64), SharedFeedRead>,
+}
+
+impl SharedFeedReads {
+    /// The shared read of `oin`'s feed after `cursor` (at most `limit`) in `round`, or `None`
+    /// when `round` is already over.
+    pub fn read(
+        &self,
+        round: (u64, u64),
+        oin: &str,
+        cursor: i64,
+        limit: i64,
+    ) -> Option<SharedFeedRead> {
+        let mut r = self.inner.lock().ok()?;
+        if round > r.round {
+            r.round = round;
+            r.reads.clear();
+        }
+        if round < r.round {
+            return None;
+        }
+        Some(
+            r.reads
+                .entry((oin.to_owned(), cursor, limit))
+                .or_default()
+                .clone(),
+        )
+    }
+}
+
+/// A small cache of rendered overview pages per organisation (keyed by extensions and query
+/// within it). An organisation's pages are used only while its overview generation (D58)
+/// equals the one they were rendered at, so a committed change to what that organisation's
+/// overview shows (from any process) drops its pages, and no other organisation's.
 #[derive(Default)]
 pub struct ListCache {
-    entries: std::sync::Mutex<HashMap<String, (i64, axum::body::Bytes)>>,
+    orgs: std::sync::Mutex<HashMap<String, OrgPages>>,
+}
+
+/// The rendered pages of one organisation at one generation.
+struct OrgPages {
+    generation: i64,
+    pages: HashMap<String, axum::body::Bytes>,
 }
 
 impl ListCache {
-    const CAPACITY: usize = 512;
+    /// Organisations kept; past it the cache starts afresh (cheap: a page costs a query).
+    const ORGS: usize = 4096;
+    /// Pages per organisation (queries with filters, sort orders, page numbers).
+    const PAGES: usize = 32;
 
-    pub fn get(&self, key: &str, generation: i64) -> Option<axum::body::Bytes> {
-        let map = self.entries.lock().ok()?;
-        map.get(key)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, b)| b.clone())
+    pub fn get(&self, oin: &str, key: &str, generation: i64) -> Option<axum::body::Bytes> {
+        let map = self.orgs.lock().ok()?;
+        map.get(oin)
+            .filter(|o| o.generation == generation)
+            .and_then(|o| o.pages.get(key).cloned())
     }
 
-    pub fn put(&self, key: String, generation: i64, body: axum::body::Bytes) {
-        if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= Self::CAPACITY {
-                map.retain(|_, (g, _)| *g == generation);
-                if map.len() >= Self::CAPACITY {
-                    map.clear();
-                }
-            }
-            map.insert(key, (generation, body));
+    pub fn put(&self, oin: &str, key: String, generation: i64, body: axum::body::Bytes) {
+        let Ok(mut map) = self.orgs.lock() else {
+            return;
+        };
+        if map.len() >= Self::ORGS && !map.contains_key(oin) {
+            map.clear();
         }
+        let org = map.entry(oin.to_owned()).or_insert_with(|| OrgPages {
+            generation,
+            pages: HashMap::new(),
+        });
+        if org.generation != generation {
+            // an older render must not replace newer pages
+            if org.generation > generation {
+                return;
+            }
+            org.generation = generation;
+            org.pages.clear();
+        }
+        if org.pages.len() >= Self::PAGES {
+            org.pages.clear();
+        }
+        org.pages.insert(key, body);
     }
 }
 
@@ -107,6 +180,24 @@ pub fn links<const N: usize>(items: [(&str, Option<String>); N]) -> Links {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_organisations_change_keeps_the_others_pages() {
+        let c = ListCache::default();
+        let page = |s: &'static str| axum::body::Bytes::from_static(s.as_bytes());
+        c.put("a", "q".into(), 1, page("a1"));
+        c.put("b", "q".into(), 7, page("b7"));
+        assert_eq!(c.get("a", "q", 1), Some(page("a1")));
+        // a's overview changed: its page is stale, b's is not
+        assert_eq!(c.get("a", "q", 2), None);
+        c.put("a", "q".into(), 2, page("a2"));
+        assert_eq!(c.get("a", "q", 2), Some(page("a2")));
+        assert_eq!(c.get("b", "q", 7), Some(page("b7")));
+        // a slow render of the older generation does not replace the newer page
+        c.put("a", "q".into(), 1, page("a1"));
+        assert_eq!(c.get("a", "q", 2), Some(page("a2")));
+        assert_eq!(c.get("a", "other", 2), None);
+    }
 
     #[test]
     fn query_times_with_java_zone_ids() {

@@ -125,6 +125,7 @@ pub async fn open_state(mut config: config::Config, sweep: bool) -> Result<AppSt
         limits: Arc::new(limits::Limits::new(&config)),
         shutdown: Default::default(),
         omgevingsloket: oefen::omgevingsloket(config.oefenomgeving),
+        feed_reads: Default::default(),
         config: Arc::new(config),
     })
 }

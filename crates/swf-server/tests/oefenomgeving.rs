@@ -31,14 +31,64 @@ async fn practice_server() -> Server {
     Server::start_on(practice_server_dir(), ENV).await
 }
 
-/// Run the binary on `dir` with `args`; its output, whether it succeeded or not.
+/// How long a command that should end by itself (a refusal, a reset) may take.
+const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+/// Run the binary on `dir` with `args`; its output, whether it succeeded or not. A command
+/// still running after [`RUN_LIMIT`] (e.g. a `serve` that should have refused) is killed and
+/// the test fails at once, with what it printed.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(bin());
-    cmd.arg("--data").arg(dir).args(args).stdin(Stdio::null());
+    cmd.arg("--data")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().expect("run swf-server")
+    let mut child = cmd.spawn().expect("run swf-server");
+    let read = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = read(child.stdout.take().map(|o| Box::new(o) as _));
+    let err = read(child.stderr.take().map(|e| Box::new(e) as _));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            break s;
+        }
+        if start.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "swf-server {args:?} still ran after {RUN_LIMIT:?}; stderr: {}",
+                String::from_utf8_lossy(&err.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+/// The configuration (SWF_*) of `srv`, for a command on its folder: on PostgreSQL its
+/// database URL, as an operator's configuration file would give it.
+fn env_of(srv: &Server) -> Vec<(&str, &str)> {
+    srv.env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 /// `swf-server --oefenomgeving` on `dir` (port 0): the process and every line it printed
@@ -482,23 +532,46 @@ async fn practice_and_real_folders_are_not_mixed() {
         String::from_utf8_lossy(&real.stderr)
     );
 
-    let mut srv = Server::start(&[]).await; // the real test organisations
+    // the real test organisations (on PostgreSQL: the database elsewhere, the documents here)
+    let mut srv = Server::start(&[]).await;
+    let api = srv.as_org(GEMEENTE);
+    let sid = api.start("echt", &[]).await;
+    api.upload_id(&sid, "echt.pdf", b"%PDF-1.4 echt".to_vec(), "RV")
+        .await;
     srv.stop();
-    let practice = run(
-        &srv.data(),
-        &["--oefenomgeving", "serve", "--listen", "127.0.0.1:0"],
-        &[],
+    let before = srv.snapshot().await;
+    let serve = ["--oefenomgeving", "serve", "--listen", "127.0.0.1:0"];
+    // with the real service's configuration, and without it (only the folder)
+    let cases: [(&str, Vec<(&str, &str)>); 2] = [("config", env_of(&srv)), ("folder", vec![])];
+    for (case, env) in cases {
+        let practice = run(&srv.data(), &serve, &env);
+        let said = String::from_utf8_lossy(&practice.stderr);
+        assert!(!practice.status.success(), "{case}: {said}");
+        // on PostgreSQL the real configuration names a database: refused for that first
+        let expected = if case == "config" && srv.pg.is_some() {
+            "database_url"
+        } else {
+            "echte organisaties"
+        };
+        assert!(said.contains(expected), "{case}: {said}");
+        let reset = run(&srv.data(), &["oefenomgeving", "reset"], &env);
+        let said = String::from_utf8_lossy(&reset.stderr);
+        assert!(!reset.status.success(), "{case}: {said}");
+        assert!(!srv.data().join("oefenomgeving").exists(), "{case}");
+    }
+    assert!(srv.snapshot().await == before, "nothing removed or added");
+    // the real service still starts on its folder and serves its documents
+    srv.start_again().await;
+    let docs = srv
+        .as_org(GEMEENTE)
+        .get(&format!("/samenwerkingen/{sid}/documenten"))
+        .await
+        .ok();
+    assert_eq!(
+        docs["_embedded"]["documenten"].as_array().map(Vec::len),
+        Some(1),
+        "{docs}"
     );
-    assert!(!practice.status.success());
-    assert!(
-        String::from_utf8_lossy(&practice.stderr).contains("echte organisaties"),
-        "{}",
-        String::from_utf8_lossy(&practice.stderr)
-    );
-    let reset = run(&srv.data(), &["oefenomgeving", "reset"], &[]);
-    assert!(!reset.status.success());
-    assert!(srv.data().join("swf.db").exists(), "nothing removed");
-    assert!(!srv.data().join("oefenomgeving").exists());
 }
 
 /// /openapi.json documents the practice mark (header and /health field) and the picker as

@@ -139,7 +139,15 @@ impl Server {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let pg = crate::pg::TestDatabase::create_if_configured().map(std::sync::Arc::new);
+        // a practice service is a one-folder service (SQLite only; it refuses a database URL)
+        let practice = env
+            .iter()
+            .any(|(k, v)| k == "SWF_OEFENOMGEVING" && v == "true");
+        let pg = if practice {
+            None
+        } else {
+            crate::pg::TestDatabase::create_if_configured().map(std::sync::Arc::new)
+        };
         if let Some(db) = &pg {
             env.push(("SWF_DATABASE_URL".into(), db.url.clone()));
         }

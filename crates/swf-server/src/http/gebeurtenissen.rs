@@ -123,8 +123,8 @@ async fn next_event(mut l: Live) -> Option<(Result<Event, Infallible>, Live)> {
         }
         // mark the current change count as seen before reading, so a commit that lands
         // between the read and the wait still wakes us
-        l.changes.borrow_and_update();
-        match l.reader.after(l.cursor, DEFAULT_LIMIT).await {
+        let tick = *l.changes.borrow_and_update();
+        match l.reader.after_shared(l.cursor, DEFAULT_LIMIT, tick).await {
             Ok((events, Some(last))) => {
                 l.cursor = last;
                 l.buffer.extend(events);

@@ -30,14 +30,14 @@ pub(super) async fn list_samenwerkingen(
     uri: Uri,
     Q(q): Q,
 ) -> ApiResult<Response> {
-    // the overview is read far more often than anything changes: serve a rendered page while
-    // no write has been committed since it was rendered
+    // the overview is read far more often than it changes: serve a rendered page while
+    // nothing this organisation's overview shows has changed since it was rendered (D58)
     let ctx = Ctx::new(&st, &c);
-    let key = format!("{}|{}|{}", c.oin, c.extensions, uri.query().unwrap_or(""));
-    let generation = ctx.write_generation().await?;
+    let key = format!("{}|{}", c.extensions, uri.query().unwrap_or(""));
+    let generation = ctx.overview_generation().await?;
     if let Some(body) = st
         .list_cache
-        .get(&key, generation)
+        .get(c.oin.as_str(), &key, generation)
         .filter(|_| st.config.list_cache)
     {
         return Ok(hal_bytes(body));
@@ -93,7 +93,8 @@ pub(super) async fn list_samenwerkingen(
         "pagina"
     };
     let body = axum::body::Bytes::from(hal_list_bytes("samenwerkingen", &items, p, &uri, page_key));
-    st.list_cache.put(key, generation, body.clone());
+    st.list_cache
+        .put(c.oin.as_str(), key, generation, body.clone());
     Ok(hal_bytes(body))
 }
 

@@ -167,13 +167,51 @@ fn oefen_oin(oin: &str) -> bool {
 }
 
 /// A service without `oefenomgeving` refuses a marked (practice) folder, so practice users
-/// never sign in to a service that does not say it is practice. Checked before opening.
+/// never sign in to a service that does not say it is practice. A practice service (by the
+/// configuration or the marker) is a one-folder service: it refuses a database URL, and an
+/// unmarked folder holding the documents of a service whose database is elsewhere
+/// ([`check_not_a_real_documents_folder`]). Checked before opening.
 pub fn check_marker(config: &Config) -> Result<(), String> {
-    if !config.oefenomgeving && is_marked(&config.data_dir) {
+    let marked = is_marked(&config.data_dir);
+    if !config.oefenomgeving && marked {
         return Err(format!(
             "gegevensmap {} hoort bij een oefenomgeving: start met --oefenomgeving (of \
              oefenomgeving = true), of kies een andere gegevensmap",
             config.data_dir.display()
+        ));
+    }
+    if config.oefenomgeving || marked {
+        check_practice_config(config)?;
+    }
+    Ok(())
+}
+
+/// A practice service keeps everything in its own folder: SQLite there, never a (shared)
+/// PostgreSQL database, which its reset could not restore and where real organisations may
+/// live; and never a folder that already holds a real service's documents.
+fn check_practice_config(config: &Config) -> Result<(), String> {
+    if config.database_url.is_some() {
+        return Err(
+            "een oefenomgeving gebruikt alleen haar eigen gegevensmap (SQLite): laat \
+             database_url (SWF_DATABASE_URL) weg"
+                .into(),
+        );
+    }
+    check_not_a_real_documents_folder(&config.data_dir)
+}
+
+/// An unmarked folder with documents (`blobs/`) or instance folders (`instances/`) but no
+/// `swf.db` belongs to a service whose database is elsewhere (PostgreSQL, D50): its
+/// organisations cannot be checked from here, so it is taken for real.
+fn check_not_a_real_documents_folder(dir: &Path) -> Result<(), String> {
+    let foreign = !is_marked(dir)
+        && !dir.join("swf.db").exists()
+        && (dir.join("blobs").exists() || dir.join("instances").exists());
+    if foreign {
+        return Err(format!(
+            "gegevensmap {} bevat documenten van een dienst met een database elders \
+             (echte organisaties): een oefenomgeving krijgt een eigen, lege gegevensmap",
+            dir.display()
         ));
     }
     Ok(())
@@ -208,6 +246,8 @@ async fn only_practice_organisations(st: &AppState) -> Result<bool, String> {
 pub async fn reset(config: Config, w: &Wachtwoorden) -> Result<Vec<NieuweGebruiker>, CliError> {
     let dir = config.data_dir.clone();
     let lock = crate::lock_data_dir(&dir)?;
+    // never a database elsewhere (it would stay as it is) nor a real service's documents
+    check_practice_config(&config).map_err(CliError::Invalid)?;
     if dir.join("swf.db").exists() && !is_marked(&dir) {
         let mut c = config.clone();
         c.oefenomgeving = true;

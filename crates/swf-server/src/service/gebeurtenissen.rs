@@ -117,4 +117,35 @@ impl FeedReader {
         let last = rows.last().map(|r| r.volgnummer);
         Ok((rows.into_iter().filter_map(present).collect(), last))
     }
+
+    /// [`FeedReader::after`] for a live stream woken at change count `tick`: one database
+    /// read for all of this organisation's streams at `cursor` in this round (D60), so an
+    /// event for an organisation with thousands of open streams costs one query, not one per
+    /// stream, and so does their once-a-second check.
+    pub async fn after_shared(
+        &self,
+        cursor: i64,
+        limit: i64,
+        tick: u64,
+    ) -> crate::store::Result<(Vec<Gebeurtenis>, Option<i64>)> {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        let second = START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs();
+        let Some(cell) = self
+            .st
+            .feed_reads
+            .read((tick, second), &self.oin, cursor, limit)
+        else {
+            return self.after(cursor, limit).await;
+        };
+        let (events, last) = cell
+            .get_or_try_init(|| async {
+                let (events, last) = self.after(cursor, limit).await?;
+                Ok::<_, crate::store::StoreError>((std::sync::Arc::new(events), last))
+            })
+            .await?;
+        Ok((events.as_ref().clone(), *last))
+    }
 }

@@ -199,10 +199,11 @@ impl<'a> Ctx<'a> {
         self.present_samenwerking(v)
     }
 
-    /// Increases with every committed write (any process): a page rendered at the same value
-    /// is still current.
-    pub async fn write_generation(&self) -> ApiResult<i64> {
-        Ok(self.st.store.generation().await?)
+    /// Increases with every committed change the caller's overview may show (any process,
+    /// D58): a page rendered at the same value is still current. Other organisations' writes
+    /// leave it as it is.
+    pub async fn overview_generation(&self) -> ApiResult<i64> {
+        Ok(self.st.store.overview_generation(self.me()).await?)
     }
 
     pub async fn list_samenwerkingen(

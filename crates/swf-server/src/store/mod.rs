@@ -589,6 +589,10 @@ pub trait Store: Send + Sync + 'static {
     /// has not changed.
     async fn generation(&self) -> Result<i64>;
 
+    /// Increases with every committed change `oin`'s overview of samenwerkingen may show
+    /// (kept by the database's triggers, D58): a page rendered at the same value is current.
+    async fn overview_generation(&self, oin: &str) -> Result<i64>;
+
     async fn ping(&self) -> Result<()>;
 
     /// Database connections this process holds, and how many of them are idle (`/metrics`).

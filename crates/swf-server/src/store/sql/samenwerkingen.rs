@@ -137,11 +137,13 @@ pub(super) async fn list_samenwerkingen(
     let unfiltered =
         f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
     let total: i64 = if unfiltered {
-        // deleted samenwerkingen have no deelnemers left, so no join is needed
-        sqlx::query_scalar("SELECT COUNT(*) FROM deelnemers WHERE oin = $1 AND verwijderd IS NULL")
+        // deleted samenwerkingen have no deelnemers left, so the count of active memberships,
+        // which the database keeps per organisation (D58), is the total
+        let n: Option<i64> = sqlx::query_scalar("SELECT aantal FROM overzicht WHERE oin = $1")
             .bind(oin)
-            .fetch_one(&db.reader)
-            .await?
+            .fetch_optional(&db.reader)
+            .await?;
+        n.unwrap_or(0)
     } else {
         count(db, &from).await?
     };

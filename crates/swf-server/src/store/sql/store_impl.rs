@@ -343,6 +343,14 @@ impl Store for Backend {
         )
     }
 
+    async fn overview_generation(&self, oin: &str) -> Result<i64> {
+        let g: Option<i64> = sqlx::query_scalar("SELECT generatie FROM overzicht WHERE oin = $1")
+            .bind(oin)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(g.unwrap_or(0))
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())

@@ -1,0 +1,359 @@
+#!/usr/bin/env bash
+# Scale-out benchmark of swf-server (release build), side by side in one run, on 127.0.0.1:
+#   - SQLite; PostgreSQL with one instance; PostgreSQL with two instances behind nginx:
+#     the overview (GET /samenwerkingen?aantal=20 over 10 000 samenwerkingen) with and without
+#     the overview cache, and a mixed load (90 % overview reads, 10 % new actieverzoeken with
+#     their notification fan-out): req/s and p99 (wrk);
+#   - 10 000 live change streams on one instance (SQLite): server RSS, and the time one
+#     write takes to reach every entitled stream (p95), none reaching the others.
+# Usage: bash bench/scale.sh        (see bench/README.md; not part of the test command)
+# Knobs (trial runs only): BENCH_SEED_COUNT=10000 BENCH_WRK_DURATION=15s BENCH_STREAMS=10000
+#   BENCH_FANOUT_ROUNDS=5 BENCH_STRICT=1 (exit status 1 when a target is missed)
+#   BENCH_SERVER_BIN=path (a release swf-server built already: no cargo build)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
+
+SEED_COUNT=${BENCH_SEED_COUNT:-10000}
+DUR=${BENCH_WRK_DURATION:-15s}
+STREAMS=${BENCH_STREAMS:-10000}
+ROUNDS=${BENCH_FANOUT_ROUNDS:-5}
+STRICT=${BENCH_STRICT:-0}
+
+API=/overheid/samenwerken/api/behandelen/v5
+ORG_A=00000001002220647000 # reads the overview, writes; initiator of every samenwerking
+ORG_B=00000001812579446000 # partner in every samenwerking; receives the actieverzoeken
+ORG_C=00000001999999999000 # takes part in nothing: its streams must stay silent
+
+log() { printf '[scale] %s\n' "$*" >&2; }
+die() {
+    log "FOUT: $*"
+    exit 1
+}
+
+WORK= PIDS=() NGPID= MADE_POLICY=0
+cleanup() {
+    local rc=$?
+    set +e
+    [ -n "$NGPID" ] && kill "$NGPID" 2>/dev/null && wait "$NGPID" 2>/dev/null
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    type pg_cluster_stop >/dev/null 2>&1 && pg_cluster_stop
+    [ "$MADE_POLICY" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+        if [ "$rc" != 0 ]; then
+            for f in "$WORK"/*.err; do
+                [ -s "$f" ] && { log "laatste regels van $f:"; tail -n 15 "$f" >&2; }
+            done
+        fi
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ------------------------------------------------------------------ tools
+NGINX=$(command -v nginx || true)
+[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; } || true
+missing=()
+for t in curl wrk python3; do command -v $t >/dev/null || missing+=("$t"); done
+if [ ${#missing[@]} -gt 0 ] || [ -z "$NGINX" ]; then
+    [ "$(id -u)" = 0 ] || die "ontbrekend: ${missing[*]} ${NGINX:-nginx}; installeer als root"
+    export DEBIAN_FRONTEND=noninteractive
+    if [ ! -e /usr/sbin/policy-rc.d ]; then # no system-wide nginx from the package
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        MADE_POLICY=1
+    fi
+    apt-get update -qq >&2
+    [ ${#missing[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    if [ -z "$NGINX" ]; then
+        apt-get install -y -qq --no-install-recommends nginx-light >&2 ||
+            apt-get install -y -qq --no-install-recommends nginx >&2
+        NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+    fi
+    [ "$MADE_POLICY" = 1 ] && rm -f /usr/sbin/policy-rc.d && MADE_POLICY=0
+fi
+[ -x "$NGINX" ] || die "nginx niet gevonden"
+# shellcheck source=../scripts/pg-cluster.sh
+. "$REPO/scripts/pg-cluster.sh"
+
+# 10 000 streams: each end (the server, the Python client) is its own process with this limit
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$(ulimit -n)" -ge $((STREAMS + 1000)) ] || ulimit -n $((STREAMS + 1000)) ||
+    die "ulimit -n $(ulimit -n) is te laag voor $STREAMS streams"
+
+# ------------------------------------------------------------------ build
+if [ -n "${BENCH_SERVER_BIN:-}" ]; then # a release binary built already
+    BIN=$BENCH_SERVER_BIN
+else
+    log "cargo build --release -p swf-server (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+    (cd "$REPO" && nice -n 10 cargo build --release -p swf-server >&2)
+    BIN=$CARGO_TARGET_DIR/release/swf-server
+fi
+[ -x "$BIN" ] || die "$BIN ontbreekt na de build"
+WORK=$(mktemp -d --suffix=-swf-scale)
+CPUS=$(nproc)
+
+# ------------------------------------------------------------------ helpers
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# start_server NAME DATA PORT [VAR=value …]: sets SURL and SPID (a restart keeps its port)
+STARTS=0
+start_server() {
+    STARTS=$((STARTS + 1))
+    # a file of its own per start: the previous start's address is never read
+    local name=$1-$STARTS data=$2 port=$3
+    shift 3
+    env "$@" SWF_JOB_INTERVAL_SECS=100000 SWF_VERZOEK_OPHALEN_SECS=100000 RUST_LOG=warn \
+        "$BIN" --data "$data" serve --listen "127.0.0.1:$port" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    SPID=$!
+    PIDS+=("$SPID")
+    SURL=
+    for _ in $(seq 1 400); do
+        SURL=$(sed -n 's/^swf-server luistert op \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.out" 2>/dev/null | head -n 1 || true)
+        [ -n "$SURL" ] && break
+        kill -0 "$SPID" 2>/dev/null || die "server $name stopte bij het starten"
+        sleep 0.05
+    done
+    [ -n "$SURL" ] || die "server $name meldde geen adres"
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "$SURL$API/health" && return 0
+        sleep 0.05
+    done
+    die "server $name antwoordt niet"
+}
+stop_server() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# admin NAME DATA [VAR=value …] -- args…
+admin() {
+    local data=$1
+    shift
+    local envs=()
+    while [ "$1" != -- ]; do
+        envs+=("$1")
+        shift
+    done
+    shift
+    env "${envs[@]}" "$BIN" --data "$data" "$@"
+}
+
+# setup_orgs DATA [VAR=value …]: the three organisations, tokens in TOKEN_A/B/C
+setup_orgs() {
+    local data=$1
+    shift
+    admin "$data" "$@" -- org add --oin "$ORG_A" --naam "Gemeente Benchmark" --soort GEMEENTE >/dev/null
+    admin "$data" "$@" -- org add --oin "$ORG_B" --naam "Veiligheidsregio Benchmark" --soort VEILIGHEIDSREGIO >/dev/null
+    admin "$data" "$@" -- org add --oin "$ORG_C" --naam "Waterschap Benchmark" --soort WATERSCHAP >/dev/null
+    TOKEN_A=$(admin "$data" "$@" -- token create --oin "$ORG_A" --omschrijving bench | tail -n 1)
+    TOKEN_B=$(admin "$data" "$@" -- token create --oin "$ORG_B" --omschrijving bench | tail -n 1)
+    TOKEN_C=$(admin "$data" "$@" -- token create --oin "$ORG_C" --omschrijving bench | tail -n 1)
+}
+
+# seed URL SIDS_FILE: SEED_COUNT samenwerkingen (A with B); the first 1 000 ids to SIDS_FILE
+seed() {
+    local url=$1 out=$2
+    log "seeding $SEED_COUNT samenwerkingen"
+    read -r n secs < <(timeout 900 python3 "$BENCH_DIR/seed.py" "$url" "$TOKEN_A" "$ORG_B" "$SEED_COUNT" 8 || echo "0 0")
+    [ "$n" = "$SEED_COUNT" ] || die "seeding mislukt ($n van $SEED_COUNT)"
+    log "seeded $n in ${secs}s"
+    python3 - "$url$API" "$TOKEN_A" >"$out" <<'EOF'
+import json, sys, urllib.request
+base, token = sys.argv[1], sys.argv[2]
+for page in range(10):
+    req = urllib.request.Request(f"{base}/samenwerkingen?aantal=100&pagina={page}",
+                                 headers={"Authorization": f"Bearer {token}"})
+    items = json.load(urllib.request.urlopen(req, timeout=60))["_embedded"]["samenwerkingen"]
+    for s in items:
+        print(s["samenwerkingId"])
+EOF
+    [ -s "$out" ] || die "geen samenwerking-ids"
+}
+
+ROWS=()
+FAILED=0
+# wrk_run SETUP CASE URL SCRIPT MIN_RPS MAX_P99_MS [VAR=value …]
+wrk_run() {
+    local setup=$1 case=$2 url=$3 script=$4 min_rps=$5 max_p99=$6
+    shift 6
+    local f
+    f="$WORK/wrk-$(printf '%s-%s' "$setup" "$case" | tr -c 'A-Za-z0-9\n' _).txt"
+    env "$@" wrk -t2 -c64 -d3s -s "$BENCH_DIR/$script" "$url" >/dev/null
+    log "$setup / $case: wrk -t2 -c64 -d$DUR --latency"
+    env "$@" wrk -t2 -c64 -d"$DUR" --latency -s "$BENCH_DIR/$script" "$url" >"$f"
+    cat "$f" >&2
+    local rps p99 non2xx verdict
+    rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$f")
+    p99=$(awk '$1 == "99%" {v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        f = (u == "us") ? 0.001 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1; printf "%.1f", v * f}' "$f")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$f")
+    verdict=PASS
+    if [ -n "${non2xx:-}" ] && [ "$non2xx" != 0 ]; then
+        verdict="FAIL ($non2xx non-2xx)"
+    elif [ "$min_rps" = - ]; then
+        verdict=info
+    elif awk -v r="$rps" -v m="$min_rps" -v p="$p99" -v q="$max_p99" 'BEGIN{exit !(r < m || p >= q)}'; then
+        verdict=FAIL
+    fi
+    [ "${verdict%% *}" = FAIL ] && FAILED=1
+    local target="-"
+    [ "$min_rps" != - ] && target=">= $min_rps req/s, p99 < $max_p99 ms"
+    ROWS+=("$(printf '%-22s | %-22s | %9s | %8s | %-30s | %s' "$setup" "$case" "$rps" "$p99" "$target" "$verdict")")
+}
+
+LIST=$API/samenwerkingen?aantal=20
+# overview_and_mixed SETUP URL RESTART_FN: cached overview, mixed load, then the overview with
+# the cache off (RESTART_FN false restarts the setup's servers with SWF_LIST_CACHE=false)
+overview_and_mixed() {
+    local setup=$1 url=$2 restart=$3 mixed_target=$4
+    wrk_run "$setup" "overview, cached" "$url$LIST" list.lua - - SWF_TOKEN="$TOKEN_A"
+    wrk_run "$setup" "mixed 90/10" "$url$LIST" mixed.lua "${mixed_target%:*}" "${mixed_target#*:}" \
+        SWF_TOKEN="$TOKEN_A" SWF_PARTNER="$ORG_B" SWF_SIDS="$WORK/sids"
+    $restart false
+    wrk_run "$setup" "overview, no cache" "$url$LIST" list.lua 8000 20 SWF_TOKEN="$TOKEN_A"
+}
+
+# ------------------------------------------------------------------ 1. SQLite
+SQ=$WORK/sqlite
+mkdir -p "$SQ"
+setup_orgs "$SQ"
+SQ_PORT=$(free_port)
+start_server sqlite "$SQ" "$SQ_PORT" SWF_MAX_CONNECTIONS=$((STREAMS + 2000))
+SQ_PID=$SPID SQ_URL=$SURL
+seed "$SQ_URL" "$WORK/sids"
+sqlite_restart() {
+    stop_server "$SQ_PID"
+    start_server sqlite "$SQ" "$SQ_PORT" SWF_LIST_CACHE="$1" SWF_MAX_CONNECTIONS=$((STREAMS + 2000))
+    SQ_PID=$SPID SQ_URL=$SURL
+}
+overview_and_mixed "SQLite" "$SQ_URL" sqlite_restart "5000:50"
+
+# ------------------------------------------------------------------ 2. SSE fan-out (SQLite)
+sqlite_restart true
+ENTITLED=$((STREAMS * 4 / 5))
+log "$STREAMS live streams ($ENTITLED entitled), $ROUNDS writes"
+FAN=$(timeout 900 python3 "$BENCH_DIR/sse_fanout.py" "$SQ_URL" "$TOKEN_B" "$TOKEN_C" \
+    "$ENTITLED" $((STREAMS - ENTITLED)) "$TOKEN_A" "$(head -n 1 "$WORK/sids")" "$ORG_B" \
+    "$ROUNDS" "$SQ_PID") || die "sse_fanout.py mislukte"
+log "fan-out: $FAN"
+stop_server "$SQ_PID"
+fan() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$FAN" "$1"; }
+RSS_MIB=$(($(fan rss_kib) / 1024))
+P95=$(fan p95_ms)
+MISSED=$(fan missed)
+LEAKED=$(fan leaked)
+v=PASS
+[ "$RSS_MIB" -lt 500 ] || v=FAIL
+ROWS+=("$(printf '%-22s | %-22s | %9s | %8s | %-30s | %s' "SQLite, 1 instance" "$(fan opened) streams: RSS" "$RSS_MIB MiB" "-" "< 500 MiB" "$v")")
+[ "$v" = PASS ] || FAILED=1
+v=PASS
+{ [ "$MISSED" = 0 ] && [ "$LEAKED" = 0 ] && awk -v p="$P95" 'BEGIN{exit !(p < 1000)}'; } || v=FAIL
+ROWS+=("$(printf '%-22s | %-22s | %9s | %8s | %-30s | %s' "SQLite, 1 instance" "fan-out p95 (p50)" "$(fan p50_ms) ms" "$P95" "p95 < 1000 ms, none missed" "$v (missed $MISSED, leaked $LEAKED, max $(fan max_ms) ms)")")
+[ "$v" = PASS ] || FAILED=1
+
+# ------------------------------------------------------------------ 3. PostgreSQL, 1 instance
+log "PostgreSQL cluster (durable: fsync on)"
+PG_CLUSTER_DURABLE=1 PG_CLUSTER_SHARED_BUFFERS=256MB pg_cluster_start >&2
+PGURL=$SWF_TEST_DATABASE_URL
+PG1=$WORK/pg1
+PG2=$WORK/pg2
+mkdir -p "$PG1" "$PG2"
+setup_orgs "$PG1" SWF_DATABASE_URL="$PGURL"
+P1_PORT=$(free_port)
+P2_PORT=$(free_port)
+start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL"
+P1_PID=$SPID P1_URL=$SURL
+seed "$P1_URL" "$WORK/sids"
+pg1_restart() {
+    stop_server "$P1_PID"
+    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    P1_PID=$SPID P1_URL=$SURL
+}
+overview_and_mixed "PostgreSQL, 1 instance" "$P1_URL" pg1_restart "-:-"
+
+# ------------------------------------------------------------------ 4. PostgreSQL, 2 + nginx
+pg1_restart true
+start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL"
+P2_PID=$SPID P2_URL=$SURL
+NGDIR=$WORK/nginx
+mkdir -p "$NGDIR/tmp"
+NGPORT=$(free_port)
+write_nginx() {
+    cat >"$NGDIR/nginx.conf" <<EOF
+daemon off;
+user root;
+worker_processes 1;
+pid $NGDIR/nginx.pid;
+error_log $NGDIR/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $NGDIR/tmp/body;
+    proxy_temp_path $NGDIR/tmp/proxy;
+    fastcgi_temp_path $NGDIR/tmp/fastcgi;
+    uwsgi_temp_path $NGDIR/tmp/uwsgi;
+    scgi_temp_path $NGDIR/tmp/scgi;
+    upstream swf {
+        server ${P1_URL#http://};
+        server ${P2_URL#http://};
+        keepalive 64;
+    }
+    server {
+        listen 127.0.0.1:$NGPORT;
+        location / {
+            proxy_pass http://swf;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$remote_addr;
+            proxy_buffering off;
+        }
+    }
+}
+EOF
+}
+start_nginx() {
+    write_nginx
+    "$NGINX" -p "$NGDIR" -c "$NGDIR/nginx.conf" -e "$NGDIR/error.log" >"$NGDIR/stdout" 2>&1 &
+    NGPID=$!
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$NGPORT$API/health" && return 0
+        kill -0 "$NGPID" 2>/dev/null || die "nginx stopte: $(cat "$NGDIR/error.log" "$NGDIR/stdout" 2>/dev/null)"
+        sleep 0.05
+    done
+    die "nginx antwoordt niet"
+}
+stop_nginx() {
+    kill "$NGPID" 2>/dev/null || true
+    wait "$NGPID" 2>/dev/null || true
+    NGPID=
+}
+start_nginx
+pg2_restart() {
+    stop_nginx
+    stop_server "$P1_PID"
+    stop_server "$P2_PID"
+    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    P1_PID=$SPID P1_URL=$SURL
+    start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    P2_PID=$SPID P2_URL=$SURL
+    start_nginx
+}
+overview_and_mixed "PostgreSQL, 2 + nginx" "http://127.0.0.1:$NGPORT" pg2_restart "5000:50"
+stop_nginx
+stop_server "$P1_PID"
+stop_server "$P2_PID"
+pg_cluster_stop
+
+# ------------------------------------------------------------------ results
+echo
+echo "swf-server scale benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $CPUS CPUs (wrk, nginx, PostgreSQL and the"
+echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR"
+printf '%-22s | %-22s | %9s | %8s | %-30s | %s\n' "setup" "figure" "req/s" "p99 ms" "target" "verdict"
+for r in "${ROWS[@]}"; do echo "$r"; done
+[ "$STRICT" = 1 ] && [ "$FAILED" = 1 ] && exit 1
+exit 0
