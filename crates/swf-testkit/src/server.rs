@@ -173,9 +173,9 @@ impl Server {
         // connection at that moment fails with "IncompleteMessage" — the app's client keeps
         // idle connections 10 s for that reason (D29); with a shorter header timeout the harness
         // pools nothing, so such a test cannot race the server's close.
-        let kort = env
-            .iter()
-            .any(|(k, v)| k == "SWF_HEADER_READ_TIMEOUT_SECS" && v.parse::<u64>().is_ok_and(|s| s < 15));
+        let kort = env.iter().any(|(k, v)| {
+            k == "SWF_HEADER_READ_TIMEOUT_SECS" && v.parse::<u64>().is_ok_and(|s| s < 15)
+        });
         let http = Client::builder().timeout(Duration::from_secs(60));
         let http = if kort {
             http.pool_max_idle_per_host(0)
