@@ -209,17 +209,20 @@ async fn perform(api: &Api, f: &Fixture, action: Action) -> (u16, u16) {
 
 #[tokio::test]
 async fn every_action_by_every_actor_in_every_state() {
-    let srv = Server::start(&[]).await;
-    let apis = Apis(
-        [GEMEENTE, VRV, BUREAU, WATERSCHAP, BUITENSTAANDER]
-            .iter()
-            .map(|o| srv.as_org(o))
-            .collect(),
-    );
     let mut cases = 0;
     let mut failures = Vec::new();
     for state in SamenwerkingStatus::ALL {
         for action in Action::ALL {
+            // A fresh service per state and action: "nothing changed" compares a dump of the
+            // whole database and data folder, which on one service grew with every fixture
+            // (400 of them) and made this test quadratic — six minutes of dumping.
+            let srv = Server::start(&[]).await;
+            let apis = Apis(
+                [GEMEENTE, VRV, BUREAU, WATERSCHAP, BUITENSTAANDER]
+                    .iter()
+                    .map(|o| srv.as_org(o))
+                    .collect(),
+            );
             for actor in ActorKind::ALL {
                 let expected = authorize(*actor, *action, *state);
                 let f = fixture(&apis, *state).await;
