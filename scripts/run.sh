@@ -80,6 +80,8 @@ npm --prefix ui run -s build
 echo "== building the desktop app"
 # custom-protocol: the UI is embedded from ui/dist (without it the binary would wait for a dev
 # server, P3)
-cargo build --locked -p samenwerkruimte --features custom-protocol
+# swf-achtergrond: the small background process next to the app binary, which closing the window
+# hands the sync over to (D52; without it the app stays in the background itself, at ~10x memory)
+cargo build --locked -p samenwerkruimte -p swf-achtergrond --features samenwerkruimte/custom-protocol
 echo "== starting the desktop app"
 exec "$CARGO_TARGET_DIR/debug/samenwerkruimte"

@@ -173,6 +173,10 @@ phase "e2e binaries: the desktop app (test identifier, embedded UI), its backgro
 # Built by the test build above with the run's one feature set (see WS): copied, not rebuilt.
 # Copied away so that a later cargo command of another feature set (a developer's own
 # `cargo nextest run`) cannot swap the binary under the e2e suite.
+# The background process has no integration tests, so `cargo test --no-run` built only its unit
+# test harness, not the binary: built here with the same flags (same features: no dependency is
+# rebuilt, one crate compiles and links).
+cargo build "${WS[@]}" --bin samenwerkruimte-achtergrond
 mkdir -p "$TARGET/e2e"
 cp "$TARGET/debug/samenwerkruimte" "$TARGET/e2e/samenwerkruimte"
 # next to the app, where it looks for it (background mode hands over to it, D52)
