@@ -288,25 +288,10 @@ pub fn run() -> ExitCode {
 /// SIGTERM (log-out, `kill`) and SIGINT (Ctrl-C in a terminal) close the app the normal way,
 /// so the practice service and the mirror shut down cleanly.
 fn stop_bij_signaal(handle: tauri::AppHandle) {
-    #[cfg(unix)]
     tauri::async_runtime::spawn(async move {
-        use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            tracing::warn!("cannot listen for stop signals");
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
-        }
-        tracing::info!("stop signal received; closing");
+        swf_client::stopsignaal::stop_signaal().await;
         handle.exit(0);
     });
-    #[cfg(not(unix))]
-    let _ = handle;
 }
 
 #[cfg(test)]

@@ -283,25 +283,10 @@ fn luisteren(_l: Listener, _vragen: mpsc::UnboundedSender<Vraag>) {}
 
 /// SIGTERM (log-out) and SIGINT end the process the normal way.
 fn signalen(vragen: mpsc::UnboundedSender<Vraag>) {
-    #[cfg(unix)]
     tokio::spawn(async move {
-        use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            tracing::warn!("cannot listen for stop signals");
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
-        }
-        tracing::info!("stop signal received; closing");
+        swf_client::stopsignaal::stop_signaal().await;
         let _ = vragen.send(Vraag::Afsluiten);
     });
-    #[cfg(not(unix))]
-    let _ = vragen;
 }
 
 #[cfg(target_os = "linux")]

@@ -21,6 +21,7 @@ pub mod oefeningen;
 pub mod remote;
 pub mod secrets;
 pub mod session;
+pub mod stopsignaal;
 pub mod sync;
 pub mod werk;
 
