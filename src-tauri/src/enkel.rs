@@ -25,6 +25,8 @@ pub enum Claim {
 pub struct Enkel {
     #[cfg(unix)]
     listener: std::os::unix::net::UnixListener,
+    // the socket file, removed on drop (there is no socket and no Enkel without unix)
+    #[cfg_attr(not(unix), allow(dead_code))]
     pad: PathBuf,
 }
 

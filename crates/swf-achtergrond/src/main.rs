@@ -12,18 +12,23 @@ use std::time::{Duration, Instant};
 use swf_achtergrond::notifier::OsNotifier;
 use swf_achtergrond::opties::{self, Opties};
 use swf_achtergrond::overdracht::{self, Claim};
+#[cfg(target_os = "linux")]
 use swf_achtergrond::tellingen::{self, Tellingen};
 use swf_client::attendering::{Attendering, AttenderingConfig, Doel};
 use swf_client::mirror::Mirror;
 use swf_client::remote::RemoteConfig;
 use swf_client::sync::SyncConfig;
 use swf_client::ErrorCode;
-use tokio::sync::{broadcast, mpsc};
+#[cfg(target_os = "linux")]
+use tokio::sync::broadcast;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 /// What the tray, the notifications, the socket and the signals ask of the main loop.
 enum Vraag {
     Openen(Option<Doel>),
+    /// "Nu bijwerken" in the tray (the tray is Linux only, D52)
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Bijwerken,
     Afsluiten,
     /// The app takes the folder over; answer on this connection when it is free.

@@ -9,7 +9,13 @@
 //! - no session bus, or nobody owning org.freedesktop.Notifications, is
 //!   [`NotifierFout::GeenDienst`]; anything else [`NotifierFout::Mislukt`]. The engine's runner
 //!   logs it, shows an in-app message instead, and never tries the same notification again.
-use notify_rust::{Notification, Timeout, Urgency};
+//!
+//! On Windows and macOS (where the app stays in the background itself, D52) notify-rust has no
+//! capabilities query and no notification id: notifications there carry no "Openen" action, and
+//! on macOS no urgency (notify-rust offers it only with a preview feature).
+#[cfg(not(target_os = "macos"))]
+use notify_rust::Urgency;
+use notify_rust::{Notification, Timeout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use swf_client::attendering::{Doel, Notifier, NotifierFout, OsNotificatie, Urgentie};
@@ -24,6 +30,8 @@ pub const MAX_WACHTERS: usize = 32;
 type Openen = Arc<dyn Fn(Doel) + Send + Sync>;
 
 pub struct OsNotifier {
+    // called from the thread that waits for "Openen", which exists only on the D-Bus desktops
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     open: Openen,
     /// Whether the service supports actions, once it has answered.
     acties: Mutex<Option<bool>>,
@@ -54,7 +62,7 @@ impl OsNotifier {
         if let Some(v) = *a {
             return v;
         }
-        match notify_rust::get_capabilities() {
+        match capabilities() {
             Ok(caps) => {
                 let v = caps.iter().any(|c| c == "actions");
                 tracing::info!(capabilities = ?caps, "the notification service answered");
@@ -65,6 +73,18 @@ impl OsNotifier {
             Err(_) => false,
         }
     }
+}
+
+/// What the notification service can do, as it announces it (the D-Bus desktops).
+#[cfg(all(unix, not(target_os = "macos")))]
+fn capabilities() -> Result<Vec<String>, notify_rust::error::Error> {
+    notify_rust::get_capabilities()
+}
+
+/// Elsewhere nothing is asked: no actions.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn capabilities() -> Result<Vec<String>, ()> {
+    Err(())
 }
 
 /// Whether a notify-rust error means "there is no notification service here" (no session bus,
@@ -86,6 +106,7 @@ pub fn geen_dienst(fout: &str) -> bool {
     .any(|s| f.contains(s))
 }
 
+#[cfg(not(target_os = "macos"))]
 pub fn urgency(u: Urgentie) -> Urgency {
     match u {
         Urgentie::Hoog => Urgency::Critical,
@@ -102,8 +123,9 @@ impl Notifier for OsNotifier {
             .summary(&n.titel)
             .body(&n.tekst)
             .icon("samenwerkruimte")
-            .urgency(urgency(n.urgentie))
             .timeout(Timeout::Default);
+        #[cfg(not(target_os = "macos"))]
+        melding.urgency(urgency(n.urgentie));
         let doel = n.doel.clone();
         let wachten = doel.is_some() && self.acties() && self.reserveer();
         if wachten {
@@ -125,7 +147,13 @@ impl Notifier for OsNotifier {
                 });
             }
         };
+        #[cfg(all(unix, not(target_os = "macos")))]
         tracing::debug!(id = handle.id(), sleutel = %n.sleutel, "notification shown");
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        tracing::debug!(sleutel = %n.sleutel, "notification shown");
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        let _ = (handle, doel, wachten); // no actions there (capabilities() is empty)
+        #[cfg(all(unix, not(target_os = "macos")))]
         if let (true, Some(doel)) = (wachten, doel) {
             let open = Arc::clone(&self.open);
             let wachters = Arc::clone(&self.wachters);
@@ -168,6 +196,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_os = "macos"))]
     fn action_requests_are_urgent() {
         assert_eq!(urgency(Urgentie::Hoog), Urgency::Critical);
         assert_eq!(urgency(Urgentie::Normaal), Urgency::Normal);
