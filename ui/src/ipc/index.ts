@@ -201,16 +201,19 @@ import type {
 /** Stops a subscription. Safe to call more than once, also before the listener is registered. */
 export type Unsubscribe = () => void;
 
-function subscribe(register: () => Promise<() => void>): Unsubscribe {
+/** `ready` runs once the listener is in place (or could not be: outside the Tauri shell). */
+function subscribe(register: () => Promise<() => void>, ready?: () => void): Unsubscribe {
   let stopped = false;
   let stop: (() => void) | undefined;
   register()
     .then((unlisten) => {
       if (stopped) unlisten();
       else stop = unlisten;
+      ready?.();
     })
     .catch(() => {
       // Outside the Tauri shell (plain browser) there are no events.
+      ready?.();
     });
   return () => {
     stopped = true;
@@ -224,8 +227,10 @@ export function onMirrorGewijzigd(cb: (changed: MirrorGewijzigd) => void): Unsub
   return subscribe(() => events.mirrorGewijzigd.listen((e) => cb(e.payload)));
 }
 
-export function onSyncStatus(cb: (status: SyncStatus) => void): Unsubscribe {
-  return subscribe(() => events.syncStatus.listen((e) => cb(e.payload)));
+/** Every change of the sync status; `ready` runs when the listener is in place, the moment to
+ * read the current status (read earlier, a change between the read and the listener is lost). */
+export function onSyncStatus(cb: (status: SyncStatus) => void, ready?: () => void): Unsubscribe {
+  return subscribe(() => events.syncStatus.listen((e) => cb(e.payload)), ready);
 }
 
 export function onArchiefVoortgang(cb: (v: ArchiefVoortgang) => void): Unsubscribe {

@@ -75,9 +75,23 @@ export function AppProvider({ info, sessie, onSessieEinde, onSessieGewisseld, ch
   }, [handleError]);
 
   useEffect(() => {
-    leesSync();
     verversOngelezen();
-    const stopSync = onSyncStatus(setSync);
+    // The status is read once the listener is in place: read before, a change between the read
+    // and the listener's registration was lost, and the UI showed e.g. "not live" until the next
+    // change (the e2e offline test caught it). An event that arrives before the read's answer is
+    // at least as new as that answer (every later change sends another event): the read is dropped.
+    let eventGezien = false;
+    const stopSync = onSyncStatus(
+      (s) => {
+        eventGezien = true;
+        setSync(s);
+      },
+      () => {
+        api.syncStatus().then((s) => {
+          if (!eventGezien) setSync(s);
+        }, () => undefined);
+      },
+    );
     const stopMirror = onMirrorGewijzigd((c) => {
       if (c.changes.some((x) => x.kind === "notificatie" || x.kind === "samenwerkingVerwijderd")) {
         verversOngelezen();
@@ -87,7 +101,7 @@ export function AppProvider({ info, sessie, onSessieEinde, onSessieGewisseld, ch
       stopSync();
       stopMirror();
     };
-  }, [leesSync, verversOngelezen]);
+  }, [verversOngelezen]);
 
   const afmelden = useCallback(async () => {
     try {

@@ -136,7 +136,11 @@ export const ipcModule = {
   IpcError,
   isIpcError,
   onMirrorGewijzigd: (cb: Listener<MirrorGewijzigd>) => subscribe(luisteraars.mirror, cb),
-  onSyncStatus: (cb: Listener<SyncStatus>) => subscribe(luisteraars.sync, cb),
+  onSyncStatus: (cb: Listener<SyncStatus>, ready?: () => void) => {
+    const stop = subscribe(luisteraars.sync, cb);
+    ready?.();
+    return stop;
+  },
   onOverdrachtVoortgang: (cb: Listener<OverdrachtVoortgang>) => subscribe(luisteraars.overdracht, cb),
   onBestandenGesleept: (cb: Listener<BestandenSlepen>) => subscribe(luisteraars.slepen, cb),
   onArchiefVoortgang: (cb: Listener<ArchiefVoortgang>) => subscribe(luisteraars.archief, cb),
