@@ -32,7 +32,9 @@ async fn overview(api: &Api) -> (i64, Vec<(String, u64, u64)>) {
 
 /// The row of `titel` in the caller's overview: (actieverzoeken, notifications). Every row of
 /// the (cached) overview must equal what the samenwerking's own resource (never cached) says
-/// at the same moment.
+/// at the same moment, and its counts what the lists of actieverzoeken and notifications of
+/// that samenwerking hold for the caller (counted by the lists' own queries; the overview and
+/// the resource read counts the database keeps per deelnemer, D63).
 async fn row(api: &Api, titel: &str) -> Option<(u64, u64)> {
     let v = api.get("/samenwerkingen?aantal=20").await.ok();
     let items = v["_embedded"]["samenwerkingen"]
@@ -50,6 +52,22 @@ async fn row(api: &Api, titel: &str) -> Option<(u64, u64)> {
         ] {
             assert_eq!(s[f], one[f], "{f} of {id}: the overview is not current");
         }
+        let avs = api
+            .get(&format!("/actieverzoeken?samenwerkingId={id}&aantal=1"))
+            .await
+            .ok();
+        assert_eq!(
+            s["aantalActieverzoeken"], avs["page"]["totalElements"],
+            "aantalActieverzoeken of {id} differs from the list of actieverzoeken"
+        );
+        let ns = api
+            .get(&format!("/notificaties?samenwerkingId={id}&aantal=1"))
+            .await
+            .ok();
+        assert_eq!(
+            s["aantalNotificaties"], ns["page"]["totalElements"],
+            "aantalNotificaties of {id} differs from the list of notifications"
+        );
     }
     items.iter().find(|s| s["titel"] == titel).map(|s| {
         (
@@ -151,4 +169,8 @@ async fn the_cached_overview_follows_every_change_it_shows() {
     assert_eq!(overview(&v).await.0, 1);
     // the other samenwerking is still only the waterschap's
     assert_eq!(overview(&w).await.1.len(), 1, "{other}");
+    for api in [&g, &v, &b, &w] {
+        let wrong = api.overview_count_mismatches().await;
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }

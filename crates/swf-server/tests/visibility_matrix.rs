@@ -520,6 +520,9 @@ async fn nobody_sees_more_of_a_subject_than_the_subject_itself() {
     let mut failures = Vec::new();
     for (oin, actor) in OBSERVERS {
         let api = srv.as_org(oin);
+        // the overview's counts (kept per deelnemer by the database, D63) after the whole
+        // scenario equal what the lists show
+        failures.extend(api.overview_count_mismatches().await);
         let (raw, historie, types) = harvest(&api, &sid).await;
         seen_types.extend(types);
 
@@ -634,6 +637,9 @@ async fn migration_0005_backfills_rows_written_before_it() {
         format!("INSERT INTO documenten VALUES ('{doc}', '{sid}', 'zzgeheim.pdf', NULL, NULL, '{GEMEENTE}', 'Gemeente', 1, '{GEMEENTE}', 'Gemeente', 1, 'x', 'SV', NULL, 'application/pdf', 'h', 1)"),
         format!("INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, status, zender, zender_naam, ontvanger, ontvanger_naam, creatie, laatst_aangepast, laatst_aangepast_door, laatst_aangepast_door_naam) VALUES ('{av}', '{sid}', 'zzadvies', 'o', 'OPEN', '{GEMEENTE}', 'Gemeente', '{VRV}', 'VRV', 1, 1, '{GEMEENTE}', 'Gemeente')"),
         format!("INSERT INTO actieverzoek_documenten VALUES ('{av}', '{doc}')"),
+        // the Bureau's notifications: one about the SV document (written with flag 0, as the
+        // attach path used to), one about its samenwerking
+        format!("INSERT INTO notificaties VALUES ('3f1c2b1e-0000-7000-8000-0000000000e1', '{BUREAU}', 'Bureau', '{sid}', 'DOCUMENT_TOEGEVOEGD', 't', 't', '{GEMEENTE}', 'Gemeente', 1, '{{}}', '{doc}', 0, 0), ('3f1c2b1e-0000-7000-8000-0000000000e2', '{BUREAU}', 'Bureau', '{sid}', 'UITNODIGING_KETENPARTNER', 't', 't', '{GEMEENTE}', 'Gemeente', 2, '{{}}', NULL, 0, 0)"),
     ];
     let mut audit = Vec::new();
     for (oin, actie, oms, d, flag) in [
@@ -762,4 +768,15 @@ async fn migration_0005_backfills_rows_written_before_it() {
         ["DOCUMENT_VERWIJDERD"],
         "the notice that a document is gone stays"
     );
+    // migration 0008 counted what was there: the overview's counts equal the lists (D63)
+    let bureau = srv.as_org(BUREAU);
+    let overview = bureau.get("/samenwerkingen").await.ok();
+    assert_eq!(
+        overview["_embedded"]["samenwerkingen"][0]["aantalNotificaties"], 1,
+        "the limited Bureau sees one of its two notifications: {overview}"
+    );
+    for oin in [GEMEENTE, VRV, BUREAU] {
+        let wrong = srv.as_org(oin).overview_count_mismatches().await;
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }

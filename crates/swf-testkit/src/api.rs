@@ -107,6 +107,46 @@ impl Api {
         .await
     }
 
+    /// Where the caller's overview (`GET /samenwerkingen`, every page) disagrees with the lists
+    /// of that samenwerking: each row's `aantalActieverzoeken` must equal the total of
+    /// `/actieverzoeken?samenwerkingId=…` and its `aantalNotificaties` that of
+    /// `/notificaties?samenwerkingId=…`, as the caller sees them. Empty when all agree.
+    pub async fn overview_count_mismatches(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for pagina in 0.. {
+            let v = self
+                .get(&format!("/samenwerkingen?aantal=100&pagina={pagina}"))
+                .await
+                .ok();
+            let items = v["_embedded"]["samenwerkingen"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for s in &items {
+                let id = s["samenwerkingId"].as_str().unwrap_or_default();
+                for (field, list) in [
+                    ("aantalActieverzoeken", "actieverzoeken"),
+                    ("aantalNotificaties", "notificaties"),
+                ] {
+                    let l = self
+                        .get(&format!("/{list}?samenwerkingId={id}&aantal=1"))
+                        .await
+                        .ok();
+                    if s[field] != l["page"]["totalElements"] {
+                        out.push(format!(
+                            "{}: {field} of {id} is {} in the overview, {} in /{list}",
+                            self.oin, s[field], l["page"]["totalElements"]
+                        ));
+                    }
+                }
+            }
+            if items.len() < 100 {
+                break;
+            }
+        }
+        out
+    }
+
     /// Upload a PDF document ("Testdocument") with vertrouwelijkheid `v` ("RV", "SV", …).
     pub async fn upload(&self, sid: &str, name: &str, bytes: Vec<u8>, v: &str) -> Resp {
         let part = reqwest::multipart::Part::bytes(bytes)

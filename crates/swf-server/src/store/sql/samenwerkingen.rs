@@ -81,13 +81,16 @@ pub(super) async fn get_samenwerking(db: &Backend, id: &str) -> Result<Option<Sa
     .await?)
 }
 
-/// A samenwerking as its deelnemer `d` sees it: its own role and privilege, the actieverzoeken
-/// it is party to and the notifications it may see.
+/// A samenwerking as its active deelnemer `d` sees it: its own role and privilege, the
+/// actieverzoeken it is party to and the notifications it may see. The counts are kept on the
+/// deelnemer row by the database (D63); a partner with limited access sees the notifications
+/// `NOTIF_VISIBLE` shows it, everyone else all of theirs.
 fn view_select() -> String {
     format!(
         "SELECT {SAM_COLS}, d.rol AS mijn_rol, d.privilege AS mijn_privilege, \
-         (SELECT COUNT(*) FROM actieverzoeken a WHERE a.samenwerking_id = s.id AND (a.zender = d.oin OR a.ontvanger = d.oin)) AS aantal_actieverzoeken, \
-         (SELECT COUNT(*) {NOTIF_VISIBLE} d.oin {NOTIF_VISIBLE_TAIL} AND n.samenwerking_id = s.id) AS aantal_notificaties"
+         d.aantal_actieverzoeken AS aantal_actieverzoeken, \
+         CASE WHEN d.privilege = 'VOLLEDIGE_TOEGANG' OR d.rol = 'INITIATOR' THEN d.aantal_notificaties \
+         ELSE d.aantal_notificaties_beperkt END AS aantal_notificaties"
     )
 }
 
