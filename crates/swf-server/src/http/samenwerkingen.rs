@@ -34,14 +34,15 @@ pub(super) async fn list_samenwerkingen(
     // nothing this organisation's overview shows has changed since it was rendered (D58)
     let ctx = Ctx::new(&st, &c);
     let key = format!("{}|{}", c.extensions, uri.query().unwrap_or(""));
-    let generation = ctx.overview_generation().await?;
-    if let Some(body) = st
-        .list_cache
-        .get(c.oin.as_str(), &key, generation)
-        .filter(|_| st.config.list_cache)
-    {
-        return Ok(hal_bytes(body));
-    }
+    let generation = if st.config.list_cache {
+        let generation = ctx.overview_generation().await?;
+        if let Some(body) = st.list_cache.get(c.oin.as_str(), &key, generation) {
+            return Ok(hal_bytes(body));
+        }
+        Some(generation)
+    } else {
+        None
+    };
     let page = paging(&q, &["pagina", "page"], &["aantal", "size"])?;
     let mut problems = Vec::new();
     let status = enum_param(
@@ -93,8 +94,10 @@ pub(super) async fn list_samenwerkingen(
         "pagina"
     };
     let body = axum::body::Bytes::from(hal_list_bytes("samenwerkingen", &items, p, &uri, page_key));
-    st.list_cache
-        .put(c.oin.as_str(), key, generation, body.clone());
+    if let Some(generation) = generation {
+        st.list_cache
+            .put(c.oin.as_str(), key, generation, body.clone());
+    }
     Ok(hal_bytes(body))
 }
 

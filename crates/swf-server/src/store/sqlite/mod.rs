@@ -77,8 +77,11 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-16000");
+        // no ping before each use: the connections are local files, and a ping is a round
+        // trip to the connection's worker thread for every query (D63)
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(opts.clone())
             .await?;
         MIGRATOR.run(&writer).await?;
@@ -90,6 +93,7 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new()
             .max_connections(readers)
             .min_connections(1)
+            .test_before_acquire(false)
             .connect_with(opts.read_only(true))
             .await?;
         let (changes, _) = tokio::sync::watch::channel(0u64);
