@@ -76,7 +76,11 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-16000");
+            .pragma("cache_size", "-16000")
+            // every commit empties the other connections' page caches; with the database
+            // file mapped they read its pages from the OS cache without a system call each
+            // (the mixed load did ~45 preads per write; D63)
+            .pragma("mmap_size", "268435456");
         // no ping before each use: the connections are local files, and a ping is a round
         // trip to the connection's worker thread for every query (D63)
         let writer = SqlitePoolOptions::new()
