@@ -1,7 +1,6 @@
 //! Document bytes on the filesystem. A write goes to `tmp/`, is fsynced, then renamed into
 //! `blobs/xx/<id>` and the directory fsynced: a crash never leaves a half document visible.
 use super::BlobError;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::fs;
 use tokio::io::AsyncWriteExt;
@@ -114,20 +113,14 @@ impl FsBlobs {
                 .create_new(true)
                 .open(&path)
                 .await?;
-            let mut hasher = Sha256::new();
-            let mut size: u64 = 0;
+            let mut intake = super::Intake::new(limit);
             while let Some(chunk) = chunks.next().await {
-                let chunk = chunk.map_err(|e| BlobError::Source(e.to_string()))?;
-                size += chunk.len() as u64;
-                if size > limit {
-                    return Err(BlobError::TooLarge { limit });
-                }
-                hasher.update(&chunk);
+                let chunk = intake.take(chunk)?;
                 file.write_all(&chunk).await?;
             }
             file.flush().await?;
             file.sync_all().await?;
-            Ok((hex::encode(hasher.finalize()), size))
+            Ok(intake.finish())
         }
         .await;
         match result {

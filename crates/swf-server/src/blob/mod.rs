@@ -32,6 +32,47 @@ pub mod bytes_like {
     pub use axum::body::Bytes;
 }
 
+/// What both stores do with each chunk of an upload as it streams in: count it against the
+/// size limit and hash it, so neither holds the whole file to know its size or its SHA-256.
+struct Intake {
+    hasher: sha2::Sha256,
+    size: u64,
+    limit: u64,
+}
+
+impl Intake {
+    fn new(limit: u64) -> Self {
+        use sha2::Digest;
+        Intake {
+            hasher: sha2::Sha256::new(),
+            size: 0,
+            limit,
+        }
+    }
+
+    /// The next chunk, counted and hashed; an error when the upload broke off or grew past
+    /// the limit (then nothing of it may be kept).
+    fn take<E: std::fmt::Display>(
+        &mut self,
+        chunk: Result<bytes_like::Bytes, E>,
+    ) -> Result<bytes_like::Bytes, BlobError> {
+        use sha2::Digest;
+        let chunk = chunk.map_err(|e| BlobError::Source(e.to_string()))?;
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            return Err(BlobError::TooLarge { limit: self.limit });
+        }
+        self.hasher.update(&chunk);
+        Ok(chunk)
+    }
+
+    /// The SHA-256 (hex) and the size of everything taken.
+    fn finish(self) -> (String, u64) {
+        use sha2::Digest;
+        (hex::encode(self.hasher.finalize()), self.size)
+    }
+}
+
 /// A document's bytes (or a range of them) on their way to the client.
 pub type ByteStream = futures_util::stream::BoxStream<'static, std::io::Result<bytes_like::Bytes>>;
 

@@ -14,7 +14,6 @@ use object_store::path::Path as Key;
 use object_store::{
     ClientOptions, GetOptions, GetRange, ObjectStore, ObjectStoreExt, RetryConfig, WriteMultipart,
 };
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -128,16 +127,10 @@ impl S3Blobs {
             .await
             .map_err(err)?;
         let mut guard = AbortOnDrop(Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)));
-        let mut hasher = Sha256::new();
-        let mut size: u64 = 0;
+        let mut intake = super::Intake::new(limit);
         let streamed: Result<(), BlobError> = async {
             while let Some(chunk) = chunks.next().await {
-                let chunk = chunk.map_err(|e| BlobError::Source(e.to_string()))?;
-                size += chunk.len() as u64;
-                if size > limit {
-                    return Err(BlobError::TooLarge { limit });
-                }
-                hasher.update(&chunk);
+                let chunk = intake.take(chunk)?;
                 let w = guard.0.as_mut().ok_or(BlobError::Gone)?;
                 w.wait_for_capacity(PARALLEL_PARTS).await.map_err(err)?;
                 w.put(chunk);
@@ -150,7 +143,7 @@ impl S3Blobs {
             Ok(()) => {
                 // (an empty document: object_store sends the one empty part S3 requires)
                 w.finish().await.map_err(err)?;
-                Ok((hex::encode(hasher.finalize()), size))
+                Ok(intake.finish())
             }
             Err(e) => {
                 if let Err(a) = w.abort().await {
