@@ -10,7 +10,6 @@ use swf_client::sync::Engine;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
-use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 const TRAY_ID: &str = "samenwerkruimte";
@@ -132,29 +131,21 @@ pub fn volgen<R: Runtime>(app: &AppHandle<R>, engine: &Engine, stop: Cancellatio
         return;
     }
     let a = app.clone();
-    let mirror = engine.mirror().clone();
-    let mut wijzigingen = engine.subscribe();
+    let engine = engine.clone();
     tauri::async_runtime::spawn(async move {
-        let mut klok = tokio::time::interval(std::time::Duration::from_secs(30));
+        let mirror = engine.mirror().clone();
         let mut vorige = None;
-        loop {
-            tokio::select! {
-                _ = stop.cancelled() => break,
-                _ = klok.tick() => {}
-                r = wijzigingen.recv() => match r {
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => break,
-                },
-            }
-            match tellen(&mirror).await {
-                Ok(t) if vorige != Some(t) => {
-                    tonen(&a, &mirror, t).await;
-                    vorige = Some(t);
+        swf_achtergrond::tellingen::volgen(&engine, &stop, |t| {
+            let changed = vorige != Some(t);
+            vorige = Some(t);
+            let (a, mirror) = (&a, &mirror);
+            async move {
+                if changed {
+                    tonen(a, mirror, t).await;
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "tray: counting failed"),
             }
-        }
+        })
+        .await;
         // signed out: nothing waits any more
         tonen(&a, &mirror, Tellingen::default()).await;
     });

@@ -19,8 +19,6 @@ use swf_client::mirror::Mirror;
 use swf_client::remote::RemoteConfig;
 use swf_client::sync::SyncConfig;
 use swf_client::ErrorCode;
-#[cfg(target_os = "linux")]
-use tokio::sync::broadcast;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -399,29 +397,18 @@ mod tray {
         stop: CancellationToken,
     ) {
         let mirror = engine.mirror().clone();
-        let mut wijzigingen = engine.subscribe();
-        let mut klok = tokio::time::interval(Duration::from_secs(30));
-        loop {
-            tokio::select! {
-                _ = stop.cancelled() => break,
-                _ = klok.tick() => {}
-                r = wijzigingen.recv() => match r {
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => break,
-                },
+        tellingen::volgen(&engine, &stop, |t| {
+            let (h, mirror) = (&h, &mirror);
+            async move {
+                let taal = mirror.taal().await.unwrap_or_default();
+                h.update(|tray| {
+                    tray.tellingen = t;
+                    tray.taal = taal;
+                })
+                .await;
             }
-            let taal = mirror.taal().await.unwrap_or_default();
-            match tellingen::tellen(&mirror).await {
-                Ok(t) => {
-                    h.update(|tray| {
-                        tray.tellingen = t;
-                        tray.taal = taal;
-                    })
-                    .await;
-                }
-                Err(e) => tracing::warn!(error = %e, "tray: counting failed"),
-            }
-        }
+        })
+        .await;
         h.shutdown().await;
     }
 }

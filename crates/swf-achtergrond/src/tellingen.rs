@@ -70,6 +70,37 @@ pub async fn tellen(mirror: &Mirror) -> swf_client::error::Result<Tellingen> {
     Ok(t)
 }
 
+/// Keep a tray's counts current for one engine session: count now, then on every change notice
+/// of the engine's mirror and every 30 s (read marks are local and send no notice), and hand each
+/// count to `toon`. Ends with `stop` or when the engine goes away. Both trays run this.
+pub async fn volgen<F, Fut>(
+    engine: &swf_client::sync::Engine,
+    stop: &tokio_util::sync::CancellationToken,
+    mut toon: F,
+) where
+    F: FnMut(Tellingen) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use tokio::sync::broadcast::error::RecvError;
+    let mirror = engine.mirror().clone();
+    let mut wijzigingen = engine.subscribe();
+    let mut klok = tokio::time::interval(std::time::Duration::from_secs(30));
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = klok.tick() => {}
+            r = wijzigingen.recv() => match r {
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            },
+        }
+        match tellen(&mirror).await {
+            Ok(t) => toon(t).await,
+            Err(e) => tracing::warn!(error = %e, "tray: counting failed"),
+        }
+    }
+}
+
 /// The labels of Openen, Nu bijwerken, Afsluiten.
 pub fn labels(taal: swf_client::instellingen::Taal) -> [&'static str; 3] {
     match taal {
