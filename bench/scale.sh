@@ -10,6 +10,8 @@
 # Knobs (trial runs only): BENCH_SEED_COUNT=10000 BENCH_WRK_DURATION=15s BENCH_STREAMS=10000
 #   BENCH_FANOUT_ROUNDS=5 BENCH_STRICT=1 (exit status 1 when a target is missed)
 #   BENCH_SERVER_BIN=path (a release swf-server built already: no cargo build)
+#   BENCH_REFERENCE_BIN=path (another swf-server, e.g. a build of an earlier commit: its SQLite
+#     overview and mixed figures measured in the same run, on a data folder of its own)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -107,7 +109,7 @@ start_server() {
     local name=$1-$STARTS data=$2 port=$3
     shift 3
     env "$@" SWF_JOB_INTERVAL_SECS=100000 SWF_VERZOEK_OPHALEN_SECS=100000 RUST_LOG=warn \
-        "$BIN" --data "$data" serve --listen "127.0.0.1:$port" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+        "${RUN_BIN:-$BIN}" --data "$data" serve --listen "127.0.0.1:$port" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     SPID=$!
     PIDS+=("$SPID")
     SURL=
@@ -139,7 +141,7 @@ admin() {
         shift
     done
     shift
-    env "${envs[@]}" "$BIN" --data "$data" "$@"
+    env "${envs[@]}" "${RUN_BIN:-$BIN}" --data "$data" "$@"
 }
 
 # setup_orgs DATA [VAR=value …]: the three organisations, tokens in TOKEN_A/B/C
@@ -206,16 +208,39 @@ wrk_run() {
 }
 
 LIST=$API/samenwerkingen?aantal=20
-# overview_and_mixed SETUP URL RESTART_FN: cached overview, mixed load, then the overview with
+# overview_and_mixed SETUP URL RESTART_FN MIXED_TARGET [NOCACHE_TARGET, default 8000:20]: the cached
+# overview, mixed load, then the overview with
 # the cache off (RESTART_FN false restarts the setup's servers with SWF_LIST_CACHE=false)
 overview_and_mixed() {
-    local setup=$1 url=$2 restart=$3 mixed_target=$4
+    local setup=$1 url=$2 restart=$3 mixed_target=$4 nocache_target=${5:-8000:20}
     wrk_run "$setup" "overview, cached" "$url$LIST" list.lua - - SWF_TOKEN="$TOKEN_A"
     wrk_run "$setup" "mixed 90/10" "$url$LIST" mixed.lua "${mixed_target%:*}" "${mixed_target#*:}" \
         SWF_TOKEN="$TOKEN_A" SWF_PARTNER="$ORG_B" SWF_SIDS="$WORK/sids"
     $restart false
-    wrk_run "$setup" "overview, no cache" "$url$LIST" list.lua 8000 20 SWF_TOKEN="$TOKEN_A"
+    wrk_run "$setup" "overview, no cache" "$url$LIST" list.lua "${nocache_target%:*}" "${nocache_target#*:}" \
+        SWF_TOKEN="$TOKEN_A"
 }
+
+# ------------------------------------------------------------------ 0. SQLite, reference build
+if [ -n "${BENCH_REFERENCE_BIN:-}" ]; then
+    [ -x "$BENCH_REFERENCE_BIN" ] || die "$BENCH_REFERENCE_BIN is geen uitvoerbaar bestand"
+    RUN_BIN=$BENCH_REFERENCE_BIN
+    SQR=$WORK/sqlite-ref
+    mkdir -p "$SQR"
+    setup_orgs "$SQR"
+    SQR_PORT=$(free_port)
+    start_server sqlite-ref "$SQR" "$SQR_PORT"
+    SQR_PID=$SPID SQR_URL=$SURL
+    seed "$SQR_URL" "$WORK/sids"
+    sqlite_ref_restart() {
+        stop_server "$SQR_PID"
+        start_server sqlite-ref "$SQR" "$SQR_PORT" SWF_LIST_CACHE="$1"
+        SQR_PID=$SPID SQR_URL=$SURL
+    }
+    overview_and_mixed "SQLite, reference" "$SQR_URL" sqlite_ref_restart "-:-" "-:-"
+    stop_server "$SQR_PID"
+    RUN_BIN=
+fi
 
 # ------------------------------------------------------------------ 1. SQLite
 SQ=$WORK/sqlite
