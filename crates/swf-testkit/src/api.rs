@@ -108,9 +108,7 @@ impl Api {
     }
 
     /// Where the caller's overview (`GET /samenwerkingen`, every page) disagrees with the lists
-    /// of that samenwerking: each row's `aantalActieverzoeken` must equal the total of
-    /// `/actieverzoeken?samenwerkingId=…` and its `aantalNotificaties` that of
-    /// `/notificaties?samenwerkingId=…`, as the caller sees them. Empty when all agree.
+    /// of that samenwerking (see [`Api::count_mismatches`]). Empty when all agree.
     pub async fn overview_count_mismatches(&self) -> Vec<String> {
         let mut out = Vec::new();
         for pagina in 0.. {
@@ -122,26 +120,36 @@ impl Api {
                 .as_array()
                 .cloned()
                 .unwrap_or_default();
-            for s in &items {
-                let id = s["samenwerkingId"].as_str().unwrap_or_default();
-                for (field, list) in [
-                    ("aantalActieverzoeken", "actieverzoeken"),
-                    ("aantalNotificaties", "notificaties"),
-                ] {
-                    let l = self
-                        .get(&format!("/{list}?samenwerkingId={id}&aantal=1"))
-                        .await
-                        .ok();
-                    if s[field] != l["page"]["totalElements"] {
-                        out.push(format!(
-                            "{}: {field} of {id} is {} in the overview, {} in /{list}",
-                            self.oin, s[field], l["page"]["totalElements"]
-                        ));
-                    }
-                }
-            }
+            out.extend(self.count_mismatches(&items).await);
             if items.len() < 100 {
                 break;
+            }
+        }
+        out
+    }
+
+    /// Where overview rows disagree with the lists of their samenwerking: each row's
+    /// `aantalActieverzoeken` must equal the total of `/actieverzoeken?samenwerkingId=…` and its
+    /// `aantalNotificaties` that of `/notificaties?samenwerkingId=…`, as the caller sees them
+    /// (the lists count with their own queries). Empty when all agree.
+    pub async fn count_mismatches(&self, rows: &[Value]) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in rows {
+            let id = s["samenwerkingId"].as_str().unwrap_or_default();
+            for (field, list) in [
+                ("aantalActieverzoeken", "actieverzoeken"),
+                ("aantalNotificaties", "notificaties"),
+            ] {
+                let l = self
+                    .get(&format!("/{list}?samenwerkingId={id}&aantal=1"))
+                    .await
+                    .ok();
+                if s[field] != l["page"]["totalElements"] {
+                    out.push(format!(
+                        "{}: {field} of {id} is {} in the overview, {} in /{list}",
+                        self.oin, s[field], l["page"]["totalElements"]
+                    ));
+                }
             }
         }
         out
