@@ -201,26 +201,41 @@ impl PgStore {
     }
 }
 
-/// A feed event: its volgnummer is the next value of the `gebeurtenis` counter, whose row this
-/// transaction then holds locked until it ends, so volgnummers are gap-free and in commit order
-/// (D21, D48).
-async fn insert_gebeurtenis(
+/// Feed events, in one statement: they take the next values of the `gebeurtenis` counter, in
+/// the order given, whose row this transaction then holds locked until it ends, so volgnummers
+/// are gap-free and in commit order (D21, D48).
+async fn insert_gebeurtenissen(
     tx: &mut Transaction<'static, Postgres>,
-    g: &NewGebeurtenis,
+    events: &[&NewGebeurtenis],
 ) -> Result<()> {
-    sqlx::query(
-        "WITH n AS (UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'gebeurtenis' RETURNING waarde) \
+    if events.is_empty() {
+        return Ok(());
+    }
+    let k = events.len() as i64;
+    let mut q =
+        QueryBuilder::<Postgres>::new("WITH n AS (UPDATE volgnummers SET waarde = waarde + ");
+    q.push_bind(k)
+        .push(" WHERE naam = 'gebeurtenis' RETURNING waarde) \
          INSERT INTO gebeurtenissen (volgnummer, oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) \
-         SELECT n.waarde, $1, $2, $3, $4, $5, $6, $7 FROM n",
-    )
-    .bind(&g.oin)
-    .bind(g.soort.as_str())
-    .bind(&g.samenwerking_id)
-    .bind(&g.object_id)
-    .bind(g.tijd)
-    .bind(&g.document_id)
-    .bind(g.alleen_volledig as i64)
-    .execute(&mut **tx)
-    .await?;
+         SELECT n.waarde - ")
+        .push_bind(k)
+        .push(
+            " + v.nr, v.oin, v.soort, v.samenwerking_id, v.object_id, v.tijd, v.document_id, v.alleen_volledig \
+             FROM n CROSS JOIN (",
+        );
+    q.push_values(events.iter().zip(1i64..), |mut row, (g, nr)| {
+        row.push_bind(nr)
+            .push_bind(&g.oin)
+            .push_bind(g.soort.as_str())
+            .push_bind(&g.samenwerking_id)
+            .push_bind(&g.object_id)
+            .push_bind(g.tijd)
+            .push_bind(&g.document_id)
+            .push_bind(g.alleen_volledig as i64);
+    });
+    q.push(
+        ") AS v (nr, oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig)",
+    );
+    q.build().execute(&mut **tx).await?;
     Ok(())
 }

@@ -92,39 +92,44 @@ where
     Ok((rows(db, select, from, order, offset, limit).await?, total))
 }
 
+/// Rows per multi-row INSERT: far below SQLite's limit of bound values per statement (32 766).
+pub(super) const ROWS_PER_INSERT: usize = 500;
+
+/// Write a change's notifications, audit lines and feed events in its transaction. Rows of a
+/// kind go in one multi-row INSERT: on SQLite each statement is a round trip to the writer
+/// connection's thread, and the writer is held for all of them (D64).
 pub(super) async fn apply_effects(tx: &mut Transaction<'static, Db>, fx: &Effects) -> Result<()> {
-    for n in &fx.notificaties {
-        sqlx::query(
+    for chunk in fx.notificaties.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Db>::new(
             "INSERT INTO notificaties (id, ontvanger, ontvanger_naam, samenwerking_id, type, titel, tekst, event_initiator, \
-             event_initiator_naam, event_datum, properties, document_id, alleen_volledig, na_vertrek) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(&n.id)
-        .bind(&n.ontvanger)
-        .bind(&n.ontvanger_naam)
-        .bind(&n.samenwerking_id)
-        .bind(n.soort.as_str())
-        .bind(&n.titel)
-        .bind(&n.tekst)
-        .bind(&n.event_initiator)
-        .bind(&n.event_initiator_naam)
-        .bind(n.event_datum)
-        .bind(&n.properties)
-        .bind(&n.document_id)
-        .bind(n.alleen_volledig)
-        .bind(n.na_vertrek)
-        .execute(&mut **tx)
-        .await?;
+             event_initiator_naam, event_datum, properties, document_id, alleen_volledig, na_vertrek) ",
+        );
+        q.push_values(chunk, |mut row, n| {
+            row.push_bind(&n.id)
+                .push_bind(&n.ontvanger)
+                .push_bind(&n.ontvanger_naam)
+                .push_bind(&n.samenwerking_id)
+                .push_bind(n.soort.as_str())
+                .push_bind(&n.titel)
+                .push_bind(&n.tekst)
+                .push_bind(&n.event_initiator)
+                .push_bind(&n.event_initiator_naam)
+                .push_bind(n.event_datum)
+                .push_bind(&n.properties)
+                .push_bind(&n.document_id)
+                .push_bind(n.alleen_volledig)
+                .push_bind(n.na_vertrek);
+        });
+        q.build().execute(&mut **tx).await?;
     }
     for a in &fx.audit {
         super::historie::insert_audit_in(tx, a).await?;
     }
-    for g in &fx.gebeurtenissen {
-        super::insert_gebeurtenis(tx, g).await?;
-    }
-    for n in &fx.notificaties {
-        // the announcement of a notification is as visible as the notification
-        let g = NewGebeurtenis {
+    // the announcement of a notification is as visible as the notification
+    let announcements: Vec<NewGebeurtenis> = fx
+        .notificaties
+        .iter()
+        .map(|n| NewGebeurtenis {
             oin: n.ontvanger.clone(),
             soort: swf_domain::GebeurtenisSoort::NotificatieNieuw,
             samenwerking_id: n.samenwerking_id.clone(),
@@ -132,8 +137,12 @@ pub(super) async fn apply_effects(tx: &mut Transaction<'static, Db>, fx: &Effect
             tijd: n.event_datum,
             document_id: n.document_id.clone(),
             alleen_volledig: n.alleen_volledig != 0,
-        };
-        super::insert_gebeurtenis(tx, &g).await?;
+        })
+        .collect();
+    // the change's own events first, then the announcements: volgnummers in this order
+    let feed: Vec<&NewGebeurtenis> = fx.gebeurtenissen.iter().chain(&announcements).collect();
+    for chunk in feed.chunks(ROWS_PER_INSERT) {
+        super::insert_gebeurtenissen(tx, chunk).await?;
     }
     Ok(())
 }

@@ -148,25 +148,28 @@ impl SqliteStore {
     }
 }
 
-/// A feed event: its volgnummer comes from the AUTOINCREMENT column; the one writer connection
-/// assigns them in commit order (D21).
-async fn insert_gebeurtenis(
+/// Feed events, in one statement: their volgnummers come from the AUTOINCREMENT column, in the
+/// order given; the one writer connection assigns them in commit order (D21).
+async fn insert_gebeurtenissen(
     tx: &mut Transaction<'static, Sqlite>,
-    g: &NewGebeurtenis,
+    events: &[&NewGebeurtenis],
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&g.oin)
-    .bind(g.soort.as_str())
-    .bind(&g.samenwerking_id)
-    .bind(&g.object_id)
-    .bind(g.tijd)
-    .bind(&g.document_id)
-    .bind(g.alleen_volledig as i64)
-    .execute(&mut **tx)
-    .await?;
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) ",
+    );
+    q.push_values(events, |mut row, g| {
+        row.push_bind(&g.oin)
+            .push_bind(g.soort.as_str())
+            .push_bind(&g.samenwerking_id)
+            .push_bind(&g.object_id)
+            .push_bind(g.tijd)
+            .push_bind(&g.document_id)
+            .push_bind(g.alleen_volledig as i64);
+    });
+    q.build().execute(&mut **tx).await?;
     Ok(())
 }
 
