@@ -83,10 +83,18 @@ impl SharedFeedReads {
 /// within it). An organisation's pages are used only while its overview generation (D58)
 /// equals the one they were rendered at, so a committed change to what that organisation's
 /// overview shows (from any process) drops its pages, and no other organisation's.
+///
+/// One render per page at a time: after a change, the requests that miss together (each of an
+/// organisation's open screens, every client polling) wait for the first one's render instead
+/// of each rendering the same page (D64).
 #[derive(Default)]
 pub struct ListCache {
     orgs: std::sync::Mutex<HashMap<String, OrgPages>>,
+    renders: std::sync::Mutex<RenderLocks>,
 }
+
+/// Per (organisation, page key): the lock its running render holds (D64).
+type RenderLocks = HashMap<(String, String), Arc<tokio::sync::RwLock<()>>>;
 
 /// The rendered pages of one organisation at one generation.
 struct OrgPages {
@@ -105,6 +113,48 @@ impl ListCache {
         map.get(oin)
             .filter(|o| o.generation == generation)
             .and_then(|o| o.pages.get(key).cloned())
+    }
+
+    /// A page rendered at `generation` or later: what a request that waited for another's
+    /// render may serve (a later page shows a state committed after the request came in).
+    pub fn get_since(&self, oin: &str, key: &str, generation: i64) -> Option<axum::body::Bytes> {
+        let map = self.orgs.lock().ok()?;
+        map.get(oin)
+            .filter(|o| o.generation >= generation)
+            .and_then(|o| o.pages.get(key).cloned())
+    }
+
+    /// The turn to render one organisation's page. The first request to miss it renders,
+    /// holding the turn; those that miss it meanwhile wait until that render ends (all at
+    /// once) and then look with [`ListCache::get_since`] before rendering themselves.
+    pub async fn render_turn(&self, oin: &str, key: &str) -> RenderTurn<'_> {
+        let lock = match self.renders.lock() {
+            Ok(mut map) => {
+                if map.len() >= Self::ORGS * 4 {
+                    // only finished renders' locks are dropped; the running ones keep theirs
+                    map.retain(|_, l| Arc::strong_count(l) > 1);
+                }
+                map.entry((oin.to_owned(), key.to_owned()))
+                    .or_default()
+                    .clone()
+            }
+            // a poisoned map: render without waiting (correct, only not shared)
+            Err(_) => Arc::new(tokio::sync::RwLock::new(())),
+        };
+        let guard = match lock.clone().try_write_owned() {
+            Ok(rendering) => Some(rendering),
+            Err(_) => {
+                // someone is rendering it: wait for the end of that render
+                drop(lock.read().await);
+                None
+            }
+        };
+        RenderTurn {
+            cache: self,
+            key: (oin.to_owned(), key.to_owned()),
+            lock,
+            _guard: guard,
+        }
     }
 
     pub fn put(&self, oin: &str, key: String, generation: i64, body: axum::body::Bytes) {
@@ -130,6 +180,37 @@ impl ListCache {
             org.pages.clear();
         }
         org.pages.insert(key, body);
+    }
+}
+
+/// A turn to render a page ([`ListCache::render_turn`]); ending it lets those waiting look.
+pub struct RenderTurn<'c> {
+    cache: &'c ListCache,
+    key: (String, String),
+    lock: Arc<tokio::sync::RwLock<()>>,
+    _guard: Option<tokio::sync::OwnedRwLockWriteGuard<()>>,
+}
+
+impl RenderTurn<'_> {
+    /// This request renders the page (it did not wait for another's render).
+    pub fn renders(&self) -> bool {
+        self._guard.is_some()
+    }
+}
+
+impl Drop for RenderTurn<'_> {
+    fn drop(&mut self) {
+        self._guard = None;
+        // nobody else holds or waits for this page's lock: forget it
+        if let Ok(mut map) = self.cache.renders.lock() {
+            if Arc::strong_count(&self.lock) == 2
+                && map
+                    .get(&self.key)
+                    .is_some_and(|l| Arc::ptr_eq(l, &self.lock))
+            {
+                map.remove(&self.key);
+            }
+        }
     }
 }
 
@@ -197,6 +278,37 @@ mod tests {
         c.put("a", "q".into(), 1, page("a1"));
         assert_eq!(c.get("a", "q", 2), Some(page("a2")));
         assert_eq!(c.get("a", "other", 2), None);
+    }
+
+    /// Requests that miss the same page together render it once: the second waits for the
+    /// first's turn and then finds its page; other pages do not wait.
+    #[tokio::test]
+    async fn a_page_missed_together_is_rendered_once() {
+        let c = Arc::new(ListCache::default());
+        let first = c.render_turn("a", "q").await;
+        let waiter = tokio::spawn({
+            let c = c.clone();
+            async move {
+                let _turn = c.render_turn("a", "q").await;
+                c.get_since("a", "q", 3)
+            }
+        });
+        // another page, and another organisation's, are not held up
+        drop(c.render_turn("a", "other").await);
+        drop(c.render_turn("b", "q").await);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(
+            !waiter.is_finished(),
+            "the second request waits for the first render"
+        );
+        // the first render was of a later generation than the waiter asked for: it may serve it
+        c.put("a", "q".into(), 4, axum::body::Bytes::from_static(b"a4"));
+        drop(first);
+        let got = waiter.await.unwrap();
+        assert_eq!(got, Some(axum::body::Bytes::from_static(b"a4")));
+        // an older page is never served for a newer generation, and finished turns are forgotten
+        assert_eq!(c.get_since("a", "q", 5), None);
+        assert!(c.renders.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -34,10 +34,23 @@ pub(super) async fn list_samenwerkingen(
     // nothing this organisation's overview shows has changed since it was rendered (D58)
     let ctx = Ctx::new(&st, &c);
     let key = format!("{}|{}", c.extensions, uri.query().unwrap_or(""));
+    let mut turn = None;
     let generation = if st.config.list_cache {
         let generation = ctx.overview_generation().await?;
         if let Some(body) = st.list_cache.get(c.oin.as_str(), &key, generation) {
             return Ok(hal_bytes(body));
+        }
+        // one render of this page at a time; who waited may find it rendered — or, when that
+        // render was of an earlier generation, wait for the next one (a few times at most)
+        for _ in 0..3 {
+            let t = st.list_cache.render_turn(c.oin.as_str(), &key).await;
+            if let Some(body) = st.list_cache.get_since(c.oin.as_str(), &key, generation) {
+                return Ok(hal_bytes(body));
+            }
+            if t.renders() {
+                turn = Some(t);
+                break;
+            }
         }
         Some(generation)
     } else {
@@ -98,6 +111,7 @@ pub(super) async fn list_samenwerkingen(
         st.list_cache
             .put(c.oin.as_str(), key, generation, body.clone());
     }
+    drop(turn);
     Ok(hal_bytes(body))
 }
 
