@@ -12,6 +12,7 @@
 #   BENCH_SERVER_BIN=path (a release swf-server built already: no cargo build)
 #   BENCH_REFERENCE_BIN=path (another swf-server, e.g. a build of an earlier commit: its SQLite
 #     overview and mixed figures measured in the same run, on a data folder of its own)
+#   BENCH_SQLITE_ONLY=1 (the SQLite overview and mixed figures only: no streams, no PostgreSQL)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -186,8 +187,15 @@ wrk_run() {
     f="$WORK/wrk-$(printf '%s-%s' "$setup" "$case" | tr -c 'A-Za-z0-9\n' _).txt"
     env "$@" wrk -t2 -c64 -d3s -s "$BENCH_DIR/$script" "$url" >/dev/null
     log "$setup / $case: wrk -t2 -c64 -d$DUR --latency"
+    # the mixed load's reads and writes apart: the service's own per-route histograms, scraped
+    # before and after (not behind nginx: two scrapes could reach different instances)
+    curl -fsS "${url%%/overheid/*}/metrics" >"$f.m0" 2>/dev/null || true
     env "$@" wrk -t2 -c64 -d"$DUR" --latency -s "$BENCH_DIR/$script" "$url" >"$f"
     cat "$f" >&2
+    if [ "$script" = mixed.lua ] && [[ $setup != *nginx* ]] && curl -fsS "${url%%/overheid/*}/metrics" >"$f.m1" 2>/dev/null; then
+        log "$setup / $case per route (from /metrics):"
+        python3 "$BENCH_DIR/route-latency.py" "$f.m0" "$f.m1" >&2 || true
+    fi
     local rps p99 non2xx verdict
     rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$f")
     p99=$(awk '$1 == "99%" {v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
@@ -219,6 +227,17 @@ overview_and_mixed() {
     $restart false
     wrk_run "$setup" "overview, no cache" "$url$LIST" list.lua "${nocache_target%:*}" "${nocache_target#*:}" \
         SWF_TOKEN="$TOKEN_A"
+}
+
+# ------------------------------------------------------------------ results (printed at the end)
+print_results() {
+    echo
+    echo "swf-server scale benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $CPUS CPUs (wrk, nginx, PostgreSQL and the"
+    echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR"
+    printf '%-22s | %-22s | %9s | %8s | %-30s | %s\n' "setup" "figure" "req/s" "p99 ms" "target" "verdict"
+    for r in "${ROWS[@]}"; do echo "$r"; done
+    [ "$STRICT" = 1 ] && [ "$FAILED" = 1 ] && exit 1
+    exit 0
 }
 
 # ------------------------------------------------------------------ 0. SQLite, reference build
@@ -256,6 +275,10 @@ sqlite_restart() {
     SQ_PID=$SPID SQ_URL=$SURL
 }
 overview_and_mixed "SQLite" "$SQ_URL" sqlite_restart "5000:50"
+if [ "${BENCH_SQLITE_ONLY:-0}" = 1 ]; then
+    stop_server "$SQ_PID"
+    print_results
+fi
 
 # ------------------------------------------------------------------ 2. SSE fan-out (SQLite)
 sqlite_restart true
@@ -375,10 +398,4 @@ stop_server "$P2_PID"
 pg_cluster_stop
 
 # ------------------------------------------------------------------ results
-echo
-echo "swf-server scale benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $CPUS CPUs (wrk, nginx, PostgreSQL and the"
-echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR"
-printf '%-22s | %-22s | %9s | %8s | %-30s | %s\n' "setup" "figure" "req/s" "p99 ms" "target" "verdict"
-for r in "${ROWS[@]}"; do echo "$r"; done
-[ "$STRICT" = 1 ] && [ "$FAILED" = 1 ] && exit 1
-exit 0
+print_results
