@@ -224,14 +224,8 @@ async fn insert_gebeurtenissen(
              FROM n CROSS JOIN (",
         );
     q.push_values(events.iter().zip(1i64..), |mut row, (g, nr)| {
-        row.push_bind(nr)
-            .push_bind(&g.oin)
-            .push_bind(g.soort.as_str())
-            .push_bind(&g.samenwerking_id)
-            .push_bind(&g.object_id)
-            .push_bind(g.tijd)
-            .push_bind(&g.document_id)
-            .push_bind(g.alleen_volledig as i64);
+        row.push_bind(nr);
+        common::push_gebeurtenis(&mut row, g);
     });
     q.push(
         ") AS v (nr, oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig)",

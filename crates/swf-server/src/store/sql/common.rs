@@ -95,6 +95,21 @@ where
 /// Rows per multi-row INSERT: far below SQLite's limit of bound values per statement (32 766).
 pub(super) const ROWS_PER_INSERT: usize = 500;
 
+/// Bind a feed event's columns (`oin, soort, samenwerking_id, object_id, tijd, document_id,
+/// alleen_volledig`) in a row of a multi-row INSERT; each backend numbers the rows its own way.
+pub(super) fn push_gebeurtenis<'args>(
+    row: &mut sqlx::query_builder::Separated<'_, 'args, Db, &'static str>,
+    g: &'args NewGebeurtenis,
+) {
+    row.push_bind(&g.oin)
+        .push_bind(g.soort.as_str())
+        .push_bind(&g.samenwerking_id)
+        .push_bind(&g.object_id)
+        .push_bind(g.tijd)
+        .push_bind(&g.document_id)
+        .push_bind(g.alleen_volledig as i64);
+}
+
 /// Write a change's notifications, audit lines and feed events in its transaction. Rows of a
 /// kind go in one multi-row INSERT: on SQLite each statement is a round trip to the writer
 /// connection's thread, and the writer is held for all of them (D64).

@@ -160,15 +160,7 @@ async fn insert_gebeurtenissen(
     let mut q = QueryBuilder::<Sqlite>::new(
         "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) ",
     );
-    q.push_values(events, |mut row, g| {
-        row.push_bind(&g.oin)
-            .push_bind(g.soort.as_str())
-            .push_bind(&g.samenwerking_id)
-            .push_bind(&g.object_id)
-            .push_bind(g.tijd)
-            .push_bind(&g.document_id)
-            .push_bind(g.alleen_volledig as i64);
-    });
+    q.push_values(events, |mut row, g| common::push_gebeurtenis(&mut row, g));
     q.build().execute(&mut **tx).await?;
     Ok(())
 }
