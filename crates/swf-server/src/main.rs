@@ -23,6 +23,8 @@ fn init_tracing(json: bool) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // before anything opens a database (D65)
+    swf_server::store::sqlite::allocator::use_mimalloc();
     let args = Cli::parse();
     if args.build_id {
         println!("{}", swf_server::BUILD_ID);

@@ -35,6 +35,8 @@ pub struct SqliteStore {
     changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
+pub mod allocator;
+
 /// The database the shared SQL modules are compiled for.
 type Db = Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
