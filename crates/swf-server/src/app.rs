@@ -153,7 +153,7 @@ impl ListCache {
             cache: self,
             key: (oin.to_owned(), key.to_owned()),
             lock,
-            _guard: guard,
+            rendering: guard,
         }
     }
 
@@ -188,19 +188,20 @@ pub struct RenderTurn<'c> {
     cache: &'c ListCache,
     key: (String, String),
     lock: Arc<tokio::sync::RwLock<()>>,
-    _guard: Option<tokio::sync::OwnedRwLockWriteGuard<()>>,
+    /// Held while this request renders; `None` when it waited for another's render.
+    rendering: Option<tokio::sync::OwnedRwLockWriteGuard<()>>,
 }
 
 impl RenderTurn<'_> {
     /// This request renders the page (it did not wait for another's render).
     pub fn renders(&self) -> bool {
-        self._guard.is_some()
+        self.rendering.is_some()
     }
 }
 
 impl Drop for RenderTurn<'_> {
     fn drop(&mut self) {
-        self._guard = None;
+        self.rendering = None;
         // nobody else holds or waits for this page's lock: forget it
         if let Ok(mut map) = self.cache.renders.lock() {
             if Arc::strong_count(&self.lock) == 2
