@@ -55,7 +55,8 @@ describe("Archiveren", () => {
     );
     const { user } = await open(fx.schermInitiator());
     const sectie = await screen.findByTestId("archief-sectie");
-    expect(within(sectie).getByTestId("archief-status")).toHaveTextContent("nog niet gearchiveerd");
+    // the status line appears once the mirror has answered: wait for it
+    expect(await within(sectie).findByTestId("archief-status")).toHaveTextContent("nog niet gearchiveerd");
     expect(within(sectie).getByText("Nog geen archieven gemaakt.")).toBeInTheDocument();
 
     await user.click(within(sectie).getByRole("radio", { name: "Een map" }));
@@ -121,7 +122,8 @@ describe("Archiveren", () => {
     const { user } = await open(fx.schermGesloten());
     await user.click(screen.getByRole("button", { name: "Samenwerking verwijderen" }));
     const dialoog = screen.getByRole("dialog", { name: "Samenwerking verwijderen?" });
-    expect(within(dialoog).getByTestId("archief-status")).toHaveTextContent("na de laatste wijziging");
+    // the status line appears once the mirror has answered: wait for it
+    expect(await within(dialoog).findByTestId("archief-status")).toHaveTextContent("na de laatste wijziging");
     expect(within(dialoog).queryByRole("checkbox")).not.toBeInTheDocument();
     await user.click(within(dialoog).getByRole("button", { name: "Definitief verwijderen" }));
     expect(api.samenwerkingVerwijderen).toHaveBeenCalledWith("SAM-1");
@@ -132,7 +134,8 @@ describe("Archiveren", () => {
     const { user } = await open(fx.schermGesloten());
     await user.click(screen.getByRole("button", { name: "Samenwerking verwijderen" }));
     const dialoog = screen.getByRole("dialog", { name: "Samenwerking verwijderen?" });
-    expect(within(dialoog).getByTestId("archief-status")).toHaveTextContent("daarna is de samenwerking nog gewijzigd");
+    // the status line appears once the mirror has answered: wait for it
+    expect(await within(dialoog).findByTestId("archief-status")).toHaveTextContent("daarna is de samenwerking nog gewijzigd");
     expect(within(dialoog).getByRole("checkbox")).toBeInTheDocument();
     await user.click(within(dialoog).getByRole("button", { name: "Definitief verwijderen" }));
     expect(api.samenwerkingVerwijderen).not.toHaveBeenCalled();
