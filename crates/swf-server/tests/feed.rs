@@ -338,3 +338,74 @@ async fn live_stream_delivers_resumes_and_ends_on_shutdown() {
         "the service exits within 5 s with a live stream open"
     );
 }
+
+/// Many writes at once (on SQLite they share commits, D66): every acknowledged one is kept,
+/// once; the feed has each in commit order without gaps.
+#[tokio::test]
+async fn writes_at_once_are_each_kept_once_and_reach_the_feed_without_gaps() {
+    let srv = Server::start(&[]).await;
+    let g = srv.as_org(GEMEENTE);
+    let v = srv.as_org(VRV);
+    let sid = g.start("Tegelijk", &[(VRV, "VOLLEDIGE_TOEGANG")]).await;
+    let start = {
+        let (_, na) = read_all(&v, 0).await;
+        na
+    };
+    let path = format!("/samenwerkingen/{sid}/actieverzoeken");
+    let writes = (0..40).map(|i| {
+        let (g, path) = (g.clone(), path.clone());
+        tokio::spawn(async move {
+            g.post(
+                &path,
+                json!({"titel": format!("Verzoek {i}"), "omschrijving": "Graag advies", "ontvanger": VRV}),
+            )
+            .await
+            .ok()["actieverzoekId"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        })
+    });
+    let mut ids = Vec::new();
+    for w in writes.collect::<Vec<_>>() {
+        ids.push(w.await.expect("write"));
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+
+    let listed = g
+        .get(&format!("/actieverzoeken?samenwerkingId={sid}&aantal=100"))
+        .await
+        .ok();
+    let mut listed: Vec<String> = listed["_embedded"]["actieverzoeken"]
+        .as_array()
+        .expect("actieverzoeken")
+        .iter()
+        .map(|a| a["actieverzoekId"].as_str().expect("id").to_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ids, "every acknowledged actieverzoek is kept");
+
+    let (events, _) = read_all(&v, start).await;
+    let mut announced: Vec<String> = events
+        .iter()
+        .filter(|e| e["soort"] == "ACTIEVERZOEK_GEWIJZIGD")
+        .map(|e| e["objectId"].as_str().expect("objectId").to_owned())
+        .collect();
+    announced.sort();
+    assert_eq!(announced, ids, "each actieverzoek in the feed, once");
+    let nummers: Vec<i64> = events
+        .iter()
+        .map(|e| e["volgnummer"].as_i64().expect("volgnummer"))
+        .collect();
+    assert!(nummers.windows(2).all(|w| w[0] < w[1]), "{nummers:?}");
+    let (lo, hi) = (nummers[0], nummers[nummers.len() - 1]);
+    let all = srv
+        .sql_i64(
+            "SELECT COUNT(*) FROM gebeurtenissen WHERE volgnummer BETWEEN CAST($1 AS BIGINT) AND CAST($2 AS BIGINT)",
+            &[&lo.to_string(), &hi.to_string()],
+        )
+        .await;
+    assert_eq!(all, hi - lo + 1, "no gaps between the volgnummers");
+}

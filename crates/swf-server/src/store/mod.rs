@@ -23,6 +23,10 @@ pub enum StoreError {
     /// The caller's rights changed while the request ran (e.g. removed during an upload).
     #[error("no longer allowed")]
     NoLongerAllowed,
+    /// A write shared its commit with others (SQLite's group commit, D66) and that commit
+    /// failed: nothing of the group was kept.
+    #[error("database: the shared commit failed: {0}")]
+    GroupCommit(std::sync::Arc<sqlx::Error>),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -40,6 +40,8 @@ type Db = Postgres;
 type DbRow = sqlx::postgres::PgRow;
 /// The store the shared SQL modules are compiled for.
 type Backend = PgStore;
+/// A write transaction as the shared SQL modules see it.
+type Tx = Transaction<'static, Postgres>;
 
 #[path = "../sql/macros.rs"]
 #[macro_use]
@@ -105,7 +107,7 @@ impl PgStore {
     }
 
     /// A write transaction: waits for the write lock, which it holds until it ends.
-    async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
+    async fn begin(&self) -> Result<Tx> {
         let mut tx = self.writer.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(WRITE_LOCK)
@@ -117,7 +119,7 @@ impl PgStore {
     /// Commit a write transaction, bumping the write generation and notifying the other
     /// instances in it (a notification is delivered only if the transaction commits); then
     /// wake this instance's live feed.
-    async fn commit(&self, mut tx: Transaction<'static, Postgres>) -> Result<()> {
+    async fn commit(&self, mut tx: Tx) -> Result<()> {
         sqlx::query("UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie'")
             .execute(&mut *tx)
             .await?;
@@ -128,6 +130,42 @@ impl PgStore {
         tx.commit().await?;
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
         Ok(())
+    }
+
+    /// Write a change's own last statement (if any) and its effects in its transaction, and
+    /// commit it.
+    async fn commit_effects(
+        &self,
+        mut tx: Tx,
+        own: Option<Statement<'_>>,
+        fx: &Effects,
+    ) -> Result<()> {
+        if let Some(own) = own {
+            let mut q = QueryBuilder::<Postgres>::new("");
+            own(&mut q);
+            q.build().execute(&mut *tx).await?;
+        }
+        apply_effects(&mut tx, fx).await?;
+        self.commit(tx).await
+    }
+
+    /// A write transaction outside the collaboration data (accounts, tokens, counters): no
+    /// write lock, no feed.
+    async fn begin_plain(&self) -> Result<Tx> {
+        Ok(self.writer.begin().await?)
+    }
+
+    /// Commit a [`Self::begin_plain`] transaction.
+    async fn commit_plain(&self, tx: Tx) -> Result<()> {
+        Ok(tx.commit().await?)
+    }
+
+    /// One statement outside the collaboration data; the rows it touched.
+    async fn write_one<'q>(
+        &self,
+        q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    ) -> Result<u64> {
+        Ok(q.execute(&self.writer).await?.rows_affected())
     }
 }
 
@@ -201,13 +239,30 @@ impl PgStore {
     }
 }
 
+/// Write a change's notifications, audit lines and feed events in its transaction, a
+/// statement at a time (the extended protocol takes one statement per query). Rows of a kind
+/// go in one multi-row INSERT (D64).
+async fn apply_effects(tx: &mut Tx, fx: &Effects) -> Result<()> {
+    for chunk in fx.notificaties.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Db>::new("");
+        push_notificaties(&mut q, chunk);
+        q.build().execute(&mut **tx).await?;
+    }
+    for a in &fx.audit {
+        historie::insert_audit_in(tx, a).await?;
+    }
+    let feed = feed_of(fx);
+    let feed: Vec<&NewGebeurtenis> = feed.iter().collect();
+    for chunk in feed.chunks(ROWS_PER_INSERT) {
+        insert_gebeurtenissen(tx, chunk).await?;
+    }
+    Ok(())
+}
+
 /// Feed events, in one statement: they take the next values of the `gebeurtenis` counter, in
 /// the order given, whose row this transaction then holds locked until it ends, so volgnummers
 /// are gap-free and in commit order (D21, D48).
-async fn insert_gebeurtenissen(
-    tx: &mut Transaction<'static, Postgres>,
-    events: &[&NewGebeurtenis],
-) -> Result<()> {
+async fn insert_gebeurtenissen(tx: &mut Tx, events: &[&NewGebeurtenis]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }

@@ -18,29 +18,38 @@ pub(super) async fn insert_actieverzoek(
     fx: &Effects,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, melding, product_id, status, zender, zender_naam, \
-         ontvanger, ontvanger_naam, creatie, laatst_aangepast, laatst_aangepast_door, laatst_aangepast_door_naam, versie) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(&a.id)
-    .bind(&a.samenwerking_id)
-    .bind(&a.titel)
-    .bind(&a.omschrijving)
-    .bind(&a.melding)
-    .bind(&a.product_id)
-    .bind(a.status.as_str())
-    .bind(&a.zender)
-    .bind(&a.zender_naam)
-    .bind(&a.ontvanger)
-    .bind(&a.ontvanger_naam)
-    .bind(a.creatie)
-    .bind(a.laatst_aangepast)
-    .bind(&a.laatst_aangepast_door)
-    .bind(&a.laatst_aangepast_door_naam)
-    .bind(a.versie)
-    .execute(&mut *tx)
-    .await?;
+    let insert = |q: &mut QueryBuilder<'_, Db>| {
+        q.push(
+            "INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, melding, product_id, status, zender, \
+             zender_naam, ontvanger, ontvanger_naam, creatie, laatst_aangepast, laatst_aangepast_door, \
+             laatst_aangepast_door_naam, versie) ",
+        );
+        q.push_values(std::iter::once(a), |mut row, a| {
+            row.push_bind(a.id.clone())
+                .push_bind(a.samenwerking_id.clone())
+                .push_bind(a.titel.clone())
+                .push_bind(a.omschrijving.clone())
+                .push_bind(a.melding.clone())
+                .push_bind(a.product_id.clone())
+                .push_bind(a.status.as_str())
+                .push_bind(a.zender.clone())
+                .push_bind(a.zender_naam.clone())
+                .push_bind(a.ontvanger.clone())
+                .push_bind(a.ontvanger_naam.clone())
+                .push_bind(a.creatie)
+                .push_bind(a.laatst_aangepast)
+                .push_bind(a.laatst_aangepast_door.clone())
+                .push_bind(a.laatst_aangepast_door_naam.clone())
+                .push_bind(a.versie);
+        });
+    };
+    if documenten.is_empty() {
+        // the common case: the row and its effects in one go
+        return db.finish_with(tx, &insert, fx).await;
+    }
+    let mut q = QueryBuilder::<Db>::new("");
+    insert(&mut q);
+    q.build().execute(&mut *tx).await?;
     for d in documenten {
         sqlx::query(
             "INSERT INTO actieverzoek_documenten (actieverzoek_id, document_id) VALUES ($1, $2)",
@@ -135,11 +144,7 @@ pub(super) async fn update_actieverzoek(
 /// A change to an actieverzoek's linked documents is a new version of it, by the caller:
 /// write `a`'s version and change stamp if the version is still `a.versie - 1`. Returns the
 /// rows changed (1, or 0 when stale).
-async fn bump_actieverzoek(
-    tx: &mut Transaction<'static, Db>,
-    actieverzoek_id: &str,
-    a: &ActieverzoekRow,
-) -> Result<u64> {
+async fn bump_actieverzoek(tx: &mut Tx, actieverzoek_id: &str, a: &ActieverzoekRow) -> Result<u64> {
     Ok(sqlx::query(
         "UPDATE actieverzoeken SET versie = $1, laatst_aangepast = $2, laatst_aangepast_door = $3, \
          laatst_aangepast_door_naam = $4 WHERE id = $5 AND versie = $6",

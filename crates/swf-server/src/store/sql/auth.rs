@@ -8,14 +8,12 @@ pub(super) async fn insert_organisatie(db: &Backend, o: &OrganisatieRow, now: i6
     .bind(&o.oin)
     .bind(&o.naam)
     .bind(&o.soort)
-    .bind(now)
-    .execute(&db.writer)
-    .await;
-    match r {
-        Err(e) if is_unique_violation(&e) => {
+    .bind(now);
+    match db.write_one(r).await {
+        Err(StoreError::Db(e)) if is_unique_violation(&e) => {
             Err(StoreError::Conflict(format!("organisatie {}", o.oin)))
         }
-        r => r.map(|_| ()).map_err(Into::into),
+        r => r.map(|_| ()),
     }
 }
 
@@ -60,15 +58,13 @@ pub(super) async fn insert_gebruiker(db: &Backend, g: &GebruikerRow, now: i64) -
     .bind(&g.naam)
     .bind(&g.oin)
     .bind(&g.wachtwoord_hash)
-    .bind(now)
-    .execute(&db.writer)
-    .await;
-    match r {
-        Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(format!(
+    .bind(now);
+    match db.write_one(r).await {
+        Err(StoreError::Db(e)) if is_unique_violation(&e) => Err(StoreError::Conflict(format!(
             "gebruiker {}",
             g.gebruikersnaam
         ))),
-        r => r.map(|_| ()).map_err(Into::into),
+        r => r.map(|_| ()),
     }
 }
 
@@ -83,16 +79,17 @@ pub(super) async fn find_gebruiker(
 }
 
 pub(super) async fn insert_token(db: &Backend, t: &NewToken) -> Result<()> {
-    sqlx::query("INSERT INTO tokens (hash, oin, gebruiker_id, soort, omschrijving, aangemaakt, verloopt) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(&t.hash)
-        .bind(&t.oin)
-        .bind(&t.gebruiker_id)
-        .bind(t.soort)
-        .bind(&t.omschrijving)
-        .bind(t.aangemaakt)
-        .bind(t.verloopt)
-        .execute(&db.writer)
-        .await?;
+    db.write_one(
+        sqlx::query("INSERT INTO tokens (hash, oin, gebruiker_id, soort, omschrijving, aangemaakt, verloopt) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(&t.hash)
+            .bind(&t.oin)
+            .bind(&t.gebruiker_id)
+            .bind(t.soort)
+            .bind(&t.omschrijving)
+            .bind(t.aangemaakt)
+            .bind(t.verloopt),
+    )
+    .await?;
     Ok(())
 }
 
@@ -108,9 +105,7 @@ pub(super) async fn find_token(db: &Backend, hash: &str) -> Result<Option<TokenI
 }
 
 pub(super) async fn delete_token(db: &Backend, hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM tokens WHERE hash = $1")
-        .bind(hash)
-        .execute(&db.writer)
+    db.write_one(sqlx::query("DELETE FROM tokens WHERE hash = $1").bind(hash))
         .await?;
     Ok(())
 }
@@ -131,15 +126,14 @@ pub(super) async fn set_token_verloopt(
     hash: &str,
     verloopt: Option<i64>,
 ) -> Result<bool> {
-    Ok(
-        sqlx::query("UPDATE tokens SET verloopt = $1 WHERE hash = $2")
-            .bind(verloopt)
-            .bind(hash)
-            .execute(&db.writer)
-            .await?
-            .rows_affected()
-            > 0,
-    )
+    Ok(db
+        .write_one(
+            sqlx::query("UPDATE tokens SET verloopt = $1 WHERE hash = $2")
+                .bind(verloopt)
+                .bind(hash),
+        )
+        .await?
+        > 0)
 }
 
 pub(super) async fn set_gebruiker_uitgeschakeld(
@@ -147,7 +141,7 @@ pub(super) async fn set_gebruiker_uitgeschakeld(
     gebruikersnaam: &str,
     uitgeschakeld: Option<i64>,
 ) -> Result<bool> {
-    let mut tx = db.writer.begin().await?;
+    let mut tx = db.begin_plain().await?;
     let n = sqlx::query("UPDATE gebruikers SET uitgeschakeld = $1 WHERE gebruikersnaam = $2")
         .bind(uitgeschakeld)
         .bind(gebruikersnaam)
@@ -157,7 +151,7 @@ pub(super) async fn set_gebruiker_uitgeschakeld(
     if uitgeschakeld.is_some() {
         delete_user_tokens(&mut tx, gebruikersnaam).await?;
     }
-    tx.commit().await?;
+    db.commit_plain(tx).await?;
     Ok(n > 0)
 }
 
@@ -166,7 +160,7 @@ pub(super) async fn set_wachtwoord_hash(
     gebruikersnaam: &str,
     hash: &str,
 ) -> Result<bool> {
-    let mut tx = db.writer.begin().await?;
+    let mut tx = db.begin_plain().await?;
     let n = sqlx::query("UPDATE gebruikers SET wachtwoord_hash = $1 WHERE gebruikersnaam = $2")
         .bind(hash)
         .bind(gebruikersnaam)
@@ -174,12 +168,12 @@ pub(super) async fn set_wachtwoord_hash(
         .await?
         .rows_affected();
     delete_user_tokens(&mut tx, gebruikersnaam).await?;
-    tx.commit().await?;
+    db.commit_plain(tx).await?;
     Ok(n > 0)
 }
 
 /// Every token of a user: it signs in again (or not at all) after a change to its access.
-async fn delete_user_tokens(tx: &mut Transaction<'static, Db>, gebruikersnaam: &str) -> Result<()> {
+async fn delete_user_tokens(tx: &mut Tx, gebruikersnaam: &str) -> Result<()> {
     sqlx::query(
         "DELETE FROM tokens WHERE gebruiker_id IN (SELECT id FROM gebruikers WHERE gebruikersnaam = $1)",
     )
@@ -190,11 +184,8 @@ async fn delete_user_tokens(tx: &mut Transaction<'static, Db>, gebruikersnaam: &
 }
 
 pub(super) async fn delete_expired_tokens(db: &Backend, now: i64) -> Result<u64> {
-    Ok(
-        sqlx::query("DELETE FROM tokens WHERE verloopt IS NOT NULL AND verloopt < $1")
-            .bind(now)
-            .execute(&db.writer)
-            .await?
-            .rows_affected(),
+    db.write_one(
+        sqlx::query("DELETE FROM tokens WHERE verloopt IS NOT NULL AND verloopt < $1").bind(now),
     )
+    .await
 }

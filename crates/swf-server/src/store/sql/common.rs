@@ -16,24 +16,20 @@ pub(super) const NOTIF_VISIBLE_TAIL: &str =
 
 impl Backend {
     /// Write a change's effects in its transaction and commit.
-    pub(super) async fn finish(
-        &self,
-        mut tx: Transaction<'static, Db>,
-        fx: &Effects,
-    ) -> Result<()> {
-        apply_effects(&mut tx, fx).await?;
-        self.commit(tx).await
+    pub(super) async fn finish(&self, tx: Tx, fx: &Effects) -> Result<()> {
+        self.commit_effects(tx, None, fx).await
+    }
+
+    /// [`Self::finish`] after one more statement of the change's own, `own` (its values bound
+    /// owned): on SQLite it goes to the writer with the effects, in one round trip.
+    pub(super) async fn finish_with(&self, tx: Tx, own: Statement<'_>, fx: &Effects) -> Result<()> {
+        self.commit_effects(tx, Some(own), fx).await
     }
 
     /// The end of a guarded write whose guarded statement touched `rows` rows. Exactly one: write
     /// the effects and commit. Otherwise the row was changed or removed by someone else first:
     /// `Stale`, and the transaction is rolled back (dropped).
-    pub(super) async fn finish_guarded(
-        &self,
-        tx: Transaction<'static, Db>,
-        rows: u64,
-        fx: &Effects,
-    ) -> Result<Applied> {
+    pub(super) async fn finish_guarded(&self, tx: Tx, rows: u64, fx: &Effects) -> Result<Applied> {
         if rows != 1 {
             return Ok(Applied::Stale);
         }
@@ -41,6 +37,9 @@ impl Backend {
         Ok(Applied::Yes)
     }
 }
+
+/// Adds one statement (its values bound owned) to a query.
+pub(super) type Statement<'f> = &'f (dyn Fn(&mut QueryBuilder<'_, Db>) + Sync);
 
 /// Adds a list's `FROM … WHERE …` (with its bound values) to a query.
 pub(super) type FromWhere<'f> = &'f (dyn Fn(&mut QueryBuilder<'_, Db>) + Sync);
@@ -110,56 +109,47 @@ pub(super) fn push_gebeurtenis<'args>(
         .push_bind(g.alleen_volledig as i64);
 }
 
-/// Write a change's notifications, audit lines and feed events in its transaction. Rows of a
-/// kind go in one multi-row INSERT: on SQLite each statement is a round trip to the writer
-/// connection's thread, and the writer is held for all of them (D64).
-pub(super) async fn apply_effects(tx: &mut Transaction<'static, Db>, fx: &Effects) -> Result<()> {
-    for chunk in fx.notificaties.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::<Db>::new(
-            "INSERT INTO notificaties (id, ontvanger, ontvanger_naam, samenwerking_id, type, titel, tekst, event_initiator, \
-             event_initiator_naam, event_datum, properties, document_id, alleen_volledig, na_vertrek) ",
-        );
-        q.push_values(chunk, |mut row, n| {
-            row.push_bind(&n.id)
-                .push_bind(&n.ontvanger)
-                .push_bind(&n.ontvanger_naam)
-                .push_bind(&n.samenwerking_id)
-                .push_bind(n.soort.as_str())
-                .push_bind(&n.titel)
-                .push_bind(&n.tekst)
-                .push_bind(&n.event_initiator)
-                .push_bind(&n.event_initiator_naam)
-                .push_bind(n.event_datum)
-                .push_bind(&n.properties)
-                .push_bind(&n.document_id)
-                .push_bind(n.alleen_volledig)
-                .push_bind(n.na_vertrek);
-        });
-        q.build().execute(&mut **tx).await?;
-    }
-    for a in &fx.audit {
-        super::historie::insert_audit_in(tx, a).await?;
-    }
-    // the announcement of a notification is as visible as the notification
-    let announcements: Vec<NewGebeurtenis> = fx
-        .notificaties
+/// Add an INSERT of `chunk` notifications (at most [`ROWS_PER_INSERT`]) to `q`.
+pub(super) fn push_notificaties<'a>(q: &mut QueryBuilder<'a, Db>, chunk: &'a [NotificatieRow]) {
+    q.push(
+        "INSERT INTO notificaties (id, ontvanger, ontvanger_naam, samenwerking_id, type, titel, tekst, event_initiator, \
+         event_initiator_naam, event_datum, properties, document_id, alleen_volledig, na_vertrek) ",
+    );
+    q.push_values(chunk, |mut row, n| {
+        row.push_bind(&n.id)
+            .push_bind(&n.ontvanger)
+            .push_bind(&n.ontvanger_naam)
+            .push_bind(&n.samenwerking_id)
+            .push_bind(n.soort.as_str())
+            .push_bind(&n.titel)
+            .push_bind(&n.tekst)
+            .push_bind(&n.event_initiator)
+            .push_bind(&n.event_initiator_naam)
+            .push_bind(n.event_datum)
+            .push_bind(&n.properties)
+            .push_bind(&n.document_id)
+            .push_bind(n.alleen_volledig)
+            .push_bind(n.na_vertrek);
+    });
+}
+
+/// The feed events of a change in the order they get their volgnummers: the change's own
+/// events first, then one announcement per notification (as visible as the notification).
+pub(super) fn feed_of(fx: &Effects) -> Vec<NewGebeurtenis> {
+    let announcements = fx.notificaties.iter().map(|n| NewGebeurtenis {
+        oin: n.ontvanger.clone(),
+        soort: swf_domain::GebeurtenisSoort::NotificatieNieuw,
+        samenwerking_id: n.samenwerking_id.clone(),
+        object_id: Some(n.id.clone()),
+        tijd: n.event_datum,
+        document_id: n.document_id.clone(),
+        alleen_volledig: n.alleen_volledig != 0,
+    });
+    fx.gebeurtenissen
         .iter()
-        .map(|n| NewGebeurtenis {
-            oin: n.ontvanger.clone(),
-            soort: swf_domain::GebeurtenisSoort::NotificatieNieuw,
-            samenwerking_id: n.samenwerking_id.clone(),
-            object_id: Some(n.id.clone()),
-            tijd: n.event_datum,
-            document_id: n.document_id.clone(),
-            alleen_volledig: n.alleen_volledig != 0,
-        })
-        .collect();
-    // the change's own events first, then the announcements: volgnummers in this order
-    let feed: Vec<&NewGebeurtenis> = fx.gebeurtenissen.iter().chain(&announcements).collect();
-    for chunk in feed.chunks(ROWS_PER_INSERT) {
-        super::insert_gebeurtenissen(tx, chunk).await?;
-    }
-    Ok(())
+        .cloned()
+        .chain(announcements)
+        .collect()
 }
 
 pub(super) fn direction(desc: bool) -> &'static str {

@@ -1,23 +1,30 @@
 //! Historie: the audit log of a samenwerking.
 use super::*;
 
-pub(super) async fn insert_audit_in(tx: &mut Transaction<'static, Db>, a: &NewAudit) -> Result<()> {
-    sqlx::query(
+/// Add the INSERT of an audit line to `q`.
+pub(super) fn push_audit<'a>(q: &mut QueryBuilder<'a, Db>, a: &'a NewAudit) {
+    q.push(
         "INSERT INTO audit (tijd, oin, organisatie_naam, gebruiker, samenwerking_id, actie, omschrijving, document_id, \
-         alleen_volledig, actieverzoek_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(a.tijd)
-    .bind(&a.oin)
-    .bind(&a.organisatie_naam)
-    .bind(&a.gebruiker)
-    .bind(&a.samenwerking_id)
-    .bind(&a.actie)
-    .bind(&a.omschrijving)
-    .bind(&a.document_id)
-    .bind(a.alleen_volledig as i64)
-    .bind(&a.actieverzoek_id)
-    .execute(&mut **tx)
-    .await?;
+         alleen_volledig, actieverzoek_id) ",
+    );
+    q.push_values(std::iter::once(a), |mut row, a| {
+        row.push_bind(a.tijd)
+            .push_bind(&a.oin)
+            .push_bind(&a.organisatie_naam)
+            .push_bind(&a.gebruiker)
+            .push_bind(&a.samenwerking_id)
+            .push_bind(&a.actie)
+            .push_bind(&a.omschrijving)
+            .push_bind(&a.document_id)
+            .push_bind(a.alleen_volledig as i64)
+            .push_bind(&a.actieverzoek_id);
+    });
+}
+
+pub(super) async fn insert_audit_in(tx: &mut Tx, a: &NewAudit) -> Result<()> {
+    let mut q = QueryBuilder::<Db>::new("");
+    push_audit(&mut q, a);
+    q.build().execute(&mut **tx).await?;
     Ok(())
 }
 

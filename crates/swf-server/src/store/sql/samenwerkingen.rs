@@ -8,11 +8,13 @@ const SAM_COLS: &str = "s.id, s.volgnummer, s.verzoeknummer, s.olo_verzoeknummer
     s.gesloten, s.verwijder_na, s.versie";
 
 pub(super) async fn next_samenwerking_nummer(db: &Backend) -> Result<i64> {
+    let mut tx = db.begin_plain().await?;
     let (n,): (i64,) = sqlx::query_as(
         "UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'samenwerking' RETURNING waarde",
     )
-    .fetch_one(&db.writer)
+    .fetch_one(&mut *tx)
     .await?;
+    db.commit_plain(tx).await?;
     Ok(n)
 }
 

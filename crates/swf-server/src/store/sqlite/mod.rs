@@ -1,5 +1,6 @@
 //! SQLite implementation of [`Store`]: WAL, foreign keys, `synchronous=FULL`, one writer
-//! connection (writes are serialised in-process, so no SQLITE_BUSY) and a pool of readers.
+//! connection (writes are serialised in-process, so no SQLITE_BUSY; the writes that queue for it
+//! share a commit, `group`, D66) and a pool of readers.
 //!
 //! The SQL is shared with the PostgreSQL store: one module per aggregate in `store/sql/` —
 //! `auth` (organisaties, gebruikers, tokens), `samenwerkingen`, `deelnemers`, `documenten`,
@@ -8,8 +9,8 @@
 //! `page`, the ends of every write `finish`/`finish_guarded`, `apply_effects`) and `store_impl`
 //! (the one `impl Store`). Each is compiled once per backend, here with `Db = Sqlite` and
 //! `Backend = SqliteStore`; the SQL uses `$1`-style parameters, which both drivers accept. This
-//! file keeps what is SQLite's own: opening (pragmas, migrations, the writer and reader pools),
-//! `begin`/`commit` and how a feed event gets its volgnummer (AUTOINCREMENT, one writer).
+//! file keeps what is SQLite's own: opening (pragmas, migrations, the writer and the reader
+//! pool), `begin`/`commit` and how a feed event gets its volgnummer (AUTOINCREMENT, one writer).
 //!
 //! Why the trait impl delegates to free functions (`documenten::list_documenten(self, ..)`) rather
 //! than to same-named inherent methods: a trait impl must be one block, and read this way it is
@@ -21,7 +22,7 @@
 use super::*;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, QueryBuilder, Sqlite, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,17 +32,21 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqli
 #[derive(Clone)]
 pub struct SqliteStore {
     reader: SqlitePool,
-    writer: SqlitePool,
+    writer: std::sync::Arc<group::Group>,
     changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 pub mod allocator;
+mod group;
 
 /// The database the shared SQL modules are compiled for.
 type Db = Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
 /// The store the shared SQL modules are compiled for.
 type Backend = SqliteStore;
+/// A write transaction as the shared SQL modules see it: the writer connection inside the
+/// write's savepoint of a group's transaction.
+type Tx = group::WriteTx;
 
 #[path = "../sql/macros.rs"]
 #[macro_use]
@@ -68,6 +73,10 @@ mod samenwerkingen;
 mod store_impl;
 use common::*;
 
+/// Every committed change to the collaboration data bumps the write generation (the overview
+/// cache's key).
+const GENERATION: &str = "UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie'";
+
 impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self> {
         let url = format!("sqlite://{}", path.display());
@@ -85,12 +94,8 @@ impl SqliteStore {
             .pragma("mmap_size", "268435456");
         // no ping before each use: the connections are local files, and a ping is a round
         // trip to the connection's worker thread for every query (D63)
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(opts.clone())
-            .await?;
-        MIGRATOR.run(&writer).await?;
+        let mut writer = opts.connect().await?;
+        MIGRATOR.run(&mut writer).await?;
         let readers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
@@ -102,26 +107,81 @@ impl SqliteStore {
             .test_before_acquire(false)
             .connect_with(opts.read_only(true))
             .await?;
-        let (changes, _) = tokio::sync::watch::channel(0u64);
+        let changes = std::sync::Arc::new(tokio::sync::watch::channel(0u64).0);
         Ok(SqliteStore {
             reader,
-            writer,
-            changes: std::sync::Arc::new(changes),
+            writer: group::Group::new(writer, changes.clone()),
+            changes,
         })
     }
 
-    async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.writer.begin().await?)
+    /// A write transaction of a change to the collaboration data.
+    async fn begin(&self) -> Result<Tx> {
+        self.writer.begin().await
     }
 
-    /// Commit a write transaction, bumping the write generation in it; then wake the live feed.
-    async fn commit(&self, mut tx: Transaction<'static, Sqlite>) -> Result<()> {
-        sqlx::query("UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie'")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
-        Ok(())
+    /// Commit a write transaction, bumping the write generation in it; once it is durable, wake
+    /// the live feed.
+    async fn commit(&self, mut tx: Tx) -> Result<()> {
+        sqlx::query(GENERATION).execute(&mut *tx).await?;
+        self.writer.commit(tx, false, true).await
+    }
+
+    /// Write a change's own last statement (if any) and its effects in its transaction, and
+    /// commit it. That statement, the notifications, audit lines, feed events, the generation
+    /// and the release of the write's savepoint go to the writer in one script: one round trip
+    /// instead of one per statement, each of which, on a busy machine, waits for the writer's
+    /// thread to get a CPU again while the writer is held (D66).
+    async fn commit_effects(
+        &self,
+        mut tx: Tx,
+        own: Option<Statement<'_>>,
+        fx: &Effects,
+    ) -> Result<()> {
+        let feed = feed_of(fx);
+        let feed: Vec<&NewGebeurtenis> = feed.iter().collect();
+        let mut q = QueryBuilder::<Sqlite>::new("");
+        if let Some(own) = own {
+            own(&mut q);
+            q.push("; ");
+        }
+        for chunk in fx.notificaties.chunks(ROWS_PER_INSERT) {
+            push_notificaties(&mut q, chunk);
+            q.push("; ");
+        }
+        for a in &fx.audit {
+            historie::push_audit(&mut q, a);
+            q.push("; ");
+        }
+        for chunk in feed.chunks(ROWS_PER_INSERT) {
+            push_gebeurtenissen(&mut q, chunk);
+            q.push("; ");
+        }
+        q.push(GENERATION).push("; RELEASE w");
+        q.build().execute(&mut *tx).await?;
+        self.writer.commit(tx, true, true).await
+    }
+
+    /// A write transaction outside the collaboration data (accounts, tokens, counters).
+    async fn begin_plain(&self) -> Result<Tx> {
+        self.writer.begin().await
+    }
+
+    /// Commit a [`Self::begin_plain`] transaction.
+    async fn commit_plain(&self, tx: Tx) -> Result<()> {
+        self.writer.commit(tx, false, false).await
+    }
+
+    /// One statement outside the collaboration data, in a transaction of its own; the rows it
+    /// touched.
+    async fn write_one<'q>(
+        &self,
+        q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> Result<u64> {
+        let mut tx = self.begin_plain().await?;
+        let n = q.execute(&mut *tx).await?.rows_affected();
+        self.commit_plain(tx).await?;
+        Ok(n)
     }
 }
 
@@ -129,8 +189,8 @@ impl SqliteStore {
     /// The writer's and the readers' connections together.
     fn pool_numbers(&self) -> (u32, usize) {
         (
-            self.writer.size() + self.reader.size(),
-            self.writer.num_idle() + self.reader.num_idle(),
+            1 + self.reader.size(),
+            usize::from(self.writer.idle()) + self.reader.num_idle(),
         )
     }
 }
@@ -152,19 +212,11 @@ impl SqliteStore {
 
 /// Feed events, in one statement: their volgnummers come from the AUTOINCREMENT column, in the
 /// order given; the one writer connection assigns them in commit order (D21).
-async fn insert_gebeurtenissen(
-    tx: &mut Transaction<'static, Sqlite>,
-    events: &[&NewGebeurtenis],
-) -> Result<()> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let mut q = QueryBuilder::<Sqlite>::new(
+fn push_gebeurtenissen<'a>(q: &mut QueryBuilder<'a, Sqlite>, events: &[&'a NewGebeurtenis]) {
+    q.push(
         "INSERT INTO gebeurtenissen (oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) ",
     );
     q.push_values(events, |mut row, g| common::push_gebeurtenis(&mut row, g));
-    q.build().execute(&mut **tx).await?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -179,14 +231,16 @@ mod tests {
         let db = SqliteStore::open(&dir.path().join("swf.sqlite"))
             .await
             .unwrap();
+        let mut tx = db.begin_plain().await.unwrap();
         sqlx::query(
             "INSERT INTO samenwerkingen (id, volgnummer, titel, taal, status, aangemaakt_door, \
              aangemaakt_door_naam, creatie, eind, laatst_aangepast_door, laatst_aangepast_door_naam, \
              laatst_aangepast) VALUES ('SAM-1', 1, 't', 'NL', 'OPEN?', 'x', 'x', 0, 0, 'x', 'x', 0)",
         )
-        .execute(&db.writer)
+        .execute(&mut *tx)
         .await
         .unwrap();
+        db.commit_plain(tx).await.unwrap();
         let e = db.get_samenwerking("SAM-1").await.unwrap_err();
         let text = e.to_string();
         assert!(
