@@ -100,7 +100,17 @@ impl Drop for Handle {
 /// (plain HTTP only on loopback unless `trust_proxy_tls`), open the data folder and clean up
 /// after an interrupted run, add the demo organisations when `config.demo`, and serve until
 /// the returned [`Handle`] stops it. The lock is held until the service has stopped.
-pub async fn serve(config: Config) -> Result<Handle, StartError> {
+///
+/// The future is boxed as `Send`: checked here, where every lifetime is known. Left to the
+/// callers, the compiler must prove it `Send` for every lifetime of the SQL's bound values and
+/// executors, which it cannot (the desktop app's commands must be `Send`).
+pub fn serve(
+    config: Config,
+) -> std::pin::Pin<Box<dyn Future<Output = Result<Handle, StartError>> + Send>> {
+    Box::pin(start(config))
+}
+
+async fn start(config: Config) -> Result<Handle, StartError> {
     check_listen(config.listen, config.trust_proxy_tls)?;
     // on SQLite one service per folder; on PostgreSQL several instances may share the folder
     // (the documents) on a shared filesystem (D50)

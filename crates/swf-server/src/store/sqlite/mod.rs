@@ -95,7 +95,9 @@ impl SqliteStore {
         // no ping before each use: the connections are local files, and a ping is a round
         // trip to the connection's worker thread for every query (D63)
         let mut writer = opts.connect().await?;
-        MIGRATOR.run(&mut writer).await?;
+        // `run_direct`: `run` takes any `Acquire`, and for a borrowed connection that makes
+        // this future `Send` for one lifetime only (the desktop app needs it for all)
+        MIGRATOR.run_direct(&mut writer).await?;
         let readers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
