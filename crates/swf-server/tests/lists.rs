@@ -61,6 +61,16 @@ async fn samenwerkingen_filters_sorting_and_paging() {
         json!([]),
         "an empty page still has the list"
     );
+    assert_eq!(
+        beyond["page"]["totalElements"], 26,
+        "a page past the end still tells the total"
+    );
+    assert_eq!(small["page"]["totalElements"], 26);
+    let none = srv.as_org(BUITENSTAANDER).get("/samenwerkingen").await.ok();
+    assert_eq!(
+        none["page"],
+        json!({"number": 0, "size": 20, "totalElements": 0, "totalPages": 0})
+    );
 
     // filters
     let gesloten = g.get("/samenwerkingen?status=GESLOTEN").await.ok();
