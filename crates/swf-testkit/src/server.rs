@@ -464,6 +464,23 @@ impl Server {
         }
     }
 
+    /// Feed volgnummers are gap-free: every one from `first` to `last` belongs to some event
+    /// (of any organisation) in the server's database.
+    pub async fn assert_feed_gap_free(&self, first: i64, last: i64) {
+        let all = self
+            .sql_i64(
+                "SELECT COUNT(*) FROM gebeurtenissen \
+                 WHERE volgnummer BETWEEN CAST($1 AS BIGINT) AND CAST($2 AS BIGINT)",
+                &[&first.to_string(), &last.to_string()],
+            )
+            .await;
+        assert_eq!(
+            all,
+            last - first + 1,
+            "gaps between volgnummers {first} and {last}"
+        );
+    }
+
     /// One integer from the server's database (`$1`-style parameters, text values).
     pub async fn sql_i64(&self, sql: &str, binds: &[&str]) -> i64 {
         match &self.pg {

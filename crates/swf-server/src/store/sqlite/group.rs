@@ -309,6 +309,16 @@ mod tests {
         (dir, db)
     }
 
+    /// A store whose writer is held by a first write (which inserted `T-0`), for others to
+    /// queue behind.
+    async fn held() -> (tempfile::TempDir, SqliteStore, Arc<Group>, WriteTx) {
+        let (dir, db) = store().await;
+        let group = db.writer.clone();
+        let mut first = group.begin().await.unwrap();
+        insert(&mut first, "T-0").await;
+        (dir, db, group, first)
+    }
+
     /// Wait (bounded) until `n` tasks wait for the writer.
     async fn until_waiting(group: &Group, n: usize) {
         for _ in 0..5000 {
@@ -364,11 +374,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn writes_that_queue_share_one_commit_and_are_all_kept() {
-        let (_dir, db) = store().await;
-        let group = db.writer.clone();
+        let (_dir, db, group, first) = held().await;
         let before = group.commits();
-        let mut first = group.begin().await.unwrap();
-        insert(&mut first, "T-0").await;
         let queued = queue(&db, (1..=10).map(|i| format!("T-{i:02}")).collect());
         until_waiting(&group, 10).await;
         // the first write joins the group: the writes behind it are done in its transaction
@@ -387,10 +394,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_write_in_a_group_is_undone_and_the_others_are_kept() {
-        let (_dir, db) = store().await;
-        let group = db.writer.clone();
-        let mut first = group.begin().await.unwrap();
-        insert(&mut first, "T-0").await;
+        let (_dir, db, group, first) = held().await;
         // the second write fails after its insert (dropped without commit), the third succeeds
         let failing = tokio::spawn({
             let group = group.clone();
@@ -417,10 +421,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_group_whose_transaction_is_lost_fails_every_member_and_keeps_nothing() {
-        let (_dir, db) = store().await;
-        let group = db.writer.clone();
-        let mut first = group.begin().await.unwrap();
-        insert(&mut first, "T-0").await;
+        let (_dir, db, group, first) = held().await;
         // the next write ends the shared transaction under everyone's feet (what SQLite does
         // itself after e.g. a full disk)
         let breaking = tokio::spawn({
@@ -448,10 +449,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_group_is_committed_when_the_write_it_waited_for_is_abandoned() {
-        let (_dir, db) = store().await;
-        let group = db.writer.clone();
-        let mut first = group.begin().await.unwrap();
-        insert(&mut first, "T-0").await;
+        let (_dir, db, group, first) = held().await;
         // a request that takes the writer next and is then cancelled mid-write
         let (started, mut cancel) = (
             std::sync::Arc::new(tokio::sync::Notify::new()),
@@ -483,10 +481,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_write_cut_off_after_releasing_its_savepoint_is_kept_with_its_group() {
-        let (_dir, db) = store().await;
-        let group = db.writer.clone();
-        let mut first = group.begin().await.unwrap();
-        insert(&mut first, "T-0").await;
+        let (_dir, db, group, first) = held().await;
         let cut = tokio::spawn({
             let group = group.clone();
             async move {
