@@ -251,8 +251,8 @@ async fn apply_effects(tx: &mut Tx, fx: &Effects) -> Result<()> {
     for a in &fx.audit {
         historie::insert_audit_in(tx, a).await?;
     }
-    let feed = feed_of(fx);
-    let feed: Vec<&NewGebeurtenis> = feed.iter().collect();
+    let announced = announcements(fx);
+    let feed = feed_of(fx, &announced);
     for chunk in feed.chunks(ROWS_PER_INSERT) {
         insert_gebeurtenissen(tx, chunk).await?;
     }

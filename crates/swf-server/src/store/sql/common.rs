@@ -133,23 +133,29 @@ pub(super) fn push_notificaties<'a>(q: &mut QueryBuilder<'a, Db>, chunk: &'a [No
     });
 }
 
-/// The feed events of a change in the order they get their volgnummers: the change's own
-/// events first, then one announcement per notification (as visible as the notification).
-pub(super) fn feed_of(fx: &Effects) -> Vec<NewGebeurtenis> {
-    let announcements = fx.notificaties.iter().map(|n| NewGebeurtenis {
-        oin: n.ontvanger.clone(),
-        soort: swf_domain::GebeurtenisSoort::NotificatieNieuw,
-        samenwerking_id: n.samenwerking_id.clone(),
-        object_id: Some(n.id.clone()),
-        tijd: n.event_datum,
-        document_id: n.document_id.clone(),
-        alleen_volledig: n.alleen_volledig != 0,
-    });
-    fx.gebeurtenissen
+/// One feed event per notification of a change, announcing it (as visible as the notification).
+pub(super) fn announcements(fx: &Effects) -> Vec<NewGebeurtenis> {
+    fx.notificaties
         .iter()
-        .cloned()
-        .chain(announcements)
+        .map(|n| NewGebeurtenis {
+            oin: n.ontvanger.clone(),
+            soort: swf_domain::GebeurtenisSoort::NotificatieNieuw,
+            samenwerking_id: n.samenwerking_id.clone(),
+            object_id: Some(n.id.clone()),
+            tijd: n.event_datum,
+            document_id: n.document_id.clone(),
+            alleen_volledig: n.alleen_volledig != 0,
+        })
         .collect()
+}
+
+/// The feed events of a change in the order they get their volgnummers: the change's own
+/// events first, then its `announcements`.
+pub(super) fn feed_of<'a>(
+    fx: &'a Effects,
+    announcements: &'a [NewGebeurtenis],
+) -> Vec<&'a NewGebeurtenis> {
+    fx.gebeurtenissen.iter().chain(announcements).collect()
 }
 
 pub(super) fn direction(desc: bool) -> &'static str {

@@ -147,8 +147,8 @@ impl SqliteStore {
         own: Option<Statement<'_>>,
         fx: &Effects,
     ) -> Result<()> {
-        let feed = feed_of(fx);
-        let feed: Vec<&NewGebeurtenis> = feed.iter().collect();
+        let announced = announcements(fx);
+        let feed = feed_of(fx, &announced);
         let mut q = QueryBuilder::<Sqlite>::new("");
         if let Some(own) = own {
             own(&mut q);
