@@ -321,3 +321,71 @@ async fn failed_sign_ins_are_counted_across_instances() {
     a.add_user("adriaan", "Adriaan", VRV, "ander-wachtwoord");
     assert_eq!(b.sign_in("adriaan", "ander-wachtwoord").await.status, 201);
 }
+
+/// Whether the write lock is free: taken and given back at once from `c` (D48).
+async fn write_lock_free(c: &mut sqlx::PgConnection) -> bool {
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(swf_server::store::postgres::WRITE_LOCK)
+        .fetch_one(&mut *c)
+        .await
+        .expect("try the write lock");
+    if got {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(swf_server::store::postgres::WRITE_LOCK)
+            .execute(&mut *c)
+            .await
+            .expect("give the write lock back");
+    }
+    got
+}
+
+#[tokio::test]
+async fn a_write_cut_off_while_it_waits_for_the_write_lock_leaves_no_lock_behind() {
+    use sqlx::Connection;
+    use swf_server::store::Store;
+    let Some(db) = pg::TestDatabase::create_if_configured() else {
+        eprintln!("PostgreSQL only: the write lock is PostgreSQL's (D48)");
+        return;
+    };
+    let store = swf_server::store::postgres::PgStore::open(&db.url, 4)
+        .await
+        .expect("open the store");
+    let mut holder = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+    // another instance's write holds the lock
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(swf_server::store::postgres::WRITE_LOCK)
+        .execute(&mut holder)
+        .await
+        .expect("take the write lock");
+    // a write that waits for it is cut off (its request dropped, its service stopping)
+    let cut = tokio::time::timeout(
+        Duration::from_millis(300),
+        store.prune_gebeurtenissen(i64::MAX),
+    )
+    .await;
+    assert!(cut.is_err(), "the write should have waited for the lock");
+    // the other write ends: the database now gives the lock to the one that was cut off
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(swf_server::store::postgres::WRITE_LOCK)
+        .execute(&mut holder)
+        .await
+        .expect("give the write lock back");
+    // and it must give it back: no connection of the store keeps it
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !write_lock_free(&mut holder).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the write lock is still held 10 s after the write that was cut off got it"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // writes go on
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        store.prune_gebeurtenissen(i64::MAX),
+    )
+    .await
+    .expect("a write after the one cut off")
+    .expect("it succeeds");
+    // (the test database is dropped WITH (FORCE): the store's connections need not close first)
+}

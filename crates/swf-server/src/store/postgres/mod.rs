@@ -16,7 +16,7 @@
 use super::*;
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{PgPool, Postgres, QueryBuilder, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Transaction};
 use std::str::FromStr;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -27,12 +27,26 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/post
 pub const WRITE_LOCK: i64 = 0x0073_7766_0001;
 /// The channel of the commit notifications.
 pub const CHANNEL: &str = "swf_wijzigingen";
+/// The start of a write transaction: `BEGIN` and the write lock, one round trip (a simple
+/// query: no parameters, the lock's number is written out).
+static BEGIN_LOCKED: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"));
+/// The write generation's bump, as the last part of a write's last statement's WITH list.
+const GENERATION_NOTIFY_CTE: &str =
+    "g AS (UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie')";
+/// Bound values per statement: PostgreSQL takes at most 65 535; a change's own statement
+/// binds far fewer than the margin left.
+const MAX_BINDS: usize = 60_000;
 
 #[derive(Clone)]
 pub struct PgStore {
     reader: PgPool,
+    /// Connections that keep one plan per statement, for the overview (D69).
+    overview: PgPool,
     writer: PgPool,
     changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// This instance's turn to write (D70).
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The database the shared SQL modules are compiled for.
@@ -41,7 +55,28 @@ type DbRow = sqlx::postgres::PgRow;
 /// The store the shared SQL modules are compiled for.
 type Backend = PgStore;
 /// A write transaction as the shared SQL modules see it.
-type Tx = Transaction<'static, Postgres>;
+type Tx = PgTx;
+
+/// A write transaction, and (for a change to the collaboration data) this instance's turn to
+/// write: the instance's writes wait for each other in memory, not holding a connection each
+/// while they wait for the write lock (D70).
+pub struct PgTx {
+    tx: Transaction<'static, Postgres>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for PgTx {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for PgTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}
 
 #[path = "../sql/macros.rs"]
 #[macro_use]
@@ -87,18 +122,38 @@ impl PgStore {
             // every connection when it comes back to the pool, so a broken one is dropped
             // there; D63)
             .test_before_acquire(false)
-            .connect_with(opts)
+            .connect_with(opts.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
+        // the overview's own connections (D69): each plans the overview's statement once and
+        // keeps that plan. On the shared pool PostgreSQL plans it anew on every execution: the
+        // plan made without the parameters' values is the same one, but its estimated cost
+        // counts `LIMIT $n` as a tenth of the rows, so it never wins, and planning cost more
+        // than running it. Only for statements whose generic plan is known good: on a list
+        // whose best plan depends on that estimate (the notifications) it picks a sort of
+        // every row.
+        let overview = PgPoolOptions::new()
+            .max_connections((max_connections / 4).max(2))
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
+            .connect_lazy_with(opts.options([("plan_cache_mode", "force_generic_plan")]));
         let (changes, _) = tokio::sync::watch::channel(0u64);
         let changes = Arc::new(changes);
         let listener = PgListener::connect_with(&pool).await?;
         tokio::spawn(listen(listener, Arc::downgrade(&changes)));
         Ok(PgStore {
+            overview,
             reader: pool.clone(),
             writer: pool,
             changes,
+            turn: Arc::new(tokio::sync::Mutex::new(())),
         })
+    }
+
+    /// The connections the overview is read on (D69).
+    fn overview_reader(&self) -> &PgPool {
+        &self.overview
     }
 
     /// The connection pool (for `/ready` and the metrics).
@@ -106,57 +161,89 @@ impl PgStore {
         &self.writer
     }
 
-    /// A write transaction: waits for the write lock, which it holds until it ends.
+    /// A write transaction: waits for this instance's turn, then for the write lock, which
+    /// it holds until it ends. `BEGIN` and the lock go to the database in one round trip, in
+    /// a task of their own: a request abandoned while it waits for the lock must not cut that
+    /// round trip off, or sqlx would put the connection back in its pool inside a transaction
+    /// it does not know of, holding the lock every write waits for (it rolls back only the
+    /// transactions whose `BEGIN` it saw answered). The task ends the transaction when nobody
+    /// takes it.
     async fn begin(&self) -> Result<Tx> {
-        let mut tx = self.writer.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(WRITE_LOCK)
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
+        let turn = self.turn.clone().lock_owned().await;
+        let pool = self.writer.clone();
+        let tx = tokio::spawn(async move { pool.begin_with(BEGIN_LOCKED.as_str()).await })
+            .await
+            // the task panicked or the runtime is shutting down
+            .map_err(|_| sqlx::Error::WorkerCrashed)??;
+        Ok(PgTx {
+            tx,
+            _turn: Some(turn),
+        })
     }
 
     /// Commit a write transaction, bumping the write generation and notifying the other
     /// instances in it (a notification is delivered only if the transaction commits); then
     /// wake this instance's live feed.
-    async fn commit(&self, mut tx: Tx) -> Result<()> {
-        sqlx::query("UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie'")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("SELECT pg_notify($1, '')")
-            .bind(CHANNEL)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
-        Ok(())
+    async fn commit(&self, tx: Tx) -> Result<()> {
+        self.commit_effects(tx, None, &Effects::default()).await
     }
 
     /// Write a change's own last statement (if any) and its effects in its transaction, and
-    /// commit it.
+    /// commit it. All of it is one statement (D70) — every round trip here is made holding the
+    /// write lock that every instance's writes wait for — unless it binds more values than a
+    /// statement takes: then as few statements as hold them.
     async fn commit_effects(
         &self,
         mut tx: Tx,
         own: Option<Statement<'_>>,
         fx: &Effects,
     ) -> Result<()> {
-        if let Some(own) = own {
-            let mut q = QueryBuilder::<Postgres>::new("");
-            own(&mut q);
+        let announced = announcements(fx);
+        let feed = feed_of(fx, &announced);
+        let parts: Vec<Part<'_>> = own
+            .map(Part::Own)
+            .into_iter()
+            .chain(
+                fx.notificaties
+                    .chunks(ROWS_PER_INSERT)
+                    .map(Part::Notificaties),
+            )
+            .chain(fx.audit.iter().map(Part::Audit))
+            .chain(feed.chunks(ROWS_PER_INSERT).map(Part::Feed))
+            .collect();
+        let statements = pack(&parts, MAX_BINDS);
+        let last = statements.len() - 1;
+        for (i, parts) in statements.iter().enumerate() {
+            let mut q = QueryBuilder::<Postgres>::new("WITH ");
+            for (n, part) in parts.iter().enumerate() {
+                part.push(&mut q, n);
+                q.push(", ");
+            }
+            if i == last {
+                q.push(GENERATION_NOTIFY_CTE)
+                    .push(format_args!(" SELECT pg_notify('{CHANNEL}', '')"));
+            } else {
+                q.push("e AS (SELECT 1) SELECT 1");
+            }
             q.build().execute(&mut *tx).await?;
         }
-        apply_effects(&mut tx, fx).await?;
-        self.commit(tx).await
+        self.commit_plain(tx).await?;
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        Ok(())
     }
 
     /// A write transaction outside the collaboration data (accounts, tokens, counters): no
     /// write lock, no feed.
     async fn begin_plain(&self) -> Result<Tx> {
-        Ok(self.writer.begin().await?)
+        Ok(PgTx {
+            tx: self.writer.begin().await?,
+            _turn: None,
+        })
     }
 
-    /// Commit a [`Self::begin_plain`] transaction.
+    /// Commit a [`Self::begin_plain`] transaction (and, for a write, end its turn).
     async fn commit_plain(&self, tx: Tx) -> Result<()> {
+        let PgTx { tx, _turn } = tx;
         Ok(tx.commit().await?)
     }
 
@@ -197,9 +284,12 @@ async fn listen(mut listener: PgListener, changes: Weak<tokio::sync::watch::Send
 }
 
 impl PgStore {
-    /// The one pool (readers and writers share it).
+    /// The connections in use and idle: the shared pool and the overview's.
     fn pool_numbers(&self) -> (u32, usize) {
-        (self.writer.size(), self.writer.num_idle())
+        (
+            self.writer.size() + self.overview.size(),
+            self.writer.num_idle() + self.overview.num_idle(),
+        )
     }
 }
 
@@ -239,38 +329,71 @@ impl PgStore {
     }
 }
 
-/// Write a change's notifications, audit lines and feed events in its transaction, a
-/// statement at a time (the extended protocol takes one statement per query). Rows of a kind
-/// go in one multi-row INSERT (D64).
-async fn apply_effects(tx: &mut Tx, fx: &Effects) -> Result<()> {
-    for chunk in fx.notificaties.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::<Db>::new("");
-        push_notificaties(&mut q, chunk);
-        q.build().execute(&mut **tx).await?;
-    }
-    for a in &fx.audit {
-        historie::insert_audit_in(tx, a).await?;
-    }
-    let announced = announcements(fx);
-    let feed = feed_of(fx, &announced);
-    for chunk in feed.chunks(ROWS_PER_INSERT) {
-        insert_gebeurtenissen(tx, chunk).await?;
-    }
-    Ok(())
+/// A piece of a change's last statement: its own statement, or some of its effects.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Own(Statement<'a>),
+    Notificaties(&'a [NotificatieRow]),
+    Audit(&'a NewAudit),
+    Feed(&'a [&'a NewGebeurtenis]),
 }
 
-/// Feed events, in one statement: they take the next values of the `gebeurtenis` counter, in
-/// the order given, whose row this transaction then holds locked until it ends, so volgnummers
-/// are gap-free and in commit order (D21, D48).
-async fn insert_gebeurtenissen(tx: &mut Tx, events: &[&NewGebeurtenis]) -> Result<()> {
-    if events.is_empty() {
-        return Ok(());
+impl<'a> Part<'a> {
+    /// The values it binds (a change's own statement binds a few dozen at most).
+    fn binds(&self) -> usize {
+        match self {
+            Part::Own(_) => 200,
+            Part::Notificaties(rows) => rows.len() * 14,
+            Part::Audit(_) => 10,
+            Part::Feed(events) => events.len() * 8 + 2,
+        }
     }
+
+    /// Add it to a WITH list as its `n`th part.
+    fn push(&self, q: &mut QueryBuilder<'a, Postgres>, n: usize) {
+        match *self {
+            Part::Feed(events) => return push_gebeurtenissen(q, events),
+            _ => q.push(format_args!("w{n} AS (")),
+        };
+        match *self {
+            Part::Own(own) => own(q),
+            Part::Notificaties(rows) => push_notificaties(q, rows),
+            Part::Audit(a) => historie::push_audit(q, a),
+            Part::Feed(_) => {}
+        }
+        q.push(")");
+    }
+}
+
+/// The parts in order, as statements: as many parts a statement as bind at most `max_binds`
+/// values together, and at most one part of feed events (its counter row is updated once a
+/// statement). Always one statement at least (the last one bumps the generation).
+fn pack<'p, 'a>(parts: &'p [Part<'a>], max_binds: usize) -> Vec<&'p [Part<'a>]> {
+    let mut out = Vec::new();
+    let (mut start, mut binds, mut feed) = (0, 0, false);
+    for (i, part) in parts.iter().enumerate() {
+        let is_feed = matches!(part, Part::Feed(_));
+        if i > start && (binds + part.binds() > max_binds || (feed && is_feed)) {
+            out.push(&parts[start..i]);
+            (start, binds, feed) = (i, 0, false);
+        }
+        binds += part.binds();
+        feed |= is_feed;
+    }
+    out.push(&parts[start..]);
+    out
+}
+
+/// Feed events, as two parts of a WITH list:
+/// they take the next values of the `gebeurtenis` counter, in the order given, whose row this
+/// transaction then holds locked until it ends, so volgnummers are gap-free and in commit
+/// order (D21, D48). One counter update per statement: PostgreSQL does not update a row twice
+/// in one.
+fn push_gebeurtenissen<'a>(q: &mut QueryBuilder<'a, Postgres>, events: &[&'a NewGebeurtenis]) {
     let k = events.len() as i64;
-    let mut q =
-        QueryBuilder::<Postgres>::new("WITH n AS (UPDATE volgnummers SET waarde = waarde + ");
-    q.push_bind(k)
-        .push(" WHERE naam = 'gebeurtenis' RETURNING waarde) \
+    q.push("n AS (UPDATE volgnummers SET waarde = waarde + ")
+        .push_bind(k)
+        .push(" WHERE naam = 'gebeurtenis' RETURNING waarde), f AS (\
          INSERT INTO gebeurtenissen (volgnummer, oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig) \
          SELECT n.waarde - ")
         .push_bind(k)
@@ -283,8 +406,44 @@ async fn insert_gebeurtenissen(tx: &mut Tx, events: &[&NewGebeurtenis]) -> Resul
         common::push_gebeurtenis(&mut row, g);
     });
     q.push(
-        ") AS v (nr, oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig)",
+        ") AS v (nr, oin, soort, samenwerking_id, object_id, tijd, document_id, alleen_volledig))",
     );
-    q.build().execute(&mut **tx).await?;
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(statements: &[&[Part<'_>]]) -> Vec<String> {
+        statements
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|p| match p {
+                        Part::Own(_) => 'o',
+                        Part::Notificaties(_) => 'n',
+                        Part::Audit(_) => 'a',
+                        Part::Feed(_) => 'f',
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_change_is_one_statement_until_its_values_or_feed_counters_need_more() {
+        let own: Statement<'_> = &|_q| {};
+        let no_events: &[&NewGebeurtenis] = &[];
+        let (o, f) = (Part::Own(own), Part::Feed(no_events));
+        // nothing but the generation: one statement still
+        assert_eq!(kinds(&pack(&[], 1000)), vec![""]);
+        // everything fits: one
+        assert_eq!(kinds(&pack(&[o, o, f], 1000)), vec!["oof"]);
+        // the bound values decide where a statement ends (200 each here)
+        assert_eq!(kinds(&pack(&[o, o, o, o, o], 450)), vec!["oo", "oo", "o"]);
+        // a part larger than a statement takes still goes, on its own
+        assert_eq!(kinds(&pack(&[o, o], 100)), vec!["o", "o"]);
+        // the feed counter is updated once a statement
+        assert_eq!(kinds(&pack(&[o, f, f, f], 1000)), vec!["of", "f", "f"]);
+    }
 }

@@ -64,6 +64,21 @@ pub(super) async fn rows<T>(
 where
     T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
 {
+    rows_in(&db.reader, select, from, order, offset, limit).await
+}
+
+/// [`rows`], read through `pool`.
+pub(super) async fn rows_in<T>(
+    pool: &sqlx::Pool<Db>,
+    select: &str,
+    from: FromWhere<'_>,
+    order: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
+{
     let mut q = QueryBuilder::<Db>::new(select);
     from(&mut q);
     q.push(" ORDER BY ")
@@ -72,7 +87,7 @@ where
         .push_bind(limit)
         .push(" OFFSET ")
         .push_bind(offset);
-    Ok(q.build_query_as().fetch_all(&db.reader).await?)
+    Ok(q.build_query_as().fetch_all(pool).await?)
 }
 
 /// A page of a list and the list's total.

@@ -156,7 +156,9 @@ pub(super) async fn list_samenwerkingen(
             "{}, COALESCE((SELECT o.aantal FROM overzicht o WHERE o.oin = d.oin), 0) AS totaal",
             view_select()
         );
-        let page: Vec<WithTotal> = rows(db, &select, &from, &order, offset, limit).await?;
+        // on the overview's own connections (PostgreSQL: planned once per connection, D69)
+        let page: Vec<WithTotal> =
+            rows_in(db.overview_reader(), &select, &from, &order, offset, limit).await?;
         if let Some(first) = page.first() {
             let total = first.totaal;
             return Ok((page.into_iter().map(|r| r.view).collect(), total));

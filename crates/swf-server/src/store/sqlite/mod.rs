@@ -124,6 +124,11 @@ impl SqliteStore {
         })
     }
 
+    /// The connections the overview is read on: the readers.
+    fn overview_reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
     /// A write transaction of a change to the collaboration data.
     async fn begin(&self) -> Result<Tx> {
         self.writer.begin().await
