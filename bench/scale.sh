@@ -13,6 +13,8 @@
 #   BENCH_REFERENCE_BIN=path (another swf-server, e.g. a build of an earlier commit: its SQLite
 #     overview and mixed figures measured in the same run, on a data folder of its own)
 #   BENCH_SQLITE_ONLY=1 (the SQLite overview and mixed figures only: no streams, no PostgreSQL)
+#   BENCH_PG_ONLY=1 (the PostgreSQL figures only: no SQLite, no streams)
+#   BENCH_NGINX_WORKERS=auto (nginx's worker_processes in front of the two instances; default 1)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -261,6 +263,7 @@ if [ -n "${BENCH_REFERENCE_BIN:-}" ]; then
     RUN_BIN=
 fi
 
+if [ "${BENCH_PG_ONLY:-0}" != 1 ]; then
 # ------------------------------------------------------------------ 1. SQLite
 SQ=$WORK/sqlite
 mkdir -p "$SQ"
@@ -303,6 +306,8 @@ v=PASS
 ROWS+=("$(printf '%-22s | %-22s | %9s | %8s | %-30s | %s' "SQLite, 1 instance" "fan-out p95 (p50)" "$(fan p50_ms) ms" "$P95" "p95 < 1000 ms, none missed" "$v (missed $MISSED, leaked $LEAKED, max $(fan max_ms) ms)")")
 [ "$v" = PASS ] || FAILED=1
 
+fi
+
 # ------------------------------------------------------------------ 3. PostgreSQL, 1 instance
 log "PostgreSQL cluster (durable: fsync on)"
 PG_CLUSTER_DURABLE=1 PG_CLUSTER_SHARED_BUFFERS=256MB pg_cluster_start >&2
@@ -334,7 +339,7 @@ write_nginx() {
     cat >"$NGDIR/nginx.conf" <<EOF
 daemon off;
 user root;
-worker_processes 1;
+worker_processes ${BENCH_NGINX_WORKERS:-1};
 pid $NGDIR/nginx.pid;
 error_log $NGDIR/error.log warn;
 events { worker_connections 4096; }
