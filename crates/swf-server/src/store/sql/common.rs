@@ -51,23 +51,8 @@ pub(super) async fn count(db: &Backend, from: FromWhere<'_>) -> Result<i64> {
     Ok(q.build_query_as::<(i64,)>().fetch_one(&db.reader).await?.0)
 }
 
-/// One page of a list: `select` (the columns) `from`, in `order` (ORDER BY …, ending in a
-/// unique column so pages never overlap).
-pub(super) async fn rows<T>(
-    db: &Backend,
-    select: &str,
-    from: FromWhere<'_>,
-    order: &str,
-    offset: i64,
-    limit: i64,
-) -> Result<Vec<T>>
-where
-    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
-{
-    rows_in(&db.reader, select, from, order, offset, limit).await
-}
-
-/// [`rows`], read through `pool`.
+/// One page of a list, read through `pool`: `select` (the columns) `from`, in `order` (ORDER
+/// BY …, ending in a unique column so pages never overlap).
 pub(super) async fn rows_in<T>(
     pool: &sqlx::Pool<Db>,
     select: &str,
@@ -103,7 +88,10 @@ where
     T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
 {
     let total = count(db, from).await?;
-    Ok((rows(db, select, from, order, offset, limit).await?, total))
+    Ok((
+        rows_in(&db.reader, select, from, order, offset, limit).await?,
+        total,
+    ))
 }
 
 /// Rows per multi-row INSERT: far below SQLite's limit of bound values per statement (32 766).

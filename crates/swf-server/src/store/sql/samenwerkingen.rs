@@ -174,7 +174,7 @@ pub(super) async fn list_samenwerkingen(
     if total <= offset {
         return Ok((Vec::new(), total));
     }
-    let rows = rows(db, &view_select(), &from, &order, offset, limit).await?;
+    let rows = rows_in(&db.reader, &view_select(), &from, &order, offset, limit).await?;
     Ok((rows, total))
 }
 
