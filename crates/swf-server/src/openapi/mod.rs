@@ -562,6 +562,33 @@ fn content(media: &str, schema: &str) -> Value {
     json!({media: {"schema": {"$ref": format!("#/components/schemas/{schema}")}}})
 }
 
+/// A link from an operation's success answer to an operation that takes what it returns
+/// (OpenAPI `links`, named after the operation it leads to).
+struct OpLink {
+    from: &'static str,
+    to: &'static str,
+    /// `(parameter, runtime expression)`
+    parameters: &'static [(&'static str, &'static str)],
+}
+
+/// The links where nothing else in the document says where an identifier comes from: a client
+/// generator and schemathesis' stateful phase follow them.
+const LINKS: &[OpLink] = &[
+    OpLink {
+        from: "startSamenwerking",
+        to: "verwijderSamenwerking",
+        parameters: &[("samenwerkingId", "$response.body#/samenwerkingId")],
+    },
+    OpLink {
+        from: "koppelDocument",
+        to: "ontkoppelDocument",
+        parameters: &[
+            ("actieverzoekId", "$request.path.actieverzoekId"),
+            ("documentId", "$request.body#/documentId"),
+        ],
+    },
+];
+
 /// The media type of an operation's success answer.
 fn success_media(op: &Op) -> &'static str {
     match op.id {
@@ -631,6 +658,24 @@ fn operation(op: &Op) -> Value {
             }});
         }
         _ => {}
+    }
+    let links: Map<String, Value> = LINKS
+        .iter()
+        .filter(|l| l.from == op.id)
+        .map(|l| {
+            let params: Map<String, Value> = l
+                .parameters
+                .iter()
+                .map(|(name, expr)| ((*name).to_owned(), json!(expr)))
+                .collect();
+            (
+                l.to.to_owned(),
+                json!({"operationId": l.to, "parameters": params}),
+            )
+        })
+        .collect();
+    if !links.is_empty() {
+        ok["links"] = Value::Object(links);
     }
     responses.insert(ok_status.into(), ok);
     let public = matches!(op.id, "aanmelden" | "health" | "ready" | "openapi");
