@@ -2,6 +2,7 @@
 //! Two implementations share their SQL (`store/sql/`, `$1`-style parameters, no engine-only
 //! functions): [`sqlite`] (the default, a file in the data folder) and [`postgres`] (selected by
 //! a `postgres://` database URL; several instances on one database).
+mod group;
 pub mod postgres;
 pub mod sqlite;
 
@@ -23,8 +24,8 @@ pub enum StoreError {
     /// The caller's rights changed while the request ran (e.g. removed during an upload).
     #[error("no longer allowed")]
     NoLongerAllowed,
-    /// A write shared its commit with others (SQLite's group commit, D66) and that commit
-    /// failed: nothing of the group was kept.
+    /// A write shared its commit with others (group commit, D66/D73) and that commit failed:
+    /// nothing of the group was kept.
     #[error("database: the shared commit failed: {0}")]
     GroupCommit(std::sync::Arc<sqlx::Error>),
 }

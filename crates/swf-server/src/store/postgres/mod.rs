@@ -5,7 +5,8 @@
 //! what is PostgreSQL's own (D48–D50):
 //! - **one writer at a time, across instances**: every write transaction starts by taking a
 //!   transaction-level advisory lock ([`WRITE_LOCK`]), so the read-then-write steps inside one
-//!   use case see what SQLite's single writer connection guarantees;
+//!   use case see what SQLite's single writer connection guarantees; an instance's writes that
+//!   queue meanwhile share its transaction, each in a savepoint (group commit, D73, `link`);
 //! - **feed volgnummers** from the `gebeurtenis` counter row, incremented in the writing
 //!   transaction (gap-free, in commit order; a sequence is neither);
 //! - **wake-ups across instances**: each commit sends `NOTIFY swf_wijzigingen`; every instance
@@ -13,10 +14,12 @@
 //!   (a dropped listener connection) only delays a stream until its next check of the database.
 // The SQL modules in `store/sql/` are compiled once per backend, on purpose (D48).
 #![allow(clippy::duplicate_mod)]
+use super::group::{Group, WriteTx};
 use super::*;
 use async_trait::async_trait;
+use link::PgLink;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Transaction};
+use sqlx::{ConnectOptions, PgConnection, PgPool, Postgres, QueryBuilder, Transaction};
 use std::str::FromStr;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -27,10 +30,6 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/post
 pub const WRITE_LOCK: i64 = 0x0073_7766_0001;
 /// The channel of the commit notifications.
 pub const CHANNEL: &str = "swf_wijzigingen";
-/// The start of a write transaction: `BEGIN` and the write lock, one round trip (a simple
-/// query: no parameters, the lock's number is written out).
-static BEGIN_LOCKED: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"));
 /// The write generation's bump, as the last part of a write's last statement's WITH list.
 const GENERATION_NOTIFY_CTE: &str =
     "g AS (UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie')";
@@ -40,14 +39,18 @@ const MAX_BINDS: usize = 60_000;
 
 #[derive(Clone)]
 pub struct PgStore {
+    /// The shared pool: reads, and writes outside the collaboration data.
     reader: PgPool,
     /// Connections that keep one plan per statement, for the overview (D69).
     overview: PgPool,
-    writer: PgPool,
+    /// The instance's writer connection, whose writes share commits (D73).
+    group: Arc<Group<PgLink>>,
     changes: Arc<tokio::sync::watch::Sender<u64>>,
-    /// This instance's turn to write (D70).
-    turn: Arc<tokio::sync::Mutex<()>>,
 }
+
+#[cfg(test)]
+mod group_tests;
+mod link;
 
 /// The database the shared SQL modules are compiled for.
 type Db = Postgres;
@@ -57,24 +60,29 @@ type Backend = PgStore;
 /// A write transaction as the shared SQL modules see it.
 type Tx = PgTx;
 
-/// A write transaction, and (for a change to the collaboration data) this instance's turn to
-/// write: the instance's writes wait for each other in memory, not holding a connection each
-/// while they wait for the write lock (D70).
-pub struct PgTx {
-    tx: Transaction<'static, Postgres>,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+/// A write transaction: a change to the collaboration data in its savepoint of the instance's
+/// group (holding the write lock), or a write outside it on a pooled connection.
+pub enum PgTx {
+    Locked(WriteTx<PgLink>),
+    Plain(Transaction<'static, Postgres>),
 }
 
 impl std::ops::Deref for PgTx {
     type Target = PgConnection;
     fn deref(&self) -> &PgConnection {
-        &self.tx
+        match self {
+            PgTx::Locked(w) => w,
+            PgTx::Plain(t) => t,
+        }
     }
 }
 
 impl std::ops::DerefMut for PgTx {
     fn deref_mut(&mut self) -> &mut PgConnection {
-        &mut self.tx
+        match self {
+            PgTx::Locked(w) => w,
+            PgTx::Plain(t) => t,
+        }
     }
 }
 
@@ -137,17 +145,20 @@ impl PgStore {
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(10))
             .test_before_acquire(false)
-            .connect_lazy_with(opts.options([("plan_cache_mode", "force_generic_plan")]));
+            .connect_lazy_with(
+                opts.clone()
+                    .options([("plan_cache_mode", "force_generic_plan")]),
+            );
         let (changes, _) = tokio::sync::watch::channel(0u64);
         let changes = Arc::new(changes);
         let listener = PgListener::connect_with(&pool).await?;
         tokio::spawn(listen(listener, Arc::downgrade(&changes)));
+        let writer = opts.connect().await?;
         Ok(PgStore {
             overview,
-            reader: pool.clone(),
-            writer: pool,
+            reader: pool,
+            group: Group::new(PgLink::new(opts), writer, changes.clone()),
             changes,
-            turn: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
@@ -158,27 +169,14 @@ impl PgStore {
 
     /// The connection pool (for `/ready` and the metrics).
     pub fn pool(&self) -> &PgPool {
-        &self.writer
+        &self.reader
     }
 
-    /// A write transaction: waits for this instance's turn, then for the write lock, which
-    /// it holds until it ends. `BEGIN` and the lock go to the database in one round trip, in
-    /// a task of their own: a request abandoned while it waits for the lock must not cut that
-    /// round trip off, or sqlx would put the connection back in its pool inside a transaction
-    /// it does not know of, holding the lock every write waits for (it rolls back only the
-    /// transactions whose `BEGIN` it saw answered). The task ends the transaction when nobody
-    /// takes it.
+    /// A write transaction of a change to the collaboration data: the instance's writer (its
+    /// writes wait for each other in memory, D70), in the group's transaction, which holds the
+    /// write lock until it ends, and a savepoint of this write's own (D73).
     async fn begin(&self) -> Result<Tx> {
-        let turn = self.turn.clone().lock_owned().await;
-        let pool = self.writer.clone();
-        let tx = tokio::spawn(async move { pool.begin_with(BEGIN_LOCKED.as_str()).await })
-            .await
-            // the task panicked or the runtime is shutting down
-            .map_err(|_| sqlx::Error::WorkerCrashed)??;
-        Ok(PgTx {
-            tx,
-            _turn: Some(turn),
-        })
+        Ok(PgTx::Locked(self.group.begin().await?))
     }
 
     /// Commit a write transaction, bumping the write generation and notifying the other
@@ -227,24 +225,30 @@ impl PgStore {
             }
             q.build().execute(&mut *tx).await?;
         }
-        self.commit_plain(tx).await?;
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
-        Ok(())
+        match tx {
+            // the savepoint stays until the group commits (a round trip less); the live feed
+            // is woken after the commit
+            PgTx::Locked(w) => self.group.commit(w, false, true).await,
+            PgTx::Plain(t) => {
+                t.commit().await?;
+                self.changes.send_modify(|n| *n = n.wrapping_add(1));
+                Ok(())
+            }
+        }
     }
 
     /// A write transaction outside the collaboration data (accounts, tokens, counters): no
     /// write lock, no feed.
     async fn begin_plain(&self) -> Result<Tx> {
-        Ok(PgTx {
-            tx: self.writer.begin().await?,
-            _turn: None,
-        })
+        Ok(PgTx::Plain(self.reader.begin().await?))
     }
 
-    /// Commit a [`Self::begin_plain`] transaction (and, for a write, end its turn).
+    /// Commit a [`Self::begin_plain`] transaction.
     async fn commit_plain(&self, tx: Tx) -> Result<()> {
-        let PgTx { tx, _turn } = tx;
-        Ok(tx.commit().await?)
+        match tx {
+            PgTx::Locked(w) => self.group.commit(w, false, false).await,
+            PgTx::Plain(t) => Ok(t.commit().await?),
+        }
     }
 
     /// One statement outside the collaboration data; the rows it touched.
@@ -252,7 +256,7 @@ impl PgStore {
         &self,
         q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
     ) -> Result<u64> {
-        Ok(q.execute(&self.writer).await?.rows_affected())
+        Ok(q.execute(&self.reader).await?.rows_affected())
     }
 }
 
@@ -284,11 +288,11 @@ async fn listen(mut listener: PgListener, changes: Weak<tokio::sync::watch::Send
 }
 
 impl PgStore {
-    /// The connections in use and idle: the shared pool and the overview's.
+    /// The connections in use and idle: the writer, the shared pool and the overview's.
     fn pool_numbers(&self) -> (u32, usize) {
         (
-            self.writer.size() + self.overview.size(),
-            self.writer.num_idle() + self.overview.num_idle(),
+            1 + self.reader.size() + self.overview.size(),
+            usize::from(self.group.idle()) + self.reader.num_idle() + self.overview.num_idle(),
         )
     }
 }
@@ -315,7 +319,7 @@ impl PgStore {
         .bind(naam)
         .bind(now)
         .bind(window_us)
-        .execute(&self.writer)
+        .execute(&self.reader)
         .await?;
         Ok(())
     }
@@ -323,7 +327,7 @@ impl PgStore {
     async fn throttle_clear(&self, naam: &str) -> Result<()> {
         sqlx::query("DELETE FROM aanmeldpogingen WHERE naam = $1")
             .bind(naam)
-            .execute(&self.writer)
+            .execute(&self.reader)
             .await?;
         Ok(())
     }

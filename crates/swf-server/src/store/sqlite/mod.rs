@@ -32,7 +32,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqli
 #[derive(Clone)]
 pub struct SqliteStore {
     reader: SqlitePool,
-    writer: std::sync::Arc<group::Group>,
+    writer: std::sync::Arc<super::group::Group<group::SqliteLink>>,
     changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
@@ -46,7 +46,7 @@ type DbRow = sqlx::sqlite::SqliteRow;
 type Backend = SqliteStore;
 /// A write transaction as the shared SQL modules see it: the writer connection inside the
 /// write's savepoint of a group's transaction.
-type Tx = group::WriteTx;
+type Tx = super::group::WriteTx<group::SqliteLink>;
 
 #[path = "../sql/macros.rs"]
 #[macro_use]
@@ -119,7 +119,7 @@ impl SqliteStore {
         let changes = std::sync::Arc::new(tokio::sync::watch::channel(0u64).0);
         Ok(SqliteStore {
             reader,
-            writer: group::Group::new(writer, changes.clone()),
+            writer: super::group::Group::new(group::SqliteLink, writer, changes.clone()),
             changes,
         })
     }
@@ -138,7 +138,7 @@ impl SqliteStore {
     /// the live feed.
     async fn commit(&self, mut tx: Tx) -> Result<()> {
         sqlx::query(GENERATION).execute(&mut *tx).await?;
-        self.writer.commit(tx, false, true).await
+        self.writer.commit(tx, true, true).await
     }
 
     /// Write a change's own last statement (if any) and its effects in its transaction, and
@@ -173,7 +173,7 @@ impl SqliteStore {
         }
         q.push(GENERATION).push("; RELEASE w");
         q.build().execute(&mut *tx).await?;
-        self.writer.commit(tx, true, true).await
+        self.writer.commit(tx, false, true).await
     }
 
     /// A write transaction outside the collaboration data (accounts, tokens, counters).
@@ -183,7 +183,7 @@ impl SqliteStore {
 
     /// Commit a [`Self::begin_plain`] transaction.
     async fn commit_plain(&self, tx: Tx) -> Result<()> {
-        self.writer.commit(tx, false, false).await
+        self.writer.commit(tx, true, false).await
     }
 
     /// One statement outside the collaboration data, in a transaction of its own; the rows it

@@ -1,0 +1,55 @@
+//! PostgreSQL's side of group commit (`store/group.rs`, D73): the instance's writer is a
+//! connection of its own; the group's transaction opens with `BEGIN` and the write lock every
+//! instance's writes take (D48), and the first write's savepoint, in one round trip. A write
+//! keeps its savepoint until the group commits (`RELEASE` would be one round trip more each,
+//! made holding the lock): savepoints of one name nest, and `ROLLBACK TO w` goes back to the
+//! newest, the unfinished write's own.
+use super::WRITE_LOCK;
+use crate::store::group::Link;
+use async_trait::async_trait;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Executor, PgConnection};
+
+/// PostgreSQL's [`Link`]: how to connect the writer anew.
+pub struct PgLink {
+    opts: PgConnectOptions,
+    /// `BEGIN`, the write lock and the savepoint: a simple query (no parameters, the lock's
+    /// number written out).
+    open: String,
+}
+
+impl PgLink {
+    pub(super) fn new(opts: PgConnectOptions) -> Self {
+        PgLink {
+            opts,
+            open: format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SAVEPOINT w"),
+        }
+    }
+}
+
+#[async_trait]
+impl Link for PgLink {
+    type Conn = PgConnection;
+
+    /// After a failed group, or when the first statement fails on a connection that may have
+    /// been lost while idle (a restarted database), connect anew: nothing was done yet, and the
+    /// old connection's session ends with whatever it held.
+    async fn open(&self, conn: &mut PgConnection, failed: bool) -> Result<(), sqlx::Error> {
+        if !failed && conn.execute(self.open.as_str()).await.is_ok() {
+            return Ok(());
+        }
+        *conn = self.opts.connect().await?;
+        conn.execute(self.open.as_str()).await.map(drop)
+    }
+
+    async fn run(&self, conn: &mut PgConnection, sql: &str) -> Result<(), sqlx::Error> {
+        conn.execute(sql).await.map(drop)
+    }
+
+    /// Roll back to the write's savepoint, which also ends the aborted state a failed statement
+    /// leaves the transaction in. That fails only when the transaction (or the connection) is
+    /// gone.
+    async fn undo(&self, conn: &mut PgConnection, _open: bool) -> Result<(), sqlx::Error> {
+        conn.execute("ROLLBACK TO w; RELEASE w").await.map(drop)
+    }
+}
