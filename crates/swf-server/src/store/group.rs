@@ -7,9 +7,9 @@
 //!
 //! - [`Group::begin`] takes the writer (in arrival order), opens the shared transaction if none
 //!   is open (SQLite `BEGIN IMMEDIATE`; PostgreSQL `BEGIN` and the write lock) and a savepoint
-//!   `w` for this write — one round trip, made in a task of its own so that a cancelled request
-//!   cannot cut it off halfway (a `BEGIN` whose answer nobody read would leave a transaction, and
-//!   on PostgreSQL the write lock, that nobody knows of; D70).
+//!   `w` for this write — one round trip. A cancelled request may cut it off halfway: SQLite
+//!   finds out afterwards what was done; on PostgreSQL it runs in a task of its own (a `BEGIN`
+//!   whose answer nobody read would leave the write lock held with nobody knowing, D70).
 //! - The write runs its statements on the connection ([`WriteTx`] derefs to it). A write that
 //!   fails or is dropped unfinished is undone to its savepoint; the writes before it in the
 //!   transaction stay. (On PostgreSQL a failed statement aborts the transaction; rolling back to
@@ -48,6 +48,9 @@ type Outcome = std::result::Result<(), Arc<sqlx::Error>>;
 pub trait Link: Send + Sync + 'static {
     /// The writer connection.
     type Conn: Send + 'static;
+    /// Whether opening the transaction or a savepoint runs in a task of its own, so that a
+    /// cancelled request cannot cut it off halfway ([`WriteTx::start`]).
+    const BEGIN_IN_TASK: bool;
     /// Open the shared transaction and a first savepoint `w`, in one round trip. `failed`: the
     /// last group on `conn` failed (the connection may be gone: PostgreSQL connects anew).
     async fn open(
@@ -131,37 +134,16 @@ impl<L: Link> Group<L> {
         let guard = self.lock(true).await;
         // from here a cancelled caller drops the WriteTx (in the task or when the task hands
         // it over), which settles whatever it left
-        let mut tx = WriteTx {
+        let tx = WriteTx {
             guard,
             group: self.clone(),
             done: false,
         };
-        tokio::spawn(async move {
-            let group = tx.group.clone();
-            let w = &mut *tx.guard;
-            group.tidy(w).await;
-            let started = if w.open {
-                group.link.run(&mut w.conn, "SAVEPOINT w").await
-            } else {
-                group.link.open(&mut w.conn, w.failed).await
-            };
-            match started {
-                Ok(()) => {
-                    (w.open, w.savepoint, w.failed) = (true, true, false);
-                    Ok(tx)
-                }
-                Err(e) => {
-                    // the state of the shared transaction is unknown: end it
-                    let e = group.fail_group(w, e).await;
-                    // nothing left to settle
-                    tx.done = true;
-                    drop(tx);
-                    Err(StoreError::GroupCommit(e))
-                }
-            }
-        })
-        .await
-        .map_err(lost)?
+        if L::BEGIN_IN_TASK {
+            tokio::spawn(tx.start()).await.map_err(lost)?
+        } else {
+            tx.start().await
+        }
     }
 
     /// Finish a write and return once the transaction that holds it is committed. `release`:
@@ -308,6 +290,43 @@ pub struct WriteTx<L: Link> {
     guard: OwnedMutexGuard<Writer<L::Conn>>,
     group: Arc<Group<L>>,
     done: bool,
+}
+
+impl<L: Link> WriteTx<L> {
+    /// Undo what an unfinished write left, then open the shared transaction or this write's
+    /// savepoint. Cut off halfway (a cancelled request), the next to take the writer must find
+    /// out what was done: either the flags are set before the round trip and the engine's
+    /// `undo` tells the cases apart (SQLite), or this runs in a task of its own, is never cut
+    /// off, and sets them once it is answered (PostgreSQL: `ROLLBACK TO` a savepoint that was
+    /// never made aborts the group's transaction, and the savepoints it keeps nest).
+    async fn start(mut self) -> Result<Self> {
+        let group = self.group.clone();
+        let w = &mut *self.guard;
+        group.tidy(w).await;
+        let was_open = w.open;
+        if !L::BEGIN_IN_TASK {
+            (w.open, w.savepoint) = (true, true);
+        }
+        let started = if was_open {
+            group.link.run(&mut w.conn, "SAVEPOINT w").await
+        } else {
+            group.link.open(&mut w.conn, w.failed).await
+        };
+        match started {
+            Ok(()) => {
+                (w.open, w.savepoint, w.failed) = (true, true, false);
+                Ok(self)
+            }
+            Err(e) => {
+                // the state of the shared transaction is unknown: end it
+                w.savepoint = false;
+                let e = group.fail_group(w, e).await;
+                // nothing left to settle
+                self.done = true;
+                Err(StoreError::GroupCommit(e))
+            }
+        }
+    }
 }
 
 impl<L: Link> Deref for WriteTx<L> {

@@ -30,6 +30,7 @@ impl PgLink {
 #[async_trait]
 impl Link for PgLink {
     type Conn = PgConnection;
+    const BEGIN_IN_TASK: bool = true;
 
     /// After a failed group, or when the first statement fails on a connection that may have
     /// been lost while idle (a restarted database), connect anew: nothing was done yet, and the

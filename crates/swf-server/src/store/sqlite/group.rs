@@ -11,6 +11,9 @@ pub(super) struct SqliteLink;
 #[async_trait]
 impl Link for SqliteLink {
     type Conn = SqliteConnection;
+    /// Flags set before the round trip; `undo` finds out what a cut-off left (a `BEGIN`
+    /// in the task would cost every write a hop through the scheduler holding the writer).
+    const BEGIN_IN_TASK: bool = false;
 
     async fn open(
         &self,
