@@ -11,7 +11,8 @@
 #   BENCH_FANOUT_ROUNDS=5 BENCH_STRICT=1 (exit status 1 when a target is missed)
 #   BENCH_SERVER_BIN=path (a release swf-server built already: no cargo build)
 #   BENCH_REFERENCE_BIN=path (another swf-server, e.g. a build of an earlier commit: its SQLite
-#     overview and mixed figures measured in the same run, on a data folder of its own)
+#     overview and mixed figures measured in the same run, on a data folder of its own, before
+#     and once more after the build's)
 #   BENCH_SQLITE_ONLY=1 (the SQLite overview and mixed figures only: no streams, no PostgreSQL)
 #   BENCH_PG_ONLY=1 (the PostgreSQL figures only: no SQLite, no streams)
 #   BENCH_NGINX_WORKERS=auto (nginx's worker_processes in front of the two instances; default 1)
@@ -225,7 +226,7 @@ overview_and_mixed() {
     local setup=$1 url=$2 restart=$3 mixed_target=$4 nocache_target=${5:-8000:20}
     wrk_run "$setup" "overview, cached" "$url$LIST" list.lua - - SWF_TOKEN="$TOKEN_A"
     wrk_run "$setup" "mixed 90/10" "$url$LIST" mixed.lua "${mixed_target%:*}" "${mixed_target#*:}" \
-        SWF_TOKEN="$TOKEN_A" SWF_PARTNER="$ORG_B" SWF_SIDS="$WORK/sids"
+        SWF_TOKEN="$TOKEN_A" SWF_PARTNER="$ORG_B" SWF_SIDS="${SIDS:-$WORK/sids}"
     $restart false
     wrk_run "$setup" "overview, no cache" "$url$LIST" list.lua "${nocache_target%:*}" "${nocache_target#*:}" \
         SWF_TOKEN="$TOKEN_A"
@@ -243,24 +244,39 @@ print_results() {
 }
 
 # ------------------------------------------------------------------ 0. SQLite, reference build
-if [ -n "${BENCH_REFERENCE_BIN:-}" ]; then
-    [ -x "$BENCH_REFERENCE_BIN" ] || die "$BENCH_REFERENCE_BIN is geen uitvoerbaar bestand"
+# Run before the build's SQLite figures and once more after them (A, B, A): the machine's state
+# drifts during a run, and in pairs the one run second was mostly the faster (bench/README.md,
+# "Figures after D73"); the two reference rows show how far.
+reference_run() {
+    local label=$1 token_a=$TOKEN_A
+    # the reference's own folder: its token and its samenwerkingen
+    TOKEN_A=$REF_TOKEN_A SIDS=$WORK/sids-ref
     RUN_BIN=$BENCH_REFERENCE_BIN
-    SQR=$WORK/sqlite-ref
-    mkdir -p "$SQR"
-    setup_orgs "$SQR"
     SQR_PORT=$(free_port)
     start_server sqlite-ref "$SQR" "$SQR_PORT"
     SQR_PID=$SPID SQR_URL=$SURL
-    seed "$SQR_URL" "$WORK/sids"
     sqlite_ref_restart() {
         stop_server "$SQR_PID"
         start_server sqlite-ref "$SQR" "$SQR_PORT" SWF_LIST_CACHE="$1"
         SQR_PID=$SPID SQR_URL=$SURL
     }
-    overview_and_mixed "SQLite, reference" "$SQR_URL" sqlite_ref_restart "-:-" "-:-"
+    overview_and_mixed "$label" "$SQR_URL" sqlite_ref_restart "-:-" "-:-"
     stop_server "$SQR_PID"
+    RUN_BIN= SIDS= TOKEN_A=$token_a
+}
+if [ -n "${BENCH_REFERENCE_BIN:-}" ] && [ "${BENCH_PG_ONLY:-0}" != 1 ]; then
+    [ -x "$BENCH_REFERENCE_BIN" ] || die "$BENCH_REFERENCE_BIN is geen uitvoerbaar bestand"
+    SQR=$WORK/sqlite-ref
+    mkdir -p "$SQR"
+    setup_orgs "$SQR"
+    REF_TOKEN_A=$TOKEN_A
+    RUN_BIN=$BENCH_REFERENCE_BIN
+    SQR_PORT=$(free_port)
+    start_server sqlite-ref "$SQR" "$SQR_PORT"
+    seed "$SURL" "$WORK/sids-ref"
+    stop_server "$SPID"
     RUN_BIN=
+    reference_run "SQLite, reference"
 fi
 
 if [ "${BENCH_PG_ONLY:-0}" != 1 ]; then
@@ -278,10 +294,11 @@ sqlite_restart() {
     SQ_PID=$SPID SQ_URL=$SURL
 }
 overview_and_mixed "SQLite" "$SQ_URL" sqlite_restart "5000:50"
-if [ "${BENCH_SQLITE_ONLY:-0}" = 1 ]; then
-    stop_server "$SQ_PID"
-    print_results
+stop_server "$SQ_PID"
+if [ -n "${BENCH_REFERENCE_BIN:-}" ]; then
+    reference_run "SQLite, reference again"
 fi
+[ "${BENCH_SQLITE_ONLY:-0}" = 1 ] && print_results
 
 # ------------------------------------------------------------------ 2. SSE fan-out (SQLite)
 sqlite_restart true
