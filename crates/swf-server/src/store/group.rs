@@ -28,7 +28,8 @@
 //! and commits the group when no one else will. The commit of a group and the answers to its
 //! members run in a task of their own, so a cancelled request cannot stop it between the two.
 //! What is each engine's own is a [`Link`]: how the transaction opens, how a write is undone,
-//! and whether a write releases its savepoint before it joins its group.
+//! and whether opening runs in a task of its own. Whether a write releases its savepoint before
+//! it joins its group is the store's choice ([`Group::commit`]).
 use super::{Result, StoreError};
 use async_trait::async_trait;
 use std::ops::{Deref, DerefMut};

@@ -12,6 +12,15 @@ async fn store() -> Option<(TestDatabase, PgStore)> {
     Some((db, store))
 }
 
+/// A store whose writer is held by a first write (which inserted `oin`), for others to queue
+/// behind.
+async fn held(oin: &str) -> Option<(TestDatabase, PgStore, PgTx)> {
+    let (db, store) = store().await?;
+    let mut first = store.begin().await.expect("begin");
+    insert(&mut first, oin).await.expect("insert");
+    Some((db, store, first))
+}
+
 /// A step that must end: a test that would hang fails instead.
 async fn within<T>(step: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(10), step)
@@ -59,11 +68,9 @@ fn write(db: &PgStore, oin: &str) -> tokio::task::JoinHandle<Result<()>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_that_queue_share_one_transaction_and_are_all_kept() {
-    let Some((_db, store)) = store().await else {
+    let Some((_db, store, first)) = held("T-00").await else {
         return;
     };
-    let mut first = store.begin().await.expect("begin");
-    insert(&mut first, "T-00").await.expect("insert");
     let before = store.group.commits();
     let queued: Vec<_> = (1..=10)
         .map(|i| write(&store, &format!("T-{i:02}")))
@@ -83,11 +90,9 @@ async fn writes_that_queue_share_one_transaction_and_are_all_kept() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_statement_in_a_group_is_undone_and_the_others_are_kept() {
-    let Some((_db, store)) = store().await else {
+    let Some((_db, store, first)) = held("T-0").await else {
         return;
     };
-    let mut first = store.begin().await.expect("begin");
-    insert(&mut first, "T-0").await.expect("insert");
     // the second write's statement fails (the key exists): PostgreSQL aborts the transaction
     let failing = {
         let store = store.clone();
@@ -111,11 +116,9 @@ async fn a_failed_statement_in_a_group_is_undone_and_the_others_are_kept() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_whose_connection_is_lost_fails_and_the_next_write_connects_anew() {
-    let Some((db, store)) = store().await else {
+    let Some((db, store, mut first)) = held("T-0").await else {
         return;
     };
-    let mut first = store.begin().await.expect("begin");
-    insert(&mut first, "T-0").await.expect("insert");
     let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
         .fetch_one(&mut *first)
         .await
