@@ -9,13 +9,17 @@ use std::time::Instant;
 use swf_domain::{Link, Links, Oin, BASE_PATH};
 use tokio::sync::RwLock;
 
+/// A looked-up token: who it is, when it was cached, and the store's token epoch then (D74).
+pub type CachedToken = (Caller, Instant, u64);
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub blobs: BlobStore,
     pub config: Arc<Config>,
-    /// token hash -> (identity, cached at). Entries live a few seconds; logout clears its own.
-    pub token_cache: Arc<RwLock<HashMap<String, (Caller, Instant)>>>,
+    /// token hash -> (identity, cached at, the store's token epoch then). Entries live a few
+    /// seconds, and only while the epoch stays (D74); logout clears its own.
+    pub token_cache: Arc<RwLock<HashMap<String, CachedToken>>>,
     /// Serialized overview pages per organisation, valid while its overview is unchanged.
     pub list_cache: Arc<ListCache>,
     pub login_throttle: Arc<crate::auth::LoginThrottle>,

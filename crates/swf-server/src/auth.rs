@@ -510,10 +510,17 @@ impl FromRequestParts<AppState> for Caller {
             })?;
         let hash = token_hash(token);
         let now = now_us();
-        // several instances share a PostgreSQL database: a token revoked through one must stop
-        // working on every other at once, so they ask the database each time (D50)
-        let cache = st.config.database_url.is_none();
-        if let Some((c, at)) = st.token_cache.read().await.get(&hash).filter(|_| cache) {
+        // a token ended through another instance (PostgreSQL) or an admin command must stop
+        // working here too: an entry counts only under the epoch it was cached in, read before
+        // the database was asked, so a token that ends while it is looked up is not kept (D74)
+        let epoch = st.store.token_epoch();
+        if let Some((c, at, _)) = st
+            .token_cache
+            .read()
+            .await
+            .get(&hash)
+            .filter(|(_, _, e)| Some(*e) == epoch)
+        {
             if at.elapsed() < CACHE_TTL && c.verloopt.is_none_or(|v| v > now) {
                 return Ok(Caller {
                     extensions,
@@ -538,12 +545,12 @@ impl FromRequestParts<AppState> for Caller {
             token_hash: hash.clone(),
             verloopt: id.verloopt,
         };
-        if cache {
+        if let Some(epoch) = epoch {
             let mut cache = st.token_cache.write().await;
             if cache.len() > 10_000 {
-                cache.retain(|_, (_, at)| at.elapsed() < CACHE_TTL);
+                cache.retain(|_, (_, at, e)| at.elapsed() < CACHE_TTL && *e == epoch);
             }
-            cache.insert(hash, (caller.clone(), Instant::now()));
+            cache.insert(hash, (caller.clone(), Instant::now(), epoch));
         }
         Ok(caller)
     }

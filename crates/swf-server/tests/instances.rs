@@ -389,3 +389,67 @@ async fn a_write_cut_off_while_it_waits_for_the_write_lock_leaves_no_lock_behind
     .expect("it succeeds");
     // (the test database is dropped WITH (FORCE): the store's connections need not close first)
 }
+
+/// Poll (bounded) until `api`'s token is refused; how long that took.
+async fn refused_within(api: &Api, limit: Duration) -> Duration {
+    let start = std::time::Instant::now();
+    loop {
+        let status = api.get("/organisaties/mijn").await.status;
+        if status == 401 {
+            return start.elapsed();
+        }
+        assert_eq!(status, 200, "a token still in use works");
+        assert!(
+            start.elapsed() < limit,
+            "the token still worked after {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// D74: each instance caches the tokens it looked up (5 s), and a token that ends through
+/// another instance or an admin command stops on every instance as soon as the database's
+/// notification arrives — well within the cache's lifetime.
+#[tokio::test]
+async fn a_token_ended_through_one_instance_stops_on_the_other_at_once() {
+    let a = Server::start(&[]).await;
+    let Some(b) = second(&a, &[]).await else {
+        return;
+    };
+    a.add_user("vera", "Vera", GEMEENTE, "geheim-wachtwoord");
+    a.add_user("adriaan", "Adriaan", VRV, "ander-wachtwoord");
+    let token = |r: Resp| r.json["accessToken"].as_str().expect("token").to_owned();
+    // signed in through A, used on B (so B has it cached), signed out through A
+    let vera = token(a.sign_in("vera", "geheim-wachtwoord").await);
+    let on_b = b.with_token(&vera);
+    assert_eq!(on_b.get("/organisaties/mijn").await.status, 200);
+    assert_eq!(a.with_token(&vera).delete("/auth/token").await.status, 204);
+    let took = refused_within(&on_b, Duration::from_secs(2)).await;
+    eprintln!("signed out through A: refused on B after {took:?}");
+    // a user disabled with the admin command (no instance involved): refused on both
+    let adriaan = token(b.sign_in("adriaan", "ander-wachtwoord").await);
+    for srv in [&a, &b] {
+        assert_eq!(
+            srv.with_token(&adriaan)
+                .get("/organisaties/mijn")
+                .await
+                .status,
+            200
+        );
+    }
+    a.admin(&["user", "disable", "--gebruikersnaam", "adriaan"]);
+    for srv in [&a, &b] {
+        refused_within(&srv.with_token(&adriaan), Duration::from_secs(2)).await;
+    }
+    // a token that keeps working stays cached and works on both
+    let system = a.token_named(GEMEENTE, "systeem");
+    for srv in [&a, &b, &a, &b] {
+        assert_eq!(
+            srv.with_token(&system)
+                .get("/organisaties/mijn")
+                .await
+                .status,
+            200
+        );
+    }
+}

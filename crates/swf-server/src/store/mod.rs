@@ -585,6 +585,12 @@ pub trait Store: Send + Sync + 'static {
     async fn prune_gebeurtenissen(&self, tijd: i64) -> Result<u64>;
     /// Ticks after every committed write of this process (the live feed waits on it).
     fn changes(&self) -> tokio::sync::watch::Receiver<u64>;
+    /// What a cached token is checked against (D74): it is used only while this is `Some` and
+    /// the value it was cached under. SQLite (one process): always the same. PostgreSQL: a new
+    /// value whenever a token may have ended anywhere (signed out through another instance,
+    /// revoked, its user disabled — the database notifies every instance), and `None` while
+    /// this instance cannot hear that.
+    fn token_epoch(&self) -> Option<u64>;
     /// (notificatie id, receiver) of the notifications about a document.
     async fn notificaties_over_document(&self, document_id: &str) -> Result<Vec<(String, String)>>;
     /// Actieverzoeken a document is linked to (their parties must re-read them when it changes).

@@ -21,8 +21,10 @@ use link::PgLink;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{ConnectOptions, PgConnection, PgPool, Postgres, QueryBuilder, Transaction};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
+use tokio::sync::watch::Sender;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -30,6 +32,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/post
 pub const WRITE_LOCK: i64 = 0x0073_7766_0001;
 /// The channel of the commit notifications.
 pub const CHANNEL: &str = "swf_wijzigingen";
+/// The channel on which the database says a token may have ended (triggers, D74).
+pub const TOKENS_CHANNEL: &str = "swf_tokens";
 /// The write generation's bump, as the last part of a write's last statement's WITH list.
 const GENERATION_NOTIFY_CTE: &str =
     "g AS (UPDATE volgnummers SET waarde = waarde + 1 WHERE naam = 'generatie')";
@@ -46,6 +50,8 @@ pub struct PgStore {
     /// The instance's writer connection, whose writes share commits (D73).
     group: Arc<Group<PgLink>>,
     changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// [`Store::token_epoch`]: 0 while not listening.
+    tokens: Arc<AtomicU64>,
 }
 
 #[cfg(test)]
@@ -151,14 +157,20 @@ impl PgStore {
             );
         let (changes, _) = tokio::sync::watch::channel(0u64);
         let changes = Arc::new(changes);
+        let tokens = Arc::new(AtomicU64::new(0));
         let listener = PgListener::connect_with(&pool).await?;
-        tokio::spawn(listen(listener, Arc::downgrade(&changes)));
+        tokio::spawn(listen(
+            listener,
+            Arc::downgrade(&changes),
+            Arc::downgrade(&tokens),
+        ));
         let writer = opts.connect().await?;
         Ok(PgStore {
             overview,
             reader: pool,
             group: Group::new(PgLink::new(opts), writer, changes.clone()),
             changes,
+            tokens,
         })
     }
 
@@ -262,23 +274,39 @@ impl PgStore {
 
 /// Tick `changes` for every commit notification, until the store is gone. After a lost
 /// connection (notifications may have been missed) it ticks once more when listening again.
-async fn listen(mut listener: PgListener, changes: Weak<tokio::sync::watch::Sender<u64>>) {
-    if let Err(e) = listener.listen(CHANNEL).await {
+/// `tokens` ([`Store::token_epoch`]) takes a new value for every token notification and is 0
+/// from a lost connection until a notification shows it is listening again.
+async fn listen(mut listener: PgListener, changes: Weak<Sender<u64>>, tokens: Weak<AtomicU64>) {
+    if let Err(e) = listener.listen_all([CHANNEL, TOKENS_CHANNEL]).await {
         tracing::warn!(error = %e, "LISTEN failed; streams fall back to checking every second");
         return;
     }
+    let mut epoch = 1;
+    if let Some(t) = tokens.upgrade() {
+        t.store(epoch, Ordering::SeqCst);
+    }
     loop {
         let got = tokio::time::timeout(Duration::from_secs(5), listener.try_recv()).await;
-        let Some(tx) = changes.upgrade() else {
+        let (Some(tx), Some(t)) = (changes.upgrade(), tokens.upgrade()) else {
             return;
         };
         match got {
             // quiet: only look whether the store is still there
             Err(_) => continue,
-            Ok(Ok(Some(_))) => {}
+            Ok(Ok(Some(n))) => {
+                // listening (again), or a token may have ended: what was cached is not used
+                if n.channel() == TOKENS_CHANNEL || t.load(Ordering::SeqCst) == 0 {
+                    epoch += 1;
+                    t.store(epoch, Ordering::SeqCst);
+                }
+                if n.channel() == TOKENS_CHANNEL {
+                    continue;
+                }
+            }
             // the connection was lost and is re-established by the next call
-            Ok(Ok(None)) => {}
+            Ok(Ok(None)) => t.store(0, Ordering::SeqCst),
             Ok(Err(e)) => {
+                t.store(0, Ordering::SeqCst);
                 tracing::warn!(error = %e, "listening for commits of other instances");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
@@ -288,6 +316,10 @@ async fn listen(mut listener: PgListener, changes: Weak<tokio::sync::watch::Send
 }
 
 impl PgStore {
+    fn token_epoch_now(&self) -> Option<u64> {
+        Some(self.tokens.load(Ordering::SeqCst)).filter(|e| *e != 0)
+    }
+
     /// The connections in use and idle: the writer, the shared pool and the overview's.
     fn pool_numbers(&self) -> (u32, usize) {
         (

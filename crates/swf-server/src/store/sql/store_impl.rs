@@ -327,6 +327,10 @@ impl Store for Backend {
         self.changes.subscribe()
     }
 
+    fn token_epoch(&self) -> Option<u64> {
+        self.token_epoch_now()
+    }
+
     async fn notificaties_over_document(&self, document_id: &str) -> Result<Vec<(String, String)>> {
         notificaties::notificaties_over_document(self, document_id).await
     }
