@@ -66,11 +66,19 @@ pub trait Link: Send + Sync + 'static {
     /// gone (`open`: it should be open) — the group fails.
     async fn undo(&self, conn: &mut Self::Conn, open: bool)
         -> std::result::Result<(), sqlx::Error>;
+    /// A write that is one statement, kept to be sent again ([`Group::write_alone`]).
+    type Stmt: Send + Sync + 'static;
+    /// Send such a statement.
+    async fn exec(
+        &self,
+        conn: &mut Self::Conn,
+        stmt: &Self::Stmt,
+    ) -> std::result::Result<(), sqlx::Error>;
 }
 
 /// The writer connection and the state of its shared transaction.
-pub(super) struct Writer<C> {
-    conn: C,
+pub(super) struct Writer<L: Link> {
+    conn: L::Conn,
     /// The shared transaction is open (begun, no `COMMIT` yet).
     open: bool,
     /// A write's savepoint `w` is open: its write still runs, or was dropped unfinished (then
@@ -78,6 +86,12 @@ pub(super) struct Writer<C> {
     savepoint: bool,
     /// The last group failed: the connection may be gone.
     failed: bool,
+    /// The newest savepoint `w` comes after every write in the transaction but those in `log`:
+    /// a write that is one statement may go without a savepoint of its own.
+    fresh: bool,
+    /// The one-statement writes since the newest savepoint, in order: after one of them fails,
+    /// the transaction goes back to that savepoint and these are sent again.
+    log: Vec<L::Stmt>,
     /// The writes done in the open transaction, waiting for its commit.
     members: Vec<oneshot::Sender<Outcome>>,
     /// A write in the open transaction asks for the live feed to be woken after the commit.
@@ -87,7 +101,7 @@ pub(super) struct Writer<C> {
 /// The one writer of an instance, shared by every clone of the store.
 pub(super) struct Group<L: Link> {
     link: L,
-    writer: Arc<Mutex<Writer<L::Conn>>>,
+    writer: Arc<Mutex<Writer<L>>>,
     /// Tasks waiting to take the writer: while there are any, a finished write joins the group
     /// instead of committing.
     waiting: AtomicUsize,
@@ -104,6 +118,8 @@ impl<L: Link> Group<L> {
                 open: false,
                 savepoint: false,
                 failed: false,
+                fresh: false,
+                log: Vec::new(),
                 members: Vec::new(),
                 wake: false,
             })),
@@ -165,16 +181,10 @@ impl<L: Link> Group<L> {
         tx.guard.savepoint = false;
         tx.guard.wake |= wake;
         tx.done = true;
-        if self.waiting.load(Ordering::SeqCst) > 0 && tx.guard.members.len() + 1 < MAX_GROUP {
-            let (sender, receiver) = oneshot::channel();
-            tx.guard.members.push(sender);
+        if let Some(receiver) = self.join(&mut tx.guard) {
             // hands the writer to the next waiting write, which commits or passes it on
             drop(tx);
-            return match receiver.await {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(StoreError::GroupCommit(e)),
-                Err(e) => Err(lost(e)),
-            };
+            return committed(receiver).await;
         }
         // the commit and the members' answers in a task of its own: a cancelled caller must
         // not stop it between the two
@@ -184,10 +194,93 @@ impl<L: Link> Group<L> {
             .map_err(lost)?
     }
 
+    /// A write that is one statement with nothing before it in its transaction (PostgreSQL's
+    /// new actieverzoek, D75), committed with its group. It makes no savepoint of its own: a
+    /// savepoint is a round trip made holding the write lock. If its statement fails, the
+    /// transaction goes back to the newest savepoint and the one-statement writes since then
+    /// are sent again (they were kept for it); a savepoint is made only when a write with
+    /// statements of its own (a savepoint first) came since. The whole step runs in a task of
+    /// its own: a cancelled request cannot cut it off halfway.
+    pub(super) async fn write_alone(self: &Arc<Self>, stmt: L::Stmt, wake: bool) -> Result<()> {
+        let guard = self.lock(true).await;
+        let group = self.clone();
+        let joined = tokio::spawn(async move {
+            let mut guard = guard;
+            let w = &mut *guard;
+            group.tidy(w).await;
+            let ready = if !w.open {
+                group.link.open(&mut w.conn, w.failed).await
+            } else if !w.fresh {
+                group.link.run(&mut w.conn, "SAVEPOINT w").await
+            } else {
+                Ok(())
+            };
+            match ready {
+                Ok(()) if !w.fresh || !w.open => {
+                    (w.open, w.failed, w.fresh) = (true, false, true);
+                    w.log.clear();
+                }
+                Ok(()) => {}
+                Err(e) => return Err(StoreError::GroupCommit(group.fail_group(w, e).await)),
+            }
+            if let Err(e) = group.link.exec(&mut w.conn, &stmt).await {
+                group.replay(w).await;
+                // the writes that joined the group because this one was waiting are
+                // answered by its commit: when no one else waits, this write makes it
+                if w.open && group.waiting.load(Ordering::SeqCst) == 0 {
+                    let _ = group.commit_group(w).await;
+                }
+                return Err(StoreError::Db(e));
+            }
+            w.log.push(stmt);
+            w.wake |= wake;
+            match group.join(w) {
+                // hands the writer to the next waiting write
+                Some(receiver) => Ok(Some(receiver)),
+                None => group.commit_group(w).await.map(|()| None),
+            }
+        })
+        .await
+        .map_err(lost)??;
+        match joined {
+            Some(receiver) => committed(receiver).await,
+            None => Ok(()),
+        }
+    }
+
+    /// After a one-statement write failed (the transaction is aborted on PostgreSQL): back to
+    /// the newest savepoint, and the one-statement writes since then once more. They were done
+    /// in this same state, in this order, so they do the same again; if one does not, or the
+    /// transaction is gone, the group fails.
+    async fn replay(&self, w: &mut Writer<L>) {
+        let mut again = self.link.run(&mut w.conn, "ROLLBACK TO w").await;
+        for stmt in &w.log {
+            if again.is_err() {
+                break;
+            }
+            again = self.link.exec(&mut w.conn, stmt).await;
+        }
+        if let Err(e) = again {
+            self.fail_group(w, e).await;
+        }
+    }
+
+    /// Join the open group if other writes wait for the writer (and it is not full): the
+    /// answer will come from its commit (drop the writer after this).
+    fn join(&self, w: &mut Writer<L>) -> Option<oneshot::Receiver<Outcome>> {
+        if self.waiting.load(Ordering::SeqCst) > 0 && w.members.len() + 1 < MAX_GROUP {
+            let (sender, receiver) = oneshot::channel();
+            w.members.push(sender);
+            Some(receiver)
+        } else {
+            None
+        }
+    }
+
     /// Take the writer. `respawn`: if this wait is dropped before it gets the writer (a
     /// cancelled request), start [`Group::settle`]: a write that joined the group because this
     /// one was waiting would otherwise wait for a commit no one makes.
-    async fn lock(self: &Arc<Self>, respawn: bool) -> OwnedMutexGuard<Writer<L::Conn>> {
+    async fn lock(self: &Arc<Self>, respawn: bool) -> OwnedMutexGuard<Writer<L>> {
         let mut waiter = Waiter {
             group: self.clone(),
             respawn,
@@ -202,7 +295,7 @@ impl<L: Link> Group<L> {
     /// Undo a write that was dropped unfinished; if that fails, the shared transaction is gone
     /// (SQLite rolls a whole transaction back after some errors, e.g. a full disk; a PostgreSQL
     /// connection can be lost): then the group fails.
-    async fn tidy(&self, w: &mut Writer<L::Conn>) {
+    async fn tidy(&self, w: &mut Writer<L>) {
         if !w.savepoint {
             return;
         }
@@ -213,10 +306,11 @@ impl<L: Link> Group<L> {
     }
 
     /// Commit the shared transaction (one fsync) and tell its members.
-    async fn commit_group(&self, w: &mut Writer<L::Conn>) -> Result<()> {
+    async fn commit_group(&self, w: &mut Writer<L>) -> Result<()> {
         match self.link.run(&mut w.conn, "COMMIT").await {
             Ok(()) => {
                 w.open = false;
+                w.log.clear();
                 self.commits.fetch_add(1, Ordering::Relaxed);
                 for member in w.members.drain(..) {
                     // a member whose caller is gone has nothing to tell
@@ -232,7 +326,7 @@ impl<L: Link> Group<L> {
     }
 
     /// Roll the shared transaction back and give every member the error.
-    async fn fail_group(&self, w: &mut Writer<L::Conn>, e: sqlx::Error) -> Arc<sqlx::Error> {
+    async fn fail_group(&self, w: &mut Writer<L>, e: sqlx::Error) -> Arc<sqlx::Error> {
         if w.members.is_empty() {
             tracing::debug!(error = %e, "write transaction without members rolled back");
         } else {
@@ -245,6 +339,7 @@ impl<L: Link> Group<L> {
         w.open = false;
         w.wake = false;
         w.failed = true;
+        w.log.clear();
         let e = Arc::new(e);
         for member in w.members.drain(..) {
             let _ = member.send(Err(e.clone()));
@@ -288,7 +383,7 @@ impl<L: Link> Drop for Waiter<L> {
 /// A write in progress: the writer connection, inside the write's savepoint. Dropped without
 /// [`Group::commit`], the write is undone.
 pub struct WriteTx<L: Link> {
-    guard: OwnedMutexGuard<Writer<L::Conn>>,
+    guard: OwnedMutexGuard<Writer<L>>,
     group: Arc<Group<L>>,
     done: bool,
 }
@@ -315,7 +410,9 @@ impl<L: Link> WriteTx<L> {
         };
         match started {
             Ok(()) => {
-                (w.open, w.savepoint, w.failed) = (true, true, false);
+                // this write's savepoint comes before its statements: a one-statement write
+                // after it needs one of its own
+                (w.open, w.savepoint, w.failed, w.fresh) = (true, true, false, false);
                 Ok(self)
             }
             Err(e) => {
@@ -349,6 +446,15 @@ impl<L: Link> Drop for WriteTx<L> {
             // `savepoint` is still set: whoever takes the writer next undoes this write first
             self.group.spawn_settle();
         }
+    }
+}
+
+/// The answer of the group a write joined.
+async fn committed(receiver: oneshot::Receiver<Outcome>) -> Result<()> {
+    match receiver.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(StoreError::GroupCommit(e)),
+        Err(e) => Err(lost(e)),
     }
 }
 

@@ -145,3 +145,70 @@ async fn a_group_whose_connection_is_lost_fails_and_the_next_write_connects_anew
         .expect("a write after the lost connection");
     assert_eq!(kept(&store).await, ["T-1"]);
 }
+
+/// A one-statement write (D75) that inserts `oin`, started now.
+fn write_alone(db: &PgStore, oin: &str) -> tokio::task::JoinHandle<Result<()>> {
+    let (db, oin) = (db.clone(), oin.to_owned());
+    tokio::spawn(async move {
+        let own = |q: &mut QueryBuilder<'_, Postgres>| {
+            q.push("INSERT INTO organisaties (oin, naam, soort, aangemaakt) VALUES (")
+                .push_bind(oin.clone())
+                .push(", 'x', 'gemeente', 0)");
+        };
+        db.commit_alone(&own, &Effects::default()).await
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_one_statement_write_is_undone_and_the_writes_before_it_are_kept() {
+    let Some((_db, store)) = store().await else {
+        return;
+    };
+    let mut first = store.begin().await.expect("begin");
+    insert(&mut first, "T-0").await.expect("insert");
+    // one-statement writes queue behind it: the second one's key exists, so its statement
+    // fails and aborts the transaction, with the first one's row in it
+    let mut queued = Vec::new();
+    for (i, oin) in ["T-1", "T-0", "T-3"].into_iter().enumerate() {
+        queued.push(write_alone(&store, oin));
+        until_waiting(&store, i + 1).await;
+    }
+    let before = store.group.commits();
+    within(store.commit(first)).await.expect("first write");
+    let answers: Vec<bool> = {
+        let mut out = Vec::new();
+        for w in queued {
+            out.push(within(w).await.expect("task").is_ok());
+        }
+        out
+    };
+    assert_eq!(answers, [true, false, true], "only the duplicate fails");
+    // every write that was acknowledged is there, in one commit
+    assert_eq!(kept(&store).await, ["T-0", "T-1", "T-3"]);
+    assert_eq!(store.group.commits() - before, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_one_statement_write_last_in_its_group_still_commits_the_group() {
+    let Some((db, store, first)) = held("T-0").await else {
+        return;
+    };
+    // the second write joins the group because the third waits; the third fails and no one
+    // waits after it: its group must still be committed, or the second is never answered
+    let second = write_alone(&store, "T-1");
+    until_waiting(&store, 1).await;
+    let third = write_alone(&store, "T-0");
+    until_waiting(&store, 2).await;
+    within(store.commit(first)).await.expect("first write");
+    within(second).await.expect("task").expect("second write");
+    assert!(
+        within(third).await.expect("task").is_err(),
+        "the duplicate fails"
+    );
+    assert_eq!(kept(&store).await, ["T-0", "T-1"]);
+    // and the write lock is not held: another store's write goes through at once
+    let other = PgStore::open(&db.url, 2).await.expect("open");
+    let mut tx = within(other.begin()).await.expect("begin");
+    insert(&mut tx, "T-2").await.expect("insert");
+    within(other.commit(tx)).await.expect("commit");
+}

@@ -7,7 +7,7 @@
 use super::WRITE_LOCK;
 use crate::store::group::Link;
 use async_trait::async_trait;
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgArguments, PgConnectOptions};
 use sqlx::{ConnectOptions, Executor, PgConnection};
 
 /// PostgreSQL's [`Link`]: how to connect the writer anew.
@@ -31,6 +31,19 @@ impl PgLink {
 impl Link for PgLink {
     type Conn = PgConnection;
     const BEGIN_IN_TASK: bool = true;
+    /// A statement with its bound values, to be sent again if a later one fails (D75).
+    type Stmt = (String, PgArguments);
+
+    async fn exec(
+        &self,
+        conn: &mut PgConnection,
+        (sql, args): &(String, PgArguments),
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query_with(sql.as_str(), args.clone())
+            .execute(conn)
+            .await
+            .map(drop)
+    }
 
     /// After a failed group, or when the first statement fails on a connection that may have
     /// been lost while idle (a restarted database), connect anew: nothing was done yet, and the

@@ -18,7 +18,7 @@ use super::group::{Group, WriteTx};
 use super::*;
 use async_trait::async_trait;
 use link::PgLink;
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{ConnectOptions, PgConnection, PgPool, Postgres, QueryBuilder, Transaction};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -208,34 +208,8 @@ impl PgStore {
         own: Option<Statement<'_>>,
         fx: &Effects,
     ) -> Result<()> {
-        let announced = announcements(fx);
-        let feed = feed_of(fx, &announced);
-        let parts: Vec<Part<'_>> = own
-            .map(Part::Own)
-            .into_iter()
-            .chain(
-                fx.notificaties
-                    .chunks(ROWS_PER_INSERT)
-                    .map(Part::Notificaties),
-            )
-            .chain(fx.audit.iter().map(Part::Audit))
-            .chain(feed.chunks(ROWS_PER_INSERT).map(Part::Feed))
-            .collect();
-        let statements = pack(&parts, MAX_BINDS);
-        let last = statements.len() - 1;
-        for (i, parts) in statements.iter().enumerate() {
-            let mut q = QueryBuilder::<Postgres>::new("WITH ");
-            for (n, part) in parts.iter().enumerate() {
-                part.push(&mut q, n);
-                q.push(", ");
-            }
-            if i == last {
-                q.push(GENERATION_NOTIFY_CTE)
-                    .push(format_args!(" SELECT pg_notify('{CHANNEL}', '')"));
-            } else {
-                q.push("e AS (SELECT 1) SELECT 1");
-            }
-            q.build().execute(&mut *tx).await?;
+        for (sql, args) in statements(own, fx)? {
+            sqlx::query_with(&sql, args).execute(&mut *tx).await?;
         }
         match tx {
             // the savepoint stays until the group commits (a round trip less); the live feed
@@ -245,6 +219,19 @@ impl PgStore {
                 t.commit().await?;
                 self.changes.send_modify(|n| *n = n.wrapping_add(1));
                 Ok(())
+            }
+        }
+    }
+
+    /// A change that is one statement and its effects, nothing before it (D75): when that is
+    /// one statement, it joins the instance's group without a savepoint of its own.
+    async fn commit_alone(&self, own: Statement<'_>, fx: &Effects) -> Result<()> {
+        let mut statements = statements(Some(own), fx)?;
+        match (statements.pop(), statements.is_empty()) {
+            (Some(one), true) => self.group.write_alone(one, true).await,
+            _ => {
+                let tx = self.begin().await?;
+                self.commit_effects(tx, Some(own), fx).await
             }
         }
     }
@@ -363,6 +350,47 @@ impl PgStore {
             .await?;
         Ok(())
     }
+}
+
+/// A change's own last statement (if any) and its effects as statements with their bound
+/// values: one `WITH` statement, or as few as hold its values (each with one part of feed
+/// events at most); the last bumps the generation and notifies the other instances.
+fn statements(own: Option<Statement<'_>>, fx: &Effects) -> Result<Vec<(String, PgArguments)>> {
+    let announced = announcements(fx);
+    let feed = feed_of(fx, &announced);
+    let parts: Vec<Part<'_>> = own
+        .map(Part::Own)
+        .into_iter()
+        .chain(
+            fx.notificaties
+                .chunks(ROWS_PER_INSERT)
+                .map(Part::Notificaties),
+        )
+        .chain(fx.audit.iter().map(Part::Audit))
+        .chain(feed.chunks(ROWS_PER_INSERT).map(Part::Feed))
+        .collect();
+    let packed = pack(&parts, MAX_BINDS);
+    let last = packed.len() - 1;
+    let mut out = Vec::with_capacity(packed.len());
+    for (i, parts) in packed.iter().enumerate() {
+        let mut q = QueryBuilder::<Postgres>::new("WITH ");
+        for (n, part) in parts.iter().enumerate() {
+            part.push(&mut q, n);
+            q.push(", ");
+        }
+        if i == last {
+            q.push(GENERATION_NOTIFY_CTE)
+                .push(format_args!(" SELECT pg_notify('{CHANNEL}', '')"));
+        } else {
+            q.push("e AS (SELECT 1) SELECT 1");
+        }
+        let mut query = q.build();
+        let args = sqlx::Execute::take_arguments(&mut query)
+            .map_err(sqlx::Error::Encode)?
+            .unwrap_or_default();
+        out.push((sqlx::Execute::sql(&query).to_owned(), args));
+    }
+    Ok(out)
 }
 
 /// A piece of a change's last statement: its own statement, or some of its effects.

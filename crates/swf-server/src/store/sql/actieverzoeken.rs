@@ -17,7 +17,6 @@ pub(super) async fn insert_actieverzoek(
     documenten: &[String],
     fx: &Effects,
 ) -> Result<()> {
-    let mut tx = db.begin().await?;
     let insert = |q: &mut QueryBuilder<'_, Db>| {
         q.push(
             "INSERT INTO actieverzoeken (id, samenwerking_id, titel, omschrijving, melding, product_id, status, zender, \
@@ -45,8 +44,9 @@ pub(super) async fn insert_actieverzoek(
     };
     if documenten.is_empty() {
         // the common case: the row and its effects in one go
-        return db.finish_with(tx, &insert, fx).await;
+        return db.write_alone(&insert, fx).await;
     }
+    let mut tx = db.begin().await?;
     let mut q = QueryBuilder::<Db>::new("");
     insert(&mut q);
     q.build().execute(&mut *tx).await?;

@@ -20,10 +20,12 @@ impl Backend {
         self.commit_effects(tx, None, fx).await
     }
 
-    /// [`Self::finish`] after one more statement of the change's own, `own` (its values bound
-    /// owned): on SQLite it goes to the writer with the effects, in one round trip.
-    pub(super) async fn finish_with(&self, tx: Tx, own: Statement<'_>, fx: &Effects) -> Result<()> {
-        self.commit_effects(tx, Some(own), fx).await
+    /// A change that is one statement, `own` (its values bound owned), with its effects, and
+    /// nothing read or written before it in its transaction: on SQLite it goes to the writer
+    /// with the effects, in one round trip; on PostgreSQL it goes without a savepoint of its
+    /// own (D75).
+    pub(super) async fn write_alone(&self, own: Statement<'_>, fx: &Effects) -> Result<()> {
+        self.commit_alone(own, fx).await
     }
 
     /// The end of a guarded write whose guarded statement touched `rows` rows. Exactly one: write

@@ -14,6 +14,17 @@ impl Link for SqliteLink {
     /// Flags set before the round trip; `undo` finds out what a cut-off left (a `BEGIN`
     /// in the task would cost every write a hop through the scheduler holding the writer).
     const BEGIN_IN_TASK: bool = false;
+    /// None: SQLite's savepoints cost no round trip to a server, so every write makes one
+    /// (`SqliteStore::write_alone` is a write like any other).
+    type Stmt = std::convert::Infallible;
+
+    async fn exec(
+        &self,
+        _conn: &mut SqliteConnection,
+        stmt: &std::convert::Infallible,
+    ) -> std::result::Result<(), sqlx::Error> {
+        match *stmt {}
+    }
 
     async fn open(
         &self,

@@ -176,6 +176,13 @@ impl SqliteStore {
         self.writer.commit(tx, false, true).await
     }
 
+    /// A change that is one statement and its effects, nothing before it: a write like any
+    /// other (a savepoint costs SQLite no round trip to a server).
+    async fn commit_alone(&self, own: Statement<'_>, fx: &Effects) -> Result<()> {
+        let tx = self.begin().await?;
+        self.commit_effects(tx, Some(own), fx).await
+    }
+
     /// A write transaction outside the collaboration data (accounts, tokens, counters).
     async fn begin_plain(&self) -> Result<Tx> {
         self.writer.begin().await
