@@ -16,6 +16,8 @@
 #   BENCH_SQLITE_ONLY=1 (the SQLite overview and mixed figures only: no streams, no PostgreSQL)
 #   BENCH_PG_ONLY=1 (the PostgreSQL figures only: no SQLite, no streams)
 #   BENCH_NGINX_WORKERS=auto (nginx's worker_processes in front of the two instances; default 1)
+#   BENCH_PG_POOL=4 (each PostgreSQL instance's SWF_DATABASE_MAX_CONNECTIONS: sized for a
+#     database on these 2 CPUs, docs/operations.md "Connections")
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +29,7 @@ DUR=${BENCH_WRK_DURATION:-15s}
 STREAMS=${BENCH_STREAMS:-10000}
 ROUNDS=${BENCH_FANOUT_ROUNDS:-5}
 STRICT=${BENCH_STRICT:-0}
+PG_POOL=${BENCH_PG_POOL:-4}
 
 API=/overheid/samenwerken/api/behandelen/v5
 ORG_A=00000001002220647000 # reads the overview, writes; initiator of every samenwerking
@@ -236,7 +239,7 @@ overview_and_mixed() {
 print_results() {
     echo
     echo "swf-server scale benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $CPUS CPUs (wrk, nginx, PostgreSQL and the"
-    echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR"
+    echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR, PostgreSQL pool $PG_POOL per instance"
     printf '%-22s | %-22s | %9s | %8s | %-30s | %s\n' "setup" "figure" "req/s" "p99 ms" "target" "verdict"
     for r in "${ROWS[@]}"; do echo "$r"; done
     [ "$STRICT" = 1 ] && [ "$FAILED" = 1 ] && exit 1
@@ -335,19 +338,19 @@ mkdir -p "$PG1" "$PG2"
 setup_orgs "$PG1" SWF_DATABASE_URL="$PGURL"
 P1_PORT=$(free_port)
 P2_PORT=$(free_port)
-start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL"
+start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL"
 P1_PID=$SPID P1_URL=$SURL
 seed "$P1_URL" "$WORK/sids"
 pg1_restart() {
     stop_server "$P1_PID"
-    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL" SWF_LIST_CACHE="$1"
     P1_PID=$SPID P1_URL=$SURL
 }
 overview_and_mixed "PostgreSQL, 1 instance" "$P1_URL" pg1_restart "-:-"
 
 # ------------------------------------------------------------------ 4. PostgreSQL, 2 + nginx
 pg1_restart true
-start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL"
+start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL"
 P2_PID=$SPID P2_URL=$SURL
 NGDIR=$WORK/nginx
 mkdir -p "$NGDIR/tmp"
@@ -372,15 +375,23 @@ http {
         server ${P2_URL#http://};
         keepalive 64;
     }
+    # as docs/operations.md's deployment: only the live stream unbuffered
     server {
         listen 127.0.0.1:$NGPORT;
+        location $API/gebeurtenissen/stream {
+            proxy_pass http://swf;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+            proxy_read_timeout 1h;
+        }
         location / {
             proxy_pass http://swf;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host \$host;
             proxy_set_header X-Forwarded-For \$remote_addr;
-            proxy_buffering off;
+            proxy_request_buffering off;
         }
     }
 }
@@ -407,9 +418,9 @@ pg2_restart() {
     stop_nginx
     stop_server "$P1_PID"
     stop_server "$P2_PID"
-    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL" SWF_LIST_CACHE="$1"
     P1_PID=$SPID P1_URL=$SURL
-    start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_LIST_CACHE="$1"
+    start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL" SWF_LIST_CACHE="$1"
     P2_PID=$SPID P2_URL=$SURL
     start_nginx
 }
