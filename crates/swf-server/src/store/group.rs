@@ -202,10 +202,11 @@ impl<L: Link> Group<L> {
     /// statements of its own (a savepoint first) came since. The whole step runs in a task of
     /// its own: a cancelled request cannot cut it off halfway.
     pub(super) async fn write_alone(self: &Arc<Self>, stmt: L::Stmt, wake: bool) -> Result<()> {
-        let guard = self.lock(true).await;
         let group = self.clone();
         let joined = tokio::spawn(async move {
-            let mut guard = guard;
+            // the wait for the writer in the task too: it is not handed from task to task
+            // through the scheduler while held
+            let mut guard = group.lock(true).await;
             let w = &mut *guard;
             group.tidy(w).await;
             let ready = if !w.open {
