@@ -217,7 +217,10 @@ impl<'a> Ctx<'a> {
         if !problems.is_empty() {
             return Err(ApiError::invalid(problems));
         }
-        let a = self.access(sid).await?;
+        // the current deelnemers (the receiver must be one, and they get the feed events), read
+        // with the caller's access rather than after it
+        let (a, deelnemers) = tokio::join!(self.access(sid), self.st.store.list_deelnemers(sid));
+        let a = a?;
         a.check(Action::CreateActieverzoek, "")?;
         if req.ontvanger == self.caller.oin {
             return Err(ApiError::invalid_param(
@@ -226,8 +229,7 @@ impl<'a> Ctx<'a> {
                 "een actieverzoek gaat naar een andere deelnemer",
             ));
         }
-        // the current deelnemers: the receiver must be one, and they get the feed events
-        let deelnemers = self.st.store.list_deelnemers(sid).await?;
+        let deelnemers = deelnemers?;
         let ontvanger = deelnemers
             .iter()
             .find(|d| d.oin == req.ontvanger.as_str())
