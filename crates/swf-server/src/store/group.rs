@@ -209,6 +209,8 @@ impl<L: Link> Group<L> {
             let mut guard = group.lock(true).await;
             let w = &mut *guard;
             group.tidy(w).await;
+            // a new savepoint (with the transaction, or after a write that made its own)
+            let new_savepoint = !w.open || !w.fresh;
             let ready = if !w.open {
                 group.link.open(&mut w.conn, w.failed).await
             } else if !w.fresh {
@@ -216,13 +218,12 @@ impl<L: Link> Group<L> {
             } else {
                 Ok(())
             };
-            match ready {
-                Ok(()) if !w.fresh || !w.open => {
-                    (w.open, w.failed, w.fresh) = (true, false, true);
-                    w.log.clear();
-                }
-                Ok(()) => {}
-                Err(e) => return Err(StoreError::GroupCommit(group.fail_group(w, e).await)),
+            if let Err(e) = ready {
+                return Err(StoreError::GroupCommit(group.fail_group(w, e).await));
+            }
+            if new_savepoint {
+                (w.open, w.failed, w.fresh) = (true, false, true);
+                w.log.clear();
             }
             if let Err(e) = group.link.exec(&mut w.conn, &stmt).await {
                 group.replay(w).await;

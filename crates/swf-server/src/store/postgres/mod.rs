@@ -202,13 +202,18 @@ impl PgStore {
     /// commit it. All of it is one statement (D70) — every round trip here is made holding the
     /// write lock that every instance's writes wait for — unless it binds more values than a
     /// statement takes: then as few statements as hold them.
-    async fn commit_effects(
+    async fn commit_effects(&self, tx: Tx, own: Option<Statement<'_>>, fx: &Effects) -> Result<()> {
+        let statements = statements(own, fx)?;
+        self.commit_statements(tx, statements).await
+    }
+
+    /// Send a change's statements in its transaction and commit it.
+    async fn commit_statements(
         &self,
         mut tx: Tx,
-        own: Option<Statement<'_>>,
-        fx: &Effects,
+        statements: Vec<(String, PgArguments)>,
     ) -> Result<()> {
-        for (sql, args) in statements(own, fx)? {
+        for (sql, args) in statements {
             sqlx::query_with(&sql, args).execute(&mut *tx).await?;
         }
         match tx {
@@ -227,13 +232,14 @@ impl PgStore {
     /// one statement, it joins the instance's group without a savepoint of its own.
     async fn commit_alone(&self, own: Statement<'_>, fx: &Effects) -> Result<()> {
         let mut statements = statements(Some(own), fx)?;
-        match (statements.pop(), statements.is_empty()) {
-            (Some(one), true) => self.group.write_alone(one, true).await,
-            _ => {
-                let tx = self.begin().await?;
-                self.commit_effects(tx, Some(own), fx).await
+        if statements.len() == 1 {
+            if let Some(one) = statements.pop() {
+                return self.group.write_alone(one, true).await;
             }
         }
+        // more values than one statement takes: a write with a savepoint, as any other
+        let tx = self.begin().await?;
+        self.commit_statements(tx, statements).await
     }
 
     /// A write transaction outside the collaboration data (accounts, tokens, counters): no
