@@ -151,10 +151,13 @@ impl PgStore {
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(10))
             .test_before_acquire(false)
-            .connect_lazy_with(
-                opts.clone()
-                    .options([("plan_cache_mode", "force_generic_plan")]),
-            );
+            // Memoize off: its cache of samenwerkingen by key never hits on a page (each
+            // membership is of another samenwerking), and setting it up cost more than the
+            // lookups it saves (D77)
+            .connect_lazy_with(opts.clone().options([
+                ("plan_cache_mode", "force_generic_plan"),
+                ("enable_memoize", "off"),
+            ]));
         let (changes, _) = tokio::sync::watch::channel(0u64);
         let changes = Arc::new(changes);
         let tokens = Arc::new(AtomicU64::new(0));

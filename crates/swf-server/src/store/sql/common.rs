@@ -46,6 +46,9 @@ pub(super) type Statement<'f> = &'f (dyn Fn(&mut QueryBuilder<'_, Db>) + Sync);
 /// Adds a list's `FROM … WHERE …` (with its bound values) to a query.
 pub(super) type FromWhere<'f> = &'f (dyn Fn(&mut QueryBuilder<'_, Db>) + Sync);
 
+/// Adds a list's `SELECT …` (the columns, with any values they bind) to a query.
+pub(super) type Select<'f> = &'f (dyn Fn(&mut QueryBuilder<'_, Db>) + Sync);
+
 /// How many rows a list has in all.
 pub(super) async fn count(db: &Backend, from: FromWhere<'_>) -> Result<i64> {
     let mut q = QueryBuilder::<Db>::new("SELECT COUNT(*)");
@@ -57,7 +60,7 @@ pub(super) async fn count(db: &Backend, from: FromWhere<'_>) -> Result<i64> {
 /// BY …, ending in a unique column so pages never overlap).
 pub(super) async fn rows_in<T>(
     pool: &sqlx::Pool<Db>,
-    select: &str,
+    select: Select<'_>,
     from: FromWhere<'_>,
     order: &str,
     offset: i64,
@@ -66,7 +69,8 @@ pub(super) async fn rows_in<T>(
 where
     T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
 {
-    let mut q = QueryBuilder::<Db>::new(select);
+    let mut q = QueryBuilder::<Db>::new("");
+    select(&mut q);
     from(&mut q);
     q.push(" ORDER BY ")
         .push(order)
@@ -91,7 +95,17 @@ where
 {
     let total = count(db, from).await?;
     Ok((
-        rows_in(&db.reader, select, from, order, offset, limit).await?,
+        rows_in(
+            &db.reader,
+            &|q| {
+                q.push(select);
+            },
+            from,
+            order,
+            offset,
+            limit,
+        )
+        .await?,
         total,
     ))
 }

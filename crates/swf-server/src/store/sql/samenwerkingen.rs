@@ -151,11 +151,14 @@ pub(super) async fn list_samenwerkingen(
     if unfiltered {
         // deleted samenwerkingen have no deelnemers left, so the count of active memberships,
         // which the database keeps per organisation (D58), is the total: read with the page,
-        // one query instead of two (D67)
-        let select = format!(
-            "{}, COALESCE((SELECT o.aantal FROM overzicht o WHERE o.oin = d.oin), 0) AS totaal",
-            view_select()
-        );
+        // one query instead of two (D67). By the bound OIN, not the row's, so the database
+        // reads it once per page rather than once per row (D77).
+        let select = |q: &mut QueryBuilder<'_, Db>| {
+            q.push(view_select())
+                .push(", COALESCE((SELECT o.aantal FROM overzicht o WHERE o.oin = ")
+                .push_bind(oin.to_owned())
+                .push("), 0) AS totaal");
+        };
         // on the overview's own connections (PostgreSQL: planned once per connection, D69)
         let page: Vec<WithTotal> =
             rows_in(db.overview_reader(), &select, &from, &order, offset, limit).await?;
@@ -174,7 +177,10 @@ pub(super) async fn list_samenwerkingen(
     if total <= offset {
         return Ok((Vec::new(), total));
     }
-    let rows = rows_in(&db.reader, &view_select(), &from, &order, offset, limit).await?;
+    let select = |q: &mut QueryBuilder<'_, Db>| {
+        q.push(view_select());
+    };
+    let rows = rows_in(&db.reader, &select, &from, &order, offset, limit).await?;
     Ok((rows, total))
 }
 
