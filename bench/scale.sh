@@ -138,6 +138,37 @@ stop_server() {
     wait "$1" 2>/dev/null || true
 }
 
+# CPU accounting per request (clock ticks, /proc): where a setup's CPU goes, beside its req/s.
+# The servers of the setup being measured (redefined per setup)
+service_pids() { :; }
+# own_ticks PID: the process's CPU (all its threads) and that of its ended, reaped children
+own_ticks() {
+    local v
+    v=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}') || true
+    echo "${v:-0}"
+}
+# tree_ticks PID…: each process's own ticks and those of its children alive now (a PostgreSQL
+# backend or nginx worker that ended is in its parent's count from then on)
+tree_ticks() {
+    local t=0 p c
+    for p in "$@"; do
+        [ -n "$p" ] || continue
+        t=$((t + $(own_ticks "$p")))
+        for c in $(pgrep -P "$p" 2>/dev/null); do t=$((t + $(own_ticks "$c"))); done
+    done
+    echo "$t"
+}
+postmaster_pid() { [ -n "${PG_CLUSTER_DIR:-}" ] && head -n 1 "$PG_CLUSTER_DIR/data/postmaster.pid" 2>/dev/null || true; }
+# machine_ticks: busy and all ticks of the machine since boot
+machine_ticks() { awk '/^cpu / {b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6}' /proc/stat; }
+# cpu_snapshot: service database proxy busy all
+cpu_snapshot() {
+    # shellcheck disable=SC2046 # a list of PIDs
+    echo "$(tree_ticks $(service_pids)) $(tree_ticks "$(postmaster_pid)") $(tree_ticks "$NGPID") $(machine_ticks)"
+}
+HZ=$(getconf CLK_TCK)
+CPU_ROWS=()
+
 # admin NAME DATA [VAR=value …] -- args…
 admin() {
     local data=$1
@@ -183,6 +214,22 @@ EOF
     [ -s "$out" ] || die "geen samenwerking-ids"
 }
 
+# cpu_row SETUP CASE WRK_OUTPUT SNAPSHOT_BEFORE SNAPSHOT_AFTER "WRK_USER WRK_SYS": CPU µs per
+# request of the service(s), the database, the proxy and wrk, and the machine's idle share
+cpu_row() {
+    local n
+    n=$(awk '/requests in/ {print $1}' "$3")
+    [ -n "$n" ] && [ "$n" -gt 0 ] || return 0
+    CPU_ROWS+=("$(awk -v n="$n" -v hz="$HZ" -v a="$4" -v b="$5" -v w="$6" -v s="$1" -v c="$2" 'BEGIN {
+        split(a, x, " "); split(b, y, " "); split(w, z, " ");
+        us = 1000000 / hz / n;
+        printf "%-22s | %-22s | %8.0f | %8.0f | %8.0f | %8.0f | %8.0f | %5.1f",
+            s, c, (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) * us,
+            (z[1] + z[2]) * 1000000 / n, (y[4] - x[4]) * us,
+            100 * (1 - (y[4] - x[4]) / (y[5] - x[5]))
+    }')")
+}
+
 ROWS=()
 FAILED=0
 # wrk_run SETUP CASE URL SCRIPT MIN_RPS MAX_P99_MS [VAR=value …]
@@ -196,8 +243,12 @@ wrk_run() {
     # the mixed load's reads and writes apart: the service's own per-route histograms, scraped
     # before and after (not behind nginx: two scrapes could reach different instances)
     curl -fsS "${url%%/overheid/*}/metrics" >"$f.m0" 2>/dev/null || true
-    env "$@" wrk -t2 -c64 -d"$DUR" --latency -s "$BENCH_DIR/$script" "$url" >"$f"
+    local c0 c1 wrk_cpu
+    c0=$(cpu_snapshot)
+    wrk_cpu=$( { TIMEFORMAT='%U %S'; time env "$@" wrk -t2 -c64 -d"$DUR" --latency -s "$BENCH_DIR/$script" "$url" >"$f"; } 2>&1)
+    c1=$(cpu_snapshot)
     cat "$f" >&2
+    cpu_row "$setup" "$case" "$f" "$c0" "$c1" "$wrk_cpu"
     if [ "$script" = mixed.lua ] && [[ $setup != *nginx* ]] && curl -fsS "${url%%/overheid/*}/metrics" >"$f.m1" 2>/dev/null; then
         log "$setup / $case per route (from /metrics):"
         python3 "$BENCH_DIR/route-latency.py" "$f.m0" "$f.m1" >&2 || true
@@ -242,6 +293,11 @@ print_results() {
     echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR, PostgreSQL pool $PG_POOL per instance"
     printf '%-22s | %-22s | %9s | %8s | %-30s | %s\n' "setup" "figure" "req/s" "p99 ms" "target" "verdict"
     for r in "${ROWS[@]}"; do echo "$r"; done
+    echo
+    echo "CPU per request, µs (process CPU time over the measured wrk run / its requests; machine = all"
+    echo "CPUs busy, whoever; idle = the machine's idle share during the run)"
+    printf '%-22s | %-22s | %8s | %8s | %8s | %8s | %8s | %5s\n' "setup" "figure" "service" "database" "nginx" "wrk" "machine" "idle%"
+    for r in "${CPU_ROWS[@]}"; do echo "$r"; done
     [ "$STRICT" = 1 ] && [ "$FAILED" = 1 ] && exit 1
     exit 0
 }
@@ -258,6 +314,7 @@ reference_run() {
     SQR_PORT=$(free_port)
     start_server sqlite-ref "$SQR" "$SQR_PORT"
     SQR_PID=$SPID SQR_URL=$SURL
+    service_pids() { echo "$SQR_PID"; }
     sqlite_ref_restart() {
         stop_server "$SQR_PID"
         start_server sqlite-ref "$SQR" "$SQR_PORT" SWF_LIST_CACHE="$1"
@@ -290,6 +347,7 @@ setup_orgs "$SQ"
 SQ_PORT=$(free_port)
 start_server sqlite "$SQ" "$SQ_PORT" SWF_MAX_CONNECTIONS=$((STREAMS + 2000))
 SQ_PID=$SPID SQ_URL=$SURL
+service_pids() { echo "$SQ_PID"; }
 seed "$SQ_URL" "$WORK/sids"
 sqlite_restart() {
     stop_server "$SQ_PID"
@@ -340,6 +398,7 @@ P1_PORT=$(free_port)
 P2_PORT=$(free_port)
 start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL"
 P1_PID=$SPID P1_URL=$SURL
+service_pids() { echo "$P1_PID"; }
 seed "$P1_URL" "$WORK/sids"
 pg1_restart() {
     stop_server "$P1_PID"
@@ -352,6 +411,7 @@ overview_and_mixed "PostgreSQL, 1 instance" "$P1_URL" pg1_restart "-:-"
 pg1_restart true
 start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL"
 P2_PID=$SPID P2_URL=$SURL
+service_pids() { echo "$P1_PID $P2_PID"; }
 NGDIR=$WORK/nginx
 mkdir -p "$NGDIR/tmp"
 NGPORT=$(free_port)
