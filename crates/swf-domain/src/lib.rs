@@ -8,6 +8,7 @@ pub mod enums;
 pub mod machine;
 pub mod oin;
 pub mod resources;
+pub mod rfc3339;
 pub mod rules;
 pub mod validation;
 

@@ -93,10 +93,13 @@ pub struct Samenwerking {
     pub status: StatusObject,
     pub aangemaakt_door: Oin,
     pub aangemaakt_door_naam: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub creatie_datum_tijd: DateTime<Utc>,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub eind_datum_tijd: DateTime<Utc>,
     pub laatst_aangepast_door: Oin,
     pub laatst_aangepast_door_naam: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub laatst_aangepast_datum_tijd: DateTime<Utc>,
     pub kenmerk_systeem: Option<String>,
     pub nummer_binnen_systeem: Option<String>,
@@ -107,9 +110,11 @@ pub struct Samenwerking {
     pub aantal_notificaties: u64,
     /// Extension: when it was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::rfc3339::serialize_opt")]
     pub sluit_datum_tijd: Option<DateTime<Utc>>,
     /// Extension: when it will be deleted automatically (1 year after closing by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::rfc3339::serialize_opt")]
     pub verwijder_datum_tijd: Option<DateTime<Utc>>,
     /// Extension: the caller's role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +137,7 @@ pub struct Deelnemer {
     pub rol: Rol,
     pub privilege: Privilege,
     pub samenwerking_id: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub toegevoegd_datum_tijd: DateTime<Utc>,
     #[serde(rename = "_links")]
     #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, Link>))]
@@ -150,9 +156,11 @@ pub struct Document {
     pub nummer_binnen_systeem: Option<String>,
     pub aangemaakt_door: Oin,
     pub aangemaakt_door_naam: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub creatie_datum_tijd: DateTime<Utc>,
     pub laatst_aangepast_door: Oin,
     pub laatst_aangepast_door_naam: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub laatst_aangepast_datum_tijd: DateTime<Utc>,
     pub document_omschrijving: String,
     pub vertrouwelijkheids_aanduiding: Vertrouwelijkheid,
@@ -184,7 +192,9 @@ pub struct Actieverzoek {
     pub zender_naam: String,
     pub ontvanger: Oin,
     pub ontvanger_naam: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub creatie_datum_tijd: DateTime<Utc>,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub laatst_aangepast_datum_tijd: DateTime<Utc>,
     pub laatst_aangepast_door: Oin,
     pub laatst_aangepast_door_naam: String,
@@ -205,6 +215,7 @@ pub struct Bericht {
     pub bericht_id: Uuid,
     pub actieverzoek_id: Uuid,
     pub samenwerking_id: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub creatie_datum_tijd: DateTime<Utc>,
     pub inhoud: String,
     pub zender: Oin,
@@ -231,6 +242,7 @@ pub struct Notificatie {
     pub event_initiator_naam: String,
     pub deelnemer: Oin,
     pub deelnemer_naam: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub event_datum_tijd: DateTime<Utc>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub properties: serde_json::Map<String, serde_json::Value>,
@@ -257,6 +269,7 @@ pub struct Organisatie {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistorieRegel {
     pub volgnummer: i64,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub datum_tijd: DateTime<Utc>,
     pub organisatie: Oin,
     pub organisatie_naam: String,
@@ -278,6 +291,7 @@ pub struct Gebeurtenis {
     /// The document, actieverzoek or notificatie the event is about, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub datum_tijd: DateTime<Utc>,
 }
 
@@ -490,6 +504,7 @@ pub struct TokenAanvraag {
 pub struct Token {
     pub access_token: String,
     pub token_type: String,
+    #[serde(serialize_with = "crate::rfc3339::serialize")]
     pub verloopt_op: DateTime<Utc>,
     pub organisatie: Organisatie,
     pub gebruikersnaam: String,

@@ -252,7 +252,8 @@ pub fn parse_query_time(s: &str) -> Option<i64> {
         .map(|d| d.with_timezone(&Utc).timestamp_micros())
 }
 
-pub fn href(path: &str) -> String {
+/// The API's path to a resource: `href(format_args!("/samenwerkingen/{id}"))`, formatted once.
+pub fn href(path: std::fmt::Arguments<'_>) -> String {
     format!("{BASE_PATH}{path}")
 }
 

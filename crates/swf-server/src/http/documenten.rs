@@ -202,7 +202,7 @@ pub(super) async fn upload(
         };
         let d = ctx.add_document(&access, nieuw, bytes).await?;
         let mut r = hal(StatusCode::CREATED, &d);
-        if let Ok(h) = HeaderValue::from_str(&href(&format!("/documenten/{}", d.document_id))) {
+        if let Ok(h) = HeaderValue::from_str(&href(format_args!("/documenten/{}", d.document_id))) {
             r.headers_mut().insert(header::LOCATION, h);
         }
         return Ok(r);

@@ -18,7 +18,9 @@ pub(super) async fn start_samenwerking(
 ) -> ApiResult<Response> {
     let s = Ctx::new(&st, &c).start(req).await?;
     let mut r = hal(StatusCode::CREATED, &s);
-    if let Ok(v) = HeaderValue::from_str(&href(&format!("/samenwerkingen/{}", s.samenwerking_id))) {
+    if let Ok(v) =
+        HeaderValue::from_str(&href(format_args!("/samenwerkingen/{}", s.samenwerking_id)))
+    {
         r.headers_mut().insert(header::LOCATION, v);
     }
     Ok(r)

@@ -64,7 +64,7 @@ impl<'a> Ctx<'a> {
         let st = v.a.status;
         let may = |act| authorize_actieverzoek(party, act, a.status, st).is_ok();
         let id = v.a.id.clone();
-        let self_href = href(&format!("/actieverzoeken/{id}"));
+        let self_href = href(format_args!("/actieverzoeken/{id}"));
         let mut l = links([
             ("self", Some(self_href.clone())),
             (
@@ -87,7 +87,10 @@ impl<'a> Ctx<'a> {
             );
             l.insert(
                 "samenwerking".into(),
-                Link::new(href(&format!("/samenwerkingen/{}", v.a.samenwerking_id))),
+                Link::new(href(format_args!(
+                    "/samenwerkingen/{}",
+                    v.a.samenwerking_id
+                ))),
             );
             if may(ActieverzoekAction::EditContent) {
                 l.insert("wijzigen".into(), Link::new(self_href.clone()));

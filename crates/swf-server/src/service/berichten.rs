@@ -17,7 +17,7 @@ impl<'a> Ctx<'a> {
             ontvanger_naam: b.ontvanger_naam,
             links: links([(
                 "self",
-                Some(href(&format!(
+                Some(href(format_args!(
                     "/actieverzoeken/{}/berichten/{}",
                     b.actieverzoek_id, b.id
                 ))),

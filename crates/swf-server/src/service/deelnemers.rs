@@ -5,7 +5,7 @@ use super::*;
 impl<'a> Ctx<'a> {
     pub fn present_deelnemer(&self, a: &Access, d: DeelnemerRow) -> ApiResult<Deelnemer> {
         let rol = d.rol;
-        let self_href = href(&format!(
+        let self_href = href(format_args!(
             "/samenwerkingen/{}/deelnemers/{}",
             d.samenwerking_id, d.oin
         ));

@@ -33,7 +33,7 @@ impl<'a> Ctx<'a> {
         actieverzoek: Option<(&str, bool)>,
     ) -> ApiResult<Document> {
         let own = d.aangemaakt_door == self.me();
-        let self_href = href(&format!("/documenten/{}", d.id));
+        let self_href = href(format_args!("/documenten/{}", d.id));
         let ext = self.caller.extensions;
         let may_change = a.may(if own {
             Action::ChangeOwnDocument
@@ -69,9 +69,9 @@ impl<'a> Ctx<'a> {
                 ("content", Some(format!("{self_href}/content"))),
                 (
                     "ontkoppelenVanActieverzoek",
-                    actieverzoek
-                        .filter(|(_, may)| *may)
-                        .map(|(av, _)| href(&format!("/actieverzoeken/{av}/documenten/{}", d.id))),
+                    actieverzoek.filter(|(_, may)| *may).map(|(av, _)| {
+                        href(format_args!("/actieverzoeken/{av}/documenten/{}", d.id))
+                    }),
                 ),
                 ("wijzigen", (ext && may_change).then(|| self_href.clone())),
                 (

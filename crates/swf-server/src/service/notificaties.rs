@@ -7,7 +7,7 @@ impl<'a> Ctx<'a> {
             Ok(Value::Object(m)) => m,
             _ => Map::new(),
         };
-        let self_href = href(&format!("/notificaties/{}", n.id));
+        let self_href = href(format_args!("/notificaties/{}", n.id));
         let ext = self.caller.extensions;
         Ok(Notificatie {
             notificatie_id: Uuid::parse_str(&n.id).map_err(|_| ApiError::internal())?,
@@ -27,7 +27,7 @@ impl<'a> Ctx<'a> {
                 (
                     "samenwerking",
                     (ext && n.na_vertrek == 0)
-                        .then(|| href(&format!("/samenwerkingen/{}", n.samenwerking_id))),
+                        .then(|| href(format_args!("/samenwerkingen/{}", n.samenwerking_id))),
                 ),
                 ("verwijderen", ext.then(|| self_href.clone())),
             ]),

@@ -228,44 +228,44 @@ impl<'a> Ctx<'a> {
         let actor = ActorKind::from_participation(rol == Rol::Initiator, Some(privilege), false);
         let may = |a: Action| authorize(actor, a, status).is_ok();
         let id = &v.s.id;
-        let self_href = href(&format!("/samenwerkingen/{id}"));
+        let self_href = href(format_args!("/samenwerkingen/{id}"));
         let ext = self.caller.extensions;
         let l = links([
             ("self", Some(self_href.clone())),
             (
                 "documentToevoegen",
                 may(Action::UploadDocumentRv)
-                    .then(|| href(&format!("/samenwerkingen/{id}/documenten"))),
+                    .then(|| href(format_args!("/samenwerkingen/{id}/documenten"))),
             ),
             (
                 "actieverzoekOpstellen",
                 may(Action::CreateActieverzoek)
-                    .then(|| href(&format!("/samenwerkingen/{id}/actieverzoeken"))),
+                    .then(|| href(format_args!("/samenwerkingen/{id}/actieverzoeken"))),
             ),
             (
                 "actieverzoeken",
-                Some(href(&format!("/actieverzoeken?samenwerkingId={id}"))),
+                Some(href(format_args!("/actieverzoeken?samenwerkingId={id}"))),
             ),
             (
                 "documenten",
-                ext.then(|| href(&format!("/samenwerkingen/{id}/documenten"))),
+                ext.then(|| href(format_args!("/samenwerkingen/{id}/documenten"))),
             ),
             (
                 "deelnemers",
-                ext.then(|| href(&format!("/samenwerkingen/{id}/deelnemers"))),
+                ext.then(|| href(format_args!("/samenwerkingen/{id}/deelnemers"))),
             ),
             (
                 "notificaties",
-                ext.then(|| href(&format!("/samenwerkingen/{id}/notificaties"))),
+                ext.then(|| href(format_args!("/samenwerkingen/{id}/notificaties"))),
             ),
             (
                 "historie",
-                ext.then(|| href(&format!("/samenwerkingen/{id}/historie"))),
+                ext.then(|| href(format_args!("/samenwerkingen/{id}/historie"))),
             ),
             (
                 "deelnemerUitnodigen",
                 (ext && may(Action::InviteDeelnemer))
-                    .then(|| href(&format!("/samenwerkingen/{id}/deelnemers"))),
+                    .then(|| href(format_args!("/samenwerkingen/{id}/deelnemers"))),
             ),
             (
                 "wijzigen",
