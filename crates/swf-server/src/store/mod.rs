@@ -2,6 +2,7 @@
 //! Two implementations share their SQL (`store/sql/`, `$1`-style parameters, no engine-only
 //! functions): [`sqlite`] (the default, a file in the data folder) and [`postgres`] (selected by
 //! a `postgres://` database URL; several instances on one database).
+mod decode;
 mod group;
 pub mod postgres;
 pub mod sqlite;
@@ -114,7 +115,8 @@ pub struct NewToken {
 // `sqlx` feature in swf-domain): a column holding anything else is a decoding error that names
 // the column, the enum and the value (`StoreError::Db`, logged, 500), never a panic.
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// Decoded by position, checked by name (`decode`, D79): keep the fields in `SAM_COLS`' order.
+#[derive(Debug, Clone)]
 pub struct SamenwerkingRow {
     pub id: String,
     pub volgnummer: i64,
@@ -144,10 +146,9 @@ pub struct SamenwerkingRow {
     pub versie: i64,
 }
 
-/// A samenwerking as seen by one organisation, with its counts.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A samenwerking as seen by one organisation, with its counts (decoded as the row, `decode`).
+#[derive(Debug, Clone)]
 pub struct SamenwerkingView {
-    #[sqlx(flatten)]
     pub s: SamenwerkingRow,
     pub mijn_rol: Rol,
     pub mijn_privilege: Privilege,
