@@ -28,6 +28,7 @@ pub mod serve;
 pub mod service;
 pub mod store;
 pub mod unread_body;
+pub mod weergave;
 
 use app::AppState;
 

@@ -160,3 +160,103 @@ async fn the_cached_overview_follows_every_change_it_shows() {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
+
+/// Every row of `api`'s overview, each with the samenwerking's own resource read at the same
+/// moment, compared whole: the overview writes most of a row from the part of its JSON stored
+/// with the samenwerking (D80), the resource from its columns.
+async fn assert_rows_are_the_resources(api: &Api, who: &str) -> usize {
+    let v = api.get("/samenwerkingen?aantal=50").await.ok();
+    let items = v["_embedded"]["samenwerkingen"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for s in &items {
+        let id = s["samenwerkingId"].as_str().expect("samenwerkingId");
+        let one = api.get(&format!("/samenwerkingen/{id}")).await.ok();
+        assert_eq!(
+            s, &one,
+            "{who}: the overview's row of {id} is not its resource"
+        );
+    }
+    items.len()
+}
+
+#[tokio::test]
+async fn each_overview_row_is_the_samenwerking_as_its_reader_sees_it() {
+    // no page cache: every read renders the page
+    let srv = Server::start(&[("SWF_LIST_CACHE", "false")]).await;
+    let (g, v) = (srv.as_org(GEMEENTE), srv.as_org(VRV));
+    let lastig = g
+        .start(
+            "Aanbouw \"achter\", met komma's, \\ en ,\"aantalActieverzoeken\":9 — ü 🏠",
+            &[(VRV, "BEPERKTE_TOEGANG")],
+        )
+        .await;
+    let gewijzigd = g.start("Dakkapel", &[(VRV, "VOLLEDIGE_TOEGANG")]).await;
+    g.patch(
+        &format!("/samenwerkingen/{gewijzigd}"),
+        json!({"titel": "Dakkapel voorzijde", "contactpersoonNaam": "Jan \"de\" Vries"}),
+    )
+    .await
+    .ok();
+    let gesloten = g.start("Schuur", &[(VRV, "BEPERKTE_TOEGANG")]).await;
+    g.close(&gesloten).await;
+    g.post(
+        &format!("/samenwerkingen/{lastig}/actieverzoeken"),
+        json!({"titel": "Advies brandveiligheid", "omschrijving": "graag", "ontvanger": VRV}),
+    )
+    .await
+    .ok();
+    // the initiator and the partner, with and without this service's extensions
+    for (who, api) in [
+        ("gemeente", &g),
+        ("gemeente (DSO)", &g.dso()),
+        ("VR", &v),
+        ("VR (DSO)", &v.dso()),
+    ] {
+        assert_eq!(assert_rows_are_the_resources(api, who).await, 3, "{who}");
+    }
+    let rows = g.get("/samenwerkingen?aantal=50").await.ok();
+    let titels: Vec<&str> = rows["_embedded"]["samenwerkingen"]
+        .as_array()
+        .expect("samenwerkingen")
+        .iter()
+        .map(|s| s["titel"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(titels[1], "Dakkapel voorzijde", "{titels:?}");
+
+    // a row whose stored part is of an older versie (written by an older instance during an
+    // upgrade, say): its row is read from its columns, the outdated text is not sent
+    let n = srv
+        .sql_execute(
+            "UPDATE samenwerkingen SET weergave = '{\"titel\":\"verouderd\"}', \
+             weergave_versie = versie - 1 WHERE id = $1",
+            &[&gewijzigd],
+        )
+        .await;
+    assert_eq!(n, 1);
+    for (who, api) in [("gemeente", &g), ("VR (DSO)", &v.dso())] {
+        assert_eq!(assert_rows_are_the_resources(api, who).await, 3, "{who}");
+    }
+    let rows = v.get("/samenwerkingen?aantal=50").await.ok();
+    assert!(
+        !rows.to_string().contains("verouderd"),
+        "the outdated rendering was sent"
+    );
+    // the next change renders it anew
+    g.patch(
+        &format!("/samenwerkingen/{gewijzigd}"),
+        json!({"titel": "Dakkapel achterzijde"}),
+    )
+    .await
+    .ok();
+    let fresh = srv
+        .sql_i64(
+            "SELECT COUNT(*) FROM samenwerkingen WHERE id = $1 AND weergave_versie = versie \
+             AND weergave LIKE '%Dakkapel achterzijde%'",
+            &[&gewijzigd],
+        )
+        .await;
+    assert_eq!(fresh, 1, "the change stored its rendering");
+    assert_eq!(assert_rows_are_the_resources(&v, "VR").await, 3);
+}

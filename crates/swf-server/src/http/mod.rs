@@ -270,43 +270,7 @@ fn with_page(uri: &Uri, key: &str, n: u64) -> String {
     format!("{}?{}", uri.path(), q)
 }
 
-/// A HAL list serialized straight from the items: `_embedded.<plural>`, `_links`, `page`.
-struct HalList<'a, T> {
-    plural: &'a str,
-    items: &'a [T],
-    links: Vec<(&'static str, String)>,
-    page: Page,
-}
-
-impl<T: Serialize> Serialize for HalList<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        struct Embedded<'a, T>(&'a str, &'a [T]);
-        impl<T: Serialize> Serialize for Embedded<'_, T> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(1))?;
-                m.serialize_entry(self.0, self.1)?;
-                m.end()
-            }
-        }
-        struct Links<'a>(&'a [(&'static str, String)]);
-        impl Serialize for Links<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(self.0.len()))?;
-                for (rel, href) in self.0 {
-                    m.serialize_entry(rel, &Link::new(href.clone()))?;
-                }
-                m.end()
-            }
-        }
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("_embedded", &Embedded(self.plural, self.items))?;
-        m.serialize_entry("_links", &Links(&self.links))?;
-        m.serialize_entry("page", &self.page)?;
-        m.end()
-    }
-}
-
+/// A HAL list: `_embedded.<plural>` (the items), `_links` (self, next, prev) and `page`.
 fn hal_list_bytes<T: Serialize>(
     plural: &str,
     items: &[T],
@@ -314,10 +278,26 @@ fn hal_list_bytes<T: Serialize>(
     uri: &Uri,
     page_key: &str,
 ) -> Vec<u8> {
+    let mut json = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        if serde_json::to_writer(&mut json, item).is_err() {
+            return Vec::new();
+        }
+    }
+    hal_list_json(plural, &json, page, uri, page_key)
+}
+
+/// A HAL list around `items`: its items already as JSON, separated by commas (the overview
+/// writes them from their stored parts, D80). The same bytes as serde writes for the map.
+fn hal_list_json(plural: &str, items: &[u8], page: Page, uri: &Uri, page_key: &str) -> Vec<u8> {
     let self_href = uri
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| uri.path().to_owned());
+    // in this order: self, next, prev
     let mut links = vec![("self", self_href)];
     if page.number + 1 < page.total_pages {
         links.push(("next", with_page(uri, page_key, page.number + 1)));
@@ -328,13 +308,36 @@ fn hal_list_bytes<T: Serialize>(
             with_page(uri, page_key, (page.number - 1).min(page.total_pages - 1)),
         ));
     }
-    serde_json::to_vec(&HalList {
-        plural,
-        items,
-        links,
-        page,
-    })
-    .unwrap_or_default()
+    struct InOrder(Vec<(&'static str, String)>);
+    impl Serialize for InOrder {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (rel, href) in &self.0 {
+                m.serialize_entry(rel, &Link::new(href.clone()))?;
+            }
+            m.end()
+        }
+    }
+    let links = InOrder(links);
+    let mut out = Vec::with_capacity(items.len() + 400);
+    out.extend_from_slice(b"{\"_embedded\":{");
+    let written = serde_json::to_writer(&mut out, plural)
+        .and_then(|()| {
+            out.extend_from_slice(b":[");
+            out.extend_from_slice(items);
+            out.extend_from_slice(b"]},\"_links\":");
+            serde_json::to_writer(&mut out, &links)
+        })
+        .and_then(|()| {
+            out.extend_from_slice(b",\"page\":");
+            serde_json::to_writer(&mut out, &page)
+        });
+    if written.is_err() {
+        return Vec::new();
+    }
+    out.push(b'}');
+    out
 }
 
 fn hal_bytes(body: impl Into<Body>) -> Response {

@@ -1,6 +1,6 @@
 //! Samenwerkingen: start, list, read, change and end a samenwerking.
 use super::{
-    enum_param, hal, hal_bytes, hal_list_bytes, no_content, paging, sort_param, wires, JsonBody, Q,
+    enum_param, hal, hal_bytes, hal_list_json, no_content, paging, sort_param, wires, JsonBody, Q,
 };
 use crate::app::{href, AppState, Caller};
 use crate::error::{ApiError, ApiResult};
@@ -108,7 +108,13 @@ pub(super) async fn list_samenwerkingen(
     } else {
         "pagina"
     };
-    let body = axum::body::Bytes::from(hal_list_bytes("samenwerkingen", &items, p, &uri, page_key));
+    let body = axum::body::Bytes::from(hal_list_json(
+        "samenwerkingen",
+        &items.join(&b',')[..],
+        p,
+        &uri,
+        page_key,
+    ));
     if let Some(generation) = generation {
         st.list_cache
             .put(c.oin.as_str(), key, generation, body.clone());

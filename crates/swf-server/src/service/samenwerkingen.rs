@@ -1,5 +1,6 @@
 //! Samenwerkingen: start, show, list, change and delete one, and purge a closed one.
 use super::*;
+use crate::weergave;
 
 impl<'a> Ctx<'a> {
     /// A verzoeknummer must be known to the Omgevingsloket (when one is connected): an unknown
@@ -206,114 +207,99 @@ impl<'a> Ctx<'a> {
         Ok(self.st.store.overview_generation(self.me()).await?)
     }
 
+    /// One page of the caller's overview, each samenwerking as its JSON (D80), and the page.
     pub async fn list_samenwerkingen(
         &self,
         f: &SamenwerkingFilter,
         page: Paging,
-    ) -> ApiResult<(Vec<Samenwerking>, Page)> {
+    ) -> ApiResult<(Vec<Vec<u8>>, Page)> {
         let (rows, total) = self
             .st
             .store
             .list_samenwerkingen(self.me(), f, page.offset(), page.size as i64)
             .await?;
-        let items = rows
-            .into_iter()
-            .map(|v| self.present_samenwerking(v))
-            .collect::<ApiResult<Vec<_>>>()?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            let e = self.eigen(
+                r.status,
+                r.mijn_rol,
+                r.mijn_privilege,
+                r.aantal_actieverzoeken,
+                r.aantal_notificaties,
+            );
+            let mut json = Vec::with_capacity(r.weergave.as_ref().map_or(0, |w| w.len() + 600));
+            match &r.weergave {
+                Some(w) => weergave::item(&mut json, &r.id, w, r.gesloten, r.verwijder_na, &e)
+                    .map_err(|_| ApiError::internal())?,
+                // not rendered at this version (written by an older instance): from its columns
+                None => match self
+                    .st
+                    .store
+                    .get_samenwerking_view(&r.id, self.me())
+                    .await?
+                {
+                    Some(v) => serde_json::to_writer(&mut json, &self.present_samenwerking(v)?)
+                        .map_err(|_| ApiError::internal())?,
+                    // deleted since the page was read
+                    None => continue,
+                },
+            }
+            items.push(json);
+        }
         Ok((items, page.page(total)))
     }
 
     pub fn present_samenwerking(&self, v: SamenwerkingView) -> ApiResult<Samenwerking> {
-        let (status, rol, privilege) = (v.s.status, v.mijn_rol, v.mijn_privilege);
+        let e = self.eigen(
+            v.s.status,
+            v.mijn_rol,
+            v.mijn_privilege,
+            v.aantal_actieverzoeken,
+            v.aantal_notificaties,
+        );
+        weergave::samenwerking(v.s, e).map_err(|e| {
+            tracing::error!(error = %e, "corrupt samenwerking row");
+            ApiError::internal()
+        })
+    }
+
+    /// The caller's own part of a samenwerking: its counts, role and privilege, and the links
+    /// to what that role and privilege allow in the samenwerking's status.
+    fn eigen(
+        &self,
+        status: SamenwerkingStatus,
+        rol: Rol,
+        privilege: Privilege,
+        aantal_actieverzoeken: i64,
+        aantal_notificaties: i64,
+    ) -> weergave::Eigen {
+        use weergave::Rel;
         let actor = ActorKind::from_participation(rol == Rol::Initiator, Some(privilege), false);
         let may = |a: Action| authorize(actor, a, status).is_ok();
-        let id = &v.s.id;
-        let self_href = href(format_args!("/samenwerkingen/{id}"));
         let ext = self.caller.extensions;
-        let l = links([
-            ("self", Some(self_href.clone())),
-            (
-                "documentToevoegen",
-                may(Action::UploadDocumentRv)
-                    .then(|| href(format_args!("/samenwerkingen/{id}/documenten"))),
-            ),
-            (
-                "actieverzoekOpstellen",
-                may(Action::CreateActieverzoek)
-                    .then(|| href(format_args!("/samenwerkingen/{id}/actieverzoeken"))),
-            ),
-            (
-                "actieverzoeken",
-                Some(href(format_args!("/actieverzoeken?samenwerkingId={id}"))),
-            ),
-            (
-                "documenten",
-                ext.then(|| href(format_args!("/samenwerkingen/{id}/documenten"))),
-            ),
-            (
-                "deelnemers",
-                ext.then(|| href(format_args!("/samenwerkingen/{id}/deelnemers"))),
-            ),
-            (
-                "notificaties",
-                ext.then(|| href(format_args!("/samenwerkingen/{id}/notificaties"))),
-            ),
-            (
-                "historie",
-                ext.then(|| href(format_args!("/samenwerkingen/{id}/historie"))),
-            ),
-            (
-                "deelnemerUitnodigen",
-                (ext && may(Action::InviteDeelnemer))
-                    .then(|| href(format_args!("/samenwerkingen/{id}/deelnemers"))),
-            ),
-            (
-                "wijzigen",
-                (ext && may(Action::ChangeMetadata)).then(|| self_href.clone()),
-            ),
-            (
-                "sluiten",
-                (ext && may(Action::Close)).then(|| self_href.clone()),
-            ),
-            (
-                "verwijderen",
-                (ext && may(Action::Delete)).then(|| self_href.clone()),
-            ),
-        ]);
-        let s = v.s;
-        Ok(Samenwerking {
-            samenwerking_id: s.id,
-            verzoeknummer: s.verzoeknummer,
-            olo_verzoeknummer: s.olo_verzoeknummer,
-            bron_verzoek: s.bron_verzoek,
-            type_verzoek: s.type_verzoek,
-            globale_locatie: s.globale_locatie,
-            titel: s.titel,
-            beschrijving: s.beschrijving,
-            taal: s.taal,
-            samenwerk_vorm: SamenwerkVorm::SamenwerkenAanBehandelen,
-            samenwerk_doel: SamenwerkDoel::Behandelen,
-            status: StatusObject { status },
-            aangemaakt_door: oin(&s.aangemaakt_door)?,
-            aangemaakt_door_naam: s.aangemaakt_door_naam,
-            creatie_datum_tijd: to_dt(s.creatie),
-            eind_datum_tijd: to_dt(s.eind),
-            laatst_aangepast_door: oin(&s.laatst_aangepast_door)?,
-            laatst_aangepast_door_naam: s.laatst_aangepast_door_naam,
-            laatst_aangepast_datum_tijd: to_dt(s.laatst_aangepast),
-            kenmerk_systeem: s.kenmerk_systeem,
-            nummer_binnen_systeem: s.nummer_binnen_systeem,
-            contactpersoon_naam: s.contactpersoon_naam,
-            contactpersoon_emailadres: s.contactpersoon_emailadres,
-            contactpersoon_telefoonnummer: s.contactpersoon_telefoonnummer,
-            aantal_actieverzoeken: v.aantal_actieverzoeken.max(0) as u64,
-            aantal_notificaties: v.aantal_notificaties.max(0) as u64,
-            sluit_datum_tijd: s.gesloten.map(to_dt),
-            verwijder_datum_tijd: s.verwijder_na.map(to_dt),
-            mijn_rol: Some(rol),
-            mijn_privilege: Some(privilege),
-            links: l,
-        })
+        let links = weergave::LinkSet::default()
+            .with(Rel::Zelf, true)
+            .with(Rel::DocumentToevoegen, may(Action::UploadDocumentRv))
+            .with(Rel::ActieverzoekOpstellen, may(Action::CreateActieverzoek))
+            .with(Rel::Actieverzoeken, true)
+            .with(Rel::Documenten, ext)
+            .with(Rel::Deelnemers, ext)
+            .with(Rel::Notificaties, ext)
+            .with(Rel::Historie, ext)
+            .with(
+                Rel::DeelnemerUitnodigen,
+                ext && may(Action::InviteDeelnemer),
+            )
+            .with(Rel::Wijzigen, ext && may(Action::ChangeMetadata))
+            .with(Rel::Sluiten, ext && may(Action::Close))
+            .with(Rel::Verwijderen, ext && may(Action::Delete));
+        weergave::Eigen {
+            aantal_actieverzoeken: aantal_actieverzoeken.max(0) as u64,
+            aantal_notificaties: aantal_notificaties.max(0) as u64,
+            mijn_rol: rol,
+            mijn_privilege: privilege,
+            links,
+        }
     }
 
     pub async fn change_samenwerking(

@@ -6,7 +6,7 @@
 //! columns in the order of the struct (`SAM_COLS`, then the view's own), so each column is
 //! first looked for at its place: one compare of its name. A statement that lists them
 //! otherwise still decodes correctly, by name, only slower.
-use super::{SamenwerkingRow, SamenwerkingView};
+use super::{SamenwerkingKort, SamenwerkingRow, SamenwerkingView};
 use sqlx::{Column, ColumnIndex, Decode, Row, Type};
 use swf_domain::{Privilege, Rol, SamenwerkingStatus};
 
@@ -94,6 +94,35 @@ where
             mijn_privilege: get(row, ROW_COLUMNS + 1, "mijn_privilege")?,
             aantal_actieverzoeken: get(row, ROW_COLUMNS + 2, "aantal_actieverzoeken")?,
             aantal_notificaties: get(row, ROW_COLUMNS + 3, "aantal_notificaties")?,
+        })
+    }
+}
+
+/// The overview's row: its columns in the order of `KORT_COLS` (`sql/samenwerkingen.rs`).
+impl<'r, R> sqlx::FromRow<'r, R> for SamenwerkingKort
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    &'r str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+    SamenwerkingStatus: Decode<'r, R::Database> + Type<R::Database>,
+    Rol: Decode<'r, R::Database> + Type<R::Database>,
+    Privilege: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(SamenwerkingKort {
+            id: get(row, 0, "id")?,
+            status: get(row, 1, "status")?,
+            gesloten: get(row, 2, "gesloten")?,
+            verwijder_na: get(row, 3, "verwijder_na")?,
+            weergave: get(row, 4, "weergave")?,
+            mijn_rol: get(row, 5, "mijn_rol")?,
+            mijn_privilege: get(row, 6, "mijn_privilege")?,
+            aantal_actieverzoeken: get(row, 7, "aantal_actieverzoeken")?,
+            aantal_notificaties: get(row, 8, "aantal_notificaties")?,
         })
     }
 }

@@ -156,6 +156,22 @@ pub struct SamenwerkingView {
     pub aantal_notificaties: i64,
 }
 
+/// A samenwerking in an organisation's overview (D80): the part of its JSON that is the same
+/// for everyone as stored with the row (`None` when the row has none of its current `versie`),
+/// and what the reader's own part is made from. Decoded as the row (`decode`).
+#[derive(Debug, Clone)]
+pub struct SamenwerkingKort {
+    pub id: String,
+    pub status: SamenwerkingStatus,
+    pub gesloten: Option<i64>,
+    pub verwijder_na: Option<i64>,
+    pub weergave: Option<String>,
+    pub mijn_rol: Rol,
+    pub mijn_privilege: Privilege,
+    pub aantal_actieverzoeken: i64,
+    pub aantal_notificaties: i64,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SamenwerkingFilter {
     pub status: Option<SamenwerkingStatus>,
@@ -430,7 +446,7 @@ pub trait Store: Send + Sync + 'static {
         f: &SamenwerkingFilter,
         offset: i64,
         limit: i64,
-    ) -> Result<(Vec<SamenwerkingView>, i64)>;
+    ) -> Result<(Vec<SamenwerkingKort>, i64)>;
     /// Write all mutable columns of `s` if its `versie` is still `s.versie - 1`.
     async fn update_samenwerking(&self, s: &SamenwerkingRow, fx: &Effects) -> Result<Applied>;
     /// Purge everything of a GESLOTEN samenwerking, keep a tombstone. Returns the document ids

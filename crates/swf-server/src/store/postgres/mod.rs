@@ -139,6 +139,13 @@ impl PgStore {
             .connect_with(opts.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
+        let gevuld = samenwerkingen::weergave_aanvullen(&mut *pool.acquire().await?).await?;
+        if gevuld > 0 {
+            tracing::info!(
+                samenwerkingen = gevuld,
+                "overview rendering filled in (D80)"
+            );
+        }
         // the overview's own connections (D69): each plans the overview's statement once and
         // keeps that plan. On the shared pool PostgreSQL plans it anew on every execution: the
         // plan made without the parameters' values is the same one, but its estimated cost

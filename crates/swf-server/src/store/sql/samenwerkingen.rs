@@ -29,8 +29,8 @@ pub(super) async fn create_samenwerking(
         "INSERT INTO samenwerkingen (id, volgnummer, verzoeknummer, olo_verzoeknummer, bron_verzoek, type_verzoek, \
          globale_locatie, titel, beschrijving, taal, status, aangemaakt_door, aangemaakt_door_naam, creatie, eind, \
          laatst_aangepast_door, laatst_aangepast_door_naam, laatst_aangepast, kenmerk_systeem, nummer_binnen_systeem, \
-         contactpersoon_naam, contactpersoon_emailadres, contactpersoon_telefoonnummer, versie) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
+         contactpersoon_naam, contactpersoon_emailadres, contactpersoon_telefoonnummer, versie, weergave, weergave_versie) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
     )
     .bind(&s.id)
     .bind(s.volgnummer)
@@ -55,6 +55,8 @@ pub(super) async fn create_samenwerking(
     .bind(&s.contactpersoon_naam)
     .bind(&s.contactpersoon_emailadres)
     .bind(&s.contactpersoon_telefoonnummer)
+    .bind(s.versie)
+    .bind(crate::weergave::gedeeld(s))
     .bind(s.versie)
     .execute(&mut *tx)
     .await?;
@@ -96,6 +98,18 @@ fn view_select() -> String {
     )
 }
 
+/// A samenwerking in the overview of deelnemer `d` (D80): the stored part of its JSON when it
+/// was rendered at the row's current `versie`, the dates kept as columns, and the deelnemer's
+/// own. In the order `decode` reads them.
+fn kort_select() -> String {
+    "SELECT s.id, s.status, s.gesloten, s.verwijder_na, \
+     CASE WHEN s.weergave_versie = s.versie THEN s.weergave END AS weergave, \
+     d.rol AS mijn_rol, d.privilege AS mijn_privilege, d.aantal_actieverzoeken AS aantal_actieverzoeken, \
+     CASE WHEN d.privilege = 'VOLLEDIGE_TOEGANG' OR d.rol = 'INITIATOR' THEN d.aantal_notificaties \
+     ELSE d.aantal_notificaties_beperkt END AS aantal_notificaties"
+        .to_owned()
+}
+
 pub(super) async fn get_samenwerking_view(
     db: &Backend,
     id: &str,
@@ -118,7 +132,7 @@ pub(super) async fn list_samenwerkingen(
     f: &SamenwerkingFilter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<SamenwerkingView>, i64)> {
+) -> Result<(Vec<SamenwerkingKort>, i64)> {
     let from = |q: &mut QueryBuilder<'_, Db>| {
         q.push(
             " FROM deelnemers d JOIN samenwerkingen s ON s.id = d.samenwerking_id WHERE d.oin = ",
@@ -154,7 +168,7 @@ pub(super) async fn list_samenwerkingen(
         // one query instead of two (D67). By the bound OIN, not the row's, so the database
         // reads it once per page rather than once per row (D77).
         let select = |q: &mut QueryBuilder<'_, Db>| {
-            q.push(view_select())
+            q.push(kort_select())
                 .push(", COALESCE((SELECT o.aantal FROM overzicht o WHERE o.oin = ")
                 .push_bind(oin.to_owned())
                 .push("), 0) AS totaal");
@@ -178,7 +192,7 @@ pub(super) async fn list_samenwerkingen(
         return Ok((Vec::new(), total));
     }
     let select = |q: &mut QueryBuilder<'_, Db>| {
-        q.push(view_select());
+        q.push(kort_select());
     };
     let rows = rows_in(&db.reader, &select, &from, &order, offset, limit).await?;
     Ok((rows, total))
@@ -188,7 +202,7 @@ pub(super) async fn list_samenwerkingen(
 #[derive(sqlx::FromRow)]
 struct WithTotal {
     #[sqlx(flatten)]
-    view: SamenwerkingView,
+    view: SamenwerkingKort,
     totaal: i64,
 }
 
@@ -202,7 +216,7 @@ pub(super) async fn update_samenwerking(
         "UPDATE samenwerkingen SET titel = $1, beschrijving = $2, status = $3, laatst_aangepast_door = $4, \
          laatst_aangepast_door_naam = $5, laatst_aangepast = $6, kenmerk_systeem = $7, nummer_binnen_systeem = $8, \
          contactpersoon_naam = $9, contactpersoon_emailadres = $10, contactpersoon_telefoonnummer = $11, gesloten = $12, \
-         verwijder_na = $13, versie = $14 WHERE id = $15 AND versie = $16",
+         verwijder_na = $13, versie = $14, weergave = $17, weergave_versie = $18 WHERE id = $15 AND versie = $16",
     )
     .bind(&s.titel)
     .bind(&s.beschrijving)
@@ -220,6 +234,8 @@ pub(super) async fn update_samenwerking(
     .bind(s.versie)
     .bind(&s.id)
     .bind(s.versie - 1)
+    .bind(crate::weergave::gedeeld(s))
+    .bind(s.versie)
     .execute(&mut *tx)
     .await?;
     db.finish_guarded(tx, r.rows_affected(), fx).await
@@ -237,7 +253,8 @@ pub(super) async fn delete_samenwerking(
         "UPDATE samenwerkingen SET status = 'VERWIJDERD', verwijderd = $1, verwijderd_door = $2, titel = '', \
          beschrijving = NULL, verzoeknummer = NULL, olo_verzoeknummer = NULL, type_verzoek = NULL, globale_locatie = NULL, \
          kenmerk_systeem = NULL, nummer_binnen_systeem = NULL, contactpersoon_naam = NULL, contactpersoon_emailadres = NULL, \
-         contactpersoon_telefoonnummer = NULL, versie = versie + 1 WHERE id = $3 AND status = 'GESLOTEN'",
+         contactpersoon_telefoonnummer = NULL, weergave = NULL, weergave_versie = NULL, versie = versie + 1 \
+         WHERE id = $3 AND status = 'GESLOTEN'",
     )
     .bind(now)
     .bind(by)
@@ -342,4 +359,49 @@ pub(super) async fn mark_announced(
     .execute(&mut *tx)
     .await?;
     db.finish_guarded(tx, r.rows_affected(), fx).await
+}
+
+/// Render the stored part of their JSON (D80) for the rows that have none of their current
+/// `versie`: rows written before the migration that added it, or by an older instance during
+/// an upgrade. Run when the store opens, on `conn`, in batches by id, each in a transaction
+/// of its own; a row changed meanwhile (another `versie`) is left to the change that made it.
+/// Returns how many rows were filled in.
+pub(super) async fn weergave_aanvullen(
+    conn: &mut <Db as sqlx::Database>::Connection,
+) -> Result<u64> {
+    use sqlx::Connection;
+    const BATCH: i64 = 500;
+    let mut na = String::new();
+    let mut gevuld = 0;
+    loop {
+        let rows: Vec<SamenwerkingRow> = sqlx::query_as(&format!(
+            "SELECT {SAM_COLS} FROM samenwerkingen s WHERE s.id > $1 AND s.status <> 'VERWIJDERD' \
+             AND (s.weergave_versie IS NULL OR s.weergave_versie <> s.versie) ORDER BY s.id LIMIT $2"
+        ))
+        .bind(&na)
+        .bind(BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(gevuld);
+        };
+        na = last.id.clone();
+        let mut tx = conn.begin().await?;
+        for s in &rows {
+            // a row with an invalid OIN stays without: read from its columns, it fails as before
+            let Some(w) = crate::weergave::gedeeld(s) else {
+                continue;
+            };
+            gevuld += sqlx::query(
+                "UPDATE samenwerkingen SET weergave = $1, weergave_versie = versie WHERE id = $2 AND versie = $3",
+            )
+            .bind(w)
+            .bind(&s.id)
+            .bind(s.versie)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+    }
 }

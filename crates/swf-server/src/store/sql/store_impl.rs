@@ -87,7 +87,7 @@ impl Store for Backend {
         f: &SamenwerkingFilter,
         offset: i64,
         limit: i64,
-    ) -> Result<(Vec<SamenwerkingView>, i64)> {
+    ) -> Result<(Vec<SamenwerkingKort>, i64)> {
         samenwerkingen::list_samenwerkingen(self, oin, f, offset, limit).await
     }
 

@@ -102,6 +102,13 @@ impl SqliteStore {
         // reads SQLite's own checkpoints cannot restart it, so it grows with every write, and a
         // page whose newest version is in the log is read with a system call each, not from the
         // mapped database file
+        let gevuld = samenwerkingen::weergave_aanvullen(&mut writer).await?;
+        if gevuld > 0 {
+            tracing::info!(
+                samenwerkingen = gevuld,
+                "overview rendering filled in (D80)"
+            );
+        }
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&mut writer)
             .await?;
@@ -280,6 +287,59 @@ mod tests {
         );
         let answer = crate::error::ApiError::from(e);
         assert_eq!(answer.status, 500);
+    }
+
+    /// D80: rows written before the overview's rendering was stored with them (or by an older
+    /// instance) get it when the store opens, as the service renders it; a deleted one does not.
+    #[tokio::test]
+    async fn opening_renders_the_overview_part_of_rows_that_lack_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("swf.sqlite");
+        let first = SqliteStore::open(&path).await.unwrap();
+        let mut tx = first.begin_plain().await.unwrap();
+        for (id, status) in [
+            ("SAM-1", "OPEN"),
+            ("SAM-2", "GESLOTEN"),
+            ("SAM-3", "VERWIJDERD"),
+        ] {
+            sqlx::query(
+                "INSERT INTO samenwerkingen (id, volgnummer, titel, taal, status, aangemaakt_door, \
+                 aangemaakt_door_naam, creatie, eind, laatst_aangepast_door, laatst_aangepast_door_naam, \
+                 laatst_aangepast, versie) VALUES ($1, $2, 'Titel \"x\"', 'NL', $3, '00000001002220647000', \
+                 'Gemeente', 1, 2, '00000001002220647000', 'Gemeente', 3, 4)",
+            )
+            .bind(id)
+            .bind(id[4..].parse::<i64>().unwrap())
+            .bind(status)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        first.commit_plain(tx).await.unwrap();
+        let stored = |db: SqliteStore, id: &'static str| async move {
+            sqlx::query_as::<_, (Option<String>, Option<i64>)>(
+                "SELECT weergave, weergave_versie FROM samenwerkingen WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&db.reader)
+            .await
+            .unwrap()
+        };
+        assert_eq!(stored(first.clone(), "SAM-1").await, (None, None));
+        let second = SqliteStore::open(&path).await.unwrap();
+        for id in ["SAM-1", "SAM-2"] {
+            let row = second.get_samenwerking(id).await.unwrap().unwrap();
+            let expected = crate::weergave::gedeeld(&row);
+            assert!(expected
+                .as_deref()
+                .is_some_and(|w| w.contains("Titel \\\"x\\\"")));
+            assert_eq!(
+                stored(second.clone(), id).await,
+                (expected, Some(4)),
+                "{id}"
+            );
+        }
+        assert_eq!(stored(second.clone(), "SAM-3").await, (None, None));
     }
 
     /// D68: a service that opens its database folds the write-ahead log it finds into the
