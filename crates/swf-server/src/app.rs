@@ -12,8 +12,25 @@ use tokio::sync::RwLock;
 /// A looked-up token: who it is, when it was cached, and the store's token epoch then (D74).
 pub type CachedToken = (Caller, Instant, u64);
 
+/// What every request's handlers share: [`Services`] behind one `Arc`, so the copy each
+/// extractor and middleware takes is one reference count, not one per service.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> AppState {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+pub struct Services {
     pub store: Arc<dyn Store>,
     pub blobs: BlobStore,
     pub config: Arc<Config>,

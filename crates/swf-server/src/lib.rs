@@ -116,7 +116,7 @@ pub async fn open_state(mut config: config::Config, sweep: bool) -> Result<AppSt
             );
         }
     }
-    Ok(AppState {
+    Ok(AppState::new(app::Services {
         store,
         blobs,
         token_cache: Default::default(),
@@ -128,5 +128,5 @@ pub async fn open_state(mut config: config::Config, sweep: bool) -> Result<AppSt
         omgevingsloket: oefen::omgevingsloket(config.oefenomgeving),
         feed_reads: Default::default(),
         config: Arc::new(config),
-    })
+    }))
 }
