@@ -328,9 +328,11 @@ if [ -n "${BENCH_REFERENCE_BIN:-}" ] && [ "${BENCH_PG_ONLY:-0}" != 1 ]; then
     [ -x "$BENCH_REFERENCE_BIN" ] || die "$BENCH_REFERENCE_BIN is geen uitvoerbaar bestand"
     SQR=$WORK/sqlite-ref
     mkdir -p "$SQR"
+    # the reference's folder made by the reference itself: the build may have migrations the
+    # reference does not know, and then the reference would refuse the folder
+    RUN_BIN=$BENCH_REFERENCE_BIN
     setup_orgs "$SQR"
     REF_TOKEN_A=$TOKEN_A
-    RUN_BIN=$BENCH_REFERENCE_BIN
     SQR_PORT=$(free_port)
     start_server sqlite-ref "$SQR" "$SQR_PORT"
     seed "$SURL" "$WORK/sids-ref"
