@@ -207,14 +207,24 @@ async fn each_overview_row_is_the_samenwerking_as_its_reader_sees_it() {
     )
     .await
     .ok();
-    // the initiator and the partner, with and without this service's extensions
-    for (who, api) in [
-        ("gemeente", &g),
-        ("gemeente (DSO)", &g.dso()),
-        ("VR", &v),
-        ("VR (DSO)", &v.dso()),
+    // a partner invited after the samenwerking changed: its membership starts with a copy of
+    // what the overview shows (D81)
+    g.post(
+        &format!("/samenwerkingen/{gewijzigd}/deelnemers"),
+        json!({"oin": BUREAU, "privilege": "BEPERKTE_TOEGANG"}),
+    )
+    .await
+    .ok();
+    let bureau = srv.as_org(BUREAU);
+    // the initiator and the partners, with and without this service's extensions
+    for (who, api, n) in [
+        ("gemeente", &g, 3),
+        ("gemeente (DSO)", &g.dso(), 3),
+        ("VR", &v, 3),
+        ("VR (DSO)", &v.dso(), 3),
+        ("bureau", &bureau, 1),
     ] {
-        assert_eq!(assert_rows_are_the_resources(api, who).await, 3, "{who}");
+        assert_eq!(assert_rows_are_the_resources(api, who).await, n, "{who}");
     }
     let rows = g.get("/samenwerkingen?aantal=50").await.ok();
     let titels: Vec<&str> = rows["_embedded"]["samenwerkingen"]
@@ -259,4 +269,5 @@ async fn each_overview_row_is_the_samenwerking_as_its_reader_sees_it() {
         .await;
     assert_eq!(fresh, 1, "the change stored its rendering");
     assert_eq!(assert_rows_are_the_resources(&v, "VR").await, 3);
+    assert_eq!(assert_rows_are_the_resources(&bureau, "bureau").await, 1);
 }

@@ -778,5 +778,19 @@ async fn migration_0005_backfills_rows_written_before_it() {
     for oin in [GEMEENTE, VRV, BUREAU] {
         let wrong = srv.as_org(oin).overview_count_mismatches().await;
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        // migrations 0010 and 0011 and the start-up rendering (D80, D81): each membership
+        // carries the samenwerking's rendered part, and the overview's row is the resource
+        let api = srv.as_org(oin);
+        let overview = api.get("/samenwerkingen").await.ok();
+        let one = api.get(&format!("/samenwerkingen/{sid}")).await.ok();
+        assert_eq!(overview["_embedded"]["samenwerkingen"][0], one, "{oin}");
     }
+    let without = srv
+        .sql_i64(
+            "SELECT COUNT(*) FROM deelnemers WHERE samenwerking_weergave IS NULL \
+             OR samenwerking_status IS NULL",
+            &[],
+        )
+        .await;
+    assert_eq!(without, 0, "every membership has its copy");
 }

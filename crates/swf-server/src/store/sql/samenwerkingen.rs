@@ -98,12 +98,13 @@ fn view_select() -> String {
     )
 }
 
-/// A samenwerking in the overview of deelnemer `d` (D80): the stored part of its JSON when it
-/// was rendered at the row's current `versie`, the dates kept as columns, and the deelnemer's
-/// own. In the order `decode` reads them.
+/// A samenwerking in the overview of deelnemer `d`: what the overview shows of the samenwerking
+/// as copied onto the membership (D81; its JSON's stored part only when of its current `versie`,
+/// D80), and the deelnemer's own. In the order `decode` reads them.
 fn kort_select() -> String {
-    "SELECT s.id, s.status, s.gesloten, s.verwijder_na, \
-     CASE WHEN s.weergave_versie = s.versie THEN s.weergave END AS weergave, \
+    "SELECT d.samenwerking_id AS id, d.samenwerking_status AS status, \
+     d.samenwerking_gesloten AS gesloten, d.samenwerking_verwijder_na AS verwijder_na, \
+     d.samenwerking_weergave AS weergave, \
      d.rol AS mijn_rol, d.privilege AS mijn_privilege, d.aantal_actieverzoeken AS aantal_actieverzoeken, \
      CASE WHEN d.privilege = 'VOLLEDIGE_TOEGANG' OR d.rol = 'INITIATOR' THEN d.aantal_notificaties \
      ELSE d.aantal_notificaties_beperkt END AS aantal_notificaties"
@@ -133,7 +134,18 @@ pub(super) async fn list_samenwerkingen(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<SamenwerkingKort>, i64)> {
+    let unfiltered =
+        f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
+    // newest first, unfiltered: the memberships alone, with their copies (D81); filtering or
+    // sorting on the samenwerking's other columns joins it
+    let alone = unfiltered && f.sort.key == SamenwerkingSortKey::Creatie;
     let from = |q: &mut QueryBuilder<'_, Db>| {
+        if alone {
+            q.push(" FROM deelnemers d WHERE d.oin = ")
+                .push_bind(oin.to_owned())
+                .push(" AND d.verwijderd IS NULL AND d.samenwerking_status <> 'VERWIJDERD'");
+            return;
+        }
         q.push(
             " FROM deelnemers d JOIN samenwerkingen s ON s.id = d.samenwerking_id WHERE d.oin = ",
         )
@@ -153,8 +165,6 @@ pub(super) async fn list_samenwerkingen(
             q.push(" AND d.rol = ").push_bind(r.as_str());
         }
     };
-    let unfiltered =
-        f.status.is_none() && f.titel.is_none() && f.verzoeknummer.is_none() && f.rol.is_none();
     // ties in another column: newest membership first
     let (column, ties) = match f.sort.key {
         SamenwerkingSortKey::Creatie => ("d.volgnummer", ""),
