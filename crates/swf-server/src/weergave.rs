@@ -6,7 +6,9 @@
 //! it was rendered at). The rest is the reader's own: its counts, role, privilege and links
 //! ([`Eigen`]), and two dates kept as columns; [`item`] adds them to the stored part when the
 //! overview is read. An overview page then decodes a few columns per row and copies the text
-//! of the stored part, instead of decoding 26 columns and escaping every string again.
+//! of the stored part, instead of decoding 26 columns and escaping every string again. The
+//! database copies the stored part, the status and the two dates onto each membership (D81),
+//! so the overview reads the memberships alone.
 //!
 //! [`samenwerking`] is the whole resource from the columns: what `GET /samenwerkingen/{id}`
 //! sends, and what the overview sends for a row whose stored part is missing or older than
