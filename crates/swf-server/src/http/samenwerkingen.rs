@@ -108,13 +108,7 @@ pub(super) async fn list_samenwerkingen(
     } else {
         "pagina"
     };
-    let body = axum::body::Bytes::from(hal_list_json(
-        "samenwerkingen",
-        &items.join(&b',')[..],
-        p,
-        &uri,
-        page_key,
-    ));
+    let body = axum::body::Bytes::from(hal_list_json("samenwerkingen", &items, p, &uri, page_key));
     if let Some(generation) = generation {
         st.list_cache
             .put(c.oin.as_str(), key, generation, body.clone());

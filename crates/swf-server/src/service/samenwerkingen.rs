@@ -207,18 +207,19 @@ impl<'a> Ctx<'a> {
         Ok(self.st.store.overview_generation(self.me()).await?)
     }
 
-    /// One page of the caller's overview, each samenwerking as its JSON (D80), and the page.
+    /// One page of the caller's overview: its samenwerkingen as JSON, separated by commas (D80),
+    /// and the page.
     pub async fn list_samenwerkingen(
         &self,
         f: &SamenwerkingFilter,
         page: Paging,
-    ) -> ApiResult<(Vec<Vec<u8>>, Page)> {
+    ) -> ApiResult<(Vec<u8>, Page)> {
         let (rows, total) = self
             .st
             .store
             .list_samenwerkingen(self.me(), f, page.offset(), page.size as i64)
             .await?;
-        let mut items = Vec::with_capacity(rows.len());
+        let mut json: Vec<u8> = Vec::with_capacity(rows.len() * 1400);
         for r in rows {
             let e = self.eigen(
                 r.status,
@@ -227,7 +228,10 @@ impl<'a> Ctx<'a> {
                 r.aantal_actieverzoeken,
                 r.aantal_notificaties,
             );
-            let mut json = Vec::with_capacity(r.weergave.as_ref().map_or(0, |w| w.len() + 600));
+            let begin = json.len();
+            if begin > 0 {
+                json.push(b',');
+            }
             match &r.weergave {
                 Some(w) => weergave::item(&mut json, &r.id, w, r.gesloten, r.verwijder_na, &e)
                     .map_err(|_| ApiError::internal())?,
@@ -241,12 +245,11 @@ impl<'a> Ctx<'a> {
                     Some(v) => serde_json::to_writer(&mut json, &self.present_samenwerking(v)?)
                         .map_err(|_| ApiError::internal())?,
                     // deleted since the page was read
-                    None => continue,
+                    None => json.truncate(begin),
                 },
             }
-            items.push(json);
         }
-        Ok((items, page.page(total)))
+        Ok((json, page.page(total)))
     }
 
     pub fn present_samenwerking(&self, v: SamenwerkingView) -> ApiResult<Samenwerking> {

@@ -98,7 +98,7 @@ where
     }
 }
 
-/// The overview's row (D80): its columns in the order of `kort_select` (`sql/samenwerkingen.rs`).
+/// The overview's row (D80): its columns in the order of `KORT_SELECT` (`sql/samenwerkingen.rs`).
 impl<'r, R> sqlx::FromRow<'r, R> for SamenwerkingKort
 where
     R: Row,

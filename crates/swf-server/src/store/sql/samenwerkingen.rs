@@ -101,15 +101,12 @@ fn view_select() -> String {
 /// A samenwerking in the overview of deelnemer `d`: what the overview shows of the samenwerking
 /// as copied onto the membership (D81; its JSON's stored part only when of its current `versie`,
 /// D80), and the deelnemer's own. In the order `decode` reads them.
-fn kort_select() -> String {
-    "SELECT d.samenwerking_id AS id, d.samenwerking_status AS status, \
+const KORT_SELECT: &str = "SELECT d.samenwerking_id AS id, d.samenwerking_status AS status, \
      d.samenwerking_gesloten AS gesloten, d.samenwerking_verwijder_na AS verwijder_na, \
      d.samenwerking_weergave AS weergave, \
      d.rol AS mijn_rol, d.privilege AS mijn_privilege, d.aantal_actieverzoeken AS aantal_actieverzoeken, \
      CASE WHEN d.privilege = 'VOLLEDIGE_TOEGANG' OR d.rol = 'INITIATOR' THEN d.aantal_notificaties \
-     ELSE d.aantal_notificaties_beperkt END AS aantal_notificaties"
-        .to_owned()
-}
+     ELSE d.aantal_notificaties_beperkt END AS aantal_notificaties";
 
 pub(super) async fn get_samenwerking_view(
     db: &Backend,
@@ -178,7 +175,7 @@ pub(super) async fn list_samenwerkingen(
         // one query instead of two (D67). By the bound OIN, not the row's, so the database
         // reads it once per page rather than once per row (D77).
         let select = |q: &mut QueryBuilder<'_, Db>| {
-            q.push(kort_select())
+            q.push(KORT_SELECT)
                 .push(", COALESCE((SELECT o.aantal FROM overzicht o WHERE o.oin = ")
                 .push_bind(oin.to_owned())
                 .push("), 0) AS totaal");
@@ -202,7 +199,7 @@ pub(super) async fn list_samenwerkingen(
         return Ok((Vec::new(), total));
     }
     let select = |q: &mut QueryBuilder<'_, Db>| {
-        q.push(kort_select());
+        q.push(KORT_SELECT);
     };
     let rows = rows_in(&db.reader, &select, &from, &order, offset, limit).await?;
     Ok((rows, total))
