@@ -129,6 +129,12 @@ export const emit = {
   openenGevraagd: () => luisteraars.openen.forEach((cb) => cb()),
 };
 
+/** Whether a screen listens for files dragged onto the window (it subscribes in an effect, which
+ * may run after the screen is on view: emit only once it does). */
+export function luistertNaarSlepen(): boolean {
+  return luisteraars.slepen.size > 0;
+}
+
 let teller = 0;
 
 export const ipcModule = {

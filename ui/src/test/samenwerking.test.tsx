@@ -1,6 +1,6 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { api, emit, fout, resetIpc } from "./fakeIpc";
+import { api, emit, fout, luistertNaarSlepen, resetIpc } from "./fakeIpc";
 import * as fx from "./fixtures";
 import { renderApp } from "./render";
 
@@ -255,6 +255,7 @@ describe("Documenten", () => {
 
   it("accepts files dropped on the window (paths from the webview)", async () => {
     const { user } = await open(fx.schermInitiator(), "documenten");
+    await waitFor(() => expect(luistertNaarSlepen()).toBe(true));
     act(() => emit.bestandenGesleept({ type: "enter", paths: ["/tmp/a.pdf"] }));
     expect(screen.getByTestId("dropzone")).toHaveTextContent("Laat de bestanden los om ze toe te voegen");
     act(() => emit.bestandenGesleept({ type: "drop", paths: ["/tmp/a.pdf", "C:\\stukken\\b.docx"] }));
