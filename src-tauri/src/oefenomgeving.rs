@@ -83,7 +83,7 @@ impl Service {
     /// missing; what was practised before stays.
     pub async fn start(data_dir: &Path) -> Result<Service, OefenFout> {
         let config = |port: u16| swf_server::config::Config {
-            listen: SocketAddr::from(([127, 0, 0, 1], port)),
+            listen: SocketAddr::from(([127, 0, 0, 1], port)).into(),
             data_dir: PathBuf::from(data_dir),
             // a new samenwerking opens within a second or two instead of a minute
             job_interval_secs: 1,
@@ -102,7 +102,13 @@ impl Service {
             },
             None => swf_server::serve(config(0)).await,
         }?;
-        let addr = service.local_addr();
+        // asked for TCP above, so it has an address
+        let Some(addr) = service.local_addr() else {
+            return Err(OefenFout::Start(format!(
+                "luistert niet op TCP maar op {}",
+                service.listening()
+            )));
+        };
         if let Err(e) = std::fs::write(data_dir.join(POORT), addr.port().to_string()) {
             tracing::warn!(error = %e, "could not record the practice port");
         }

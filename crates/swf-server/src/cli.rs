@@ -36,9 +36,10 @@ pub struct Cli {
 pub enum Command {
     /// Start the service (the default).
     Serve {
-        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+        /// Where to listen: an address, e.g. 127.0.0.1:8080 (port 0: any free port), or a Unix
+        /// socket for a proxy on the same host, e.g. unix:/run/swf/swf.sock.
         #[arg(long)]
-        listen: Option<std::net::SocketAddr>,
+        listen: Option<crate::config::Listen>,
         /// Create two demo organisations with users if they do not exist yet.
         #[arg(long)]
         demo: bool,

@@ -1,4 +1,5 @@
 //! Configuration: defaults, then a TOML file, then `SWF_*` environment variables.
+pub use crate::listen::Listen;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -6,8 +7,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// Address to listen on. Port 0 picks a free port (printed at start-up).
-    pub listen: SocketAddr,
+    /// Where to listen: `host:port` (port 0 picks a free port, printed at start-up), or
+    /// `unix:` and a path for a proxy on the same host (D84).
+    pub listen: Listen,
     /// Folder with the SQLite database and document bytes.
     pub data_dir: PathBuf,
     /// `postgres://…`: keep the data in that PostgreSQL database instead of SQLite in the data
@@ -82,7 +84,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            listen: Listen::Tcp(SocketAddr::from(([127, 0, 0, 1], 8080))),
             data_dir: PathBuf::from("data"),
             database_url: None,
             database_max_connections: 16,

@@ -21,6 +21,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod limits;
+pub mod listen;
 pub mod metrics;
 pub mod oefen;
 pub mod openapi;
@@ -45,7 +46,7 @@ pub enum StartError {
     #[error("{0}")]
     Listen(#[from] serve::ListenError),
     #[error("kan niet luisteren op {0}: {1}")]
-    Bind(std::net::SocketAddr, std::io::Error),
+    Bind(config::Listen, std::io::Error),
     #[error("{0}")]
     Demo(String),
     /// Practice and real data in one folder (see `oefen::check_folder`).

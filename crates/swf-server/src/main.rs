@@ -61,9 +61,19 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         config.demo = demo;
         let oefenomgeving = config.oefenomgeving;
         let service = swf_server::serve(config).await?;
-        let addr = service.local_addr();
+        // where clients reach it, and how curl does
+        let (base, curl) = match service.listening() {
+            swf_server::config::Listen::Tcp(a) => (format!("http://{a}"), String::new()),
+            swf_server::config::Listen::Unix(p) => (
+                "http://localhost".to_owned(),
+                format!("--unix-socket {} ", p.display()),
+            ),
+        };
         // tests and scripts read this line to find the port
-        println!("swf-server luistert op http://{addr}");
+        match service.local_addr() {
+            Some(addr) => println!("swf-server luistert op http://{addr}"),
+            None => println!("swf-server luistert op {}", service.listening()),
+        }
         if oefenomgeving {
             // after the first line (which scripts read), and never a panic on a closed pipe
             let mut out = std::io::stdout().lock();
@@ -72,8 +82,8 @@ async fn run(args: Cli) -> Result<(), cli::CliError> {
         }
         if demo {
             println!("Demo-omgeving: meld aan met gebruiker 'vergunningverlener' (Gemeente Oefenstad) of 'adviseur' (Veiligheidsregio Oefenland), wachtwoord '{}'.", cli::DEMO_PASSWORD);
-            println!("  curl -s -X POST http://{addr}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
-            println!("  API-beschrijving: http://{addr}/openapi.json");
+            println!("  curl -s {curl}-X POST {base}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
+            println!("  API-beschrijving: {curl}{base}/openapi.json");
         }
         let _ = std::io::stdout().flush();
         shutdown_signal().await;

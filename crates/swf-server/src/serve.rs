@@ -5,8 +5,9 @@
 //! and a graceful shutdown that ends at a deadline. Defaults and reasons: `docs/decisions.md`,
 //! D30.
 use crate::app::AppState;
-use crate::config::Config;
+use crate::config::{Config, Listen};
 use crate::limits::{pace_bodies, BodyPace};
+use crate::listen::{Connection, Listener};
 use crate::StartError;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -14,7 +15,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -33,19 +33,20 @@ pub enum ListenError {
     PlainHttpInTheOpen(SocketAddr),
 }
 
-/// Plain HTTP is served on a loopback address, or elsewhere only when the operator says a
-/// TLS-terminating proxy is in front.
-pub fn check_listen(addr: SocketAddr, behind_proxy: bool) -> Result<(), ListenError> {
-    if addr.ip().is_loopback() || behind_proxy {
-        Ok(())
-    } else {
-        Err(ListenError::PlainHttpInTheOpen(addr))
+/// Plain HTTP is served on a loopback address or a Unix socket (reached on this host only),
+/// or elsewhere only when the operator says a TLS-terminating proxy is in front.
+pub fn check_listen(at: &Listen, behind_proxy: bool) -> Result<(), ListenError> {
+    match at {
+        Listen::Tcp(addr) if !addr.ip().is_loopback() && !behind_proxy => {
+            Err(ListenError::PlainHttpInTheOpen(*addr))
+        }
+        _ => Ok(()),
     }
 }
 
 /// A running service (see [`serve`]). Dropping it stops the service too, without waiting.
 pub struct Handle {
-    addr: SocketAddr,
+    at: Listen,
     /// The practice users created at this start, with their passwords (see `oefen::seed`).
     oefen_nieuw: Vec<crate::oefen::NieuweGebruiker>,
     stop: CancellationToken,
@@ -53,10 +54,18 @@ pub struct Handle {
 }
 
 impl Handle {
-    /// The address the service listens on (the port is known here when the configuration
-    /// asked for port 0).
-    pub fn local_addr(&self) -> SocketAddr {
-        self.addr
+    /// The TCP address the service listens on (the port is known here when the configuration
+    /// asked for port 0); `None` on a Unix socket.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        match self.at {
+            Listen::Tcp(a) => Some(a),
+            Listen::Unix(_) => None,
+        }
+    }
+
+    /// Where the service listens, with the port it got for port 0.
+    pub fn listening(&self) -> &Listen {
+        &self.at
     }
 
     /// The practice users this start created, with their passwords: shown once, then gone.
@@ -111,19 +120,21 @@ pub fn serve(
 }
 
 async fn start(config: Config) -> Result<Handle, StartError> {
-    check_listen(config.listen, config.trust_proxy_tls)?;
+    check_listen(&config.listen, config.trust_proxy_tls)?;
     // on SQLite one service per folder; on PostgreSQL several instances may share the folder
     // (the documents) on a shared filesystem (D50)
     let lock = match config.database_url {
         None => Some(crate::lock_data_dir(&config.data_dir)?),
         Some(_) => None,
     };
-    let listener = TcpListener::bind(config.listen)
+    let listener = Listener::bind(&config.listen)
         .await
-        .map_err(|e| StartError::Bind(config.listen, e))?;
-    let addr = listener.local_addr()?;
-    if !addr.ip().is_loopback() {
-        tracing::warn!(%addr, "plain HTTP on a non-loopback address: only behind a TLS-terminating proxy");
+        .map_err(|e| StartError::Bind(config.listen.clone(), e))?;
+    let at = listener.local()?;
+    if let Listen::Tcp(addr) = at {
+        if !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "plain HTTP on a non-loopback address: only behind a TLS-terminating proxy");
+        }
     }
     let demo = config.demo;
     crate::oefen::check_marker(&config).map_err(StartError::Oefenomgeving)?;
@@ -154,7 +165,7 @@ async fn start(config: Config) -> Result<Handle, StartError> {
         r
     });
     Ok(Handle {
-        addr,
+        at,
         oefen_nieuw,
         stop,
         task,
@@ -164,8 +175,8 @@ async fn start(config: Config) -> Result<Handle, StartError> {
 /// Run the service on `listener` until `stop` resolves: the background jobs and the HTTP
 /// server. Then stop accepting, end the live streams and the jobs, let requests in flight
 /// finish until `shutdown_deadline_secs`, cut off what is still running, and return.
-pub async fn run(
-    listener: TcpListener,
+pub(crate) async fn run(
+    listener: Listener,
     st: AppState,
     stop: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
@@ -185,7 +196,7 @@ pub async fn run(
 }
 
 async fn serve_http(
-    listener: TcpListener,
+    listener: Listener,
     st: AppState,
     stop: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
@@ -213,9 +224,9 @@ async fn serve_http(
             },
             _ = &mut stop => break,
         };
-        let tcp = tokio::select! {
+        let connection = tokio::select! {
             r = listener.accept() => match r {
-                Ok((tcp, _)) => tcp,
+                Ok(c) => c,
                 Err(e) => {
                     // e.g. out of descriptors: wait a little instead of spinning
                     tracing::warn!(error = %e, "accept failed");
@@ -226,26 +237,17 @@ async fn serve_http(
             _ = &mut stop => break,
         };
         while tasks.try_join_next().is_some() {}
-        let _ = tcp.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
-        let http = http.clone();
-        let graceful = graceful.clone();
-        tasks.spawn(async move {
-            let _permit = permit;
-            let conn = http.serve_connection(TokioIo::new(tcp), service);
-            let mut conn = std::pin::pin!(conn);
-            tokio::select! {
-                r = conn.as_mut() => {
-                    if let Err(e) = r {
-                        tracing::debug!(error = %e, "connection ended with an error");
-                    }
-                }
-                _ = graceful.cancelled() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
+        let (http, graceful) = (http.clone(), graceful.clone());
+        match connection {
+            Connection::Tcp(s) => {
+                tasks.spawn(connection_task(http, s, service, graceful, permit));
             }
-        });
+            #[cfg(unix)]
+            Connection::Unix(s) => {
+                tasks.spawn(connection_task(http, s, service, graceful, permit));
+            }
+        }
     }
     drop(listener);
     graceful.cancel();
@@ -268,6 +270,32 @@ async fn serve_http(
         }
     }
     Ok(())
+}
+
+/// One connection's requests, until it closes, or until `graceful` (then the request in
+/// flight is answered and the connection closed).
+async fn connection_task<S>(
+    http: hyper::server::conn::http1::Builder,
+    stream: S,
+    service: TowerToHyperService<axum::Router>,
+    graceful: CancellationToken,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let conn = http.serve_connection(TokioIo::new(stream), service);
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        r = conn.as_mut() => {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        }
+        _ = graceful.cancelled() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
 }
 
 /// Every connection may hold a socket and an open document (download or upload): warn when the
@@ -305,14 +333,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_http_only_on_loopback_or_behind_a_proxy() {
-        let lo: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let lo6: SocketAddr = "[::1]:8080".parse().unwrap();
-        let open: SocketAddr = "0.0.0.0:8080".parse().unwrap();
-        assert!(check_listen(lo, false).is_ok());
-        assert!(check_listen(lo6, false).is_ok());
-        assert!(check_listen(open, false).is_err());
-        assert!(check_listen(open, true).is_ok());
+    fn plain_http_only_on_loopback_a_unix_socket_or_behind_a_proxy() {
+        let at = |s: &str| s.parse::<Listen>().unwrap();
+        assert!(check_listen(&at("127.0.0.1:8080"), false).is_ok());
+        assert!(check_listen(&at("[::1]:8080"), false).is_ok());
+        assert!(check_listen(&at("unix:/run/swf/swf.sock"), false).is_ok());
+        assert!(check_listen(&at("0.0.0.0:8080"), false).is_err());
+        assert!(check_listen(&at("0.0.0.0:8080"), true).is_ok());
     }
 
     #[test]

@@ -98,7 +98,7 @@ async fn serve_in_process_reports_its_address_and_shutdown_frees_the_folder() {
     let service = swf_server::serve(config("127.0.0.1:0", dir.path()))
         .await
         .unwrap();
-    let addr = service.local_addr();
+    let addr = service.local_addr().unwrap();
     assert_ne!(addr.port(), 0);
     let health = format!("http://{addr}{BASE}/health");
     assert_eq!(reqwest::get(&health).await.unwrap().status(), 200);
@@ -112,7 +112,7 @@ async fn serve_in_process_reports_its_address_and_shutdown_frees_the_folder() {
     let other = tempfile::tempdir().unwrap();
     let taken = swf_server::serve(config(&addr.to_string(), other.path())).await;
     assert!(
-        matches!(taken.as_ref().err(), Some(StartError::Bind(a, _)) if *a == addr),
+        matches!(taken.as_ref().err(), Some(StartError::Bind(a, _)) if *a == addr.into()),
         "{:?}",
         taken.err()
     );
@@ -123,4 +123,108 @@ async fn serve_in_process_reports_its_address_and_shutdown_frees_the_folder() {
         .await
         .unwrap();
     again.shutdown().await.unwrap();
+}
+
+/// One HTTP/1.1 exchange per request on one Unix-socket connection, kept alive between them:
+/// the answers' status lines and headers, lower-cased.
+#[cfg(unix)]
+async fn over_unix_socket(path: &std::path::Path, paths: &[&str]) -> Vec<String> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let mut conn = BufReader::new(tokio::net::UnixStream::connect(path).await.unwrap());
+    let mut answers = Vec::new();
+    for p in paths {
+        let req = format!("GET {p} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        conn.get_mut().write_all(req.as_bytes()).await.unwrap();
+        let mut head = String::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            conn.read_line(&mut line).await.unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            let line = line.to_ascii_lowercase();
+            if let Some(v) = line.strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            head.push_str(&line);
+        }
+        let mut body = vec![0; length];
+        conn.read_exact(&mut body).await.unwrap();
+        answers.push(head);
+    }
+    answers
+}
+
+/// `--listen unix:PATH` (D84), as nginx on the same host reaches the service: requests are
+/// answered over the socket with the same headers, only the service's group may connect, a
+/// socket a running service answers on and a path that is not a socket are refused, a socket
+/// left by a killed service is taken over, and the socket is gone once the service stopped.
+#[cfg(unix)]
+#[tokio::test]
+async fn serve_on_a_unix_socket_for_a_proxy_on_the_same_host() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use swf_server::config::{Config, Listen};
+    use swf_server::StartError;
+    let run = tempfile::tempdir().unwrap();
+    let socket = run.path().join("swf.sock");
+    let at = format!("unix:{}", socket.display());
+    let config = |listen: &str, data: &std::path::Path| Config {
+        listen: listen.parse().unwrap(),
+        data_dir: data.to_path_buf(),
+        job_interval_secs: 100_000,
+        ..Config::default()
+    };
+    let data = tempfile::tempdir().unwrap();
+    let service = swf_server::serve(config(&at, data.path())).await.unwrap();
+    assert_eq!(service.listening(), &Listen::Unix(socket.clone()));
+    assert_eq!(service.local_addr(), None);
+    let meta = std::fs::symlink_metadata(&socket).unwrap();
+    assert!(meta.file_type().is_socket());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+
+    let health = format!("{BASE}/health");
+    let answers = over_unix_socket(&socket, &[&health, "/bestaat-niet", &health]).await;
+    assert!(answers[0].starts_with("http/1.1 200"), "{}", answers[0]);
+    assert!(answers[1].starts_with("http/1.1 404"), "{}", answers[1]);
+    assert!(answers[1].contains("content-type: application/problem+json"));
+    assert!(answers[2].starts_with("http/1.1 200"), "{}", answers[2]);
+    for a in &answers {
+        assert!(a.contains("api-version: "), "{a}");
+        assert!(a.contains("x-content-type-options: nosniff"), "{a}");
+    }
+
+    // a second service on the socket of a running one: refused, and the first one keeps it
+    let other = tempfile::tempdir().unwrap();
+    let taken = swf_server::serve(config(&at, other.path())).await;
+    assert!(
+        matches!(taken.as_ref().err(), Some(StartError::Bind(Listen::Unix(p), e))
+            if *p == socket && e.kind() == std::io::ErrorKind::AddrInUse),
+        "{:?}",
+        taken.err()
+    );
+    assert!(over_unix_socket(&socket, &[&health]).await[0].starts_with("http/1.1 200"));
+
+    service.shutdown().await.unwrap();
+    assert!(!socket.exists(), "the socket file is removed at shutdown");
+
+    // what a killed service leaves: a socket file nobody answers on
+    drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
+    assert!(socket.exists());
+    let again = swf_server::serve(config(&at, data.path())).await.unwrap();
+    assert!(over_unix_socket(&socket, &[&health]).await[0].starts_with("http/1.1 200"));
+    again.shutdown().await.unwrap();
+
+    // not a socket: left alone
+    std::fs::write(&socket, "van iemand anders").unwrap();
+    let file = swf_server::serve(config(&at, data.path())).await;
+    assert!(
+        matches!(file.as_ref().err(), Some(StartError::Bind(..))),
+        "{:?}",
+        file.err()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&socket).unwrap(),
+        "van iemand anders"
+    );
 }
