@@ -21,8 +21,7 @@ fn init_tracing(json: bool) {
     }
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     // before anything opens a database (D65)
     swf_server::store::sqlite::allocator::use_mimalloc();
     let args = Cli::parse();
@@ -30,7 +29,19 @@ async fn main() -> ExitCode {
         println!("{}", swf_server::BUILD_ID);
         return ExitCode::SUCCESS;
     }
-    match run(args).await {
+    // the configuration first: it says how many threads the runtime gets (D85)
+    let r = cli::load_config(&args).and_then(|config| {
+        let mut rt = tokio::runtime::Builder::new_multi_thread();
+        rt.enable_all();
+        if config.worker_threads > 0 {
+            rt.worker_threads(config.worker_threads);
+        }
+        let rt = rt
+            .build()
+            .map_err(|e| cli::CliError::Invalid(format!("kan de runtime niet starten: {e}")))?;
+        rt.block_on(run(args, config))
+    });
+    match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("fout: {e}");
@@ -39,8 +50,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Cli) -> Result<(), cli::CliError> {
-    let mut config = cli::load_config(&args)?;
+async fn run(args: Cli, mut config: swf_server::config::Config) -> Result<(), cli::CliError> {
     init_tracing(config.log_json);
     let command = args.command.unwrap_or(Command::Serve {
         listen: None,

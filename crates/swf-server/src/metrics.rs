@@ -162,6 +162,10 @@ impl Metrics {
         let _ = writeln!(out, "swf_db_pool_connections {}", pool.0);
         out.push_str("# HELP swf_db_pool_idle Of those, idle.\n# TYPE swf_db_pool_idle gauge\n");
         let _ = writeln!(out, "swf_db_pool_idle {}", pool.1);
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            out.push_str("# HELP swf_runtime_workers Threads that serve requests (worker_threads).\n# TYPE swf_runtime_workers gauge\n");
+            let _ = writeln!(out, "swf_runtime_workers {}", rt.metrics().num_workers());
+        }
         out
     }
 }

@@ -228,3 +228,37 @@ async fn serve_on_a_unix_socket_for_a_proxy_on_the_same_host() {
         "van iemand anders"
     );
 }
+
+/// `worker_threads` (D85): an instance that shares its host with others, the proxy or the
+/// database gets its share of the CPUs, not one thread per CPU (`/metrics` says how many it
+/// has); a value that is not a number stops the start with the setting's name.
+#[tokio::test]
+async fn the_service_runs_as_many_request_threads_as_configured() {
+    for n in [1usize, 3] {
+        let v = n.to_string();
+        let srv = Server::start(&[("SWF_WORKER_THREADS", &v)]).await;
+        let metrics = srv
+            .http
+            .get(format!("{}/metrics", srv.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            metrics.contains(&format!("\nswf_runtime_workers {n}\n")),
+            "SWF_WORKER_THREADS={n}: {metrics}"
+        );
+        let g = srv.as_org(GEMEENTE);
+        g.start("Met minder draden", &[]).await;
+    }
+    let out = std::process::Command::new(bin())
+        .env("SWF_WORKER_THREADS", "twee")
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SWF_WORKER_THREADS"), "{err}");
+}
