@@ -18,6 +18,14 @@
 #   BENCH_NGINX_WORKERS=auto (nginx's worker_processes in front of the two instances; default 1)
 #   BENCH_PG_POOL=4 (each PostgreSQL instance's SWF_DATABASE_MAX_CONNECTIONS: sized for a
 #     database on these 2 CPUs, docs/operations.md "Connections")
+#   BENCH_NGINX_UPSTREAM=unix|tcp (how nginx reaches the two instances on this host: their Unix
+#     sockets, as docs/operations.md deploys a proxy on the instances' host (D84), or TCP on
+#     127.0.0.1; default unix)
+#   BENCH_INSTANCE_THREADS=N (SWF_WORKER_THREADS of each of the two instances behind nginx;
+#     default CPUs ÷ 2, the share docs/operations.md gives instances on one host (D85); 0: one
+#     per CPU each)
+#   BENCH_NGINX_BALANCE=least_conn|round_robin (nginx's upstream balancing; default least_conn,
+#     as docs/operations.md)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,6 +38,8 @@ STREAMS=${BENCH_STREAMS:-10000}
 ROUNDS=${BENCH_FANOUT_ROUNDS:-5}
 STRICT=${BENCH_STRICT:-0}
 PG_POOL=${BENCH_PG_POOL:-4}
+UPSTREAM=${BENCH_NGINX_UPSTREAM:-unix}
+BALANCE=${BENCH_NGINX_BALANCE:-least_conn}
 
 API=/overheid/samenwerken/api/behandelen/v5
 ORG_A=00000001002220647000 # reads the overview, writes; initiator of every samenwerking
@@ -105,30 +115,36 @@ fi
 [ -x "$BIN" ] || die "$BIN ontbreekt na de build"
 WORK=$(mktemp -d --suffix=-swf-scale)
 CPUS=$(nproc)
+INSTANCE_THREADS=${BENCH_INSTANCE_THREADS:-$((CPUS / 2 > 0 ? CPUS / 2 : 1))}
 
 # ------------------------------------------------------------------ helpers
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# start_server NAME DATA PORT [VAR=value …]: sets SURL and SPID (a restart keeps its port)
+# start_server NAME DATA PORT [VAR=value …]: sets SURL and SPID (a restart keeps its port).
+# PORT unix:PATH listens on that Unix socket; SURL is then unix:PATH, as nginx's upstream names it.
 STARTS=0
 start_server() {
     STARTS=$((STARTS + 1))
     # a file of its own per start: the previous start's address is never read
-    local name=$1-$STARTS data=$2 port=$3
+    local name=$1-$STARTS data=$2 port=$3 listen curl_at=()
     shift 3
+    listen=127.0.0.1:$port
+    [[ $port == unix:* ]] && listen=$port curl_at=(--unix-socket "${port#unix:}")
     env "$@" SWF_JOB_INTERVAL_SECS=100000 SWF_VERZOEK_OPHALEN_SECS=100000 RUST_LOG=warn \
-        "${RUN_BIN:-$BIN}" --data "$data" serve --listen "127.0.0.1:$port" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+        "${RUN_BIN:-$BIN}" --data "$data" serve --listen "$listen" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     SPID=$!
     PIDS+=("$SPID")
     SURL=
     for _ in $(seq 1 400); do
-        SURL=$(sed -n 's/^swf-server luistert op \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.out" 2>/dev/null | head -n 1 || true)
+        SURL=$(sed -n 's/^swf-server luistert op \(http:\/\/[0-9.:]*\|unix:.*\)$/\1/p' "$WORK/$name.out" 2>/dev/null | head -n 1 || true)
         [ -n "$SURL" ] && break
         kill -0 "$SPID" 2>/dev/null || die "server $name stopte bij het starten"
         sleep 0.05
     done
     [ -n "$SURL" ] || die "server $name meldde geen adres"
+    local base=$SURL
+    [[ $SURL == unix:* ]] && base=http://localhost
     for _ in $(seq 1 100); do
-        curl -sf -o /dev/null "$SURL$API/health" && return 0
+        curl -sf -o /dev/null "${curl_at[@]}" "$base$API/health" && return 0
         sleep 0.05
     done
     die "server $name antwoordt niet"
@@ -290,7 +306,8 @@ overview_and_mixed() {
 print_results() {
     echo
     echo "swf-server scale benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $CPUS CPUs (wrk, nginx, PostgreSQL and the"
-    echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR, PostgreSQL pool $PG_POOL per instance"
+    echo "servers share them), $SEED_COUNT samenwerkingen, wrk -t2 -c64 -d$DUR, PostgreSQL pool $PG_POOL per instance,"
+    echo "nginx to the two instances over $UPSTREAM, $BALANCE, SWF_WORKER_THREADS=$INSTANCE_THREADS each"
     printf '%-22s | %-22s | %9s | %8s | %-30s | %s\n' "setup" "figure" "req/s" "p99 ms" "target" "verdict"
     for r in "${ROWS[@]}"; do echo "$r"; done
     echo
@@ -410,9 +427,22 @@ pg1_restart() {
 overview_and_mixed "PostgreSQL, 1 instance" "$P1_URL" pg1_restart "-:-"
 
 # ------------------------------------------------------------------ 4. PostgreSQL, 2 + nginx
-pg1_restart true
-start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL"
-P2_PID=$SPID P2_URL=$SURL
+# the instances on this host listen where nginx reaches them: Unix sockets (D84) or TCP; each
+# with its share of the CPUs (D85)
+if [ "$UPSTREAM" = unix ]; then
+    P1_PORT=unix:$WORK/pg1.sock P2_PORT=unix:$WORK/pg2.sock
+fi
+# start_two CACHE: both instances
+start_two() {
+    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL" \
+        SWF_LIST_CACHE="$1" SWF_WORKER_THREADS="$INSTANCE_THREADS"
+    P1_PID=$SPID P1_URL=$SURL
+    start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL" \
+        SWF_LIST_CACHE="$1" SWF_WORKER_THREADS="$INSTANCE_THREADS"
+    P2_PID=$SPID P2_URL=$SURL
+}
+stop_server "$P1_PID"
+start_two true
 service_pids() { echo "$P1_PID $P2_PID"; }
 NGDIR=$WORK/nginx
 mkdir -p "$NGDIR/tmp"
@@ -433,6 +463,7 @@ http {
     uwsgi_temp_path $NGDIR/tmp/uwsgi;
     scgi_temp_path $NGDIR/tmp/scgi;
     upstream swf {
+        $([ "$BALANCE" = least_conn ] && echo "least_conn;")
         server ${P1_URL#http://};
         server ${P2_URL#http://};
         keepalive 64;
@@ -480,10 +511,7 @@ pg2_restart() {
     stop_nginx
     stop_server "$P1_PID"
     stop_server "$P2_PID"
-    start_server pg1 "$PG1" "$P1_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL" SWF_LIST_CACHE="$1"
-    P1_PID=$SPID P1_URL=$SURL
-    start_server pg2 "$PG2" "$P2_PORT" SWF_DATABASE_URL="$PGURL" SWF_DATABASE_MAX_CONNECTIONS="$PG_POOL" SWF_LIST_CACHE="$1"
-    P2_PID=$SPID P2_URL=$SURL
+    start_two "$1"
     start_nginx
 }
 overview_and_mixed "PostgreSQL, 2 + nginx" "http://127.0.0.1:$NGPORT" pg2_restart "5000:50"
