@@ -74,6 +74,11 @@ pub trait Link: Send + Sync + 'static {
         conn: &mut Self::Conn,
         stmt: &Self::Stmt,
     ) -> std::result::Result<(), sqlx::Error>;
+    /// Where the group's own tasks (open, one-statement writes, commit, settle) run: `None`,
+    /// on the caller's runtime; PostgreSQL: a thread of their own (D86).
+    fn runtime(&self) -> Option<&tokio::runtime::Handle> {
+        None
+    }
 }
 
 /// The writer connection and the state of its shared transaction.
@@ -157,7 +162,7 @@ impl<L: Link> Group<L> {
             done: false,
         };
         if L::BEGIN_IN_TASK {
-            tokio::spawn(tx.start()).await.map_err(lost)?
+            self.spawn(tx.start()).await.map_err(lost)?
         } else {
             tx.start().await
         }
@@ -189,7 +194,7 @@ impl<L: Link> Group<L> {
         // the commit and the members' answers in a task of its own: a cancelled caller must
         // not stop it between the two
         let group = self.clone();
-        tokio::spawn(async move { group.commit_group(&mut tx.guard).await })
+        self.spawn(async move { group.commit_group(&mut tx.guard).await })
             .await
             .map_err(lost)?
     }
@@ -203,47 +208,48 @@ impl<L: Link> Group<L> {
     /// its own: a cancelled request cannot cut it off halfway.
     pub(super) async fn write_alone(self: &Arc<Self>, stmt: L::Stmt, wake: bool) -> Result<()> {
         let group = self.clone();
-        let joined = tokio::spawn(async move {
-            // the wait for the writer in the task too: it is not handed from task to task
-            // through the scheduler while held
-            let mut guard = group.lock(true).await;
-            let w = &mut *guard;
-            group.tidy(w).await;
-            // a new savepoint (with the transaction, or after a write that made its own)
-            let new_savepoint = !w.open || !w.fresh;
-            let ready = if !w.open {
-                group.link.open(&mut w.conn, w.failed).await
-            } else if !w.fresh {
-                group.link.run(&mut w.conn, "SAVEPOINT w").await
-            } else {
-                Ok(())
-            };
-            if let Err(e) = ready {
-                return Err(StoreError::GroupCommit(group.fail_group(w, e).await));
-            }
-            if new_savepoint {
-                (w.open, w.failed, w.fresh) = (true, false, true);
-                w.log.clear();
-            }
-            if let Err(e) = group.link.exec(&mut w.conn, &stmt).await {
-                group.replay(w).await;
-                // the writes that joined the group because this one was waiting are
-                // answered by its commit: when no one else waits, this write makes it
-                if w.open && group.waiting.load(Ordering::SeqCst) == 0 {
-                    let _ = group.commit_group(w).await;
+        let joined = self
+            .spawn(async move {
+                // the wait for the writer in the task too: it is not handed from task to task
+                // through the scheduler while held
+                let mut guard = group.lock(true).await;
+                let w = &mut *guard;
+                group.tidy(w).await;
+                // a new savepoint (with the transaction, or after a write that made its own)
+                let new_savepoint = !w.open || !w.fresh;
+                let ready = if !w.open {
+                    group.link.open(&mut w.conn, w.failed).await
+                } else if !w.fresh {
+                    group.link.run(&mut w.conn, "SAVEPOINT w").await
+                } else {
+                    Ok(())
+                };
+                if let Err(e) = ready {
+                    return Err(StoreError::GroupCommit(group.fail_group(w, e).await));
                 }
-                return Err(StoreError::Db(e));
-            }
-            w.log.push(stmt);
-            w.wake |= wake;
-            match group.join(w) {
-                // hands the writer to the next waiting write
-                Some(receiver) => Ok(Some(receiver)),
-                None => group.commit_group(w).await.map(|()| None),
-            }
-        })
-        .await
-        .map_err(lost)??;
+                if new_savepoint {
+                    (w.open, w.failed, w.fresh) = (true, false, true);
+                    w.log.clear();
+                }
+                if let Err(e) = group.link.exec(&mut w.conn, &stmt).await {
+                    group.replay(w).await;
+                    // the writes that joined the group because this one was waiting are
+                    // answered by its commit: when no one else waits, this write makes it
+                    if w.open && group.waiting.load(Ordering::SeqCst) == 0 {
+                        let _ = group.commit_group(w).await;
+                    }
+                    return Err(StoreError::Db(e));
+                }
+                w.log.push(stmt);
+                w.wake |= wake;
+                match group.join(w) {
+                    // hands the writer to the next waiting write
+                    Some(receiver) => Ok(Some(receiver)),
+                    None => group.commit_group(w).await.map(|()| None),
+                }
+            })
+            .await
+            .map_err(lost)??;
         match joined {
             Some(receiver) => committed(receiver).await,
             None => Ok(()),
@@ -361,8 +367,22 @@ impl<L: Link> Group<L> {
     }
 
     fn spawn_settle(self: &Arc<Self>) {
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        if let Some(runtime) = self.link.runtime() {
             runtime.spawn(self.clone().settle());
+        } else if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(self.clone().settle());
+        }
+    }
+
+    /// A task of the group's own, on the link's runtime if it has one.
+    fn spawn<F>(&self, f: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self.link.runtime() {
+            Some(runtime) => runtime.spawn(f),
+            None => tokio::spawn(f),
         }
     }
 }

@@ -212,3 +212,36 @@ async fn a_failed_one_statement_write_last_in_its_group_still_commits_the_group(
     insert(&mut tx, "T-2").await.expect("insert");
     within(other.commit(tx)).await.expect("commit");
 }
+
+/// D86: a one-statement write goes from the write lock to its commit on the writers' thread,
+/// so it commits while the request thread is busy (here: kept busy without yielding).
+#[tokio::test(flavor = "current_thread")]
+async fn a_write_commits_while_the_request_thread_is_busy() {
+    use sqlx::Arguments;
+    let Some((_db, store)) = store().await else {
+        return;
+    };
+    let mut args = sqlx::postgres::PgArguments::default();
+    args.add("T-bezig").expect("bind");
+    let stmt = (
+        "INSERT INTO organisaties (oin, naam, soort, aangemaakt) VALUES ($1, 'x', 'gemeente', 0)"
+            .to_owned(),
+        args,
+    );
+    let before = store.group.commits();
+    let group = store.group.clone();
+    let write = tokio::spawn(async move { group.write_alone(stmt, false).await });
+    // the write's task starts and hands its step to the writers' thread
+    tokio::task::yield_now().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while store.group.commits() == before && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        store.group.commits(),
+        before + 1,
+        "committed while the request thread did not yield"
+    );
+    within(write).await.expect("joined").expect("written");
+    assert_eq!(kept(&store).await, ["T-bezig"]);
+}

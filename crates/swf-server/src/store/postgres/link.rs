@@ -13,15 +13,18 @@ use sqlx::{ConnectOptions, Executor, PgConnection};
 /// PostgreSQL's [`Link`]: how to connect the writer anew.
 pub struct PgLink {
     opts: PgConnectOptions,
+    /// The writers' thread (D86).
+    runtime: tokio::runtime::Handle,
     /// `BEGIN`, the write lock and the savepoint: a simple query (no parameters, the lock's
     /// number written out).
     open: String,
 }
 
 impl PgLink {
-    pub(super) fn new(opts: PgConnectOptions) -> Self {
+    pub(super) fn new(opts: PgConnectOptions, runtime: tokio::runtime::Handle) -> Self {
         PgLink {
             opts,
+            runtime,
             open: format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SAVEPOINT w"),
         }
     }
@@ -66,4 +69,29 @@ impl Link for PgLink {
     async fn undo(&self, conn: &mut PgConnection, _open: bool) -> Result<(), sqlx::Error> {
         conn.execute("ROLLBACK TO w; RELEASE w").await.map(drop)
     }
+
+    fn runtime(&self) -> Option<&tokio::runtime::Handle> {
+        Some(&self.runtime)
+    }
+}
+
+/// The thread on which the writers' own tasks run, and whose runtime owns their connections'
+/// sockets (D86): one per process, started by the first PostgreSQL store. A write holds the
+/// write lock every instance's writes wait for (D48) across its round trips; on the request
+/// threads its task would, after each round trip, wait its turn behind the reads.
+pub(super) fn writer_runtime() -> std::io::Result<tokio::runtime::Handle> {
+    static RUNTIME: std::sync::Mutex<Option<tokio::runtime::Handle>> = std::sync::Mutex::new(None);
+    let mut slot = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(h) = &*slot {
+        return Ok(h.clone());
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let handle = rt.handle().clone();
+    std::thread::Builder::new()
+        .name("swf-pg-writer".into())
+        .spawn(move || rt.block_on(std::future::pending::<()>()))?;
+    *slot = Some(handle.clone());
+    Ok(handle)
 }

@@ -174,11 +174,17 @@ impl PgStore {
             Arc::downgrade(&changes),
             Arc::downgrade(&tokens),
         ));
-        let writer = opts.connect().await?;
+        // the writer's socket belongs to the writers' thread (D86)
+        let runtime = link::writer_runtime().map_err(sqlx::Error::Io)?;
+        let connect = opts.clone();
+        let writer = runtime
+            .spawn(async move { connect.connect().await })
+            .await
+            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
         Ok(PgStore {
             overview,
             reader: pool,
-            group: Group::new(PgLink::new(opts), writer, changes.clone()),
+            group: Group::new(PgLink::new(opts, runtime), writer, changes.clone()),
             changes,
             tokens,
         })
