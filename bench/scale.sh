@@ -22,7 +22,8 @@
 #     sockets, as docs/operations.md deploys a proxy on the instances' host (D84), or TCP on
 #     127.0.0.1; default unix)
 #   BENCH_INSTANCE_THREADS=N (SWF_WORKER_THREADS of each of the two instances behind nginx;
-#     default 0: one per CPU each. 1 on these 2 CPUs: more reads, slower writes, D85)
+#     default CPUs ÷ 2, the share docs/operations.md gives instances on one host (D85); 0: one
+#     per CPU each)
 #   BENCH_NGINX_BALANCE=least_conn|round_robin (nginx's upstream balancing; default least_conn,
 #     as docs/operations.md)
 set -euo pipefail
@@ -114,7 +115,7 @@ fi
 [ -x "$BIN" ] || die "$BIN ontbreekt na de build"
 WORK=$(mktemp -d --suffix=-swf-scale)
 CPUS=$(nproc)
-INSTANCE_THREADS=${BENCH_INSTANCE_THREADS:-0}
+INSTANCE_THREADS=${BENCH_INSTANCE_THREADS:-$((CPUS / 2 > 0 ? CPUS / 2 : 1))}
 
 # ------------------------------------------------------------------ helpers
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
