@@ -71,14 +71,6 @@ async fn run(args: Cli, mut config: swf_server::config::Config) -> Result<(), cl
         config.demo = demo;
         let oefenomgeving = config.oefenomgeving;
         let service = swf_server::serve(config).await?;
-        // where clients reach it, and how curl does
-        let (base, curl) = match service.listening() {
-            swf_server::config::Listen::Tcp(a) => (format!("http://{a}"), String::new()),
-            swf_server::config::Listen::Unix(p) => (
-                "http://localhost".to_owned(),
-                format!("--unix-socket {} ", p.display()),
-            ),
-        };
         // tests and scripts read this line to find the port
         match service.local_addr() {
             Some(addr) => println!("swf-server luistert op http://{addr}"),
@@ -91,6 +83,14 @@ async fn run(args: Cli, mut config: swf_server::config::Config) -> Result<(), cl
             swf_server::oefen::print_wachtwoorden(&mut out, service.oefen_gebruikers());
         }
         if demo {
+            // where clients reach it, and how curl does
+            let (base, curl) = match service.listening() {
+                swf_server::config::Listen::Tcp(a) => (format!("http://{a}"), String::new()),
+                swf_server::config::Listen::Unix(p) => (
+                    "http://localhost".to_owned(),
+                    format!("--unix-socket {} ", p.display()),
+                ),
+            };
             println!("Demo-omgeving: meld aan met gebruiker 'vergunningverlener' (Gemeente Oefenstad) of 'adviseur' (Veiligheidsregio Oefenland), wachtwoord '{}'.", cli::DEMO_PASSWORD);
             println!("  curl -s {curl}-X POST {base}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
             println!("  API-beschrijving: {curl}{base}/openapi.json");

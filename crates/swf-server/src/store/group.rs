@@ -367,9 +367,9 @@ impl<L: Link> Group<L> {
     }
 
     fn spawn_settle(self: &Arc<Self>) {
-        if let Some(runtime) = self.link.runtime() {
-            runtime.spawn(self.clone().settle());
-        } else if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        // dropped outside any runtime (the process ends): no one is left to settle for
+        let runtime = self.link.runtime().cloned();
+        if let Some(runtime) = runtime.or_else(|| tokio::runtime::Handle::try_current().ok()) {
             runtime.spawn(self.clone().settle());
         }
     }
