@@ -93,7 +93,12 @@ async fn run(args: Cli, mut config: swf_server::config::Config) -> Result<(), cl
             };
             println!("Demo-omgeving: meld aan met gebruiker 'vergunningverlener' (Gemeente Oefenstad) of 'adviseur' (Veiligheidsregio Oefenland), wachtwoord '{}'.", cli::DEMO_PASSWORD);
             println!("  curl -s {curl}-X POST {base}{}/auth/token -H 'Content-Type: application/json' -d '{{\"gebruikersnaam\":\"vergunningverlener\",\"wachtwoord\":\"{}\"}}'", swf_domain::BASE_PATH, cli::DEMO_PASSWORD);
-            println!("  API-beschrijving: {curl}{base}/openapi.json");
+            // a URL to open, or on a socket the curl line that fetches it
+            let openapi = format!("{base}/openapi.json");
+            match curl.is_empty() {
+                true => println!("  API-beschrijving: {openapi}"),
+                false => println!("  API-beschrijving: curl -s {curl}{openapi}"),
+            }
         }
         let _ = std::io::stdout().flush();
         shutdown_signal().await;
