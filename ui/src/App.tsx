@@ -13,7 +13,7 @@ import { Meldingen } from "./screens/Meldingen";
 import { Oefeningen } from "./screens/Oefeningen";
 import { Overzicht } from "./screens/Overzicht";
 import { SamenwerkingStarten } from "./screens/SamenwerkingStarten";
-import { AppProvider, TaalContext } from "./state/app";
+import { AppProvider, OefenrollenContext, TaalContext, useOefenrollenVan } from "./state/app";
 import { navigate, useRoute } from "./state/router";
 
 // The samenwerking screen is the largest; it loads after the first screen has rendered.
@@ -78,6 +78,7 @@ export function App() {
   const [sessie, setSessie] = useState<SessieInfo | null>(null);
   const [waarschuwing, setWaarschuwing] = useState<string | null>(null);
   const [aanmeldMelding, setAanmeldMelding] = useState<string | null>(null);
+  const oefenrollen = useOefenrollenVan(sessie);
 
   useEffect(() => {
     let weg = false;
@@ -149,7 +150,9 @@ export function App() {
 
   return (
     <TaalContext.Provider value={taalState}>
-      <I18nProvider taal={taal}>{inhoud}</I18nProvider>
+      <I18nProvider taal={taal}>
+        <OefenrollenContext.Provider value={oefenrollen}>{inhoud}</OefenrollenContext.Provider>
+      </I18nProvider>
     </TaalContext.Provider>
   );
 }

@@ -1,35 +1,21 @@
 // The practice environment's colour band: always on screen while acting as a practice
 // organisation. It says "Oefenomgeving", which organisation the learner acts as, and switches
 // to another practice organisation in one click (each keeps its own mirror and sign-in).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Button } from "./nlds";
 import { ErrorAlert } from "./ui";
 import { useT } from "../i18n";
-import { api, IpcError } from "../ipc";
+import { IpcError } from "../ipc";
 import type { OefenGebruiker } from "../ipc";
-import { useApp } from "../state/app";
+import { useApp, useOefenrollen } from "../state/app";
 
 export function OefenBand() {
   const t = useT();
   const { sessie, wisselRol } = useApp();
-  const [rollen, setRollen] = useState<OefenGebruiker[]>([]);
+  const rollen = useOefenrollen();
   const [bezig, setBezig] = useState<string | null>(null);
   const [fout, setFout] = useState<IpcError | null>(null);
   const oefen = sessie.oefenomgeving;
-
-  useEffect(() => {
-    if (!oefen) return;
-    let weg = false;
-    api.oefenrollen().then(
-      (r) => {
-        if (!weg) setRollen(r);
-      },
-      () => undefined,
-    );
-    return () => {
-      weg = true;
-    };
-  }, [oefen]);
 
   if (!oefen) return null;
 

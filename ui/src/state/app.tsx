@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { api, IpcError, onMirrorGewijzigd, onSyncStatus } from "../ipc";
-import type { AppInfo, SessieInfo, SyncStatus, Taal } from "../ipc";
+import type { AppInfo, OefenGebruiker, SessieInfo, SyncStatus, Taal } from "../ipc";
 
 export type AppState = {
   info: AppInfo | null;
@@ -154,4 +154,34 @@ export type TaalState = { taal: Taal; setTaal: (t: Taal) => Promise<void> };
 export const TaalContext = createContext<TaalState>({ taal: "nl", setTaal: async () => undefined });
 export function useTaal(): TaalState {
   return useContext(TaalContext);
+}
+
+/**
+ * The practice organisations of the practice service signed in to. They belong to the service,
+ * not to the role acted as, so they are read above the per-role remount: a role switch keeps
+ * the band's buttons on screen instead of emptying it until they are read again.
+ */
+export const OefenrollenContext = createContext<OefenGebruiker[]>([]);
+export function useOefenrollen(): OefenGebruiker[] {
+  return useContext(OefenrollenContext);
+}
+
+/** Reads the practice organisations once per practice service (none outside practice). */
+export function useOefenrollenVan(sessie: SessieInfo | null): OefenGebruiker[] {
+  const [rollen, setRollen] = useState<{ service: string; lijst: OefenGebruiker[] } | null>(null);
+  const service = sessie?.oefenomgeving ? sessie.account.serviceUrl : null;
+  useEffect(() => {
+    if (!service) return;
+    let weg = false;
+    api.oefenrollen().then(
+      (lijst) => {
+        if (!weg) setRollen({ service, lijst });
+      },
+      () => undefined,
+    );
+    return () => {
+      weg = true;
+    };
+  }, [service]);
+  return service && rollen?.service === service ? rollen.lijst : [];
 }
